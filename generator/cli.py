@@ -1,0 +1,142 @@
+"""``sdkgen``: a thin shell over ``generate()``.
+
+Exit codes: 0 success; 1 findings (drift, breaking changes); 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import NoReturn, Sequence, TextIO
+
+from ._version import __version__
+from .config import Config, ConfigError, find_pyproject, load_targets
+from .diagnostics import Diagnostic, Level, SpecError
+from .pipeline import generate
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"sdkgen: error: {message}\n")
+        raise SystemExit(EXIT_INPUT)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sdkgen", description="Generate typed Python SDKs from OpenAPI documents and keep them in sync.")
+    parser.add_argument("--version", action="version", version=f"sdkgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    gen = sub.add_parser(
+        "generate",
+        help="generate SDKs (every [tool.sdkgen] target when no SPEC is given)",
+        description="Generate an SDK from SPEC into OUTDIR/<package>, or every target declared in "
+        "[[tool.sdkgen.targets]] of pyproject.toml when no SPEC is given.",
+    )
+    gen.add_argument("spec", nargs="?", type=Path, help="OpenAPI document (YAML or JSON, 3.0 or 3.1)")
+    gen.add_argument("-o", "--output", type=Path, help="directory that receives the package directory (default: generated)")
+    gen.add_argument("--package-name", help="import name of the generated package (default: from info.title)")
+    gen.add_argument("--client-name", help="client class name (default: from the package name)")
+    gen.add_argument("--target", action="append", default=[], help="only this [tool.sdkgen] target (repeatable)")
+    gen.add_argument("--strict", action="store_true", default=None, help="treat every warning as an error")
+    _common(gen)
+    chk = sub.add_parser("check", help="exit 1 when generated code differs from what the spec and generator produce")
+    chk.add_argument("targets", nargs="*", help="target names (default: all)")
+    _common(chk)
+    return parser
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.add_argument("--config", type=Path, help="pyproject.toml with [tool.sdkgen] (default: nearest one)")
+
+
+class _Progress:
+    """Stage lines on a terminal; nothing when quiet or piped."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled and stream.isatty()
+        self.start = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            self.stream.write(f"\r\x1b[2K[{time.monotonic() - self.start:5.1f}s] {message}")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool, stream: TextIO) -> None:
+    for d in diagnostics:
+        if d.level is Level.ERROR or not quiet:
+            stream.write(d.format() + "\n")
+
+
+def _targets(args: argparse.Namespace) -> list[Config]:
+    pyproject = args.config or find_pyproject(Path.cwd())
+    if pyproject is None:
+        raise ConfigError("no SPEC given and no pyproject.toml with [tool.sdkgen] found")
+    return load_targets(pyproject)
+
+
+def _select(configs: list[Config], names: list[str]) -> list[Config]:
+    if not names:
+        return configs
+    known = {c.target: c for c in configs}
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise ConfigError(f"unknown target(s): {', '.join(missing)}; known: {', '.join(known)}")
+    return [known[n] for n in names]
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    if args.spec is not None:
+        configs = [Config(spec=args.spec, output=args.output or Path("generated"), package_name=args.package_name, client_name=args.client_name)]
+        if args.strict:
+            configs = [c.with_overrides(strict=True) for c in configs]
+    else:
+        configs = _select(_targets(args), args.target)
+        configs = [c.with_overrides(output=args.output, package_name=args.package_name, client_name=args.client_name, strict=args.strict) for c in configs]
+    status = EXIT_OK
+    for config in configs:
+        progress = _Progress(sys.stderr, not args.quiet)
+        try:
+            result = generate(config, progress)
+        except SpecError as exc:
+            progress.done()
+            print_diagnostics(exc.diagnostics, args.quiet, sys.stderr)
+            sys.stderr.write(f"sdkgen: {config.spec}: nothing written\n")
+            status = EXIT_INPUT
+            continue
+        progress.done()
+        print_diagnostics(result.diagnostics, args.quiet, sys.stderr)
+        if not args.quiet:
+            sys.stdout.write(f"generated {result.package_dir} ({result.operations} operations, {len(result.files)} files)\n")
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_INPUT
+    try:
+        if args.command == "generate":
+            return _cmd_generate(args)
+        from .drift.check import run_check
+
+        return run_check(_select(_targets(args), args.targets), quiet=args.quiet)
+    except ConfigError as exc:
+        sys.stderr.write(f"sdkgen: {exc}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("sdkgen: interrupted; previous output left untouched\n")
+        return 130

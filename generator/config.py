@@ -1,0 +1,84 @@
+"""The typed configuration of one generation run, and ``[tool.sdkgen]`` targets."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """What to generate from which spec, and where.
+
+    ``output`` is the directory that receives the package directory ``<package_name>/``.
+    Everything else defaults from the spec: the package name from ``info.title``, the
+    client class name from the package name, the API version from ``info.version``.
+    """
+
+    spec: Path
+    output: Path = Path("generated")
+    package_name: str | None = None
+    client_name: str | None = None
+    target: str = ""
+    api_version: str | None = None
+    version_header: str | None = None
+    auth_env: str | None = None
+    idempotency_header: str = "Idempotency-Key"
+    package_version: str = "0.1.0"
+    strict: bool = False
+
+    def with_overrides(self, **changes: Any) -> "Config":
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+class ConfigError(Exception):
+    pass
+
+
+_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Config)}
+_KEYS["name"] = "target"
+
+
+def load_targets(pyproject: Path) -> list[Config]:
+    """Read ``[[tool.sdkgen.targets]]`` from a pyproject file; paths are relative to it."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: cannot read [tool.sdkgen]: {exc}") from None
+    section = data.get("tool", {}).get("sdkgen", {})
+    targets = section.get("targets", [])
+    if not isinstance(targets, list) or not targets:
+        raise ConfigError(f"{pyproject}: no [[tool.sdkgen.targets]] declared")
+    base = pyproject.parent
+    out = []
+    for i, raw in enumerate(targets):
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}] must be a table")
+        unknown = sorted(set(raw) - set(_KEYS))
+        if unknown:
+            raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}]: unknown keys {', '.join(unknown)}")
+        if "spec" not in raw or "name" not in raw:
+            raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}] needs 'name' and 'spec'")
+        values: dict[str, Any] = {_KEYS[k]: v for k, v in raw.items()}
+        values["spec"] = base / values["spec"]
+        values["output"] = base / values.get("output", "generated")
+        out.append(Config(**values))
+    names = [c.target for c in out]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{pyproject}: target names must be unique")
+    return out
+
+
+def find_pyproject(start: Path) -> Path | None:
+    for folder in [start, *start.parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None

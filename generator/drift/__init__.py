@@ -1,0 +1,1 @@
+"""Drift guard: ``check`` (generated code vs. spec and generator) and ``diff`` (API versions)."""

@@ -1,0 +1,260 @@
+"""Stage 2: ``build_api`` turns a ``LoadedSpec`` into the frozen ``Api``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from ..config import Config
+from ..diagnostics import Diagnostic, Diagnostics
+from ..loader import LoadedSpec, Location
+from ..naming import ANNOTATION_BUILTINS, Ident, Scope, class_scope, convert, module_scope
+from .nodes import Alias, Api, Decl, Enum, Model, Resource, SecurityScheme
+from .operations import TAIL, OperationReader, RawOperation, read_security
+from .schemas import SchemaConverter
+from .types import references
+
+# Names the generated modules import from the runtime; no schema or resource may take them.
+RUNTIME_NAMES = frozenset(
+    {"NotGiven", "NOT_GIVEN", "BaseModel", "Headers", "Query", "Body", "RequestOptions", "FileTypes",
+     "SyncAPIClient", "AsyncAPIClient", "SyncResource", "AsyncResource", "SyncPage", "AsyncPage",
+     "TYPE_CHECKING", "Any", "Dict", "List", "Literal", "Optional", "Union", "Field", "ConfigDict"}
+)
+RESOURCE_RESERVED = (
+    frozenset({"with_raw_response", "with_streaming_response", "httpx", "cast", "cached_property"})
+    | TAIL
+    | ANNOTATION_BUILTINS
+)
+_TRAILING_WORDS = {"api", "apis", "rest", "openapi", "service", "spec", "specification", "client", "sdk", "v1", "v2", "v3"}
+
+
+def default_package_name(title: str) -> str:
+    parts = convert(title, "snake").split("_")
+    while len(parts) > 1 and parts[-1] in _TRAILING_WORDS:
+        parts.pop()
+    name = "_".join(p for p in parts if p)
+    return Scope(style="snake", digit_prefix="sdk", fallback="sdk").mint(name or "sdk")
+
+
+def build_api(loaded: LoadedSpec, config: Config, package: str, client: str) -> tuple[Api | None, tuple[Diagnostic, ...]]:
+    diagnostics = Diagnostics()
+    doc = loaded.document
+    root = loaded.root
+    classes = class_scope(RUNTIME_NAMES | {client, "Async" + client, package})
+    converter = SchemaConverter(loaded.workspace, diagnostics, loaded.minor, classes)
+    converter.declare_components(doc, root)
+    schemes = _security_schemes(doc, config, package, diagnostics, root)
+    known = frozenset(s.key for s in schemes)
+    default_security = read_security(doc.get("security", []), known, diagnostics, root.child("security"))
+    reader = OperationReader(
+        loaded.workspace, diagnostics, converter, config.version_header, config.idempotency_header,
+        default_security, known,
+    )
+    raws = reader.read_all(doc, root)
+    resources = _resources(raws, _tag_docs(doc), classes)
+    decls, groups = _order_decls(converter.decls)
+    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    api = Api(
+        title=str(info.get("title") or package),
+        description=str(info.get("description") or ""),
+        api_version=config.api_version or str(info.get("version") or ""),
+        base_url=_base_url(doc, diagnostics, root),
+        version_header=config.version_header,
+        security_schemes=schemes,
+        resources=resources,
+        decls=decls,
+        groups=groups,
+    )
+    return (None if diagnostics.has_errors else api), diagnostics.sorted()
+
+
+# -- resources ------------------------------------------------------------------------------
+
+
+class _Node:
+    def __init__(self, segments: tuple[str, ...]) -> None:
+        self.segments = segments
+        self.ops: list[RawOperation] = []
+        self.children: dict[str, _Node] = {}
+
+
+def _resources(raws: list[RawOperation], tag_docs: dict[str, str], classes: Scope) -> tuple[Resource, ...]:
+    root = _Node(())
+    for raw in raws:
+        node = root
+        for seg in raw.tag_path:
+            node = node.children.setdefault(seg, _Node(node.segments + (seg,)))
+        node.ops.append(raw)
+    modules = module_scope(frozenset({"init"}))
+    return _build_children(root, tag_docs, classes, modules, Scope(style="snake", reserved=RESOURCE_RESERVED, fallback="resource"))
+
+
+def _build_children(node: _Node, docs: dict[str, str], classes: Scope, modules: Scope, scope: Scope) -> tuple[Resource, ...]:
+    attrs = scope.mint_all(sorted(node.children))
+    out = []
+    for seg in sorted(node.children):
+        child = node.children[seg]
+        child_scope = Scope(style="snake", reserved=RESOURCE_RESERVED, fallback="method", digit_prefix="op")
+        children = _build_children(child, docs, classes, modules, child_scope)
+        method_names = child_scope.mint_list([raw.name_hint for raw in child.ops])
+        ops = tuple(raw.build.named(name) for raw, name in zip(child.ops, method_names))
+        key = ".".join(child.segments)
+        out.append(
+            Resource(
+                key=key,
+                attr=attrs[seg],
+                class_name=_mint_pair(classes, " ".join(child.segments) + " resource"),
+                module=modules.mint("_".join(child.segments)),
+                doc=docs.get(key, ""),
+                operations=ops,
+                children=children,
+            )
+        )
+    return tuple(out)
+
+
+def _mint_pair(classes: Scope, wire: str) -> Ident:
+    """A class name ``X`` such that ``AsyncX`` is free as well; both are claimed."""
+    while True:
+        name = classes.mint(wire)
+        if not classes._taken("Async" + name):
+            classes.claim("Async" + name)
+            return name
+        wire = name + " 2"
+
+
+def _tag_docs(doc: dict[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for tag in doc.get("tags") or []:
+        if isinstance(tag, dict) and isinstance(tag.get("name"), str):
+            out[".".join(s for s in tag["name"].split(".") if s)] = str(tag.get("description") or "")
+    return out
+
+
+# -- declarations ---------------------------------------------------------------------------
+
+
+def _order_decls(decls: dict[str, Decl]) -> tuple[tuple[Decl, ...], tuple[tuple[str, ...], ...]]:
+    """Dependencies first (a stable topological sort); recursive groups share one module."""
+    edges = {key: sorted(references(_decl_types(d)) & decls.keys()) for key, d in decls.items()}
+    order = sorted(decls, key=lambda k: (decls[k].name, k))
+    groups = _strongly_connected(order, edges)
+    modules = module_scope(frozenset({"init"}))
+    out: list[Decl] = []
+    group_keys: list[tuple[str, ...]] = []
+    for group in groups:
+        members = sorted(group, key=lambda k: (_kind_rank(decls[k]), decls[k].name))
+        recursive = len(group) > 1 or group[0] in edges[group[0]]
+        module = modules.mint(min(decls[k].name for k in group))
+        for key in members:
+            out.append(replace(decls[key], module=module))
+        if recursive:
+            group_keys.append(tuple(members))
+    return tuple(out), tuple(group_keys)
+
+
+def _kind_rank(decl: Decl) -> int:
+    return 0 if isinstance(decl, Enum) else 1 if isinstance(decl, Alias) else 2
+
+
+def _decl_types(decl: Decl) -> Any:
+    from .types import UnionOf
+
+    if isinstance(decl, Model):
+        members = [f.type for f in decl.fields] + ([decl.extra] if decl.extra else [])
+        return UnionOf(tuple(members))
+    if isinstance(decl, Alias):
+        return decl.target
+    return UnionOf(())
+
+
+def _strongly_connected(order: list[str], edges: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative; components come out dependencies first."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    counter = 0
+    for start in order:
+        if start in index:
+            continue
+        work = [(start, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            succ = edges[node]
+            if i < len(succ):
+                work.append((node, i + 1))
+                nxt = succ[i]
+                if nxt not in index:
+                    work.append((nxt, 0))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                result.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return result
+
+
+# -- client-level facts ---------------------------------------------------------------------
+
+
+def _security_schemes(doc: dict[str, Any], config: Config, package: str, diagnostics: Diagnostics, root: Location) -> tuple[SecurityScheme, ...]:
+    raw = (doc.get("components") or {}).get("securitySchemes") or {}
+    prefix = convert(package, "upper")
+    scope = Scope(style="snake", reserved=frozenset({"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}))
+    out: list[SecurityScheme] = []
+    for key in sorted(raw):
+        s = raw[key]
+        loc = root.child("components", "securitySchemes", key)
+        if not isinstance(s, dict):
+            continue
+        kind, scheme = s.get("type"), str(s.get("scheme", "")).lower()
+        doc_text = str(s.get("description") or "")
+        first_key = not any(x.kind in ("bearer", "api_key") for x in out)
+        env = ((config.auth_env or f"{prefix}_API_KEY"),) if first_key else ("",)
+        key_name = "api_key" if first_key else key
+        if kind == "http" and scheme == "basic":
+            names = (scope.mint("username"), scope.mint("password"))
+            out.append(SecurityScheme(key, "basic", names, env=(f"{prefix}_USERNAME", f"{prefix}_PASSWORD"), doc=doc_text))
+        elif (kind == "http" and scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
+            out.append(SecurityScheme(key, "bearer", (scope.mint(key_name),), env=env, doc=doc_text))
+        elif kind == "apiKey" and s.get("in") in ("header", "query", "cookie") and isinstance(s.get("name"), str):
+            out.append(SecurityScheme(key, "api_key", (scope.mint(key_name),), s["name"], s["in"], env, doc_text))
+        else:
+            diagnostics.warning(f"security scheme {key!r} ({kind} {scheme}) is not supported; pass credentials with extra_headers", loc.file, loc.pointer)
+    return tuple(out)
+
+
+def _base_url(doc: dict[str, Any], diagnostics: Diagnostics, root: Location) -> str:
+    servers = doc.get("servers")
+    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
+        return ""
+    server = servers[0]
+    url = str(server.get("url") or "")
+    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+
+    def substitute(match: re.Match[str]) -> str:
+        var = variables.get(match.group(1))
+        return str(var.get("default", "")) if isinstance(var, dict) else match.group(0)
+
+    url = re.sub(r"\{([^{}]+)\}", substitute, url)
+    if not re.match(r"^https?://", url):
+        diagnostics.warning(f"server URL {url!r} is not absolute; clients must pass base_url", root.file, "/servers/0/url")
+    return url.rstrip("/")

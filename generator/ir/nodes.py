@@ -1,0 +1,186 @@
+"""The intermediate representation: frozen dataclasses, built once, never mutated.
+
+Names (``Ident``) are minted by ``generator.naming`` while the IR is built; wire names are
+kept beside them.  Spec text (descriptions, summaries) is stored raw and escaped only when
+printed, by ``generator.render.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+from ..naming import Ident
+from .types import LiteralValue, PrimKind, TypeRef
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    wire: str
+    name: Ident
+    type: TypeRef
+    required: bool
+    doc: str = ""
+    deprecated: bool = False
+    default: Any = None  # the spec's default, documented (never turned into code)
+    has_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    key: str
+    name: Ident
+    module: Ident
+    fields: tuple[Field, ...]
+    doc: str = ""
+    extra: TypeRef | None = None  # type of additionalProperties values, when declared
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Enum:
+    key: str
+    name: Ident
+    module: Ident
+    values: tuple[LiteralValue, ...]
+    base: PrimKind
+    doc: str = ""
+    location: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    key: str
+    name: Ident
+    module: Ident
+    target: TypeRef
+    doc: str = ""
+    location: str = ""
+
+
+Decl = Union[Model, Enum, Alias]
+
+ParamLocation = Literal["path", "query", "header", "cookie"]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    wire: str
+    name: Ident
+    location: ParamLocation
+    type: TypeRef
+    required: bool
+    doc: str = ""
+    style: str = ""  # "form" | "deepObject" | "pipeDelimited" | "spaceDelimited" | "simple" | ...
+    explode: bool = True
+    deprecated: bool = False
+    default: Any = None
+    has_default: bool = False
+
+
+BodyKind = Literal["json", "form", "multipart", "binary", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    kind: BodyKind
+    content_type: str
+    required: bool
+    # Either the object's properties, flattened into keyword arguments...
+    fields: tuple[Field, ...] = ()
+    # ...or the whole body as one ``body`` argument of this type.
+    type: TypeRef | None = None
+    name: Ident | None = None
+    doc: str = ""
+
+
+ResponseKind = Literal["json", "text", "binary", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: str  # "200", "2XX", "default"
+    kind: ResponseKind
+    type: TypeRef | None
+    content_type: str = ""
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Cursor pagination inferred from the spec (or configured names)."""
+
+    cursor_param: str  # wire name of the query parameter that takes the cursor
+    next_cursor: tuple[str, ...]  # path of wire names in the response to the next cursor
+    items: str  # wire name of the array of items in the response
+    item_type: TypeRef
+    limit_param: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    key: str  # "get /api/models/{id}"
+    operation_id: str
+    name: Ident
+    method: str  # lower-case HTTP method
+    path: str
+    summary: str
+    doc: str
+    path_params: tuple[Param, ...]
+    params: tuple[Param, ...]  # query, header and cookie parameters, keyword-only
+    body: Body | None
+    response: Response
+    errors: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]  # alternatives; each a set of scheme keys; () = none
+    idempotency_header: str | None
+    version_header: bool
+    deprecated: bool
+    pagination: Pagination | None
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    key: str  # dotted tag path, e.g. "bulk_sync.executions"
+    attr: Ident  # attribute name on the parent (client or resource)
+    class_name: Ident  # e.g. BulkSyncExecutions (prefixed with Async/suffixed in templates)
+    module: Ident  # module path segment
+    doc: str
+    operations: tuple[Operation, ...]
+    children: tuple["Resource", ...]
+
+
+SecurityKind = Literal["bearer", "basic", "api_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityScheme:
+    key: str  # the scheme's name in components.securitySchemes
+    kind: SecurityKind
+    names: tuple[Ident, ...]  # client argument names (``api_key``; ``username``, ``password``)
+    wire: str = ""  # header / query / cookie name for api keys
+    location: str = "header"  # for api keys
+    env: tuple[str, ...] = ()  # environment variables that supply the defaults, per name
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    title: str
+    description: str
+    api_version: str
+    base_url: str
+    version_header: str | None
+    security_schemes: tuple[SecurityScheme, ...]
+    resources: tuple[Resource, ...]
+    decls: tuple[Decl, ...]  # in module order (dependencies first)
+    groups: tuple[tuple[str, ...], ...]  # keys defined together in one module (recursive groups)
+
+    def all_operations(self) -> list[Operation]:
+        out: list[Operation] = []
+        stack = list(reversed(self.resources))
+        while stack:
+            res = stack.pop()
+            out.extend(res.operations)
+            stack.extend(reversed(res.children))
+        return out

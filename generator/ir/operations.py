@@ -1,0 +1,378 @@
+"""Path Items and Operations → ``Operation`` nodes (parameters, body, responses, security)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagnostics import Diagnostics
+from ..loader import Location, RefError, Workspace
+from ..naming import Ident, Scope, convert
+from .nodes import Body, BodyKind, Field, Operation, Param, Response
+from .schemas import SchemaConverter
+from .types import ANY, ListOf, Prim, TypeRef, UnionOf
+
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+TAIL = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self", "cls"})
+# Header parameters OpenAPI says to ignore: the transport sets them.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+@dataclass(frozen=True, slots=True)
+class RawOperation:
+    """An operation before its method name is minted (names are minted per resource)."""
+
+    tag_path: tuple[str, ...]
+    name_hint: str
+    build: "OperationDraft"
+
+
+@dataclass(frozen=True, slots=True)
+class OperationDraft:
+    key: str
+    operation_id: str
+    method: str
+    path: str
+    summary: str
+    doc: str
+    path_params: tuple[Param, ...]
+    params: tuple[Param, ...]
+    body: Body | None
+    response: Response
+    errors: tuple[Response, ...]
+    security: tuple[tuple[str, ...], ...]
+    idempotency_header: str | None
+    version_header: bool
+    deprecated: bool
+    location: str
+
+    def named(self, name: Ident) -> Operation:
+        return Operation(
+            key=self.key, operation_id=self.operation_id, name=name, method=self.method, path=self.path,
+            summary=self.summary, doc=self.doc, path_params=self.path_params, params=self.params,
+            body=self.body, response=self.response, errors=self.errors, security=self.security,
+            idempotency_header=self.idempotency_header, version_header=self.version_header,
+            deprecated=self.deprecated, pagination=None, location=self.location,
+        )
+
+
+@dataclass(slots=True)
+class OperationReader:
+    ws: Workspace
+    diagnostics: Diagnostics
+    schemas: SchemaConverter
+    version_header: str | None
+    idempotency_header: str
+    default_security: tuple[tuple[str, ...], ...]
+    scheme_keys: frozenset[str]
+
+    def read_all(self, document: dict[str, Any], root: Location) -> list[RawOperation]:
+        paths = document.get("paths") or {}
+        out: list[RawOperation] = []
+        if not isinstance(paths, dict):
+            self.diagnostics.error("'paths' must be a mapping", root.file, "/paths")
+            return out
+        for path in sorted(paths):
+            item_loc = root.child("paths", path)
+            item = paths[path]
+            if isinstance(item, dict) and "$ref" in item:
+                try:
+                    item_loc, item = self.ws.resolve(item["$ref"], item_loc)
+                except RefError as exc:
+                    self.diagnostics.error(exc.message, item_loc.file, item_loc.pointer + "/$ref")
+                    continue
+            if not isinstance(item, dict):
+                continue
+            for method in METHODS:
+                if isinstance(item.get(method), dict):
+                    out.append(self._read(path, method, item, item_loc))
+        return out
+
+    def _read(self, path: str, method: str, item: dict[str, Any], item_loc: Location) -> RawOperation:
+        op = item[method]
+        loc = item_loc.child(method)
+        op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
+        pascal = convert(op_id or f"{method} {path}", "pascal") or "Operation"
+        tags = op.get("tags") if isinstance(op.get("tags"), list) else []
+        tag = str(tags[0]) if tags else "default"
+        tag_path = tuple(seg for seg in tag.split(".") if seg) or ("default",)
+        scope = Scope(style="snake", reserved=TAIL, digit_prefix="param", fallback="param")
+        raw_params = self._merge_params(item.get("parameters"), item_loc, op.get("parameters"), loc)
+        path_params, params, version, idem = self._params(raw_params, path, pascal, scope, loc)
+        body = self._body(op.get("requestBody"), loc.child("requestBody"), pascal, scope)
+        response, errors = self._responses(op.get("responses"), loc.child("responses"), pascal)
+        security = self._security(op, loc)
+        draft = OperationDraft(
+            key=f"{method} {path}",
+            operation_id=op_id,
+            method=method,
+            path=path,
+            summary=_text(op.get("summary")),
+            doc=_text(op.get("description")),
+            path_params=path_params,
+            params=params,
+            body=body,
+            response=response,
+            errors=errors,
+            security=security,
+            idempotency_header=idem,
+            version_header=version,
+            deprecated=op.get("deprecated") is True,
+            location=str(loc),
+        )
+        return RawOperation(tag_path, _method_hint(op_id, method, path, tag_path), draft)
+
+    # -- parameters ---------------------------------------------------------------------
+
+    def _merge_params(self, shared: Any, shared_loc: Location, own: Any, own_loc: Location) -> list[tuple[dict[str, Any], Location]]:
+        merged: dict[tuple[str, str], tuple[dict[str, Any], Location]] = {}
+        for group, group_loc in ((shared, shared_loc.child("parameters")), (own, own_loc.child("parameters"))):
+            if not isinstance(group, list):
+                continue
+            for i, raw in enumerate(group):
+                p_loc = group_loc.child(i)
+                if isinstance(raw, dict) and "$ref" in raw:
+                    try:
+                        p_loc, raw = self.ws.resolve(raw["$ref"], p_loc)
+                    except RefError as exc:
+                        self.diagnostics.error(exc.message, p_loc.file, p_loc.pointer + "/$ref")
+                        continue
+                if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or raw.get("in") not in ("path", "query", "header", "cookie"):
+                    self.diagnostics.warning("parameter without a valid 'name' and 'in' skipped", p_loc.file, p_loc.pointer)
+                    continue
+                merged[(raw["name"], raw["in"])] = (raw, p_loc)
+        return list(merged.values())
+
+    def _params(
+        self, raw: list[tuple[dict[str, Any], Location]], path: str, pascal: str, scope: Scope, loc: Location
+    ) -> tuple[tuple[Param, ...], tuple[Param, ...], bool, str | None]:
+        version = False
+        idem: str | None = None
+        template_names = _template_names(path)
+        by_path = {p["name"]: (p, l) for p, l in raw if p["in"] == "path"}
+        others = []
+        for p, p_loc in raw:
+            lower = p["name"].lower()
+            if p["in"] == "header" and self.version_header and lower == self.version_header.lower():
+                version = True
+            elif p["in"] == "header" and lower == self.idempotency_header.lower():
+                idem = p["name"]
+            elif p["in"] == "header" and lower in _IGNORED_HEADERS:
+                continue
+            elif p["in"] != "path":
+                others.append((p, p_loc))
+        for name in sorted(set(by_path) - set(template_names)):
+            p_loc = by_path[name][1]
+            self.diagnostics.warning(f"path parameter {name!r} does not appear in the path; skipped", p_loc.file, p_loc.pointer)
+        ordered = [by_path.get(n, ({"name": n, "in": "path", "required": True, "schema": {"type": "string"}}, loc)) for n in template_names]
+        for n in template_names:
+            if n not in by_path:
+                self.diagnostics.warning(f"path parameter {n!r} is not declared; typed as a string", loc.file, loc.pointer)
+        names = scope.mint_all([p["name"] for p, _ in ordered])
+        path_params = tuple(self._param(p, p_loc, names[p["name"]], pascal) for p, p_loc in ordered)
+        other_names = scope.mint_all([p["name"] for p, _ in others])
+        params = tuple(self._param(p, p_loc, other_names[p["name"]], pascal) for p, p_loc in others)
+        return path_params, params, version, idem
+
+    def _param(self, p: dict[str, Any], loc: Location, name: Ident, pascal: str) -> Param:
+        schema = p.get("schema")
+        if schema is None and isinstance(p.get("content"), dict) and p["content"]:
+            media = next(iter(p["content"].values()))
+            schema = media.get("schema") if isinstance(media, dict) else None
+        t = self.schemas.type_of(schema if schema is not None else {"type": "string"}, loc.child("schema"), pascal + convert(p["name"], "pascal"))
+        location = p["in"]
+        default_style = "form" if location in ("query", "cookie") else "simple"
+        schema_d = schema if isinstance(schema, dict) else {}
+        return Param(
+            wire=p["name"],
+            name=name,
+            location=location,
+            type=t,
+            required=p.get("required") is True or location == "path",
+            doc=_text(p.get("description")),
+            style=str(p.get("style") or default_style),
+            explode=bool(p.get("explode", p.get("style", default_style) == "form")),
+            deprecated=p.get("deprecated") is True,
+            default=schema_d.get("default"),
+            has_default="default" in schema_d,
+        )
+
+    # -- request body -------------------------------------------------------------------
+
+    def _body(self, raw: Any, loc: Location, pascal: str, scope: Scope) -> Body | None:
+        if raw is None:
+            return None
+        if isinstance(raw, dict) and "$ref" in raw:
+            try:
+                loc, raw = self.ws.resolve(raw["$ref"], loc)
+            except RefError:
+                return None
+        content = raw.get("content") if isinstance(raw, dict) else None
+        if not isinstance(content, dict) or not content:
+            self.diagnostics.warning("request body without content skipped", loc.file, loc.pointer)
+            return None
+        media_type, kind = _pick_body_media(content)
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        schema = media.get("schema", {})
+        schema_loc = loc.child("content", media_type, "schema")
+        required = raw.get("required") is True
+        doc = _text(raw.get("description"))
+        if kind in ("json", "form", "multipart"):
+            flat = self._flatten(schema, schema_loc, pascal + "Body", kind, scope)
+            if flat is not None:
+                return Body(kind, media_type, required, fields=flat, doc=doc)
+        if kind == "binary":
+            t: TypeRef = Prim("bytes")
+        elif kind == "text":
+            t = Prim("str")
+        else:
+            t = self.schemas.type_of(schema, schema_loc, pascal + "Body")
+        return Body(kind, media_type, required, type=t, name=scope.mint("body"), doc=doc)
+
+    def _flatten(self, schema: Any, loc: Location, hint: str, kind: BodyKind, scope: Scope) -> tuple[Field, ...] | None:
+        """An object body with properties becomes keyword arguments, one per property."""
+        node, node_loc = schema, loc
+        if isinstance(node, dict) and "$ref" in node:
+            try:
+                node_loc, node = self.ws.resolve(node["$ref"], loc)
+            except RefError:
+                return None
+        if not isinstance(node, dict) or any(k in node for k in ("oneOf", "anyOf", "discriminator")):
+            return None
+        props: dict[str, tuple[Any, Location]] = {}
+        required: set[str] = set()
+        self.schemas._collect(node, node_loc, props, required, [], set())
+        writable = {w: v for w, v in props.items() if not (isinstance(v[0], dict) and v[0].get("readOnly") is True)}
+        if not writable:
+            return None
+        names = scope.mint_all(list(writable))
+        fields = []
+        for wire, (sub, sub_loc) in writable.items():
+            t = self.schemas.type_of(sub, sub_loc, hint + convert(wire, "pascal"))
+            if kind == "multipart" and _is_binary(sub):
+                t = UnionOf((Prim("bytes"), Prim("str")))
+            elif kind == "multipart" and isinstance(sub, dict) and isinstance(sub.get("items"), dict) and _is_binary(sub["items"]):
+                t = ListOf(Prim("bytes"))
+            sub_d = sub if isinstance(sub, dict) else {}
+            fields.append(
+                Field(wire, names[wire], t, wire in required, _text(sub_d.get("description")),
+                      sub_d.get("deprecated") is True, sub_d.get("default"), "default" in sub_d)
+            )
+        return tuple(fields)
+
+    # -- responses ----------------------------------------------------------------------
+
+    def _responses(self, raw: Any, loc: Location, pascal: str) -> tuple[Response, tuple[Response, ...]]:
+        if not isinstance(raw, dict) or not raw:
+            self.diagnostics.warning("operation declares no responses; it returns None", loc.file, loc.pointer)
+            return Response("200", "empty", None), ()
+        codes = sorted(str(c) for c in raw)
+        success = [c for c in codes if c.startswith("2")]
+        errors = [c for c in codes if c[:1] in ("4", "5")]
+        if not success:
+            chosen = "default" if "default" in codes else None
+        else:
+            chosen = success[0]
+            if "default" in codes:
+                errors.append("default")
+        response = self._response(raw[chosen], loc.child(chosen), chosen, pascal + "Response") if chosen else Response("200", "empty", None)
+        error_responses = tuple(self._response(raw[c], loc.child(c), c, f"{pascal}Error{c}") for c in errors)
+        return response, error_responses
+
+    def _response(self, raw: Any, loc: Location, status: str, hint: str) -> Response:
+        if isinstance(raw, dict) and "$ref" in raw:
+            try:
+                loc, raw = self.ws.resolve(raw["$ref"], loc)
+            except RefError:
+                return Response(status, "empty", None)
+        if not isinstance(raw, dict):
+            return Response(status, "empty", None)
+        doc = _text(raw.get("description"))
+        content = raw.get("content")
+        if not isinstance(content, dict) or not content:
+            return Response(status, "empty", None, doc=doc)
+        media_type, kind = _pick_response_media(content)
+        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        if kind == "json":
+            schema = media.get("schema")
+            t = self.schemas.type_of(schema, loc.child("content", media_type, "schema"), hint) if schema is not None else ANY
+            return Response(status, "json", t, media_type, doc)
+        return Response(status, kind, Prim("str") if kind == "text" else Prim("bytes"), media_type, doc)
+
+    # -- security -----------------------------------------------------------------------
+
+    def _security(self, op: dict[str, Any], loc: Location) -> tuple[tuple[str, ...], ...]:
+        if "security" not in op:
+            return self.default_security
+        return read_security(op["security"], self.scheme_keys, self.diagnostics, loc.child("security"))
+
+
+def read_security(raw: Any, known: frozenset[str], diagnostics: Diagnostics, loc: Location) -> tuple[tuple[str, ...], ...]:
+    if not isinstance(raw, list):
+        return ()
+    out = []
+    for i, requirement in enumerate(raw):
+        if not isinstance(requirement, dict):
+            continue
+        keys = tuple(sorted(str(k) for k in requirement))
+        unknown = [k for k in keys if k not in known]
+        if unknown:
+            diagnostics.warning(f"unknown or unsupported security scheme {unknown[0]!r} ignored", loc.file, f"{loc.pointer}/{i}")
+            continue
+        out.append(keys)
+    return tuple(out)
+
+
+def _template_names(path: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r"\{([^{}]+)\}", path)))
+
+
+def _method_hint(op_id: str, method: str, path: str, tag_path: tuple[str, ...]) -> str:
+    """The SDK method name before collision handling: ``models.list`` → ``list``."""
+    if op_id:
+        if "." in op_id.strip("."):
+            return op_id.strip(".").rsplit(".", 1)[-1]
+        snake = convert(op_id, "snake")
+        prefix = "_".join(convert(seg, "snake") for seg in tag_path) + "_"
+        if snake.startswith(prefix) and len(snake) > len(prefix):
+            return snake[len(prefix):]
+        return snake or method
+    return f"{method} {path}"
+
+
+def _is_json(media_type: str) -> bool:
+    base = media_type.split(";", 1)[0].strip().lower()
+    return base in ("application/json", "*/*", "application/*") or base.endswith("+json") or base.endswith("/json")
+
+
+def _pick_body_media(content: dict[str, Any]) -> tuple[str, BodyKind]:
+    for media_type in content:
+        if _is_json(media_type):
+            return media_type, "json"
+    for media_type in content:
+        base = media_type.split(";", 1)[0].strip().lower()
+        if base == "multipart/form-data":
+            return media_type, "multipart"
+        if base == "application/x-www-form-urlencoded":
+            return media_type, "form"
+    first = next(iter(content))
+    return first, "text" if first.lower().startswith("text/") else "binary"
+
+
+def _pick_response_media(content: dict[str, Any]) -> tuple[str, str]:
+    for media_type in content:
+        if _is_json(media_type):
+            return media_type, "json"
+    first = next(iter(content))
+    return first, "text" if first.lower().startswith("text/") else "binary"
+
+
+def _is_binary(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") in ("binary", "byte") or (
+        isinstance(schema, dict) and "contentMediaType" in schema
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,336 @@
+"""Schema Objects → type tree and declarations (models, enums, aliases).
+
+OpenAPI 3.0 and 3.1 are normalized here into one form:
+
+* nullability: 3.0 ``nullable: true``, 3.1 ``type: [..., "null"]``, a ``null`` member of
+  ``oneOf``/``anyOf``, ``null`` in an ``enum`` → ``Nullable``;
+* ``const`` (3.1) → a closed one-value literal; ``enum`` → an open literal;
+* ``allOf`` → one merged object (properties and ``required`` united, later members win);
+  a single-member ``allOf`` (the usual "ref plus description" idiom) is that member;
+* ``oneOf``/``anyOf`` → a union, with discriminator tags when declared;
+* ``additionalProperties`` → a map, or the typed extra of a model with properties;
+* every ``$ref`` target is one named declaration (its name minted once); inline objects get
+  stable names from where they appear (``ParentField``, ``ParentFieldItem``…).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..diagnostics import Diagnostics
+from ..loader import Location, RefError, Workspace
+from ..naming import Ident, Scope, convert, field_scope
+from .nodes import Alias, Decl, Enum, Field, Model
+from .types import (
+    ANY,
+    NONE,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Named,
+    Prim,
+    TypeRef,
+    UnionOf,
+    literal_base,
+    nullable,
+    strip_nullable,
+)
+
+MAX_INLINE_DEPTH = 64
+_STRING_FORMATS = {"date-time": Prim("datetime"), "date": Prim("date")}
+_SIMPLE = {"integer": Prim("int"), "number": Prim("float"), "boolean": Prim("bool"), "null": NONE}
+
+
+@dataclass(slots=True)
+class _Pending:
+    name: Ident
+    building: bool = False
+
+
+@dataclass(slots=True)
+class SchemaConverter:
+    ws: Workspace
+    diagnostics: Diagnostics
+    minor: int
+    class_names: Scope
+    decls: dict[str, Decl] = field(default_factory=dict)
+    names: dict[str, _Pending] = field(default_factory=dict)
+    _depth: int = 0
+
+    # -- entry points -------------------------------------------------------------------
+
+    def declare_components(self, document: dict[str, Any], root: Location) -> None:
+        schemas = (document.get("components") or {}).get("schemas") or {}
+        if not isinstance(schemas, dict):
+            return
+        wires = sorted(schemas)
+        minted = self.class_names.mint_all(wires)
+        for wire in wires:
+            loc = root.child("components", "schemas", wire)
+            self.names.setdefault(str(loc), _Pending(minted[wire]))
+        for wire in wires:
+            self.type_of(schemas[wire], root.child("components", "schemas", wire), wire, named=True)
+
+    def type_of(self, node: Any, loc: Location, hint: str, *, named: bool = False) -> TypeRef:
+        """The type of a schema node; ``named``: the node is a declaration of its own."""
+        if not isinstance(node, dict):
+            if not isinstance(node, bool):
+                self.diagnostics.warning("a schema must be an object; treated as any value", loc.file, loc.pointer)
+            return ANY
+        if "$ref" in node:
+            return self._ref(node, loc, hint)
+        if named:
+            return self._named(node, loc, hint)
+        self._depth += 1
+        try:
+            if self._depth > MAX_INLINE_DEPTH:
+                self.diagnostics.warning(
+                    f"schema nests more than {MAX_INLINE_DEPTH} inline levels; typed as any value", loc.file, loc.pointer
+                )
+                return ANY
+            return self._inline(node, loc, hint)
+        finally:
+            self._depth -= 1
+
+    # -- references and declarations ----------------------------------------------------
+
+    def _ref(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        try:
+            target_loc, target = self.ws.resolve(node["$ref"], loc)
+        except RefError as exc:
+            self.diagnostics.warning(f"{exc.message}; typed as any value", loc.file, loc.pointer + "/$ref")
+            return ANY
+        result = self.type_of(target, target_loc, target_loc.tokens[-1] if target_loc.tokens else hint, named=True)
+        if node.get("nullable") is True or _type_list(node.get("type")).count("null"):
+            result = nullable(result)
+        return result
+
+    def _named(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        key = str(loc)
+        pending = self.names.get(key)
+        if pending is None:
+            pending = self.names[key] = _Pending(self.class_names.mint(hint))
+        is_null = _is_nullable(node)
+        if key not in self.decls and not pending.building:
+            pending.building = True
+            self.decls[key] = self._declare(key, pending.name, node, loc)
+        return nullable(Named(key)) if is_null else Named(key)
+
+    def _declare(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Decl:
+        doc = _doc(node)
+        if _is_object_model(node):
+            return self._model(key, name, node, loc)
+        values = node.get("enum")
+        if isinstance(values, list) and values and "const" not in node:
+            clean = _literal_values(values)
+            base = literal_base(clean)
+            if clean and base != "any":
+                return Enum(key, name, Ident(""), clean, base, doc, str(loc))
+        return Alias(key, name, Ident(""), _strip_outer_null(self._inline(node, loc, name)), doc, str(loc))
+
+    def _model(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Model:
+        props: dict[str, tuple[Any, Location]] = {}
+        required: set[str] = set()
+        extras: list[tuple[Any, Location]] = []
+        self._collect(node, loc, props, required, extras, set())
+        scope = field_scope()
+        names = scope.mint_all(list(props))
+        fields = []
+        for wire, (sub, sub_loc) in props.items():
+            t = self.type_of(sub, sub_loc, name + convert(wire, "pascal"))
+            sub_d = sub if isinstance(sub, dict) else {}
+            fields.append(
+                Field(
+                    wire=wire,
+                    name=names[wire],
+                    type=t,
+                    required=wire in required,
+                    doc=_doc(sub_d),
+                    deprecated=sub_d.get("deprecated") is True,
+                    default=sub_d.get("default"),
+                    has_default="default" in sub_d,
+                )
+            )
+        extra: TypeRef | None = None
+        typed = [(s, el) for s, el in extras if isinstance(s, dict)]
+        if typed:
+            extra = self.type_of(typed[-1][0], typed[-1][1], name + "Extra")
+        return Model(key, name, Ident(""), tuple(fields), _doc(node), extra, str(loc))
+
+    def _collect(
+        self,
+        node: Any,
+        loc: Location,
+        props: dict[str, tuple[Any, Location]],
+        required: set[str],
+        extras: list[tuple[Any, Location]],
+        visiting: set[Location],
+    ) -> None:
+        """Merge an object schema and its ``allOf`` members into one set of properties."""
+        if not isinstance(node, dict):
+            return
+        if "$ref" in node:
+            try:
+                loc, node = self.ws.resolve(node["$ref"], loc)
+            except RefError:
+                return
+        if loc in visiting:
+            self.diagnostics.warning("allOf refers back to itself; the cycle is ignored", loc.file, loc.pointer)
+            return
+        visiting = visiting | {loc}
+        for i, member in enumerate(node.get("allOf") or []):
+            self._collect(member, loc.child("allOf", i), props, required, extras, visiting)
+        for wire, sub in (node.get("properties") or {}).items():
+            props[str(wire)] = (sub, loc.child("properties", wire))
+        req = node.get("required")
+        if isinstance(req, list):
+            required.update(str(r) for r in req)
+        ap = node.get("additionalProperties")
+        if isinstance(ap, dict) and ap:
+            extras.append((ap, loc.child("additionalProperties")))
+
+    # -- inline schemas -----------------------------------------------------------------
+
+    def _inline(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        t = self._inline_core(node, loc, hint)
+        return nullable(t) if _is_nullable(node) else t
+
+    def _inline_core(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        if "const" in node:
+            values = _literal_values([node["const"]])
+            return LiteralOf(values, open=False) if values else ANY
+        if isinstance(node.get("enum"), list) and node["enum"]:
+            values = _literal_values(node["enum"])
+            if values and literal_base(values) != "any":
+                return LiteralOf(values)
+            return Prim(literal_base(values)) if values else ANY
+        all_of = node.get("allOf")
+        if isinstance(all_of, list) and all_of and not _is_object_model(node):
+            pick = next((i for i, m in enumerate(all_of) if isinstance(m, dict) and _structural(m)), 0)
+            return self.type_of(all_of[pick], loc.child("allOf", pick), hint)
+        if _is_object_model(node):
+            return self._named(node, loc, hint)
+        for keyword in ("oneOf", "anyOf"):
+            if isinstance(node.get(keyword), list) and node[keyword]:
+                return self._union(node, keyword, loc, hint)
+        return self._by_type(node, loc, hint)
+
+    def _by_type(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        types = [t for t in _type_list(node.get("type")) if t != "null"]
+        if not types:
+            if "items" in node:
+                types = ["array"]
+            elif "additionalProperties" in node or "properties" in node:
+                types = ["object"]
+            else:
+                return NONE if _type_list(node.get("type")) == ["null"] else ANY
+        members = [self._single_type(t, node, loc, hint) for t in types]
+        return members[0] if len(members) == 1 else UnionOf(tuple(dict.fromkeys(members)))
+
+    def _single_type(self, kind: Any, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        if kind == "string":
+            return _STRING_FORMATS.get(str(node.get("format")), Prim("str"))
+        if kind in _SIMPLE:
+            return _SIMPLE[kind]
+        if kind == "array":
+            items = node.get("items")
+            if items is None or items is True or items == {}:
+                return ListOf(ANY)
+            return ListOf(self.type_of(items, loc.child("items"), hint + "Item"))
+        if kind == "object":
+            ap = node.get("additionalProperties")
+            if isinstance(ap, dict) and ap:
+                return MapOf(self.type_of(ap, loc.child("additionalProperties"), hint + "Value"))
+            return Prim("object")
+        self.diagnostics.warning(f"unknown schema type {kind!r}; typed as any value", loc.file, loc.pointer + "/type")
+        return ANY
+
+    def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: str) -> TypeRef:
+        members: list[TypeRef] = []
+        has_null = False
+        for i, member in enumerate(node[keyword]):
+            t = self.type_of(member, loc.child(keyword, i), f"{hint}Variant{i + 1}" if i else hint + "Variant")
+            if t == NONE:
+                has_null = True
+            else:
+                members.append(t)
+        unique = tuple(dict.fromkeys(members))
+        if not unique:
+            return NONE if has_null else ANY
+        if len(unique) == 1:
+            result: TypeRef = unique[0]
+        else:
+            result = UnionOf(unique, *self._discriminator(node, unique, loc))
+        return nullable(result) if has_null else result
+
+    def _discriminator(
+        self, node: dict[str, Any], members: tuple[TypeRef, ...], loc: Location
+    ) -> tuple[str | None, tuple[tuple[str, int], ...]]:
+        disc = node.get("discriminator")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+            return None, ()
+        index = {m.key: i for i, m in enumerate(members) if isinstance(m, Named)}
+        tags: dict[str, int] = {}
+        mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+        for tag, ref in sorted(mapping.items()):
+            try:
+                target = self.ws.resolve(ref if "#" in str(ref) or "/" in str(ref) else f"#/components/schemas/{ref}", loc)[0]
+            except RefError:
+                continue
+            if str(target) in index:
+                tags[str(tag)] = index[str(target)]
+        for key, i in index.items():
+            if i not in tags.values():
+                tags[key.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")] = i
+        return disc["propertyName"], tuple(sorted(tags.items()))
+
+
+def _type_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
+
+
+def _is_nullable(node: dict[str, Any]) -> bool:
+    if node.get("nullable") is True or "null" in _type_list(node.get("type")):
+        return True
+    values = node.get("enum")
+    return isinstance(values, list) and None in values and len(values) > 1
+
+
+def _is_object_model(node: dict[str, Any]) -> bool:
+    """An object with declared properties, or an ``allOf`` of several objects, becomes a model."""
+    if isinstance(node.get("properties"), dict) and node["properties"]:
+        return True
+    all_of = node.get("allOf")
+    if not isinstance(all_of, list) or len(all_of) < 2:
+        return False
+    return sum(1 for m in all_of if isinstance(m, dict) and _structural(m)) >= 2
+
+
+def _structural(member: dict[str, Any]) -> bool:
+    """An allOf member that adds structure (not just a description or a constraint)."""
+    return "$ref" in member or any(k in member for k in ("properties", "allOf", "additionalProperties"))
+
+
+def _literal_values(values: list[Any]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for v in values:
+        if v is None or isinstance(v, (str, bool, int)):
+            if v not in out or type(v) is not type(out[out.index(v)]):
+                out.append(v)
+    return tuple(out)
+
+
+def _strip_outer_null(t: TypeRef) -> TypeRef:
+    """An alias declares the non-null type; every use site adds ``Optional`` itself."""
+    return strip_nullable(t)
+
+
+def _doc(node: dict[str, Any]) -> str:
+    for key in ("description", "title"):
+        value = node.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""

@@ -1,0 +1,196 @@
+"""The type tree, and the one function that prints it as a Python annotation.
+
+Types are small frozen nodes; nothing else in the generator builds annotation strings.
+``print_type`` takes a ``TypeContext`` that says which direction the type is used in (open
+enums and open unions for responses, strict literals for request arguments), which
+declarations must be quoted (forward references inside a recursive group), and collects the
+imports the printed text needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+from ..naming import Ident
+
+PrimKind = Literal["str", "int", "float", "bool", "any", "none", "datetime", "date", "bytes", "object"]
+LiteralValue = Union[str, int, bool, None]
+
+
+@dataclass(frozen=True, slots=True)
+class Prim:
+    kind: PrimKind
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A reference to a declaration (model, enum or alias) by its canonical key."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    item: "TypeRef"
+
+
+@dataclass(frozen=True, slots=True)
+class MapOf:
+    value: "TypeRef"
+
+
+@dataclass(frozen=True, slots=True)
+class UnionOf:
+    members: tuple["TypeRef", ...]
+    discriminator: str | None = None
+    # discriminator value -> index into members, for tagged unions
+    mapping: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Nullable:
+    inner: "TypeRef"
+
+
+@dataclass(frozen=True, slots=True)
+class LiteralOf:
+    """Fixed values: an enum (``open``: a newer server may send other values) or a const."""
+
+    values: tuple[LiteralValue, ...]
+    open: bool = True
+
+
+TypeRef = Union[Prim, Named, ListOf, MapOf, UnionOf, Nullable, LiteralOf]
+
+ANY = Prim("any")
+NONE = Prim("none")
+
+
+def nullable(t: TypeRef) -> TypeRef:
+    if isinstance(t, Nullable) or t == NONE or t == ANY:
+        return t
+    return Nullable(t)
+
+
+def strip_nullable(t: TypeRef) -> TypeRef:
+    return t.inner if isinstance(t, Nullable) else t
+
+
+def literal_base(values: tuple[LiteralValue, ...]) -> PrimKind:
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {bool}:
+        return "bool"
+    if kinds == {int}:
+        return "int"
+    if kinds <= {str}:
+        return "str"
+    return "any"
+
+
+def references(t: TypeRef) -> set[str]:
+    """Keys of every declaration a type mentions."""
+    if isinstance(t, Named):
+        return {t.key}
+    if isinstance(t, (ListOf,)):
+        return references(t.item)
+    if isinstance(t, MapOf):
+        return references(t.value)
+    if isinstance(t, Nullable):
+        return references(t.inner)
+    if isinstance(t, UnionOf):
+        out: set[str] = set()
+        for m in t.members:
+            out |= references(m)
+        return out
+    return set()
+
+
+@dataclass(frozen=True, slots=True)
+class DeclRef:
+    """How a declaration is printed: its class/alias name and the module that defines it."""
+
+    name: Ident
+    module: Ident
+    kind: Literal["model", "enum", "alias"]
+    base: PrimKind = "str"  # for enums: the type of unknown values a newer server may send
+
+
+@dataclass(slots=True)
+class TypeContext:
+    """Printing state for one module."""
+
+    decls: dict[str, DeclRef]
+    response: bool  # True: tolerant of newer servers (open enums, unknown union variants)
+    quote: frozenset[str] = frozenset()  # keys printed as forward references
+    local_module: str | None = None  # declarations of this module need no import
+    typing_names: set[str] = field(default_factory=set)
+    imports: set[tuple[str, str]] = field(default_factory=set)  # (module, name)
+    uses_datetime: set[str] = field(default_factory=set)
+    prefix: str = "."  # relative path from the printing module to the types package
+
+    def typing(self, name: str) -> str:
+        self.typing_names.add(name)
+        return name
+
+
+_PRIM_TEXT = {"str": "str", "int": "int", "float": "float", "bool": "bool", "none": "None", "bytes": "bytes"}
+
+
+def print_type(t: TypeRef, ctx: TypeContext) -> str:
+    if isinstance(t, Prim):
+        if t.kind in _PRIM_TEXT:
+            return _PRIM_TEXT[t.kind]
+        if t.kind == "any":
+            return ctx.typing("Any")
+        if t.kind == "object":
+            return f"{ctx.typing('Dict')}[str, {ctx.typing('Any')}]"
+        ctx.uses_datetime.add(t.kind)
+        return t.kind
+    if isinstance(t, Named):
+        return _print_named(t, ctx)
+    if isinstance(t, ListOf):
+        return f"{ctx.typing('List')}[{print_type(t.item, ctx)}]"
+    if isinstance(t, MapOf):
+        return f"{ctx.typing('Dict')}[str, {print_type(t.value, ctx)}]"
+    if isinstance(t, Nullable):
+        return f"{ctx.typing('Optional')}[{print_type(t.inner, ctx)}]"
+    if isinstance(t, LiteralOf):
+        return _print_literal(t, ctx)
+    return _print_union(t, ctx)
+
+
+def _print_named(t: Named, ctx: TypeContext) -> str:
+    ref = ctx.decls[t.key]
+    if ref.module != ctx.local_module:
+        ctx.imports.add((f"{ctx.prefix}{ref.module}", ref.name))
+    text = repr(ref.name) if t.key in ctx.quote else ref.name
+    if ref.kind == "enum" and ctx.response and ref.base != "any":
+        return f"{ctx.typing('Union')}[{text}, {_PRIM_TEXT[ref.base]}]"
+    return text
+
+
+def _print_literal(t: LiteralOf, ctx: TypeContext) -> str:
+    values = [v for v in t.values if v is not None]
+    if not values:
+        return "None"
+    base = literal_base(tuple(values))
+    if base == "any":
+        return ctx.typing("Any")
+    text = f"{ctx.typing('Literal')}[{', '.join(repr(v) for v in values)}]"
+    if t.open and ctx.response:
+        text = f"{ctx.typing('Union')}[{text}, {base}]"
+    if None in t.values:
+        text = f"{ctx.typing('Optional')}[{text}]"
+    return text
+
+
+def _print_union(t: UnionOf, ctx: TypeContext) -> str:
+    members = [print_type(m, ctx) for m in t.members]
+    if ctx.response and any(isinstance(strip_nullable(m), Named) for m in t.members):
+        # An unknown variant from a newer server is kept as the raw JSON object.
+        members.append(f"{ctx.typing('Dict')}[str, {ctx.typing('Any')}]")
+    unique = list(dict.fromkeys(members))
+    if len(unique) == 1:
+        return unique[0]
+    return f"{ctx.typing('Union')}[{', '.join(unique)}]"

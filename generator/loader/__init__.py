@@ -1,0 +1,87 @@
+"""Stage 1: read, resolve, validate.  ``load()`` turns a path into a ``LoadedSpec``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic, Diagnostics, Level
+from .refs import Location, RefError, Workspace, check_refs
+from .validate import validate
+
+__all__ = ["LoadedSpec", "Location", "RefError", "Workspace", "load"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSpec:
+    workspace: Workspace
+    document: dict[str, Any]
+    minor: int  # 0 for OpenAPI 3.0.x, 1 for 3.1.x
+    spec_sha256: str  # the files as read
+    normalized_sha256: str  # the parsed documents, canonical JSON
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def root(self) -> Location:
+        return Location(self.workspace.root_file)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level is Level.ERROR for d in self.diagnostics)
+
+
+def load(path: Path, *, strict: bool = False) -> LoadedSpec:
+    """Read a spec and everything it refers to.  Never raises for bad input: check ``has_errors``."""
+    diagnostics = Diagnostics()
+    path = Path(path)
+    ws = Workspace(root_dir=path.parent, root_file=path.name, diagnostics=diagnostics)
+    if not path.is_file():
+        diagnostics.error("no such file", str(path), "")
+        return _result(ws, {}, 0)
+    doc = ws.document(path.name)
+    if doc is None:
+        return _result(ws, {}, 0)
+    if not isinstance(doc, dict):
+        diagnostics.error("an OpenAPI document must be a mapping at the top level", path.name, "")
+        return _result(ws, {}, 0)
+    minor = _version(doc, diagnostics, path.name)
+    if diagnostics.has_errors:
+        return _result(ws, doc, minor)
+    check_refs(ws)
+    if not diagnostics.has_errors:
+        validate(ws, doc, minor, Level.ERROR if strict else Level.WARNING)
+    return _result(ws, doc, minor)
+
+
+def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
+    version = doc.get("openapi")
+    if "swagger" in doc and version is None:
+        diagnostics.error(
+            f"Swagger {doc.get('swagger')!s} documents are not supported yet", file, "/swagger",
+            hint="convert it to OpenAPI 3 first",
+        )
+        return 0
+    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")) and version not in ("3.0", "3.1"):
+        diagnostics.error(f"unsupported 'openapi' version {version!r}", file, "/openapi", hint="sdkgen reads OpenAPI 3.0 and 3.1")
+        return 0
+    return 1 if version.startswith("3.1") else 0
+
+
+def _result(ws: Workspace, doc: dict[str, Any], minor: int) -> LoadedSpec:
+    raw = hashlib.sha256()
+    for name in sorted(ws.raw):
+        raw.update(name.encode() + b"\0" + hashlib.sha256(ws.raw[name]).digest())
+    normalized = json.dumps(
+        {name: ws.documents[name] for name in sorted(ws.documents)}, sort_keys=True, ensure_ascii=True, default=str
+    )
+    return LoadedSpec(
+        workspace=ws,
+        document=doc,
+        minor=minor,
+        spec_sha256=raw.hexdigest(),
+        normalized_sha256=hashlib.sha256(normalized.encode()).hexdigest(),
+        diagnostics=ws.diagnostics.sorted(),
+    )

@@ -1,0 +1,196 @@
+"""``$ref`` resolution over the spec's own folder.
+
+A small resolver of our own rather than ``referencing``/``jsonschema-path``: the IR needs the
+canonical location (file + JSON pointer) of every target, to give each shared schema exactly
+one name, and a refusal policy that no library offers out of the box:
+
+* refs to files inside the folder of the root document (after following symlinks) are read;
+* ``file://`` URIs, absolute paths, ``..`` that leaves the folder, backslashes, and remote
+  ``http(s)://`` refs are refused without being read or fetched;
+* fragments must be JSON pointers (RFC 6901, percent-decoded first).
+
+Each file is read and parsed once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from ..diagnostics import Diagnostics
+from .documents import read_document
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A node's address: file (posix path relative to the spec folder) and JSON pointer."""
+
+    file: str
+    pointer: str = ""
+
+    def child(self, *tokens: str | int) -> "Location":
+        extra = "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
+        return Location(self.file, self.pointer + extra)
+
+    @property
+    def tokens(self) -> list[str]:
+        if not self.pointer:
+            return []
+        return [t.replace("~1", "/").replace("~0", "~") for t in self.pointer.split("/")[1:]]
+
+    def __str__(self) -> str:
+        return f"{self.file}#{self.pointer}"
+
+
+class RefError(Exception):
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+_MISSING = object()
+
+
+@dataclass(slots=True)
+class Workspace:
+    """The files of one spec: the root document and every file it refers to."""
+
+    root_dir: Path
+    root_file: str
+    diagnostics: Diagnostics
+    documents: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, bytes] = field(default_factory=dict)
+
+    def document(self, file: str) -> Any:
+        if file not in self.documents:
+            self.documents[file], self.raw[file] = read_document(self.root_dir / file, self.diagnostics, file)
+        return self.documents[file]
+
+    def node(self, loc: Location) -> Any:
+        """The node at a location; raises RefError when there is none."""
+        node = self.document(loc.file)
+        if node is None:
+            raise RefError(f"cannot read {loc.file!r}")
+        for token in loc.tokens:
+            if isinstance(node, dict):
+                node = node.get(token, _MISSING)
+            elif isinstance(node, list) and token.isdigit() and (token == "0" or not token.startswith("0")):
+                node = node[int(token)] if int(token) < len(node) else _MISSING
+            else:
+                node = _MISSING
+            if node is _MISSING:
+                raise RefError(f"nothing at {loc.file}#{loc.pointer}")
+        return node
+
+    def target(self, ref: Any, at: Location) -> Location:
+        """Where a ``$ref`` written at ``at`` points; raises RefError when refused."""
+        if not isinstance(ref, str):
+            raise RefError("$ref must be a string")
+        if "\\" in ref:
+            raise RefError("$ref contains a backslash", hint="use forward slashes in relative refs")
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc:
+            if parts.scheme in ("http", "https"):
+                raise RefError(
+                    f"remote $ref {ref!r} refused: sdkgen reads nothing outside the spec's folder",
+                    hint="download the referenced document into the spec folder and refer to it by relative path",
+                )
+            raise RefError(f"$ref {ref!r} refused: only relative refs inside the spec's folder are read")
+        file = at.file
+        if parts.path:
+            file = self._relative_file(unquote(parts.path), at.file)
+        fragment = unquote(parts.fragment)
+        if fragment and not fragment.startswith("/"):
+            raise RefError(f"$ref fragment {parts.fragment!r} is not a JSON pointer", hint="write '#/components/...'")
+        return Location(file, fragment)
+
+    def _relative_file(self, rel: str, current: str) -> str:
+        if rel.startswith("/"):
+            raise RefError(f"$ref to absolute path {rel!r} refused: only files inside the spec's folder are read")
+        joined = PurePosixPath(current).parent / rel
+        root = self.root_dir.resolve()
+        candidate = (root / joined).resolve()
+        if root != candidate and root not in candidate.parents:
+            raise RefError(f"$ref to {rel!r} leaves the spec's folder and is refused")
+        if not candidate.is_file():
+            raise RefError(f"$ref to {rel!r}: no such file")
+        return candidate.relative_to(root).as_posix()
+
+    def resolve(self, ref: Any, at: Location) -> tuple[Location, Any]:
+        """Follow a ``$ref`` (and chains of pure refs) to its node."""
+        seen: set[Location] = set()
+        loc = self.target(ref, at)
+        while True:
+            if loc in seen:
+                raise RefError("$ref chain loops back on itself")
+            seen.add(loc)
+            node = self.node(loc)
+            if isinstance(node, dict) and "$ref" in node and len(node) == 1:
+                loc = self.target(node["$ref"], loc)
+                continue
+            return loc, node
+
+
+# Keys whose values are literal data, not OpenAPI objects: their "$ref"s are not refs.
+_LITERAL_KEYS = frozenset({"example", "default", "const", "enum"})
+# Keys whose values map user-chosen names to objects (a property may be called "example").
+_NAME_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "schemas", "responses", "parameters",
+     "headers", "securitySchemes", "requestBodies", "links", "callbacks", "paths", "content",
+     "encoding", "variables", "mapping", "pathItems", "webhooks", "dependentSchemas"}
+)
+
+
+def check_refs(ws: Workspace) -> None:
+    """Visit every file reachable from the root; report each ref that cannot be followed."""
+    pending = [Location(ws.root_file)]
+    visited_files: set[str] = set()
+    while pending:
+        start = pending.pop()
+        if start.file in visited_files:
+            continue
+        visited_files.add(start.file)
+        doc = ws.document(start.file)
+        if doc is None:
+            continue
+        for ref, where in _iter_refs(doc, start):
+            try:
+                target = ws.target(ref, where)
+                ws.node(target)
+            except RefError as exc:
+                ws.diagnostics.error(exc.message, where.file, where.pointer + "/$ref", exc.hint)
+                continue
+            if target.file not in visited_files:
+                pending.append(Location(target.file))
+
+
+def _iter_refs(doc: Any, start: Location) -> list[tuple[Any, Location]]:
+    """Every ``$ref`` in a document, skipping literal data (examples, defaults, enums, ``x-``)."""
+    found: list[tuple[Any, Location]] = []
+    stack: list[tuple[Any, Location, str]] = [(doc, start, "object")]
+    while stack:
+        node, loc, mode = stack.pop()
+        if isinstance(node, list):
+            stack.extend((value, loc.child(i), "object") for i, value in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        if mode != "names" and "$ref" in node:
+            found.append((node["$ref"], loc))
+        for key, value in node.items():
+            if mode == "names":
+                stack.append((value, loc.child(key), "object"))
+            elif mode == "examples":
+                stack.append((value, loc.child(key), "example"))
+            elif key == "$ref" or key in _LITERAL_KEYS or key.startswith("x-") or (mode == "example" and key == "value"):
+                continue
+            elif key == "examples":
+                if isinstance(value, dict):
+                    stack.append((value, loc.child(key), "examples"))
+            else:
+                stack.append((value, loc.child(key), "names" if key in _NAME_MAPS else "object"))
+    found.sort(key=lambda item: item[1])
+    return found

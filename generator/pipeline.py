@@ -1,0 +1,102 @@
+"""The one pipeline behind every command: load → IR → render, in memory; then write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ._version import __version__
+from .config import Config
+from .diagnostics import Diagnostic, Diagnostics, Level, SpecError
+from .ir.build import build_api, default_package_name
+from .loader import LoadedSpec, load
+from .naming import Scope, convert
+from .render import BLACK_VERSION, Meta, render, toolchain_sha256
+from .render.fmt import FormatError
+from .render.write import write_package
+
+MANIFEST = "sdkgen-manifest.json"
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """A generated package, in memory: paths relative to ``package_dir``."""
+
+    package_dir: Path
+    files: dict[str, bytes]
+    diagnostics: tuple[Diagnostic, ...]
+    manifest: dict[str, object]
+    operations: int
+
+
+def _silent(_: str) -> None:
+    return None
+
+
+def build(config: Config, progress: Progress = _silent) -> Result:
+    """Generate a package in memory.  Raises ``SpecError`` (with every diagnostic) on errors."""
+    progress("loading " + config.spec.name)
+    loaded = load(config.spec, strict=config.strict)
+    if loaded.has_errors:
+        raise SpecError(loaded.diagnostics)
+    package, client = _names(loaded, config)
+    progress("building the IR")
+    api, diagnostics = build_api(loaded, config, package, client)
+    all_diags = Diagnostics()
+    all_diags.extend(loaded.diagnostics)
+    all_diags.extend(diagnostics)
+    if config.strict:
+        all_diags.items = [Diagnostic(Level.ERROR, d.message, d.file, d.pointer, d.hint) for d in all_diags.items]
+    if api is None or all_diags.has_errors:
+        raise SpecError(all_diags.sorted())
+    operations = len(api.all_operations())
+    progress(f"rendering {operations} operations, {len(api.decls)} types")
+    meta = Meta(package=package, client=client, package_version=config.package_version, generator_version=__version__)
+    try:
+        texts = render(api, meta)
+    except FormatError as exc:  # a generator bug, never the user's: say so plainly
+        raise SpecError((Diagnostic(Level.ERROR, f"internal error: generated code did not parse ({exc})", str(config.spec), ""),)) from None
+    files = {path: text.encode("utf-8") for path, text in texts.items()}
+    manifest = _manifest(config, loaded, api.api_version, files)
+    files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    progress(f"rendered {len(files)} files")
+    return Result(config.output / package, dict(sorted(files.items())), all_diags.sorted(), manifest, operations)
+
+
+def generate(config: Config, progress: Progress = _silent) -> Result:
+    """Generate and write a package; nothing is written when there are errors."""
+    result = build(config, progress)
+    progress(f"writing {result.package_dir}")
+    write_package(result.package_dir, result.files)
+    return result
+
+
+def _names(loaded: LoadedSpec, config: Config) -> tuple[str, str]:
+    info = loaded.document.get("info")
+    title = str(info.get("title")) if isinstance(info, dict) and info.get("title") else config.spec.stem
+    package = config.package_name or default_package_name(title)
+    if not package.isidentifier() or package != convert(package, "snake"):
+        package = Scope(style="snake", fallback="sdk", digit_prefix="sdk").mint(package)
+    client = config.client_name or convert(package, "pascal") or "Client"
+    if not client.isidentifier():
+        client = Scope(style="pascal", fallback="client").mint(client)
+    return package, client
+
+
+def _manifest(config: Config, loaded: LoadedSpec, api_version: str, files: dict[str, bytes]) -> dict[str, object]:
+    return {
+        "generator": "sdkgen",
+        "generator_version": __version__,
+        "target": config.target or "",
+        "api_version": api_version,
+        "spec_sha256": loaded.spec_sha256,
+        "normalized_spec_sha256": loaded.normalized_sha256,
+        "toolchain_sha256": toolchain_sha256(),
+        "formatter": f"black {BLACK_VERSION}",
+        "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(files.items())},
+    }

@@ -1,0 +1,98 @@
+"""Code fragments for ``types/``: one module per declaration (or per recursive group)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ir.nodes import Alias, Api, Decl, Enum, Field, Model
+from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_type
+from .imports import Imports
+from .text import docstring, py_literal
+
+
+@dataclass(frozen=True, slots=True)
+class FieldCode:
+    name: str
+    annotation: str
+    default: str  # "" or " = ..." text
+    doc: str  # escaped docstring body or ""
+
+
+@dataclass(frozen=True, slots=True)
+class DeclCode:
+    kind: str  # model | enum | alias
+    name: str
+    value: str  # alias / enum right-hand side
+    doc: str
+    fields: tuple[FieldCode, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelModule:
+    module: str
+    imports: tuple[str, ...]
+    decls: tuple[DeclCode, ...]
+    rebuild: tuple[str, ...]
+
+
+def decl_refs(api: Api) -> dict[str, DeclRef]:
+    refs: dict[str, DeclRef] = {}
+    for d in api.decls:
+        kind = "model" if isinstance(d, Model) else "enum" if isinstance(d, Enum) else "alias"
+        refs[d.key] = DeclRef(d.name, d.module, kind, d.base if isinstance(d, Enum) else "str")
+    return refs
+
+
+def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
+    by_module: dict[str, list[Decl]] = {}
+    for d in api.decls:
+        by_module.setdefault(d.module, []).append(d)
+    grouped = {key for group in api.groups for key in group}
+    out = []
+    for module, decls in by_module.items():
+        quote = frozenset(d.key for d in decls if d.key in grouped)
+        ctx = TypeContext(decls=refs, response=True, quote=quote, local_module=module)
+        codes = tuple(_decl_code(d, ctx) for d in decls)
+        imports = Imports()
+        imports.absorb(ctx)
+        if any(isinstance(d, Model) for d in decls):
+            imports.add(".._models", "BaseModel")
+        if any(c.fields and any("Field(" in f.default for f in c.fields) for c in codes):
+            imports.add("pydantic", "Field")
+        rebuild = tuple(d.name for d in decls if isinstance(d, Model) and quote)
+        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild))
+    return out
+
+
+def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
+    doc = docstring(d.doc, "    ") if d.doc else ""
+    if isinstance(d, Enum):
+        value = print_type(LiteralOf(d.values), TypeContext(decls=ctx.decls, response=False, typing_names=ctx.typing_names))
+        return DeclCode("enum", d.name, value, docstring(d.doc) if d.doc else "")
+    if isinstance(d, Alias):
+        return DeclCode("alias", d.name, print_type(d.target, ctx), docstring(d.doc) if d.doc else "")
+    return DeclCode("model", d.name, "", doc, tuple(_field_code(f, ctx) for f in d.fields))
+
+
+def _field_code(f: Field, ctx: TypeContext) -> FieldCode:
+    t = f.type
+    if not f.required and not isinstance(t, Nullable) and t != ANY:
+        t = Nullable(t)
+    annotation = print_type(t, ctx)
+    alias = f.wire != f.name
+    if f.required:
+        default = f" = Field(alias={py_literal(f.wire)})" if alias else ""
+    else:
+        default = f" = Field(default=None, alias={py_literal(f.wire)})" if alias else " = None"
+    return FieldCode(f.name, annotation, default, field_doc(f))
+
+
+def field_doc(f: Field) -> str:
+    parts = []
+    if f.deprecated:
+        parts.append("Deprecated.")
+    if f.doc:
+        parts.append(f.doc)
+    if f.has_default and f.default is not None and not isinstance(f.default, (dict, list)):
+        parts.append(f"Server default: {py_literal(f.default)}.")
+    return docstring("\n\n".join(parts), "    ") if parts else ""

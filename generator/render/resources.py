@@ -1,0 +1,183 @@
+"""Code fragments for ``resources/``: one module per resource, sync and async classes from
+the same nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..ir.nodes import Api, Operation, Param, Resource
+from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
+from .imports import Imports
+from .text import docstring, py_literal
+
+TAIL = (
+    "extra_headers: Optional[Headers] = None",
+    "extra_query: Optional[Query] = None",
+    "extra_body: Optional[Body] = None",
+    "timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN",
+    "max_retries: Union[int, NotGiven] = NOT_GIVEN",
+)
+TAIL_CALL = tuple(f"{n}={n}" for n in ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries"))
+
+
+@dataclass(frozen=True, slots=True)
+class MethodCode:
+    name: str
+    params: tuple[str, ...]  # signature entries after ``self``
+    returns: str
+    doc: str
+    endpoint: str  # name of the module-level Endpoint constant
+    call: tuple[str, ...]  # arguments of ``request``
+    has_result: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChildCode:
+    attr: str
+    module: str
+    cls: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceModule:
+    module: str
+    cls: str
+    doc: str
+    imports: tuple[str, ...]
+    endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # constant name, Endpoint arguments
+    methods: tuple[MethodCode, ...]
+    children: tuple[ChildCode, ...]
+
+
+def all_resources(api: Api) -> list[Resource]:
+    out: list[Resource] = []
+    stack = list(reversed(api.resources))
+    while stack:
+        res = stack.pop()
+        out.append(res)
+        stack.extend(reversed(res.children))
+    return out
+
+
+def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
+    ctx = TypeContext(decls=refs, response=False, prefix="..types.")
+    imports = Imports()
+    imports.typing |= {"Optional", "Union"}
+    imports.modules.add("httpx")
+    imports.add(".._types", "NOT_GIVEN", "Body", "Headers", "NotGiven", "Query")
+    imports.add(".._base_client", "Endpoint")
+    imports.add(".._resource", "AsyncResource", "SyncResource")
+    methods = []
+    endpoints = []
+    for op in res.operations:
+        endpoint_name = f"_op_{op.name}"
+        endpoints.append((endpoint_name, _endpoint_args(op, ctx)))
+        methods.append(_method(op, endpoint_name, ctx))
+    if methods:
+        imports.add(".._response", "APIResponse", "AsyncAPIResponse", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
+    if any(m.has_result for m in methods):
+        imports.typing.add("cast")
+    imports.add("functools", "cached_property")
+    if res.children:
+        imports.typing.add("TYPE_CHECKING")
+    imports.absorb(ctx)
+    children = tuple(ChildCode(c.attr, c.module, c.class_name) for c in res.children)
+    doc = docstring(res.doc, "    ") if res.doc else ""
+    return ResourceModule(res.module, res.class_name, doc, tuple(imports.lines()), tuple(endpoints), tuple(methods), children)
+
+
+def _annotation(t: TypeRef, ctx: TypeContext) -> str:
+    return print_type(t, ctx)
+
+
+def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
+    params: list[str] = [f"{p.name}: {_annotation(p.type, ctx)}" for p in op.path_params]
+    params.append("*")
+    required: list[str] = []
+    optional: list[str] = []
+    for p in op.params:
+        (required if p.required else optional).append(_kw(p.name, p.type, p.required, ctx))
+    body_arg = ""
+    if op.body is not None:
+        if op.body.fields:
+            for f in op.body.fields:
+                (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx))
+            body_arg = "body={" + ", ".join(f"{py_literal(f.wire)}: {f.name}" for f in op.body.fields) + "}"
+        elif op.body.type is not None and op.body.name:
+            (required if op.body.required else optional).append(_kw(op.body.name, op.body.type, op.body.required, ctx))
+            body_arg = f"body={op.body.name}"
+    params.extend(required + optional + list(TAIL))
+    response_ctx = TypeContext(decls=ctx.decls, response=True, prefix=ctx.prefix, typing_names=ctx.typing_names, imports=ctx.imports, uses_datetime=ctx.uses_datetime)
+    returns = print_type(op.response.type, response_ctx) if op.response.type is not None else "None"
+    call = [endpoint, returns if op.response.type is not None else "None"]
+    call.extend(_grouped(op.path_params, "path_params"))
+    call.extend(_grouped(tuple(p for p in op.params if p.location == "query"), "query"))
+    call.extend(_grouped(tuple(p for p in op.params if p.location in ("header", "cookie")), "headers"))
+    if body_arg:
+        call.append(body_arg)
+    call.extend(TAIL_CALL)
+    return MethodCode(op.name, tuple(params), returns, _method_doc(op), endpoint, tuple(call), op.response.type is not None)
+
+
+def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
+    text = _annotation(t, ctx)
+    if required:
+        return f"{name}: {text}"
+    return f"{name}: Union[{text}, NotGiven] = NOT_GIVEN"
+
+
+def _grouped(params: tuple[Param, ...], arg: str) -> list[str]:
+    if not params:
+        return []
+    return [f"{arg}={{" + ", ".join(f"{py_literal(p.wire)}: {p.name}" for p in params) + "}"]
+
+
+def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
+    args = [py_literal(op.method), py_literal(op.path)]
+    if op.security:
+        args.append("security=" + py_literal_tuple(op.security))
+    if op.idempotency_header:
+        args.append(f"idempotency_header={py_literal(op.idempotency_header)}")
+    styles = {p.wire: (p.style, p.explode) for p in op.params if p.location == "query" and (p.style, p.explode) != ("form", True)}
+    if styles:
+        args.append("query_styles={" + ", ".join(f"{py_literal(k)}: ({py_literal(s)}, {e!r})" for k, (s, e) in styles.items()) + "}")
+    errors = [(e.status, e.type) for e in op.errors if e.kind == "json" and e.type is not None and e.type != ANY]
+    if errors:
+        err_ctx = TypeContext(decls=ctx.decls, response=True, prefix=ctx.prefix, typing_names=ctx.typing_names, imports=ctx.imports, uses_datetime=ctx.uses_datetime)
+        args.append("errors={" + ", ".join(f"{py_literal(s)}: {print_type(t, err_ctx)}" for s, t in errors) + "}")
+    if op.body is not None and op.body.kind != "json":
+        args.append(f"body={py_literal(op.body.kind)}")
+    if op.body is not None and op.body.content_type != "application/json":
+        args.append(f"content_type={py_literal(op.body.content_type)}")
+    if op.response.kind != "json":
+        args.append(f"response={py_literal(op.response.kind)}")
+    return tuple(args)
+
+
+def py_literal_tuple(value: tuple[tuple[str, ...], ...]) -> str:
+    return _tuple([_tuple([py_literal(k) for k in req]) for req in value])
+
+
+def _tuple(items: list[str]) -> str:
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _method_doc(op: Operation) -> str:
+    parts = [op.summary.strip()] if op.summary.strip() else []
+    if op.doc.strip() and op.doc.strip() != op.summary.strip():
+        parts.append(op.doc.strip())
+    if op.deprecated:
+        parts.append("Deprecated: this operation may be removed in a future API version.")
+    args = []
+    for p in op.path_params + op.params:
+        if p.doc:
+            args.append(f"{p.name}: {p.doc.strip()}")
+    if op.body is not None:
+        for f in op.body.fields:
+            if f.doc:
+                args.append(f"{f.name}: {f.doc.strip()}")
+    if args:
+        parts.append("Args:\n" + "\n\n".join("  " + a.replace("\n", "\n    ") for a in args))
+    text = "\n\n".join(parts) or f"{op.method.upper()} {op.path}"
+    return docstring(text, "        ")

@@ -1,0 +1,114 @@
+"""Escaping: the only way spec text reaches generated files.
+
+* ``py_literal``: any JSON value as a Python literal (``repr``-based, so quotes, backslashes,
+  control characters, line separators and bidi controls come out as escapes);
+* ``docstring``: a triple-quoted docstring body that cannot end early or smuggle code;
+* ``comment``: one line of comment text (no character Python would treat as a line end);
+* ``toml_str``: a TOML basic string;
+* ``md_text``: Markdown prose with every markup character escaped.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+from typing import Any
+
+# Everything str.splitlines() splits on, so no spec text can start a new line of code.
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _visible(ch: str) -> bool:
+    """Characters allowed verbatim in comments and docstrings."""
+    if ch == "\t":
+        return True
+    category = unicodedata.category(ch)
+    return not (category.startswith("C") or category in ("Zl", "Zp"))
+
+
+def clean_line(text: str) -> str:
+    """Drop control, format (bidi) and separator characters from a single line."""
+    return "".join(ch if _visible(ch) else "" for ch in text).replace("\t", " ")
+
+
+def py_literal(value: Any) -> str:
+    """A Python literal for a JSON value; never anything but a literal."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            return f"float({str(value)!r})"
+        return _ascii_repr(value) if isinstance(value, str) else repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()) + "}"
+    return py_literal(str(value))
+
+
+def _ascii_repr(text: str) -> str:
+    """``repr`` with every non-ASCII character escaped: output files are pure ASCII."""
+    return repr(text).encode("ascii", "backslashreplace").decode("ascii")
+
+
+def docstring(text: str, indent: str = "", width: int = 88) -> str:
+    """The body of a ``\"\"\"docstring\"\"\"`` (without the quotes), wrapped and escaped."""
+    paragraphs = []
+    for raw_line in _LINE_BREAKS.split(text.strip()):
+        line = clean_line(raw_line).rstrip()
+        paragraphs.append(line)
+    body = "\n".join(paragraphs).strip("\n")
+    body = re.sub(r"\n{3,}", "\n\n", body)
+    lines = []
+    for line in body.split("\n"):
+        if len(line) > width and not line.lstrip().startswith(("|", "-", "*", "```")):
+            lines.extend(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""])
+        else:
+            lines.append(line)
+    escaped = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    escaped = escaped.encode("ascii", "backslashreplace").decode("ascii")
+    if escaped.endswith('"'):
+        escaped = escaped[:-1] + '\\"'
+    return ("\n" + indent).join(escaped.split("\n")) if indent else escaped
+
+
+def comment(text: str, limit: int = 200) -> str:
+    """One line of comment text."""
+    line = " ".join(clean_line(part) for part in _LINE_BREAKS.split(text)).strip()
+    line = line.encode("ascii", "backslashreplace").decode("ascii")
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def toml_str(text: str) -> str:
+    out = ['"']
+    for ch in text:
+        code = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif code < 0x20 or code == 0x7F or 0xD800 <= code <= 0xDFFF:
+            out.append(f"\\u{code & 0xFFFF:04X}" if code < 0xD800 else "\\uFFFD")
+        elif code > 0x7E:
+            out.append(f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+def md_text(text: str) -> str:
+    """Markdown prose: one paragraph, every markup character escaped."""
+    line = " ".join(clean_line(part) for part in _LINE_BREAKS.split(text)).strip()
+    return _MD_SPECIAL.sub(r"\\\1", line)
+
+
+def md_code(text: str) -> str:
+    """Inline code span for an identifier-like string (backticks removed)."""
+    return "`" + clean_line(text).replace("`", "") + "`"

@@ -1,0 +1,71 @@
+"""Raw responses: ``client.models.with_raw_response.get(id)`` gives status, headers and the
+parsed body on demand.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict, Generic, Mapping, Optional, TypeVar, cast
+
+import httpx
+from typing_extensions import ParamSpec
+
+__all__ = ["APIResponse", "AsyncAPIResponse", "async_to_raw_response_wrapper", "to_raw_response_wrapper"]
+
+RAW_RESPONSE_HEADER = "X-Sdk-Raw-Response"
+
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
+
+
+class APIResponse(Generic[_T]):
+    """The HTTP response of a call, with the parsed body available through ``parse()``."""
+
+    def __init__(self, http_response: httpx.Response, parser: Callable[[], Any]) -> None:
+        self.http_response = http_response
+        self._parser = parser
+        self._parsed: Optional[Any] = None
+        self._done = False
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def content(self) -> bytes:
+        return self.http_response.content
+
+    def parse(self) -> _T:
+        if not self._done:
+            self._parsed = self._parser()
+            self._done = True
+        return cast(_T, self._parsed)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}] {self.http_response.request.method} {self.http_response.request.url.path}>"
+
+
+class AsyncAPIResponse(APIResponse[_T]):
+    pass
+
+
+def _with_marker(kwargs: Dict[str, Any]) -> Dict[str, Any]:
+    headers: Mapping[str, Any] = kwargs.get("extra_headers") or {}
+    return {**kwargs, "extra_headers": {**headers, RAW_RESPONSE_HEADER: "true"}}
+
+
+def to_raw_response_wrapper(func: Callable[_P, _T]) -> Callable[_P, APIResponse[_T]]:
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponse[_T]:
+        return cast(APIResponse[_T], func(*args, **_with_marker(kwargs)))
+
+    return wrapped
+
+
+def async_to_raw_response_wrapper(func: Callable[_P, Awaitable[_T]]) -> Callable[_P, Awaitable[AsyncAPIResponse[_T]]]:
+    async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> AsyncAPIResponse[_T]:
+        return cast(AsyncAPIResponse[_T], await func(*args, **_with_marker(kwargs)))
+
+    return wrapped
