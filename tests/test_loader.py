@@ -1,0 +1,103 @@
+"""Loader: safe YAML/JSON, $ref policy, validation findings as diagnostics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import Level
+from generator.loader import load
+from tests.conftest import minimal, write_spec
+
+
+def errors(path: Path) -> list[str]:
+    loaded = load(path)
+    return [d.format() for d in loaded.diagnostics if d.level is Level.ERROR]
+
+
+def test_yaml_12_scalars_stay_strings(tmp_path: Path) -> None:
+    text = "openapi: 3.1.0\ninfo: {title: t, version: 2024-02-08}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: string, enum: [yes, no, on, off]}\n"
+    loaded = load(write_spec(tmp_path, text))
+    assert loaded.document["info"]["version"] == "2024-02-08"
+    assert loaded.document["components"]["schemas"]["A"]["enum"] == ["yes", "no", "on", "off"]
+    assert not loaded.has_errors
+
+
+def test_integer_keys_become_strings(tmp_path: Path) -> None:
+    text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n"
+    loaded = load(write_spec(tmp_path, text))
+    assert "200" in loaded.document["paths"]["/a"]["get"]["responses"]
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("openapi: 3.1.0\nopenapi: 3.0.0\n", "duplicate key 'openapi'"),
+        ("a: !!python/object/apply:os.system ['echo hi']\n", "not allowed"),
+        ("a: &a [*a]\n", "alias contains itself"),
+        ("a: [\n", "invalid YAML"),
+    ],
+)
+def test_hostile_yaml_is_refused(tmp_path: Path, text: str, needle: str) -> None:
+    assert any(needle in e for e in errors(write_spec(tmp_path, text)))
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        refs = ",".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    found = errors(write_spec(tmp_path, "\n".join(lines) + "\n"))
+    assert any("alias bomb" in e for e in found)
+
+
+def test_json_duplicate_keys(tmp_path: Path) -> None:
+    found = errors(write_spec(tmp_path, '{"openapi": "3.1.0", "openapi": "3.0.0"}', "spec.json"))
+    assert any("duplicate key" in e for e in found)
+
+
+def test_dangling_ref_names_file_and_pointer(tmp_path: Path) -> None:
+    spec = minimal(schemas={"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Missing"}}}})
+    found = errors(write_spec(tmp_path, spec))
+    assert any("openapi.yaml#/components/schemas/A/properties/b/$ref" in e and "Missing" in e for e in found)
+
+
+def test_multi_file_refs_inside_folder(tmp_path: Path) -> None:
+    write_spec(tmp_path / "schemas", {"Pet": {"type": "object", "properties": {"id": {"type": "string"}}}}, "pet.yaml")
+    spec = minimal(schemas={"Pet": {"$ref": "schemas/pet.yaml#/Pet"}})
+    loaded = load(write_spec(tmp_path, spec))
+    assert not loaded.has_errors, [d.format() for d in loaded.diagnostics]
+    assert "schemas/pet.yaml" in loaded.workspace.documents
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["../outside.yaml#/X", "/etc/passwd#/X", "file:///etc/passwd#/X", "http://127.0.0.1:9/x.yaml#/X", "https://example.com/x.yaml", "..\\x.yaml"],
+)
+def test_refs_leaving_the_folder_are_refused_unread(tmp_path: Path, ref: str) -> None:
+    (tmp_path / "outside.yaml").write_text("X: {type: string}\n")
+    spec = minimal(schemas={"A": {"$ref": ref}})
+    found = errors(write_spec(tmp_path / "spec", spec))
+    assert found and all("#/components/schemas/A/$ref" in e for e in found)
+
+
+def test_validation_findings_are_warnings_with_pointers(tmp_path: Path) -> None:
+    spec = minimal(paths={"/a": {"get": {"responses": {"200": {"description": 5}}}}})
+    loaded = load(write_spec(tmp_path, spec))
+    assert not loaded.has_errors
+    assert any(d.pointer.startswith("/paths/~1a/get/responses/200") for d in loaded.diagnostics)
+    strict = load(write_spec(tmp_path, spec), strict=True)
+    assert strict.has_errors
+
+
+def test_unsupported_version_and_swagger(tmp_path: Path) -> None:
+    assert any("/openapi" in e for e in errors(write_spec(tmp_path, {"openapi": "4.0.0", "info": {}, "paths": {}})))
+    assert any("Swagger" in e for e in errors(write_spec(tmp_path / "b", {"swagger": "2.0", "info": {}, "paths": {}})))
+
+
+def test_hashes_are_stable(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, json.dumps(minimal()), "spec.json")
+    a, b = load(path), load(path)
+    assert a.spec_sha256 == b.spec_sha256 and a.normalized_sha256 == b.normalized_sha256
