@@ -27,7 +27,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="sdkgen", description="Generate typed Python SDKs from OpenAPI documents and keep them in sync.")
+    parser = _Parser(
+        prog="sdkgen", description="Generate typed Python SDKs from OpenAPI documents and keep them in sync."
+    )
     parser.add_argument("--version", action="version", version=f"sdkgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     gen = sub.add_parser(
@@ -37,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
         "[[tool.sdkgen.targets]] of pyproject.toml when no SPEC is given.",
     )
     gen.add_argument("spec", nargs="?", type=Path, help="OpenAPI document (YAML or JSON, 3.0 or 3.1)")
-    gen.add_argument("-o", "--output", type=Path, help="directory that receives the package directory (default: generated)")
+    gen.add_argument(
+        "-o", "--output", type=Path, help="directory that receives the package directory (default: generated)"
+    )
     gen.add_argument("--package-name", help="import name of the generated package (default: from info.title)")
     gen.add_argument("--client-name", help="client class name (default: from the package name)")
     gen.add_argument("--target", action="append", default=[], help="only this [tool.sdkgen] target (repeatable)")
@@ -98,12 +102,24 @@ def _select(configs: list[Config], names: list[str]) -> list[Config]:
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     if args.spec is not None:
-        configs = [Config(spec=args.spec, output=args.output or Path("generated"), package_name=args.package_name, client_name=args.client_name)]
+        configs = [
+            Config(
+                spec=args.spec,
+                output=args.output or Path("generated"),
+                package_name=args.package_name,
+                client_name=args.client_name,
+            )
+        ]
         if args.strict:
             configs = [c.with_overrides(strict=True) for c in configs]
     else:
         configs = _select(_targets(args), args.target)
-        configs = [c.with_overrides(output=args.output, package_name=args.package_name, client_name=args.client_name, strict=args.strict) for c in configs]
+        configs = [
+            c.with_overrides(
+                output=args.output, package_name=args.package_name, client_name=args.client_name, strict=args.strict
+            )
+            for c in configs
+        ]
     status = EXIT_OK
     for config in configs:
         progress = _Progress(sys.stderr, not args.quiet)
@@ -118,7 +134,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         progress.done()
         print_diagnostics(result.diagnostics, args.quiet, sys.stderr)
         if not args.quiet:
-            sys.stdout.write(f"generated {result.package_dir} ({result.operations} operations, {len(result.files)} files)\n")
+            sys.stdout.write(
+                f"generated {result.package_dir} ({result.operations} operations, {len(result.files)} files)\n"
+            )
     return status
 
 

@@ -72,7 +72,7 @@ class Diagnostics:
     def warning(self, message: str, file: str = "", pointer: str = "", hint: str = "") -> None:
         self.items.append(Diagnostic(Level.WARNING, message, file, pointer, hint))
 
-    def extend(self, other: "Diagnostics | tuple[Diagnostic, ...] | list[Diagnostic]") -> None:
+    def extend(self, other: Diagnostics | tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)
 
     @property

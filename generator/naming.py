@@ -135,7 +135,7 @@ class Scope:
     def mint_all(self, wires: list[str]) -> dict[str, Ident]:
         """Mint names for distinct wire names at once (see ``mint_list``)."""
         unique = list(dict.fromkeys(wires))
-        return dict(zip(unique, self.mint_list(unique)))
+        return dict(zip(unique, self.mint_list(unique), strict=False))
 
     def mint_list(self, wires: list[str]) -> list[Ident]:
         """Mint one name per entry, aligned with the input; a wire name that is already its
@@ -155,8 +155,7 @@ class Scope:
 def class_scope(reserved: frozenset[str] = frozenset()) -> Scope:
     return Scope(
         style="pascal",
-        reserved=reserved
-        | frozenset({"Any", "Dict", "List", "Literal", "Optional", "Union", "BaseModel", "Field"}),
+        reserved=reserved | frozenset({"Any", "Dict", "List", "Literal", "Optional", "Union", "BaseModel", "Field"}),
         digit_prefix="model",
         fallback="model",
     )

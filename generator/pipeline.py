@@ -60,7 +60,9 @@ def build(config: Config, progress: Progress = _silent) -> Result:
     try:
         texts = render(api, meta)
     except FormatError as exc:  # a generator bug, never the user's: say so plainly
-        raise SpecError((Diagnostic(Level.ERROR, f"internal error: generated code did not parse ({exc})", str(config.spec), ""),)) from None
+        raise SpecError(
+            (Diagnostic(Level.ERROR, f"internal error: generated code did not parse ({exc})", str(config.spec), ""),)
+        ) from None
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     manifest = _manifest(config, loaded, api.api_version, files)
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()

@@ -18,7 +18,11 @@ MAX_DIFF_LINES = 400
 def read_tree(root: Path) -> dict[str, bytes]:
     if not root.is_dir():
         return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
 
 
 def compare(expected: dict[str, bytes], actual: dict[str, bytes]) -> tuple[list[str], list[str], list[str]]:
@@ -40,12 +44,19 @@ def reasons(result: Result, actual: dict[str, bytes]) -> list[str]:
     out = []
     if old.get("spec_sha256") != new["spec_sha256"]:
         out.append("the spec changed")
-    if old.get("toolchain_sha256") != new["toolchain_sha256"] or old.get("generator_version") != new["generator_version"]:
+    if (
+        old.get("toolchain_sha256") != new["toolchain_sha256"]
+        or old.get("generator_version") != new["generator_version"]
+    ):
         out.append("the templates or the generator changed")
     if old.get("formatter") != new["formatter"]:
         out.append(f"the formatter changed ({old.get('formatter')} -> {new['formatter']})")
     recorded = old.get("files") if isinstance(old.get("files"), dict) else {}
-    edited = sorted(p for p, data in actual.items() if p != MANIFEST and recorded.get(p) not in (None, hashlib.sha256(data).hexdigest()))
+    edited = sorted(
+        p
+        for p, data in actual.items()
+        if p != MANIFEST and recorded.get(p) not in (None, hashlib.sha256(data).hexdigest())
+    )
     extra = sorted(p for p in actual if p != MANIFEST and p not in recorded)
     if edited:
         out.append("generated files were edited by hand: " + ", ".join(edited[:10]))

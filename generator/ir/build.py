@@ -17,16 +17,51 @@ from .types import references
 
 # Names the generated modules import from the runtime; no schema or resource may take them.
 RUNTIME_NAMES = frozenset(
-    {"NotGiven", "NOT_GIVEN", "BaseModel", "Headers", "Query", "Body", "RequestOptions", "FileTypes",
-     "SyncAPIClient", "AsyncAPIClient", "SyncResource", "AsyncResource", "SyncPage", "AsyncPage",
-     "TYPE_CHECKING", "Any", "Dict", "List", "Literal", "Optional", "Union", "Field", "ConfigDict"}
+    {
+        "NotGiven",
+        "NOT_GIVEN",
+        "BaseModel",
+        "Headers",
+        "Query",
+        "Body",
+        "RequestOptions",
+        "FileTypes",
+        "SyncAPIClient",
+        "AsyncAPIClient",
+        "SyncResource",
+        "AsyncResource",
+        "SyncPage",
+        "AsyncPage",
+        "TYPE_CHECKING",
+        "Any",
+        "Dict",
+        "List",
+        "Literal",
+        "Optional",
+        "Union",
+        "Field",
+        "ConfigDict",
+    }
 )
 RESOURCE_RESERVED = (
     frozenset({"with_raw_response", "with_streaming_response", "httpx", "cast", "cached_property"})
     | TAIL
     | ANNOTATION_BUILTINS
 )
-_TRAILING_WORDS = {"api", "apis", "rest", "openapi", "service", "spec", "specification", "client", "sdk", "v1", "v2", "v3"}
+_TRAILING_WORDS = {
+    "api",
+    "apis",
+    "rest",
+    "openapi",
+    "service",
+    "spec",
+    "specification",
+    "client",
+    "sdk",
+    "v1",
+    "v2",
+    "v3",
+}
 
 
 def default_package_name(title: str) -> str:
@@ -37,7 +72,9 @@ def default_package_name(title: str) -> str:
     return Scope(style="snake", digit_prefix="sdk", fallback="sdk").mint(name or "sdk")
 
 
-def build_api(loaded: LoadedSpec, config: Config, package: str, client: str) -> tuple[Api | None, tuple[Diagnostic, ...]]:
+def build_api(
+    loaded: LoadedSpec, config: Config, package: str, client: str
+) -> tuple[Api | None, tuple[Diagnostic, ...]]:
     diagnostics = Diagnostics()
     doc = loaded.document
     root = loaded.root
@@ -48,13 +85,19 @@ def build_api(loaded: LoadedSpec, config: Config, package: str, client: str) -> 
     known = frozenset(s.key for s in schemes)
     default_security = read_security(doc.get("security", []), known, diagnostics, root.child("security"))
     reader = OperationReader(
-        loaded.workspace, diagnostics, converter, config.version_header, config.idempotency_header,
-        default_security, known,
+        loaded.workspace,
+        diagnostics,
+        converter,
+        config.version_header,
+        config.idempotency_header,
+        default_security,
+        known,
     )
     raws = reader.read_all(doc, root)
     resources = _resources(raws, _tag_docs(doc), classes)
     decls, groups = _order_decls(converter.decls)
-    info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+    raw_info = doc.get("info")
+    info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
     api = Api(
         title=str(info.get("title") or package),
         description=str(info.get("description") or ""),
@@ -84,13 +127,17 @@ def _resources(raws: list[RawOperation], tag_docs: dict[str, str], classes: Scop
     for raw in raws:
         node = root
         for seg in raw.tag_path:
-            node = node.children.setdefault(seg, _Node(node.segments + (seg,)))
+            node = node.children.setdefault(seg, _Node((*node.segments, seg)))
         node.ops.append(raw)
     modules = module_scope(frozenset({"init"}))
-    return _build_children(root, tag_docs, classes, modules, Scope(style="snake", reserved=RESOURCE_RESERVED, fallback="resource"))
+    return _build_children(
+        root, tag_docs, classes, modules, Scope(style="snake", reserved=RESOURCE_RESERVED, fallback="resource")
+    )
 
 
-def _build_children(node: _Node, docs: dict[str, str], classes: Scope, modules: Scope, scope: Scope) -> tuple[Resource, ...]:
+def _build_children(
+    node: _Node, docs: dict[str, str], classes: Scope, modules: Scope, scope: Scope
+) -> tuple[Resource, ...]:
     attrs = scope.mint_all(sorted(node.children))
     out = []
     for seg in sorted(node.children):
@@ -98,7 +145,7 @@ def _build_children(node: _Node, docs: dict[str, str], classes: Scope, modules: 
         child_scope = Scope(style="snake", reserved=RESOURCE_RESERVED, fallback="method", digit_prefix="op")
         children = _build_children(child, docs, classes, modules, child_scope)
         method_names = child_scope.mint_list([raw.name_hint for raw in child.ops])
-        ops = tuple(raw.build.named(name) for raw, name in zip(child.ops, method_names))
+        ops = tuple(raw.build.named(name) for raw, name in zip(child.ops, method_names, strict=False))
         key = ".".join(child.segments)
         out.append(
             Resource(
@@ -215,10 +262,15 @@ def _strongly_connected(order: list[str], edges: dict[str, list[str]]) -> list[l
 # -- client-level facts ---------------------------------------------------------------------
 
 
-def _security_schemes(doc: dict[str, Any], config: Config, package: str, diagnostics: Diagnostics, root: Location) -> tuple[SecurityScheme, ...]:
+def _security_schemes(
+    doc: dict[str, Any], config: Config, package: str, diagnostics: Diagnostics, root: Location
+) -> tuple[SecurityScheme, ...]:
     raw = (doc.get("components") or {}).get("securitySchemes") or {}
     prefix = convert(package, "upper")
-    scope = Scope(style="snake", reserved=frozenset({"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}))
+    scope = Scope(
+        style="snake",
+        reserved=frozenset({"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}),
+    )
     out: list[SecurityScheme] = []
     for key in sorted(raw):
         s = raw[key]
@@ -232,13 +284,19 @@ def _security_schemes(doc: dict[str, Any], config: Config, package: str, diagnos
         key_name = "api_key" if first_key else key
         if kind == "http" and scheme == "basic":
             names = (scope.mint("username"), scope.mint("password"))
-            out.append(SecurityScheme(key, "basic", names, env=(f"{prefix}_USERNAME", f"{prefix}_PASSWORD"), doc=doc_text))
+            out.append(
+                SecurityScheme(key, "basic", names, env=(f"{prefix}_USERNAME", f"{prefix}_PASSWORD"), doc=doc_text)
+            )
         elif (kind == "http" and scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
             out.append(SecurityScheme(key, "bearer", (scope.mint(key_name),), env=env, doc=doc_text))
         elif kind == "apiKey" and s.get("in") in ("header", "query", "cookie") and isinstance(s.get("name"), str):
             out.append(SecurityScheme(key, "api_key", (scope.mint(key_name),), s["name"], s["in"], env, doc_text))
         else:
-            diagnostics.warning(f"security scheme {key!r} ({kind} {scheme}) is not supported; pass credentials with extra_headers", loc.file, loc.pointer)
+            diagnostics.warning(
+                f"security scheme {key!r} ({kind} {scheme}) is not supported; pass credentials with extra_headers",
+                loc.file,
+                loc.pointer,
+            )
     return tuple(out)
 
 
@@ -248,7 +306,8 @@ def _base_url(doc: dict[str, Any], diagnostics: Diagnostics, root: Location) -> 
         return ""
     server = servers[0]
     url = str(server.get("url") or "")
-    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+    raw_vars = server.get("variables")
+    variables: dict[str, Any] = raw_vars if isinstance(raw_vars, dict) else {}
 
     def substitute(match: re.Match[str]) -> str:
         var = variables.get(match.group(1))
@@ -256,5 +315,7 @@ def _base_url(doc: dict[str, Any], diagnostics: Diagnostics, root: Location) -> 
 
     url = re.sub(r"\{([^{}]+)\}", substitute, url)
     if not re.match(r"^https?://", url):
-        diagnostics.warning(f"server URL {url!r} is not absolute; clients must pass base_url", root.file, "/servers/0/url")
+        diagnostics.warning(
+            f"server URL {url!r} is not absolute; clients must pass base_url", root.file, "/servers/0/url"
+        )
     return url.rstrip("/")

@@ -147,7 +147,7 @@ class Resource:
     module: Ident  # module path segment
     doc: str
     operations: tuple[Operation, ...]
-    children: tuple["Resource", ...]
+    children: tuple[Resource, ...]
 
 
 SecurityKind = Literal["bearer", "basic", "api_key"]

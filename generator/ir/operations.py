@@ -9,7 +9,7 @@ from typing import Any
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert
-from .nodes import Body, BodyKind, Field, Operation, Param, Response
+from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind
 from .schemas import SchemaConverter
 from .types import ANY, ListOf, Prim, TypeRef, UnionOf
 
@@ -25,7 +25,7 @@ class RawOperation:
 
     tag_path: tuple[str, ...]
     name_hint: str
-    build: "OperationDraft"
+    build: OperationDraft
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +49,24 @@ class OperationDraft:
 
     def named(self, name: Ident) -> Operation:
         return Operation(
-            key=self.key, operation_id=self.operation_id, name=name, method=self.method, path=self.path,
-            summary=self.summary, doc=self.doc, path_params=self.path_params, params=self.params,
-            body=self.body, response=self.response, errors=self.errors, security=self.security,
-            idempotency_header=self.idempotency_header, version_header=self.version_header,
-            deprecated=self.deprecated, pagination=None, location=self.location,
+            key=self.key,
+            operation_id=self.operation_id,
+            name=name,
+            method=self.method,
+            path=self.path,
+            summary=self.summary,
+            doc=self.doc,
+            path_params=self.path_params,
+            params=self.params,
+            body=self.body,
+            response=self.response,
+            errors=self.errors,
+            security=self.security,
+            idempotency_header=self.idempotency_header,
+            version_header=self.version_header,
+            deprecated=self.deprecated,
+            pagination=None,
+            location=self.location,
         )
 
 
@@ -125,7 +138,9 @@ class OperationReader:
 
     # -- parameters ---------------------------------------------------------------------
 
-    def _merge_params(self, shared: Any, shared_loc: Location, own: Any, own_loc: Location) -> list[tuple[dict[str, Any], Location]]:
+    def _merge_params(
+        self, shared: Any, shared_loc: Location, own: Any, own_loc: Location
+    ) -> list[tuple[dict[str, Any], Location]]:
         merged: dict[tuple[str, str], tuple[dict[str, Any], Location]] = {}
         for group, group_loc in ((shared, shared_loc.child("parameters")), (own, own_loc.child("parameters"))):
             if not isinstance(group, list):
@@ -138,8 +153,14 @@ class OperationReader:
                     except RefError as exc:
                         self.diagnostics.error(exc.message, p_loc.file, p_loc.pointer + "/$ref")
                         continue
-                if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or raw.get("in") not in ("path", "query", "header", "cookie"):
-                    self.diagnostics.warning("parameter without a valid 'name' and 'in' skipped", p_loc.file, p_loc.pointer)
+                if (
+                    not isinstance(raw, dict)
+                    or not isinstance(raw.get("name"), str)
+                    or raw.get("in") not in ("path", "query", "header", "cookie")
+                ):
+                    self.diagnostics.warning(
+                        "parameter without a valid 'name' and 'in' skipped", p_loc.file, p_loc.pointer
+                    )
                     continue
                 merged[(raw["name"], raw["in"])] = (raw, p_loc)
         return list(merged.values())
@@ -150,7 +171,7 @@ class OperationReader:
         version = False
         idem: str | None = None
         template_names = _template_names(path)
-        by_path = {p["name"]: (p, l) for p, l in raw if p["in"] == "path"}
+        by_path = {p["name"]: (p, p_loc) for p, p_loc in raw if p["in"] == "path"}
         others = []
         for p, p_loc in raw:
             lower = p["name"].lower()
@@ -164,11 +185,18 @@ class OperationReader:
                 others.append((p, p_loc))
         for name in sorted(set(by_path) - set(template_names)):
             p_loc = by_path[name][1]
-            self.diagnostics.warning(f"path parameter {name!r} does not appear in the path; skipped", p_loc.file, p_loc.pointer)
-        ordered = [by_path.get(n, ({"name": n, "in": "path", "required": True, "schema": {"type": "string"}}, loc)) for n in template_names]
+            self.diagnostics.warning(
+                f"path parameter {name!r} does not appear in the path; skipped", p_loc.file, p_loc.pointer
+            )
+        ordered = [
+            by_path.get(n, ({"name": n, "in": "path", "required": True, "schema": {"type": "string"}}, loc))
+            for n in template_names
+        ]
         for n in template_names:
             if n not in by_path:
-                self.diagnostics.warning(f"path parameter {n!r} is not declared; typed as a string", loc.file, loc.pointer)
+                self.diagnostics.warning(
+                    f"path parameter {n!r} is not declared; typed as a string", loc.file, loc.pointer
+                )
         names = scope.mint_all([p["name"] for p, _ in ordered])
         path_params = tuple(self._param(p, p_loc, names[p["name"]], pascal) for p, p_loc in ordered)
         other_names = scope.mint_all([p["name"] for p, _ in others])
@@ -180,7 +208,11 @@ class OperationReader:
         if schema is None and isinstance(p.get("content"), dict) and p["content"]:
             media = next(iter(p["content"].values()))
             schema = media.get("schema") if isinstance(media, dict) else None
-        t = self.schemas.type_of(schema if schema is not None else {"type": "string"}, loc.child("schema"), pascal + convert(p["name"], "pascal"))
+        t = self.schemas.type_of(
+            schema if schema is not None else {"type": "string"},
+            loc.child("schema"),
+            pascal + convert(p["name"], "pascal"),
+        )
         location = p["in"]
         default_style = "form" if location in ("query", "cookie") else "simple"
         schema_d = schema if isinstance(schema, dict) else {}
@@ -252,12 +284,25 @@ class OperationReader:
             t = self.schemas.type_of(sub, sub_loc, hint + convert(wire, "pascal"))
             if kind == "multipart" and _is_binary(sub):
                 t = UnionOf((Prim("bytes"), Prim("str")))
-            elif kind == "multipart" and isinstance(sub, dict) and isinstance(sub.get("items"), dict) and _is_binary(sub["items"]):
+            elif (
+                kind == "multipart"
+                and isinstance(sub, dict)
+                and isinstance(sub.get("items"), dict)
+                and _is_binary(sub["items"])
+            ):
                 t = ListOf(Prim("bytes"))
             sub_d = sub if isinstance(sub, dict) else {}
             fields.append(
-                Field(wire, names[wire], t, wire in required, _text(sub_d.get("description")),
-                      sub_d.get("deprecated") is True, sub_d.get("default"), "default" in sub_d)
+                Field(
+                    wire,
+                    names[wire],
+                    t,
+                    wire in required,
+                    _text(sub_d.get("description")),
+                    sub_d.get("deprecated") is True,
+                    sub_d.get("default"),
+                    "default" in sub_d,
+                )
             )
         return tuple(fields)
 
@@ -276,7 +321,11 @@ class OperationReader:
             chosen = success[0]
             if "default" in codes:
                 errors.append("default")
-        response = self._response(raw[chosen], loc.child(chosen), chosen, pascal + "Response") if chosen else Response("200", "empty", None)
+        response = (
+            self._response(raw[chosen], loc.child(chosen), chosen, pascal + "Response")
+            if chosen
+            else Response("200", "empty", None)
+        )
         error_responses = tuple(self._response(raw[c], loc.child(c), c, f"{pascal}Error{c}") for c in errors)
         return response, error_responses
 
@@ -296,7 +345,11 @@ class OperationReader:
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         if kind == "json":
             schema = media.get("schema")
-            t = self.schemas.type_of(schema, loc.child("content", media_type, "schema"), hint) if schema is not None else ANY
+            t = (
+                self.schemas.type_of(schema, loc.child("content", media_type, "schema"), hint)
+                if schema is not None
+                else ANY
+            )
             return Response(status, "json", t, media_type, doc)
         return Response(status, kind, Prim("str") if kind == "text" else Prim("bytes"), media_type, doc)
 
@@ -308,7 +361,9 @@ class OperationReader:
         return read_security(op["security"], self.scheme_keys, self.diagnostics, loc.child("security"))
 
 
-def read_security(raw: Any, known: frozenset[str], diagnostics: Diagnostics, loc: Location) -> tuple[tuple[str, ...], ...]:
+def read_security(
+    raw: Any, known: frozenset[str], diagnostics: Diagnostics, loc: Location
+) -> tuple[tuple[str, ...], ...]:
     if not isinstance(raw, list):
         return ()
     out = []
@@ -318,7 +373,9 @@ def read_security(raw: Any, known: frozenset[str], diagnostics: Diagnostics, loc
         keys = tuple(sorted(str(k) for k in requirement))
         unknown = [k for k in keys if k not in known]
         if unknown:
-            diagnostics.warning(f"unknown or unsupported security scheme {unknown[0]!r} ignored", loc.file, f"{loc.pointer}/{i}")
+            diagnostics.warning(
+                f"unknown or unsupported security scheme {unknown[0]!r} ignored", loc.file, f"{loc.pointer}/{i}"
+            )
             continue
         out.append(keys)
     return tuple(out)
@@ -336,7 +393,7 @@ def _method_hint(op_id: str, method: str, path: str, tag_path: tuple[str, ...]) 
         snake = convert(op_id, "snake")
         prefix = "_".join(convert(seg, "snake") for seg in tag_path) + "_"
         if snake.startswith(prefix) and len(snake) > len(prefix):
-            return snake[len(prefix):]
+            return snake[len(prefix) :]
         return snake or method
     return f"{method} {path}"
 
@@ -360,7 +417,7 @@ def _pick_body_media(content: dict[str, Any]) -> tuple[str, BodyKind]:
     return first, "text" if first.lower().startswith("text/") else "binary"
 
 
-def _pick_response_media(content: dict[str, Any]) -> tuple[str, str]:
+def _pick_response_media(content: dict[str, Any]) -> tuple[str, ResponseKind]:
     for media_type in content:
         if _is_json(media_type):
             return media_type, "json"
@@ -369,9 +426,9 @@ def _pick_response_media(content: dict[str, Any]) -> tuple[str, str]:
 
 
 def _is_binary(schema: Any) -> bool:
-    return isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") in ("binary", "byte") or (
-        isinstance(schema, dict) and "contentMediaType" in schema
-    )
+    return (
+        isinstance(schema, dict) and schema.get("type") == "string" and schema.get("format") in ("binary", "byte")
+    ) or (isinstance(schema, dict) and "contentMediaType" in schema)
 
 
 def _text(value: Any) -> str:

@@ -86,7 +86,9 @@ class SchemaConverter:
         try:
             if self._depth > MAX_INLINE_DEPTH:
                 self.diagnostics.warning(
-                    f"schema nests more than {MAX_INLINE_DEPTH} inline levels; typed as any value", loc.file, loc.pointer
+                    f"schema nests more than {MAX_INLINE_DEPTH} inline levels; typed as any value",
+                    loc.file,
+                    loc.pointer,
                 )
                 return ANY
             return self._inline(node, loc, hint)
@@ -272,10 +274,13 @@ class SchemaConverter:
             return None, ()
         index = {m.key: i for i, m in enumerate(members) if isinstance(m, Named)}
         tags: dict[str, int] = {}
-        mapping = disc.get("mapping") if isinstance(disc.get("mapping"), dict) else {}
+        raw_mapping = disc.get("mapping")
+        mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
         for tag, ref in sorted(mapping.items()):
             try:
-                target = self.ws.resolve(ref if "#" in str(ref) or "/" in str(ref) else f"#/components/schemas/{ref}", loc)[0]
+                target = self.ws.resolve(
+                    ref if "#" in str(ref) or "/" in str(ref) else f"#/components/schemas/{ref}", loc
+                )[0]
             except RefError:
                 continue
             if str(target) in index:
@@ -315,11 +320,13 @@ def _structural(member: dict[str, Any]) -> bool:
 
 
 def _literal_values(values: list[Any]) -> tuple[Any, ...]:
+    """The values a ``Literal`` can hold, deduplicated by type and value (``True`` is not ``1``)."""
     out: list[Any] = []
+    seen: set[tuple[type, Any]] = set()
     for v in values:
-        if v is None or isinstance(v, (str, bool, int)):
-            if v not in out or type(v) is not type(out[out.index(v)]):
-                out.append(v)
+        if (v is None or isinstance(v, (str, bool, int))) and (type(v), v) not in seen:
+            seen.add((type(v), v))
+            out.append(v)
     return tuple(out)
 
 

@@ -32,17 +32,17 @@ class Named:
 
 @dataclass(frozen=True, slots=True)
 class ListOf:
-    item: "TypeRef"
+    item: TypeRef
 
 
 @dataclass(frozen=True, slots=True)
 class MapOf:
-    value: "TypeRef"
+    value: TypeRef
 
 
 @dataclass(frozen=True, slots=True)
 class UnionOf:
-    members: tuple["TypeRef", ...]
+    members: tuple[TypeRef, ...]
     discriminator: str | None = None
     # discriminator value -> index into members, for tagged unions
     mapping: tuple[tuple[str, int], ...] = ()
@@ -50,7 +50,7 @@ class UnionOf:
 
 @dataclass(frozen=True, slots=True)
 class Nullable:
-    inner: "TypeRef"
+    inner: TypeRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ NONE = Prim("none")
 
 
 def nullable(t: TypeRef) -> TypeRef:
-    if isinstance(t, Nullable) or t == NONE or t == ANY:
+    if isinstance(t, Nullable) or t in (NONE, ANY):
         return t
     return Nullable(t)
 

@@ -60,12 +60,16 @@ def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
     version = doc.get("openapi")
     if "swagger" in doc and version is None:
         diagnostics.error(
-            f"Swagger {doc.get('swagger')!s} documents are not supported yet", file, "/swagger",
+            f"Swagger {doc.get('swagger')!s} documents are not supported yet",
+            file,
+            "/swagger",
             hint="convert it to OpenAPI 3 first",
         )
         return 0
-    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")) and version not in ("3.0", "3.1"):
-        diagnostics.error(f"unsupported 'openapi' version {version!r}", file, "/openapi", hint="sdkgen reads OpenAPI 3.0 and 3.1")
+    if not isinstance(version, str) or (not version.startswith(("3.0.", "3.1.")) and version not in ("3.0", "3.1")):
+        diagnostics.error(
+            f"unsupported 'openapi' version {version!r}", file, "/openapi", hint="sdkgen reads OpenAPI 3.0 and 3.1"
+        )
         return 0
     return 1 if version.startswith("3.1") else 0
 

@@ -75,7 +75,9 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
 
 def _refuse_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     mark = node.start_mark
-    raise DocumentError(f"tag {node.tag!r} is not allowed (line {mark.line + 1})", hint="OpenAPI documents are plain data")
+    raise DocumentError(
+        f"tag {node.tag!r} is not allowed (line {mark.line + 1})", hint="OpenAPI documents are plain data"
+    )
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)

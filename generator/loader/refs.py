@@ -30,7 +30,7 @@ class Location:
     file: str
     pointer: str = ""
 
-    def child(self, *tokens: str | int) -> "Location":
+    def child(self, *tokens: str | int) -> Location:
         extra = "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
         return Location(self.file, self.pointer + extra)
 
@@ -138,9 +138,28 @@ class Workspace:
 _LITERAL_KEYS = frozenset({"example", "default", "const", "enum"})
 # Keys whose values map user-chosen names to objects (a property may be called "example").
 _NAME_MAPS = frozenset(
-    {"properties", "patternProperties", "$defs", "definitions", "schemas", "responses", "parameters",
-     "headers", "securitySchemes", "requestBodies", "links", "callbacks", "paths", "content",
-     "encoding", "variables", "mapping", "pathItems", "webhooks", "dependentSchemas"}
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "schemas",
+        "responses",
+        "parameters",
+        "headers",
+        "securitySchemes",
+        "requestBodies",
+        "links",
+        "callbacks",
+        "paths",
+        "content",
+        "encoding",
+        "variables",
+        "mapping",
+        "pathItems",
+        "webhooks",
+        "dependentSchemas",
+    }
 )
 
 
@@ -185,7 +204,9 @@ def _iter_refs(doc: Any, start: Location) -> list[tuple[Any, Location]]:
                 stack.append((value, loc.child(key), "object"))
             elif mode == "examples":
                 stack.append((value, loc.child(key), "example"))
-            elif key == "$ref" or key in _LITERAL_KEYS or key.startswith("x-") or (mode == "example" and key == "value"):
+            elif (
+                key == "$ref" or key in _LITERAL_KEYS or key.startswith("x-") or (mode == "example" and key == "value")
+            ):
                 continue
             elif key == "examples":
                 if isinstance(value, dict):

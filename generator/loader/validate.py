@@ -53,7 +53,7 @@ def _refuse(uri: str) -> Any:
 def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) -> None:
     """Add the validator's findings to the workspace diagnostics at the given level."""
     base = (ws.root_dir.resolve() / ws.root_file).as_uri()
-    handlers = {s: _refuse for s in ("http", "https", "ftp", "data", "", "<all_urls>")}
+    handlers = dict.fromkeys(("http", "https", "ftp", "data", "", "<all_urls>"), _refuse)
     handlers["file"] = _WorkspaceHandler(ws)
     base_cls = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
     validator_cls = type("_Validator", (base_cls,), {"resolver_handlers": handlers})
@@ -63,14 +63,18 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
             count += 1
             if count > MAX_FINDINGS:
                 ws.diagnostics.items.append(
-                    _diag(level, f"more than {MAX_FINDINGS} validation findings; the rest are not shown", ws.root_file, "")
+                    _diag(
+                        level, f"more than {MAX_FINDINGS} validation findings; the rest are not shown", ws.root_file, ""
+                    )
                 )
                 break
             _report(ws.diagnostics, error, level, ws.root_file)
     except _Refused as exc:
         ws.diagnostics.error(f"validation needed {exc.args[0]!r}, which is refused", ws.root_file, "")
     except RecursionError:
-        ws.diagnostics.items.append(_diag(level, "the validator gave up: the document nests too deeply", ws.root_file, ""))
+        ws.diagnostics.items.append(
+            _diag(level, "the validator gave up: the document nests too deeply", ws.root_file, "")
+        )
     except Exception as exc:  # noqa: BLE001 - a validator crash must not become a traceback
         ws.diagnostics.items.append(
             _diag(level, f"the validator failed on this document ({type(exc).__name__}: {exc})", ws.root_file, "")

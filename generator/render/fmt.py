@@ -12,9 +12,9 @@ from pathlib import Path
 
 import black
 
-BLACK_VERSION = black.__version__
+BLACK_VERSION: str = getattr(black, "__version__", "unknown")
 MODE = black.Mode(
-    target_versions={black.TargetVersion.PY39},
+    target_versions={black.TargetVersion.PY39},  # type: ignore[attr-defined]
     line_length=100,
     magic_trailing_comma=True,
 )

@@ -38,8 +38,12 @@ class ModelModule:
 def decl_refs(api: Api) -> dict[str, DeclRef]:
     refs: dict[str, DeclRef] = {}
     for d in api.decls:
-        kind = "model" if isinstance(d, Model) else "enum" if isinstance(d, Enum) else "alias"
-        refs[d.key] = DeclRef(d.name, d.module, kind, d.base if isinstance(d, Enum) else "str")
+        if isinstance(d, Model):
+            refs[d.key] = DeclRef(d.name, d.module, "model")
+        elif isinstance(d, Enum):
+            refs[d.key] = DeclRef(d.name, d.module, "enum", d.base)
+        else:
+            refs[d.key] = DeclRef(d.name, d.module, "alias")
     return refs
 
 
@@ -67,7 +71,9 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
 def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
     doc = docstring(d.doc, "    ") if d.doc else ""
     if isinstance(d, Enum):
-        value = print_type(LiteralOf(d.values), TypeContext(decls=ctx.decls, response=False, typing_names=ctx.typing_names))
+        value = print_type(
+            LiteralOf(d.values), TypeContext(decls=ctx.decls, response=False, typing_names=ctx.typing_names)
+        )
         return DeclCode("enum", d.name, value, docstring(d.doc) if d.doc else "")
     if isinstance(d, Alias):
         return DeclCode("alias", d.name, print_type(d.target, ctx), docstring(d.doc) if d.doc else "")

@@ -51,7 +51,10 @@ def _scheme_code(s: SecurityScheme) -> tuple[list[str], list[str], list[str]]:
         setup.append(f"auth[{key}] = BearerAuth({name})")
     else:
         setup.append(f"auth[{key}] = ApiKeyAuth({py_literal(s.wire)}, {py_literal(s.location)}, {name})")
-    docs = [f"``{name}`` ({'bearer token' if s.kind == 'bearer' else 'API key'})" + (f" from ``{s.env[0]}``" if s.env and s.env[0] else "")]
+    docs = [
+        f"``{name}`` ({'bearer token' if s.kind == 'bearer' else 'API key'})"
+        + (f" from ``{s.env[0]}``" if s.env and s.env[0] else "")
+    ]
     return args, setup, docs
 
 
@@ -97,7 +100,10 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
     return {
         "client": meta.client,
         "package": meta.package,
-        "docs": {"": docstring("Synchronous c" + doc[1:], "    "), "Async": docstring("Asynchronous c" + doc[1:], "    ")},
+        "docs": {
+            "": docstring("Synchronous c" + doc[1:], "    "),
+            "Async": docstring("Asynchronous c" + doc[1:], "    "),
+        },
         "init_args": init_args,
         "setup": setup,
         "super_args": super_args,
@@ -112,7 +118,7 @@ def _first_operation(api: Api) -> tuple[list[Resource], Operation] | None:
     while stack:
         chain = stack.pop()
         chains.extend((chain, op) for op in chain[-1].operations)
-        stack.extend(chain + [c] for c in reversed(chain[-1].children))
+        stack.extend([*chain, c] for c in reversed(chain[-1].children))
     for chain, op in chains:
         if op.method == "get" and not op.path_params and not any(p.required for p in op.params):
             return chain, op

@@ -75,7 +75,9 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
         endpoints.append((endpoint_name, _endpoint_args(op, ctx)))
         methods.append(_method(op, endpoint_name, ctx))
     if methods:
-        imports.add(".._response", "APIResponse", "AsyncAPIResponse", "async_to_raw_response_wrapper", "to_raw_response_wrapper")
+        imports.add(
+            ".._response", "APIResponse", "AsyncAPIResponse", "async_to_raw_response_wrapper", "to_raw_response_wrapper"
+        )
     if any(m.has_result for m in methods):
         imports.typing.add("cast")
     imports.add("functools", "cached_property")
@@ -84,7 +86,9 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     imports.absorb(ctx)
     children = tuple(ChildCode(c.attr, c.module, c.class_name) for c in res.children)
     doc = docstring(res.doc, "    ") if res.doc else ""
-    return ResourceModule(res.module, res.class_name, doc, tuple(imports.lines()), tuple(endpoints), tuple(methods), children)
+    return ResourceModule(
+        res.module, res.class_name, doc, tuple(imports.lines()), tuple(endpoints), tuple(methods), children
+    )
 
 
 def _annotation(t: TypeRef, ctx: TypeContext) -> str:
@@ -108,7 +112,14 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
             (required if op.body.required else optional).append(_kw(op.body.name, op.body.type, op.body.required, ctx))
             body_arg = f"body={op.body.name}"
     params.extend(required + optional + list(TAIL))
-    response_ctx = TypeContext(decls=ctx.decls, response=True, prefix=ctx.prefix, typing_names=ctx.typing_names, imports=ctx.imports, uses_datetime=ctx.uses_datetime)
+    response_ctx = TypeContext(
+        decls=ctx.decls,
+        response=True,
+        prefix=ctx.prefix,
+        typing_names=ctx.typing_names,
+        imports=ctx.imports,
+        uses_datetime=ctx.uses_datetime,
+    )
     returns = print_type(op.response.type, response_ctx) if op.response.type is not None else "None"
     call = [endpoint, returns if op.response.type is not None else "None"]
     call.extend(_grouped(op.path_params, "path_params"))
@@ -117,7 +128,9 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     if body_arg:
         call.append(body_arg)
     call.extend(TAIL_CALL)
-    return MethodCode(op.name, tuple(params), returns, _method_doc(op), endpoint, tuple(call), op.response.type is not None)
+    return MethodCode(
+        op.name, tuple(params), returns, _method_doc(op), endpoint, tuple(call), op.response.type is not None
+    )
 
 
 def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
@@ -139,12 +152,27 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         args.append("security=" + py_literal_tuple(op.security))
     if op.idempotency_header:
         args.append(f"idempotency_header={py_literal(op.idempotency_header)}")
-    styles = {p.wire: (p.style, p.explode) for p in op.params if p.location == "query" and (p.style, p.explode) != ("form", True)}
+    styles = {
+        p.wire: (p.style, p.explode)
+        for p in op.params
+        if p.location == "query" and (p.style, p.explode) != ("form", True)
+    }
     if styles:
-        args.append("query_styles={" + ", ".join(f"{py_literal(k)}: ({py_literal(s)}, {e!r})" for k, (s, e) in styles.items()) + "}")
+        args.append(
+            "query_styles={"
+            + ", ".join(f"{py_literal(k)}: ({py_literal(s)}, {e!r})" for k, (s, e) in styles.items())
+            + "}"
+        )
     errors = [(e.status, e.type) for e in op.errors if e.kind == "json" and e.type is not None and e.type != ANY]
     if errors:
-        err_ctx = TypeContext(decls=ctx.decls, response=True, prefix=ctx.prefix, typing_names=ctx.typing_names, imports=ctx.imports, uses_datetime=ctx.uses_datetime)
+        err_ctx = TypeContext(
+            decls=ctx.decls,
+            response=True,
+            prefix=ctx.prefix,
+            typing_names=ctx.typing_names,
+            imports=ctx.imports,
+            uses_datetime=ctx.uses_datetime,
+        )
         args.append("errors={" + ", ".join(f"{py_literal(s)}: {print_type(t, err_ctx)}" for s, t in errors) + "}")
     if op.body is not None and op.body.kind != "json":
         args.append(f"body={py_literal(op.body.kind)}")

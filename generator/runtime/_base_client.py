@@ -5,6 +5,7 @@ but the send loop.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -51,7 +52,9 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRY_COUNT_HEADER = "X-Retry-Count"
 _IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
-_SENSITIVE = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"})
+_SENSITIVE = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
+)
 
 
 # -- auth -------------------------------------------------------------------------------------
@@ -106,7 +109,9 @@ class BasicAuth(Auth):
 
 
 class ApiKeyAuth(Auth):
-    def __init__(self, name: str, location: str, value: Union[str, Callable[[], str], None]) -> None:
+    def __init__(
+        self, name: str, location: str, value: Union[str, Callable[[], str], None]
+    ) -> None:
         self._name = name
         self._location = location
         self._raw = value
@@ -231,7 +236,9 @@ class BaseClient:
             raw=raw,
         )
 
-    def _apply_auth(self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]) -> None:
+    def _apply_auth(
+        self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
+    ) -> None:
         for requirement in endpoint.security:
             schemes = [self._auth.get(key) for key in requirement]
             if all(s is not None for s in schemes):
@@ -241,7 +248,9 @@ class BaseClient:
                     params[:] = trial_params
                     return
 
-    def _build_request(self, client: Union[httpx.Client, httpx.AsyncClient], prepared: _Prepared, attempt: int) -> httpx.Request:
+    def _build_request(
+        self, client: Union[httpx.Client, httpx.AsyncClient], prepared: _Prepared, attempt: int
+    ) -> httpx.Request:
         headers = dict(prepared.headers)
         headers[RETRY_COUNT_HEADER] = str(attempt)
         return client.build_request(
@@ -259,7 +268,8 @@ class BaseClient:
         """Never repeat a non-idempotent request unless it carries an idempotency key."""
         endpoint = prepared.endpoint
         return endpoint.method in _IDEMPOTENT_METHODS or (
-            endpoint.idempotency_header is not None and endpoint.idempotency_header in prepared.headers
+            endpoint.idempotency_header is not None
+            and endpoint.idempotency_header in prepared.headers
         )
 
     def _should_retry(self, response: httpx.Response) -> bool:
@@ -285,10 +295,8 @@ class BaseClient:
             body = response.text or None
         model = _error_model(endpoint.errors, response.status_code)
         if model is not None and body is not None:
-            try:
+            with contextlib.suppress(pydantic.ValidationError):
                 body = validate_as(model, body)
-            except pydantic.ValidationError:
-                pass
         return make_status_error(response, body)
 
     def _parse(self, endpoint: Endpoint, cast_to: Any, response: httpx.Response) -> Any:
@@ -304,7 +312,9 @@ class BaseClient:
         try:
             data = response.json()
         except ValueError:
-            raise APIResponseValidationError(response, response.text, message="response body is not JSON") from None
+            raise APIResponseValidationError(
+                response, response.text, message="response body is not JSON"
+            ) from None
         try:
             return validate_as(cast_to, data)
         except pydantic.ValidationError as exc:
@@ -312,11 +322,25 @@ class BaseClient:
 
     def _log_request(self, request: httpx.Request, attempt: int) -> None:
         if self._log.isEnabledFor(logging.DEBUG):
-            headers = {k: ("<redacted>" if self._is_secret(k, v) else v) for k, v in request.headers.items()}
-            self._log.debug("HTTP request %s %s attempt=%d headers=%s", request.method, _redact_url(request.url, self._secret_values()), attempt, headers)
+            headers = {
+                k: ("<redacted>" if self._is_secret(k, v) else v)
+                for k, v in request.headers.items()
+            }
+            self._log.debug(
+                "HTTP request %s %s attempt=%d headers=%s",
+                request.method,
+                _redact_url(request.url, self._secret_values()),
+                attempt,
+                headers,
+            )
 
     def _log_response(self, response: httpx.Response) -> None:
-        self._log.debug("HTTP response %s %s -> %d", response.request.method, _redact_url(response.request.url, self._secret_values()), response.status_code)
+        self._log.debug(
+            "HTTP response %s %s -> %d",
+            response.request.method,
+            _redact_url(response.request.url, self._secret_values()),
+            response.status_code,
+        )
 
     def _secret_values(self) -> List[str]:
         return [s for auth in self._auth.values() for s in auth.secrets()]
@@ -355,9 +379,16 @@ class SyncAPIClient(BaseClient):
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
     ) -> Any:
         prepared = self._prepare(
-            endpoint, path_params=path_params, query=query, headers=headers, body=body,
-            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout, max_retries=max_retries,
+            endpoint,
+            path_params=path_params,
+            query=query,
+            headers=headers,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         response = self._send(prepared)
         if prepared.raw:
@@ -426,9 +457,16 @@ class AsyncAPIClient(BaseClient):
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
     ) -> Any:
         prepared = self._prepare(
-            endpoint, path_params=path_params, query=query, headers=headers, body=body,
-            extra_headers=extra_headers, extra_query=extra_query, extra_body=extra_body,
-            timeout=timeout, max_retries=max_retries,
+            endpoint,
+            path_params=path_params,
+            query=query,
+            headers=headers,
+            body=body,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+            max_retries=max_retries,
         )
         response = await self._send(prepared)
         if prepared.raw:
@@ -496,8 +534,13 @@ def _content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Di
     if endpoint.body == "form":
         return {"data": {k: _form_value(v) for k, v in to_jsonable(fields).items()}}
     if endpoint.body == "multipart":
-        files = {k: v for k, v in fields.items() if isinstance(v, (bytes, tuple)) or hasattr(v, "read")}
-        data = {k: _form_value(v) for k, v in to_jsonable({k: v for k, v in fields.items() if k not in files}).items()}
+        files = {
+            k: v for k, v in fields.items() if isinstance(v, (bytes, tuple)) or hasattr(v, "read")
+        }
+        data = {
+            k: _form_value(v)
+            for k, v in to_jsonable({k: v for k, v in fields.items() if k not in files}).items()
+        }
         return {"files": files, "data": data}
     return {"json": to_jsonable(fields)}
 

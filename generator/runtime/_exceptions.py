@@ -70,8 +70,14 @@ class APIResponseValidationError(APIError):
     response: httpx.Response
     status_code: int
 
-    def __init__(self, response: httpx.Response, body: Any, *, message: Optional[str] = None) -> None:
-        super().__init__(message or "Data returned by API invalid for expected schema.", response.request, body=body)
+    def __init__(
+        self, response: httpx.Response, body: Any, *, message: Optional[str] = None
+    ) -> None:
+        super().__init__(
+            message or "Data returned by API invalid for expected schema.",
+            response.request,
+            body=body,
+        )
         self.response = response
         self.status_code = response.status_code
 

@@ -9,7 +9,12 @@ from typing import Any, Awaitable, Callable, Dict, Generic, Mapping, Optional, T
 import httpx
 from typing_extensions import ParamSpec
 
-__all__ = ["APIResponse", "AsyncAPIResponse", "async_to_raw_response_wrapper", "to_raw_response_wrapper"]
+__all__ = [
+    "APIResponse",
+    "AsyncAPIResponse",
+    "async_to_raw_response_wrapper",
+    "to_raw_response_wrapper",
+]
 
 RAW_RESPONSE_HEADER = "X-Sdk-Raw-Response"
 
@@ -64,7 +69,9 @@ def to_raw_response_wrapper(func: Callable[_P, _T]) -> Callable[_P, APIResponse[
     return wrapped
 
 
-def async_to_raw_response_wrapper(func: Callable[_P, Awaitable[_T]]) -> Callable[_P, Awaitable[AsyncAPIResponse[_T]]]:
+def async_to_raw_response_wrapper(
+    func: Callable[_P, Awaitable[_T]],
+) -> Callable[_P, Awaitable[AsyncAPIResponse[_T]]]:
     async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> AsyncAPIResponse[_T]:
         return cast(AsyncAPIResponse[_T], await func(*args, **_with_marker(kwargs)))
 

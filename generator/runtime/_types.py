@@ -44,7 +44,9 @@ Query = Mapping[str, object]
 Body = Mapping[str, object]
 Timeout = Union[float, httpx.Timeout, None]
 FileContent = Union[IO[bytes], bytes, str]
-FileTypes = Union[FileContent, Tuple[Optional[str], FileContent], Tuple[Optional[str], FileContent, Optional[str]]]
+FileTypes = Union[
+    FileContent, Tuple[Optional[str], FileContent], Tuple[Optional[str], FileContent, Optional[str]]
+]
 
 
 def is_given(value: Union[_T, NotGiven]) -> bool:

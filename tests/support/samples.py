@@ -1,0 +1,71 @@
+"""Sample values synthesized from the IR's type tree: JSON for responses, Python for calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from generator.ir.nodes import Alias, Api, Decl, Enum, Model
+from generator.ir.types import ListOf, LiteralOf, MapOf, Named, Nullable, Prim, TypeRef, UnionOf
+
+_JSON_PRIMS: dict[str, Any] = {
+    "str": "sample",
+    "int": 7,
+    "float": 1.5,
+    "bool": True,
+    "any": {"free": "form"},
+    "none": None,
+    "datetime": "2024-01-15T09:30:00Z",
+    "date": "2024-01-15",
+    "bytes": "Ynl0ZXM=",
+    "object": {"key": "value"},
+}
+
+
+class Samples:
+    def __init__(self, api: Api) -> None:
+        self.decls: dict[str, Decl] = {d.key: d for d in api.decls}
+
+    def json(self, t: TypeRef, depth: int = 0) -> Any:
+        """A JSON value of the type, every optional field filled (down to a depth)."""
+        if isinstance(t, Prim):
+            return _JSON_PRIMS[t.kind]
+        if isinstance(t, Nullable):
+            return self.json(t.inner, depth)
+        if isinstance(t, LiteralOf):
+            return next(v for v in t.values if v is not None)
+        if isinstance(t, ListOf):
+            return [self.json(t.item, depth + 1)]
+        if isinstance(t, MapOf):
+            return {"key": self.json(t.value, depth + 1)}
+        if isinstance(t, UnionOf):
+            return self.json(t.members[0], depth)
+        return self._named(t, depth)
+
+    def _named(self, t: Named, depth: int) -> Any:
+        decl = self.decls[t.key]
+        if isinstance(decl, Enum):
+            return decl.values[0]
+        if isinstance(decl, Alias):
+            return self.json(decl.target, depth)
+        assert isinstance(decl, Model)
+        fields = [f for f in decl.fields if f.required or depth < 3]
+        return {f.wire: self.json(f.type, depth + 1) for f in fields}
+
+    def python(self, t: TypeRef, types_module: Any) -> Any:
+        """A Python argument of the type: models as instances, datetimes as objects."""
+        inner = t.inner if isinstance(t, Nullable) else t
+        if isinstance(inner, Prim) and inner.kind == "datetime":
+            return dt.datetime(2024, 1, 15, 9, 30, tzinfo=dt.timezone.utc)
+        if isinstance(inner, Prim) and inner.kind == "date":
+            return dt.date(2024, 1, 15)
+        if isinstance(inner, Prim) and inner.kind == "bytes":
+            return b"bytes"
+        if isinstance(inner, ListOf):
+            return [self.python(inner.item, types_module)]
+        if isinstance(inner, MapOf):
+            return {"key": self.python(inner.value, types_module)}
+        if isinstance(inner, Named) and isinstance(self.decls[inner.key], Model):
+            decl = self.decls[inner.key]
+            return getattr(types_module, decl.name).model_validate(self.json(inner))
+        return self.json(inner)
