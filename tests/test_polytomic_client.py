@@ -9,7 +9,7 @@ import asyncio
 import importlib
 import json
 import sys
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -26,7 +26,7 @@ from tests.support.samples import Samples
 TARGETS = {c.target: c for c in load_targets(ROOT / "pyproject.toml")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _api(target: str) -> Api:
     config = TARGETS[target]
     api, diagnostics = build_api(load(config.spec), config, config.package_name or "", config.client_name or "")

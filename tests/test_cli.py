@@ -1,0 +1,74 @@
+"""The CLI: exit codes, diagnostics with file and pointer, nothing written on error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from tests.conftest import ROOT, minimal, write_spec
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_help_lists_commands(tmp_path: Path) -> None:
+    out = run("--help", cwd=tmp_path)
+    assert out.returncode == 0 and "generate" in out.stdout and "check" in out.stdout
+    gen = run("generate", "--help", cwd=tmp_path)
+    assert "--package-name" in gen.stdout and "-o" in gen.stdout
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("generate", "--bogus", cwd=tmp_path).returncode == 2
+    assert run(cwd=tmp_path).returncode == 2
+
+
+def test_dangling_ref_exits_2_with_pointer_and_writes_nothing(tmp_path: Path) -> None:
+    spec = minimal(schemas={"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Nope"}}}})
+    path = write_spec(tmp_path / "spec", spec)
+    out = run("generate", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert out.returncode == 2
+    assert "#/components/schemas/A/properties/b/$ref" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_error_keeps_previous_output(tmp_path: Path) -> None:
+    good = write_spec(tmp_path / "spec", minimal(schemas={"A": {"type": "object", "properties": {"x": {"type": "string"}}}}))
+    assert run("generate", str(good), "-o", str(tmp_path / "out"), "--package-name", "pkg", cwd=tmp_path).returncode == 0
+    before = sorted(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    good.write_text("openapi: 3.1.0\ninfo: [\n")
+    assert run("generate", str(good), "-o", str(tmp_path / "out"), "--package-name", "pkg", cwd=tmp_path).returncode == 2
+    after = sorted(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert before == after
+
+
+def test_spec_named_output_dir(tmp_path: Path) -> None:
+    path = write_spec(tmp_path / "spec", minimal())
+    out = run("generate", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "out" / "test" / "test" / "__init__.py").is_file()  # from info.title "Test API"
+    assert out.stderr == ""  # not a terminal: no progress output
+
+
+def test_in_process_main_returns_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", str(tmp_path / "missing.yaml"), "-o", str(tmp_path / "o")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_check_detects_a_hand_edit(tmp_path: Path) -> None:
+    spec = ROOT / "tests" / "data" / "tiny.yaml"
+    (tmp_path / "pyproject.toml").write_text(
+        f'[[tool.sdkgen.targets]]\nname = "tiny"\nspec = "{spec.as_posix()}"\noutput = "out"\npackage-name = "tiny_sdk"\n'
+    )
+    assert run("generate", "-q", cwd=tmp_path).returncode == 0
+    target = tmp_path / "out" / "tiny_sdk" / "tiny_sdk" / "_version.py"
+    target.write_text(target.read_text().replace("BASE_URL", "BASE_URl", 1))
+    out = run("check", cwd=tmp_path)
+    assert out.returncode == 1
+    assert "edited by hand" in out.stdout and "_version.py" in out.stdout
