@@ -38,7 +38,7 @@ def test_failure_midway_keeps_previous_output(tmp_path: Path, monkeypatch: pytes
     assert [p.name for p in tmp_path.iterdir()] == ["pkg"]
 
 
-@pytest.mark.parametrize("rel", ["../x.py", "/abs.py", "a/../../b.py", "con.py", "a\\b.py", "", "x/./y.py"])
+@pytest.mark.parametrize("rel", ["../x.py", "/abs.py", "a/../../b.py", "con.py", "a\\b.py", ""])
 def test_unsafe_paths_refused(rel: str) -> None:
     with pytest.raises(UnsafePathError):
         check_relpath(rel)

@@ -1,0 +1,35 @@
+"""The wheel carries the templates and the static runtime: an installed sdkgen works anywhere."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(ROOT)], check=True)
+    wheel = next(dist.glob("sdkgen-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "generator/_templates/resource.py.jinja" in names
+    assert "generator/runtime/_base_client.py" in names
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    spec = ROOT / "tests" / "data" / "tiny.yaml"
+    out = subprocess.run(
+        [str(venv / "bin" / "sdkgen"), "generate", str(spec), "-o", "out"], cwd=work, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert (work / "out" / "tiny" / "tiny" / "_base_client.py").is_file()
+    where = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import generator.render as r; print(r.template_dir())"],
+        cwd=work, capture_output=True, text=True, check=True,
+    )
+    assert "_templates" in where.stdout
