@@ -59,6 +59,8 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
         codes = tuple(_decl_code(d, ctx) for d in decls)
         imports = Imports()
         imports.absorb(ctx)
+        if any(isinstance(d, Alias) and d.key in quote for d in decls):
+            imports.add("typing_extensions", "TypeAliasType")
         if any(isinstance(d, Model) for d in decls):
             imports.add(".._models", "BaseModel")
         if any(c.fields and any("Field(" in f.default for f in c.fields) for c in codes):
@@ -76,7 +78,11 @@ def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
         )
         return DeclCode("enum", d.name, value, docstring(d.doc) if d.doc else "")
     if isinstance(d, Alias):
-        return DeclCode("alias", d.name, print_type(d.target, ctx), docstring(d.doc) if d.doc else "")
+        value = print_type(d.target, ctx)
+        if d.key in ctx.quote:
+            # A recursive alias needs a real alias object for its self-references to resolve.
+            value = f"TypeAliasType({py_literal(d.name)}, {value})"
+        return DeclCode("alias", d.name, value, docstring(d.doc) if d.doc else "")
     return DeclCode("model", d.name, "", doc, tuple(_field_code(f, ctx) for f in d.fields))
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any, Dict, List, Optional
 from pydantic import Field
+from typing_extensions import TypeAliasType
 
 from .._models import BaseModel
 from .v_2_ordered_map_string_github_com_invopop_jsonschema_schema import (
@@ -14,7 +15,7 @@ __all__ = [
 ]
 
 
-JsonschemaDefinitions = Dict[str, "JsonschemaSchema"]
+JsonschemaDefinitions = TypeAliasType("JsonschemaDefinitions", Dict[str, "JsonschemaSchema"])
 
 
 class JsonschemaSchema(BaseModel):
