@@ -9,7 +9,7 @@ imports the printed text needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, Union
 
 from ..naming import Ident
@@ -132,6 +132,10 @@ class TypeContext:
     def typing(self, name: str) -> str:
         self.typing_names.add(name)
         return name
+
+    def direction(self, *, response: bool) -> TypeContext:
+        """The same module's printing state (shared import sets) in the other direction."""
+        return replace(self, response=response)
 
 
 _PRIM_TEXT = {"str": "str", "int": "int", "float": "float", "bool": "bool", "none": "None", "bytes": "bytes"}

@@ -73,9 +73,7 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
 def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
     doc = docstring(d.doc, "    ") if d.doc else ""
     if isinstance(d, Enum):
-        value = print_type(
-            LiteralOf(d.values), TypeContext(decls=ctx.decls, response=False, typing_names=ctx.typing_names)
-        )
+        value = print_type(LiteralOf(d.values), ctx.direction(response=False))
         return DeclCode("enum", d.name, value, docstring(d.doc) if d.doc else "")
     if isinstance(d, Alias):
         value = print_type(d.target, ctx)

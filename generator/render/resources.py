@@ -112,14 +112,7 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
             (required if op.body.required else optional).append(_kw(op.body.name, op.body.type, op.body.required, ctx))
             body_arg = f"body={op.body.name}"
     params.extend(required + optional + list(TAIL))
-    response_ctx = TypeContext(
-        decls=ctx.decls,
-        response=True,
-        prefix=ctx.prefix,
-        typing_names=ctx.typing_names,
-        imports=ctx.imports,
-        uses_datetime=ctx.uses_datetime,
-    )
+    response_ctx = ctx.direction(response=True)
     returns = print_type(op.response.type, response_ctx) if op.response.type is not None else "None"
     call = [endpoint, returns if op.response.type is not None else "None"]
     call.extend(_grouped(op.path_params, "path_params"))
@@ -165,14 +158,7 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         )
     errors = [(e.status, e.type) for e in op.errors if e.kind == "json" and e.type is not None and e.type != ANY]
     if errors:
-        err_ctx = TypeContext(
-            decls=ctx.decls,
-            response=True,
-            prefix=ctx.prefix,
-            typing_names=ctx.typing_names,
-            imports=ctx.imports,
-            uses_datetime=ctx.uses_datetime,
-        )
+        err_ctx = ctx.direction(response=True)
         args.append("errors={" + ", ".join(f"{py_literal(s)}: {print_type(t, err_ctx)}" for s, t in errors) + "}")
     if op.body is not None and op.body.kind != "json":
         args.append(f"body={py_literal(op.body.kind)}")
