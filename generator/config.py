@@ -13,6 +13,25 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 
+DEFAULT_CURSOR_PARAMS = (
+    "page_token",
+    "cursor",
+    "page_cursor",
+    "next_token",
+    "continuation_token",
+    "starting_after",
+    "after",
+)
+DEFAULT_NEXT_CURSOR_FIELDS = (
+    "next_page_token",
+    "next_cursor",
+    "next_token",
+    "next_page_cursor",
+    "continuation_token",
+    "end_cursor",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """What to generate from which spec, and where.
@@ -33,6 +52,10 @@ class Config:
     idempotency_header: str = "Idempotency-Key"
     package_version: str = "0.1.0"
     strict: bool = False
+    # Cursor pagination: query parameters that take a cursor, and response fields (a name,
+    # or a dotted path such as ``pagination.next_page_token``) that carry the next one.
+    cursor_params: tuple[str, ...] = DEFAULT_CURSOR_PARAMS
+    next_cursor_fields: tuple[str, ...] = DEFAULT_NEXT_CURSOR_FIELDS
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -69,6 +92,11 @@ def load_targets(pyproject: Path) -> list[Config]:
         values: dict[str, Any] = {_KEYS[k]: v for k, v in raw.items()}
         values["spec"] = base / values["spec"]
         values["output"] = base / values.get("output", "generated")
+        for key in ("cursor_params", "next_cursor_fields"):
+            if key in values:
+                if not isinstance(values[key], list) or not all(isinstance(v, str) for v in values[key]):
+                    raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}].{key}: expected a list of strings")
+                values[key] = tuple(values[key])
         out.append(Config(**values))
     names = [c.target for c in out]
     if len(set(names)) != len(names):

@@ -12,6 +12,7 @@ from ..loader import LoadedSpec, Location
 from ..naming import ANNOTATION_BUILTINS, Ident, Scope, class_scope, convert, module_scope
 from .nodes import Alias, Api, Decl, Enum, Model, Resource, SecurityScheme
 from .operations import TAIL, OperationReader, RawOperation, read_security
+from .pagination import paginate
 from .schemas import SchemaConverter
 from .types import references
 
@@ -94,7 +95,7 @@ def build_api(
         known,
     )
     raws = reader.read_all(doc, root)
-    resources = _resources(raws, _tag_docs(doc), classes)
+    resources = paginate(_resources(raws, _tag_docs(doc), classes), converter.decls, config)
     decls, groups = _order_decls(converter.decls)
     raw_info = doc.get("info")
     info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}

@@ -108,13 +108,19 @@ class Response:
 
 @dataclass(frozen=True, slots=True)
 class Pagination:
-    """Cursor pagination inferred from the spec (or configured names)."""
+    """Cursor pagination inferred from the spec (or from configured names).
 
-    cursor_param: str  # wire name of the query parameter that takes the cursor
-    next_cursor: tuple[str, ...]  # path of wire names in the response to the next cursor
-    items: str  # wire name of the array of items in the response
+    The operation's query parameter ``cursor`` takes the cursor; the response model holds
+    the page's items in the attribute ``items`` and the next cursor at the attribute path
+    ``next_cursor`` (Python names, e.g. ``("pagination", "next_page_token")``).
+    """
+
+    cursor: Param
+    items: Ident
     item_type: TypeRef
-    limit_param: str | None = None
+    next_cursor: tuple[Ident, ...]
+    next_cursor_wire: tuple[str, ...]
+    limit: Param | None = None
 
 
 @dataclass(frozen=True, slots=True)

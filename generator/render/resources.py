@@ -4,7 +4,7 @@ the same nodes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..ir.nodes import Api, Operation, Param, Resource
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
@@ -30,6 +30,10 @@ class MethodCode:
     endpoint: str  # name of the module-level Endpoint constant
     call: tuple[str, ...]  # arguments of ``request``
     has_result: bool
+    # Paginated operations return a pager over the items; ``returns`` is then the page model.
+    pager_returns: tuple[str, str] | None = None  # (sync, async) return annotations
+    pager_args: str = ""  # keyword arguments of the pager after the fetch function
+    raw_wrapper: str = "to_raw_response_wrapper"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +79,11 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
         endpoints.append((endpoint_name, _endpoint_args(op, ctx)))
         methods.append(_method(op, endpoint_name, ctx))
     if methods:
-        imports.add(
-            ".._response", "APIResponse", "AsyncAPIResponse", "async_to_raw_response_wrapper", "to_raw_response_wrapper"
-        )
+        wrappers = sorted({w for m in methods for w in (m.raw_wrapper, "async_" + m.raw_wrapper)})
+        imports.add(".._response", "APIResponse", "AsyncAPIResponse", *wrappers)
+    if any(m.pager_returns for m in methods):
+        imports.add("..pagination", "AsyncPager", "SyncPager")
+        imports.typing.add("Optional")
     if any(m.has_result for m in methods):
         imports.typing.add("cast")
     imports.add("functools", "cached_property")
@@ -116,14 +122,22 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     returns = print_type(op.response.type, response_ctx) if op.response.type is not None else "None"
     call = [endpoint, returns if op.response.type is not None else "None"]
     call.extend(_grouped(op.path_params, "path_params"))
-    call.extend(_grouped(tuple(p for p in op.params if p.location == "query"), "query"))
+    pg = op.pagination
+    cursor = {pg.cursor.wire: f"{pg.cursor.name} if _cursor is None else _cursor"} if pg else {}
+    call.extend(_grouped(tuple(p for p in op.params if p.location == "query"), "query", cursor))
     call.extend(_grouped(tuple(p for p in op.params if p.location in ("header", "cookie")), "headers"))
     if body_arg:
         call.append(body_arg)
     call.extend(TAIL_CALL)
-    return MethodCode(
+    code = MethodCode(
         op.name, tuple(params), returns, _method_doc(op), endpoint, tuple(call), op.response.type is not None
     )
+    if pg is None:
+        return code
+    item = print_type(pg.item_type, response_ctx)
+    pager_args = f"items={py_literal(pg.items)}, next_cursor={py_literal(list(pg.next_cursor))}"
+    pager_returns = (f"SyncPager[{item}, {returns}]", f"AsyncPager[{item}, {returns}]")
+    return replace(code, pager_returns=pager_returns, pager_args=pager_args, raw_wrapper="to_raw_page_wrapper")
 
 
 def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
@@ -133,10 +147,12 @@ def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
     return f"{name}: Union[{text}, NotGiven] = NOT_GIVEN"
 
 
-def _grouped(params: tuple[Param, ...], arg: str) -> list[str]:
+def _grouped(params: tuple[Param, ...], arg: str, values: dict[str, str] | None = None) -> list[str]:
+    """``arg={"wire": name, ...}``; ``values`` replaces the expression of some wire names."""
     if not params:
         return []
-    return [f"{arg}={{" + ", ".join(f"{py_literal(p.wire)}: {p.name}" for p in params) + "}"]
+    values = values or {}
+    return [f"{arg}={{" + ", ".join(f"{py_literal(p.wire)}: {values.get(p.wire, p.name)}" for p in params) + "}"]
 
 
 def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:

@@ -10,16 +10,21 @@ from typing import Any, Awaitable, Callable, Dict, Generic, Mapping, Optional, T
 import httpx
 from typing_extensions import ParamSpec
 
+from .pagination import AsyncPager, SyncPager
+
 __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
+    "async_to_raw_page_wrapper",
     "async_to_raw_response_wrapper",
+    "to_raw_page_wrapper",
     "to_raw_response_wrapper",
 ]
 
 RAW_RESPONSE_HEADER = "X-Sdk-Raw-Response"
 
 _T = TypeVar("_T")
+_PageT = TypeVar("_PageT")
 _P = ParamSpec("_P")
 
 
@@ -75,5 +80,26 @@ def async_to_raw_response_wrapper(
 ) -> Callable[_P, Awaitable[AsyncAPIResponse[_T]]]:
     async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> AsyncAPIResponse[_T]:
         return cast(AsyncAPIResponse[_T], await func(*args, **_with_marker(kwargs)))
+
+    return wrapped
+
+
+def to_raw_page_wrapper(
+    func: Callable[_P, SyncPager[Any, _PageT]],
+) -> Callable[_P, APIResponse[_PageT]]:
+    """For a paginated method: the raw response of the first page."""
+
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> APIResponse[_PageT]:
+        return cast(APIResponse[_PageT], func(*args, **_with_marker(kwargs)).first_page())
+
+    return wrapped
+
+
+def async_to_raw_page_wrapper(
+    func: Callable[_P, AsyncPager[Any, _PageT]],
+) -> Callable[_P, Awaitable[AsyncAPIResponse[_PageT]]]:
+    async def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> AsyncAPIResponse[_PageT]:
+        pager = func(*args, **_with_marker(kwargs))
+        return cast(AsyncAPIResponse[_PageT], await pager.first_page())
 
     return wrapped

@@ -9,11 +9,15 @@ from .._resource import AsyncResource, SyncResource
 from .._response import (
     APIResponse,
     AsyncAPIResponse,
+    async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
+    to_raw_page_wrapper,
     to_raw_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from ..pagination import AsyncPager, SyncPager
 from ..types.api_error import ApiError
+from ..types.bulk_sync_execution import BulkSyncExecution
 from ..types.bulk_sync_execution_envelope import BulkSyncExecutionEnvelope
 from ..types.bulk_sync_execution_logs_envelope import BulkSyncExecutionLogsEnvelope
 from ..types.cancel_bulk_sync_response_envelope import CancelBulkSyncResponseEnvelope
@@ -132,7 +136,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> ListBulkSyncExecutionsEnvelope:
+    ) -> SyncPager[BulkSyncExecution, ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Args:
@@ -146,25 +150,29 @@ class BulkSyncExecutionsResource(SyncResource):
           ascending: Oldest first instead of the default newest first.
 
           limit: Largest number of executions to return (at most 100)."""
-        return cast(
-            ListBulkSyncExecutionsEnvelope,
-            self._client.request(
-                _op_list,
+
+        def _fetch_page(_cursor: Optional[str]) -> ListBulkSyncExecutionsEnvelope:
+            return cast(
                 ListBulkSyncExecutionsEnvelope,
-                path_params={"id": id},
-                query={
-                    "page_token": page_token,
-                    "only_terminal": only_terminal,
-                    "ascending": ascending,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
+                self._client.request(
+                    _op_list,
+                    ListBulkSyncExecutionsEnvelope,
+                    path_params={"id": id},
+                    query={
+                        "page_token": page_token if _cursor is None else _cursor,
+                        "only_terminal": only_terminal,
+                        "ascending": ascending,
+                        "limit": limit,
+                    },
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
+            )
+
+        return SyncPager(_fetch_page, items="data", next_cursor=["pagination", "next_page_token"])
 
     def get(
         self,
@@ -389,7 +397,7 @@ class BulkSyncExecutionsResourceWithRawResponse:
     def __init__(self, resource: BulkSyncExecutionsResource) -> None:
         self._resource = resource
         self.list_status = to_raw_response_wrapper(resource.list_status)
-        self.list = to_raw_response_wrapper(resource.list)
+        self.list = to_raw_page_wrapper(resource.list)
         self.get = to_raw_response_wrapper(resource.get)
         self.cancel = to_raw_response_wrapper(resource.cancel)
         self.get_console_logs = to_raw_response_wrapper(resource.get_console_logs)
@@ -442,7 +450,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         id: str,
         *,
@@ -455,7 +463,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> ListBulkSyncExecutionsEnvelope:
+    ) -> AsyncPager[BulkSyncExecution, ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Args:
@@ -469,25 +477,29 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           ascending: Oldest first instead of the default newest first.
 
           limit: Largest number of executions to return (at most 100)."""
-        return cast(
-            ListBulkSyncExecutionsEnvelope,
-            await self._client.request(
-                _op_list,
+
+        async def _fetch_page(_cursor: Optional[str]) -> ListBulkSyncExecutionsEnvelope:
+            return cast(
                 ListBulkSyncExecutionsEnvelope,
-                path_params={"id": id},
-                query={
-                    "page_token": page_token,
-                    "only_terminal": only_terminal,
-                    "ascending": ascending,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
+                await self._client.request(
+                    _op_list,
+                    ListBulkSyncExecutionsEnvelope,
+                    path_params={"id": id},
+                    query={
+                        "page_token": page_token if _cursor is None else _cursor,
+                        "only_terminal": only_terminal,
+                        "ascending": ascending,
+                        "limit": limit,
+                    },
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
+            )
+
+        return AsyncPager(_fetch_page, items="data", next_cursor=["pagination", "next_page_token"])
 
     async def get(
         self,
@@ -712,7 +724,7 @@ class AsyncBulkSyncExecutionsResourceWithRawResponse:
     def __init__(self, resource: AsyncBulkSyncExecutionsResource) -> None:
         self._resource = resource
         self.list_status = async_to_raw_response_wrapper(resource.list_status)
-        self.list = async_to_raw_response_wrapper(resource.list)
+        self.list = async_to_raw_page_wrapper(resource.list)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.cancel = async_to_raw_response_wrapper(resource.cancel)
         self.get_console_logs = async_to_raw_response_wrapper(resource.get_console_logs)

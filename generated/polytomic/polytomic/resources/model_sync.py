@@ -9,16 +9,20 @@ from .._resource import AsyncResource, SyncResource
 from .._response import (
     APIResponse,
     AsyncAPIResponse,
+    async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
+    to_raw_page_wrapper,
     to_raw_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from ..pagination import AsyncPager, SyncPager
 from ..types.activate_sync_envelope import ActivateSyncEnvelope
 from ..types.api_error import ApiError
 from ..types.cancel_sync_response_envelope import CancelSyncResponseEnvelope
 from ..types.filter import Filter
 from ..types.get_sync_source_meta_envelope import GetSyncSourceMetaEnvelope
 from ..types.identity import Identity
+from ..types.list_sync_item import ListSyncItem
 from ..types.list_sync_response_envelope import ListSyncResponseEnvelope
 from ..types.model_field_response import ModelFieldResponse
 from ..types.modelsync_sync_target_mode import ModelsyncSyncTargetMode
@@ -241,7 +245,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> ListSyncResponseEnvelope:
+    ) -> SyncPager[ListSyncItem, ListSyncResponseEnvelope]:
         """List the model syncs of the organization.
 
         Syncs are returned newest change first (`updated_at` descending, `id`
@@ -264,25 +268,29 @@ class ModelSyncResource(SyncResource):
 
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
         lowered to 50)."""
-        return cast(
-            ListSyncResponseEnvelope,
-            self._client.request(
-                _op_list,
+
+        def _fetch_page(_cursor: Optional[str]) -> ListSyncResponseEnvelope:
+            return cast(
                 ListSyncResponseEnvelope,
-                query={
-                    "active": active,
-                    "mode": mode,
-                    "target_connection_id": target_connection_id,
-                    "page_token": page_token,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
+                self._client.request(
+                    _op_list,
+                    ListSyncResponseEnvelope,
+                    query={
+                        "active": active,
+                        "mode": mode,
+                        "target_connection_id": target_connection_id,
+                        "page_token": page_token if _cursor is None else _cursor,
+                        "limit": limit,
+                    },
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
+            )
+
+        return SyncPager(_fetch_page, items="data", next_cursor=["pagination", "next_page_token"])
 
     def create(
         self,
@@ -661,7 +669,7 @@ class ModelSyncResourceWithRawResponse:
         self._resource = resource
         self.get_source = to_raw_response_wrapper(resource.get_source)
         self.get_source_fields = to_raw_response_wrapper(resource.get_source_fields)
-        self.list = to_raw_response_wrapper(resource.list)
+        self.list = to_raw_page_wrapper(resource.list)
         self.create = to_raw_response_wrapper(resource.create)
         self.get_schedule_options = to_raw_response_wrapper(resource.get_schedule_options)
         self.get = to_raw_response_wrapper(resource.get)
@@ -773,7 +781,7 @@ class AsyncModelSyncResource(AsyncResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
@@ -786,7 +794,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> ListSyncResponseEnvelope:
+    ) -> AsyncPager[ListSyncItem, ListSyncResponseEnvelope]:
         """List the model syncs of the organization.
 
         Syncs are returned newest change first (`updated_at` descending, `id`
@@ -809,25 +817,29 @@ class AsyncModelSyncResource(AsyncResource):
 
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
         lowered to 50)."""
-        return cast(
-            ListSyncResponseEnvelope,
-            await self._client.request(
-                _op_list,
+
+        async def _fetch_page(_cursor: Optional[str]) -> ListSyncResponseEnvelope:
+            return cast(
                 ListSyncResponseEnvelope,
-                query={
-                    "active": active,
-                    "mode": mode,
-                    "target_connection_id": target_connection_id,
-                    "page_token": page_token,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
+                await self._client.request(
+                    _op_list,
+                    ListSyncResponseEnvelope,
+                    query={
+                        "active": active,
+                        "mode": mode,
+                        "target_connection_id": target_connection_id,
+                        "page_token": page_token if _cursor is None else _cursor,
+                        "limit": limit,
+                    },
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
+            )
+
+        return AsyncPager(_fetch_page, items="data", next_cursor=["pagination", "next_page_token"])
 
     async def create(
         self,
@@ -1206,7 +1218,7 @@ class AsyncModelSyncResourceWithRawResponse:
         self._resource = resource
         self.get_source = async_to_raw_response_wrapper(resource.get_source)
         self.get_source_fields = async_to_raw_response_wrapper(resource.get_source_fields)
-        self.list = async_to_raw_response_wrapper(resource.list)
+        self.list = async_to_raw_page_wrapper(resource.list)
         self.create = async_to_raw_response_wrapper(resource.create)
         self.get_schedule_options = async_to_raw_response_wrapper(resource.get_schedule_options)
         self.get = async_to_raw_response_wrapper(resource.get)

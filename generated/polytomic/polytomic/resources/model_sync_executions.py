@@ -9,16 +9,20 @@ from .._resource import AsyncResource, SyncResource
 from .._response import (
     APIResponse,
     AsyncAPIResponse,
+    async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
+    to_raw_page_wrapper,
     to_raw_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from ..pagination import AsyncPager, SyncPager
 from ..types.api_error import ApiError
 from ..types.cancel_sync_execution_response_envelope import CancelSyncExecutionResponseEnvelope
 from ..types.execution_console_logs_response_envelope import ExecutionConsoleLogsResponseEnvelope
 from ..types.execution_log_type import ExecutionLogType
 from ..types.execution_logs_response_envelope import ExecutionLogsResponseEnvelope
 from ..types.get_execution_response_envelope import GetExecutionResponseEnvelope
+from ..types.get_execution_response_schema import GetExecutionResponseSchema
 from ..types.list_execution_response_envelope import ListExecutionResponseEnvelope
 
 __all__ = ["ModelSyncExecutionsResource", "AsyncModelSyncExecutionsResource"]
@@ -82,7 +86,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> ListExecutionResponseEnvelope:
+    ) -> SyncPager[GetExecutionResponseSchema, ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Args:
@@ -94,24 +98,28 @@ class ModelSyncExecutionsResource(SyncResource):
           only_completed: Return only completed executions.
 
           ascending: Oldest first instead of the default newest first."""
-        return cast(
-            ListExecutionResponseEnvelope,
-            self._client.request(
-                _op_list,
+
+        def _fetch_page(_cursor: Optional[str]) -> ListExecutionResponseEnvelope:
+            return cast(
                 ListExecutionResponseEnvelope,
-                path_params={"sync_id": sync_id},
-                query={
-                    "page_token": page_token,
-                    "only_completed": only_completed,
-                    "ascending": ascending,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
+                self._client.request(
+                    _op_list,
+                    ListExecutionResponseEnvelope,
+                    path_params={"sync_id": sync_id},
+                    query={
+                        "page_token": page_token if _cursor is None else _cursor,
+                        "only_completed": only_completed,
+                        "ascending": ascending,
+                    },
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
+            )
+
+        return SyncPager(_fetch_page, items="data", next_cursor=["pagination", "next_page_token"])
 
     def get(
         self,
@@ -288,7 +296,7 @@ class ModelSyncExecutionsResource(SyncResource):
 class ModelSyncExecutionsResourceWithRawResponse:
     def __init__(self, resource: ModelSyncExecutionsResource) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
+        self.list = to_raw_page_wrapper(resource.list)
         self.get = to_raw_response_wrapper(resource.get)
         self.cancel = to_raw_response_wrapper(resource.cancel)
         self.get_console_logs = to_raw_response_wrapper(resource.get_console_logs)
@@ -304,7 +312,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncExecutionsResourceWithRawResponse(self)
 
-    async def list(
+    def list(
         self,
         sync_id: str,
         *,
@@ -316,7 +324,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> ListExecutionResponseEnvelope:
+    ) -> AsyncPager[GetExecutionResponseSchema, ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Args:
@@ -328,24 +336,28 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
           only_completed: Return only completed executions.
 
           ascending: Oldest first instead of the default newest first."""
-        return cast(
-            ListExecutionResponseEnvelope,
-            await self._client.request(
-                _op_list,
+
+        async def _fetch_page(_cursor: Optional[str]) -> ListExecutionResponseEnvelope:
+            return cast(
                 ListExecutionResponseEnvelope,
-                path_params={"sync_id": sync_id},
-                query={
-                    "page_token": page_token,
-                    "only_completed": only_completed,
-                    "ascending": ascending,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
+                await self._client.request(
+                    _op_list,
+                    ListExecutionResponseEnvelope,
+                    path_params={"sync_id": sync_id},
+                    query={
+                        "page_token": page_token if _cursor is None else _cursor,
+                        "only_completed": only_completed,
+                        "ascending": ascending,
+                    },
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
+            )
+
+        return AsyncPager(_fetch_page, items="data", next_cursor=["pagination", "next_page_token"])
 
     async def get(
         self,
@@ -522,7 +534,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 class AsyncModelSyncExecutionsResourceWithRawResponse:
     def __init__(self, resource: AsyncModelSyncExecutionsResource) -> None:
         self._resource = resource
-        self.list = async_to_raw_response_wrapper(resource.list)
+        self.list = async_to_raw_page_wrapper(resource.list)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.cancel = async_to_raw_response_wrapper(resource.cancel)
         self.get_console_logs = async_to_raw_response_wrapper(resource.get_console_logs)

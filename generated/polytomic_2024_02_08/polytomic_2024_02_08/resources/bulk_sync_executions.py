@@ -9,11 +9,15 @@ from .._resource import AsyncResource, SyncResource
 from .._response import (
     APIResponse,
     AsyncAPIResponse,
+    async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
+    to_raw_page_wrapper,
     to_raw_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from ..pagination import AsyncPager, SyncPager
 from ..types.api_error import ApiError
+from ..types.bulk_sync_execution import BulkSyncExecution
 from ..types.bulk_sync_execution_envelope import BulkSyncExecutionEnvelope
 from ..types.cancel_bulk_sync_response_envelope import CancelBulkSyncResponseEnvelope
 from ..types.list_bulk_sync_execution_status_envelope import ListBulkSyncExecutionStatusEnvelope
@@ -118,7 +122,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> ListBulkSyncExecutionsEnvelope:
+    ) -> SyncPager[BulkSyncExecution, ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Args:
@@ -132,25 +136,29 @@ class BulkSyncExecutionsResource(SyncResource):
           ascending: Oldest first instead of the default newest first.
 
           limit: Largest number of executions to return (at most 100)."""
-        return cast(
-            ListBulkSyncExecutionsEnvelope,
-            self._client.request(
-                _op_list,
+
+        def _fetch_page(_cursor: Optional[str]) -> ListBulkSyncExecutionsEnvelope:
+            return cast(
                 ListBulkSyncExecutionsEnvelope,
-                path_params={"id": id},
-                query={
-                    "page_token": page_token,
-                    "only_terminal": only_terminal,
-                    "ascending": ascending,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
+                self._client.request(
+                    _op_list,
+                    ListBulkSyncExecutionsEnvelope,
+                    path_params={"id": id},
+                    query={
+                        "page_token": page_token if _cursor is None else _cursor,
+                        "only_terminal": only_terminal,
+                        "ascending": ascending,
+                        "limit": limit,
+                    },
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
+            )
+
+        return SyncPager(_fetch_page, items="data", next_cursor=["pagination", "next_page_token"])
 
     def get(
         self,
@@ -285,7 +293,7 @@ class BulkSyncExecutionsResourceWithRawResponse:
     def __init__(self, resource: BulkSyncExecutionsResource) -> None:
         self._resource = resource
         self.list_status = to_raw_response_wrapper(resource.list_status)
-        self.list = to_raw_response_wrapper(resource.list)
+        self.list = to_raw_page_wrapper(resource.list)
         self.get = to_raw_response_wrapper(resource.get)
         self.cancel = to_raw_response_wrapper(resource.cancel)
         self.get_logs = to_raw_response_wrapper(resource.get_logs)
@@ -336,7 +344,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
             ),
         )
 
-    async def list(
+    def list(
         self,
         id: str,
         *,
@@ -349,7 +357,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> ListBulkSyncExecutionsEnvelope:
+    ) -> AsyncPager[BulkSyncExecution, ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Args:
@@ -363,25 +371,29 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           ascending: Oldest first instead of the default newest first.
 
           limit: Largest number of executions to return (at most 100)."""
-        return cast(
-            ListBulkSyncExecutionsEnvelope,
-            await self._client.request(
-                _op_list,
+
+        async def _fetch_page(_cursor: Optional[str]) -> ListBulkSyncExecutionsEnvelope:
+            return cast(
                 ListBulkSyncExecutionsEnvelope,
-                path_params={"id": id},
-                query={
-                    "page_token": page_token,
-                    "only_terminal": only_terminal,
-                    "ascending": ascending,
-                    "limit": limit,
-                },
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                extra_body=extra_body,
-                timeout=timeout,
-                max_retries=max_retries,
-            ),
-        )
+                await self._client.request(
+                    _op_list,
+                    ListBulkSyncExecutionsEnvelope,
+                    path_params={"id": id},
+                    query={
+                        "page_token": page_token if _cursor is None else _cursor,
+                        "only_terminal": only_terminal,
+                        "ascending": ascending,
+                        "limit": limit,
+                    },
+                    extra_headers=extra_headers,
+                    extra_query=extra_query,
+                    extra_body=extra_body,
+                    timeout=timeout,
+                    max_retries=max_retries,
+                ),
+            )
+
+        return AsyncPager(_fetch_page, items="data", next_cursor=["pagination", "next_page_token"])
 
     async def get(
         self,
@@ -516,7 +528,7 @@ class AsyncBulkSyncExecutionsResourceWithRawResponse:
     def __init__(self, resource: AsyncBulkSyncExecutionsResource) -> None:
         self._resource = resource
         self.list_status = async_to_raw_response_wrapper(resource.list_status)
-        self.list = async_to_raw_response_wrapper(resource.list)
+        self.list = async_to_raw_page_wrapper(resource.list)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.cancel = async_to_raw_response_wrapper(resource.cancel)
         self.get_logs = async_to_raw_response_wrapper(resource.get_logs)
