@@ -147,3 +147,21 @@ def test_exclusive_minimum_forms_load_cleanly(generated: Any) -> None:
         pkg, result = generated(spec)
         assert not list(result.diagnostics)
         assert pkg.types.N.model_validate({"x": 1.5}).x == 1.5
+
+
+def test_cookie_parameters_travel_in_the_cookie_header(generated: Any) -> None:
+    params = [
+        {"name": "session", "in": "cookie", "required": True, "schema": {"type": "string"}},
+        {"name": "beta", "in": "cookie", "schema": {"type": "boolean"}},
+        {"name": "X-Trace", "in": "header", "schema": {"type": "string"}},
+    ]
+    spec = minimal({"/me": {"get": {"operationId": "me", "parameters": params, "responses": {"204": {"description": "ok"}}}}})
+    pkg, _ = generated(spec)
+    seen: list[httpx.Request] = []
+    client = sync_client(pkg, lambda r: seen.append(r) or httpx.Response(204))
+    resource = next(getattr(client, a) for a in dir(client) if hasattr(getattr(type(client), a, None), "__get__") and not a.startswith("_") and hasattr(getattr(client, a), "me"))
+    resource.me(session="a b;c", beta=True, x_trace="t")
+    resource.me(session="s")
+    assert seen[0].headers["Cookie"] == "session=a%20b%3Bc; beta=true"
+    assert seen[0].headers["X-Trace"] == "t" and "session" not in seen[0].headers
+    assert seen[1].headers["Cookie"] == "session=s"

@@ -34,7 +34,6 @@ from .types import (
     UnionOf,
     literal_base,
     nullable,
-    strip_nullable,
 )
 
 MAX_INLINE_DEPTH = 64
@@ -129,7 +128,7 @@ class SchemaConverter:
             base = literal_base(clean)
             if clean and base != "any":
                 return Enum(key, name, Ident(""), clean, base, doc, str(loc))
-        return Alias(key, name, Ident(""), _strip_outer_null(self._inline(node, loc, name)), doc, str(loc))
+        return Alias(key, name, Ident(""), self._inline(node, loc, name), doc, str(loc))
 
     def _model(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Model:
         props: dict[str, tuple[Any, Location]] = {}
@@ -285,10 +284,35 @@ class SchemaConverter:
                 continue
             if str(target) in index:
                 tags[str(tag)] = index[str(target)]
+        prop = disc["propertyName"]
+        for tag, i in self._const_tags(node, prop, index, loc):
+            tags.setdefault(tag, i)
         for key, i in index.items():
             if i not in tags.values():
                 tags[key.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")] = i
-        return disc["propertyName"], tuple(sorted(tags.items()))
+        return prop, tuple(sorted(tags.items()))
+
+    def _const_tags(
+        self, node: dict[str, Any], prop: str, index: dict[str, int], loc: Location
+    ) -> list[tuple[str, int]]:
+        """Tags that variants fix themselves (``const`` or a one-value ``enum`` on the property)."""
+        out: list[tuple[str, int]] = []
+        members = node.get("oneOf") or node.get("anyOf") or []
+        for member in members if isinstance(members, list) else []:
+            if not isinstance(member, dict) or "$ref" not in member:
+                continue
+            try:
+                target, schema = self.ws.resolve(member["$ref"], loc)
+            except RefError:
+                continue
+            props = schema.get("properties") if isinstance(schema, dict) else None
+            spec = props.get(prop) if isinstance(props, dict) else None
+            if str(target) not in index or not isinstance(spec, dict):
+                continue
+            values = [spec["const"]] if "const" in spec else spec.get("enum")
+            if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
+                out.append((values[0], index[str(target)]))
+        return out
 
 
 def _type_list(value: Any) -> list[Any]:
@@ -328,11 +352,6 @@ def _literal_values(values: list[Any]) -> tuple[Any, ...]:
             seen.add((type(v), v))
             out.append(v)
     return tuple(out)
-
-
-def _strip_outer_null(t: TypeRef) -> TypeRef:
-    """An alias declares the non-null type; every use site adds ``Optional`` itself."""
-    return strip_nullable(t)
 
 
 def _doc(node: dict[str, Any]) -> str:

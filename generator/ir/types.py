@@ -128,6 +128,7 @@ class TypeContext:
     imports: set[tuple[str, str]] = field(default_factory=set)  # (module, name)
     uses_datetime: set[str] = field(default_factory=set)
     prefix: str = "."  # relative path from the printing module to the types package
+    runtime: str = ".."  # relative path from the printing module to the package's runtime modules
 
     def typing(self, name: str) -> str:
         self.typing_names.add(name)
@@ -190,6 +191,8 @@ def _print_literal(t: LiteralOf, ctx: TypeContext) -> str:
 
 
 def _print_union(t: UnionOf, ctx: TypeContext) -> str:
+    if ctx.response and t.discriminator is not None and t.mapping and _all_models(t, ctx):
+        return _print_tagged(t, t.discriminator, ctx)
     members = [print_type(m, ctx) for m in t.members]
     if ctx.response and any(isinstance(strip_nullable(m), Named) for m in t.members):
         # An unknown variant from a newer server is kept as the raw JSON object.
@@ -198,3 +201,23 @@ def _print_union(t: UnionOf, ctx: TypeContext) -> str:
     if len(unique) == 1:
         return unique[0]
     return f"{ctx.typing('Union')}[{', '.join(unique)}]"
+
+
+def _all_models(t: UnionOf, ctx: TypeContext) -> bool:
+    return all(isinstance(m, Named) and ctx.decls[m.key].kind == "model" for m in t.members)
+
+
+def _print_tagged(t: UnionOf, prop: str, ctx: TypeContext) -> str:
+    """A discriminated union: the tag picks the variant (so a known tag with an invalid body
+    is an error, not a fallback); an unknown tag keeps the raw JSON object."""
+    annotated = ctx.typing("Annotated")
+    ctx.imports |= {("pydantic", "Discriminator"), ("pydantic", "Tag"), (f"{ctx.runtime}_models", "union_tag")}
+    members = [f"{annotated}[{print_type(m, ctx)}, Tag({str(i)!r})]" for i, m in enumerate(t.members)]
+    members.append(f"{annotated}[{ctx.typing('Dict')}[str, {ctx.typing('Any')}], Tag('')]")
+    tags = ", ".join(f"{_ascii_repr(tag)}: {str(i)!r}" for tag, i in t.mapping)
+    union = f"{ctx.typing('Union')}[{', '.join(members)}]"
+    return f"{annotated}[{union}, Discriminator(union_tag({_ascii_repr(prop)}, {{{tags}}}))]"
+
+
+def _ascii_repr(text: str) -> str:
+    return repr(text).encode("ascii", "backslashreplace").decode("ascii")

@@ -25,6 +25,7 @@ class DeclCode:
     value: str  # alias / enum right-hand side
     doc: str
     fields: tuple[FieldCode, ...] = ()
+    extra: str = ""  # annotation of the values of undeclared properties, when typed
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
             imports.add("typing_extensions", "TypeAliasType")
         if any(isinstance(d, Model) for d in decls):
             imports.add(".._models", "BaseModel")
-        if any(c.fields and any("Field(" in f.default for f in c.fields) for c in codes):
+        if any(c.extra or (c.fields and any("Field(" in f.default for f in c.fields)) for c in codes):
             imports.add("pydantic", "Field")
         rebuild = tuple(d.name for d in decls if isinstance(d, Model) and quote)
         out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild))
@@ -81,7 +82,10 @@ def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
             # A recursive alias needs a real alias object for its self-references to resolve.
             value = f"TypeAliasType({py_literal(d.name)}, {value})"
         return DeclCode("alias", d.name, value, docstring(d.doc) if d.doc else "")
-    return DeclCode("model", d.name, "", doc, tuple(_field_code(f, ctx) for f in d.fields))
+    extra = ""
+    if d.extra is not None and d.extra != ANY:
+        extra = f"{ctx.typing('Dict')}[str, {print_type(d.extra, ctx)}]"
+    return DeclCode("model", d.name, "", doc, tuple(_field_code(f, ctx) for f in d.fields), extra)
 
 
 def _field_code(f: Field, ctx: TypeContext) -> FieldCode:

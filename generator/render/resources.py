@@ -125,7 +125,8 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     pg = op.pagination
     cursor = {pg.cursor.wire: f"{pg.cursor.name} if _cursor is None else _cursor"} if pg else {}
     call.extend(_grouped(tuple(p for p in op.params if p.location == "query"), "query", cursor))
-    call.extend(_grouped(tuple(p for p in op.params if p.location in ("header", "cookie")), "headers"))
+    call.extend(_grouped(tuple(p for p in op.params if p.location == "header"), "headers"))
+    call.extend(_grouped(tuple(p for p in op.params if p.location == "cookie"), "cookies"))
     if body_arg:
         call.append(body_arg)
     call.extend(TAIL_CALL)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from functools import lru_cache
-from typing import Any, Dict, TypeVar, cast
+from typing import Any, Callable, Dict, Mapping, TypeVar, cast
 
 import pydantic
 
 from ._types import NotGiven
 
-__all__ = ["BaseModel", "to_jsonable", "validate_as"]
+__all__ = ["BaseModel", "to_jsonable", "union_tag", "validate_as"]
 
 _T = TypeVar("_T")
 
@@ -60,3 +60,26 @@ def to_jsonable(value: object) -> Any:
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     return cast(Any, value)
+
+
+def union_tag(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str]:
+    """The discriminator of a tagged union: which variant a value's ``prop`` names, or
+    ``""`` (the raw-object variant) for a tag this SDK does not know."""
+
+    def tag(value: Any) -> str:
+        if isinstance(value, dict):
+            found = value.get(prop)
+        elif isinstance(value, pydantic.BaseModel):
+            found = _by_wire_name(value, prop)
+        else:
+            return ""
+        return tags.get(found, "") if isinstance(found, str) else ""
+
+    return tag
+
+
+def _by_wire_name(model: pydantic.BaseModel, wire: str) -> Any:
+    for name, info in type(model).model_fields.items():
+        if (info.alias or name) == wire:
+            return getattr(model, name)
+    return (model.model_extra or {}).get(wire)

@@ -7,6 +7,7 @@ but the send loop.
 from __future__ import annotations
 
 import contextlib
+import copy
 import email.utils
 import json
 import logging
@@ -15,7 +16,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 from urllib.parse import quote
 
 import anyio
@@ -31,6 +32,7 @@ from ._exceptions import (
 )
 from ._models import to_jsonable, validate_as
 from ._qs import encode_query
+from ._resource import AsyncResource, SyncResource
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
@@ -52,6 +54,7 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 RETRY_COUNT_HEADER = "X-Retry-Count"
+_ClientT = TypeVar("_ClientT", bound="BaseClient")
 _IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 _SENSITIVE = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
@@ -193,6 +196,35 @@ class BaseClient:
         """The API version sent in the version header (None: the server's default)."""
         return self._version_header[1] if self._version_header else None
 
+    def with_options(
+        self: _ClientT,
+        *,
+        api_version: Union[str, None, NotGiven] = NOT_GIVEN,
+        base_url: Optional[str] = None,
+        timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
+        max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        default_headers: Optional[Mapping[str, str]] = None,
+    ) -> _ClientT:
+        """A copy of this client with some options changed; it shares the HTTP connection
+        pool and the credentials.  ``api_version=None`` sends no version header."""
+        clone = copy.copy(self)
+        clone.__dict__ = {
+            k: v
+            for k, v in self.__dict__.items()
+            if not isinstance(v, (SyncResource, AsyncResource))
+        }
+        if not isinstance(api_version, NotGiven) and self._version_header is not None:
+            clone._version_header = (self._version_header[0], api_version)
+        if base_url is not None:
+            clone.base_url = base_url.rstrip("/")
+        if not isinstance(timeout, NotGiven):
+            clone.timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            clone.max_retries = max_retries
+        if default_headers is not None:
+            clone._default_headers = {**self._default_headers, **default_headers}
+        return clone
+
     # -- building ------------------------------------------------------------------------
 
     def _prepare(
@@ -202,6 +234,7 @@ class BaseClient:
         path_params: Optional[Mapping[str, object]],
         query: Optional[Query],
         headers: Optional[Headers],
+        cookies: Optional[Headers],
         body: object,
         extra_headers: Optional[Headers],
         extra_query: Optional[Query],
@@ -218,6 +251,13 @@ class BaseClient:
             merged[self._version_header[0]] = self._version_header[1]
         merged.update(self._default_headers)
         self._apply_auth(endpoint, merged, params)
+        jar = "; ".join(
+            f"{k}={quote(_scalar_text(v), safe='')}"
+            for k, v in strip_not_given(cookies).items()
+            if v is not None
+        )
+        if jar:
+            merged["Cookie"] = f"{merged['Cookie']}; {jar}" if "Cookie" in merged else jar
         for name, value in {**strip_not_given(headers), **strip_not_given(extra_headers)}.items():
             if value is None:
                 merged.pop(name, None)
@@ -372,6 +412,7 @@ class SyncAPIClient(BaseClient):
         path_params: Optional[Mapping[str, object]] = None,
         query: Optional[Query] = None,
         headers: Optional[Headers] = None,
+        cookies: Optional[Headers] = None,
         body: object = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
@@ -384,6 +425,7 @@ class SyncAPIClient(BaseClient):
             path_params=path_params,
             query=query,
             headers=headers,
+            cookies=cookies,
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -450,6 +492,7 @@ class AsyncAPIClient(BaseClient):
         path_params: Optional[Mapping[str, object]] = None,
         query: Optional[Query] = None,
         headers: Optional[Headers] = None,
+        cookies: Optional[Headers] = None,
         body: object = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
@@ -462,6 +505,7 @@ class AsyncAPIClient(BaseClient):
             path_params=path_params,
             query=query,
             headers=headers,
+            cookies=cookies,
             body=body,
             extra_headers=extra_headers,
             extra_query=extra_query,
@@ -517,6 +561,12 @@ def _fill_path(template: str, values: Mapping[str, object]) -> str:
             raise ValueError(f"path parameter {name!r} must not be empty")
         path = path.replace("{" + name + "}", quote(text, safe=""))
     return path
+
+
+def _scalar_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(to_jsonable(value))
 
 
 def _content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dict[str, Any]:
