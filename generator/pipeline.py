@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable
 
@@ -90,6 +90,16 @@ def _names(loaded: LoadedSpec, config: Config) -> tuple[str, str]:
     return package, client
 
 
+def config_sha256(config: Config) -> str:
+    """SHA-256 of the options that shape the output (not where it is written)."""
+    shaping = {f.name: getattr(config, f.name) for f in fields(config) if f.name not in _NOT_SHAPING}
+    shaping["spec"] = config.spec.name
+    return hashlib.sha256(json.dumps(shaping, sort_keys=True, default=list).encode()).hexdigest()
+
+
+_NOT_SHAPING = frozenset({"output", "strict"})
+
+
 def _manifest(config: Config, loaded: LoadedSpec, api_version: str, files: dict[str, bytes]) -> dict[str, object]:
     return {
         "generator": "sdkgen",
@@ -97,6 +107,8 @@ def _manifest(config: Config, loaded: LoadedSpec, api_version: str, files: dict[
         "target": config.target or "",
         "api_version": api_version,
         "spec_sha256": loaded.spec_sha256,
+        "spec_files": sorted(loaded.workspace.raw),
+        "config_sha256": config_sha256(config),
         "normalized_spec_sha256": loaded.normalized_sha256,
         "toolchain_sha256": toolchain_sha256(),
         "formatter": f"black {BLACK_VERSION}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,11 +40,17 @@ def test_dangling_ref_exits_2_with_pointer_and_writes_nothing(tmp_path: Path) ->
 
 
 def test_error_keeps_previous_output(tmp_path: Path) -> None:
-    good = write_spec(tmp_path / "spec", minimal(schemas={"A": {"type": "object", "properties": {"x": {"type": "string"}}}}))
-    assert run("generate", str(good), "-o", str(tmp_path / "out"), "--package-name", "pkg", cwd=tmp_path).returncode == 0
+    good = write_spec(
+        tmp_path / "spec", minimal(schemas={"A": {"type": "object", "properties": {"x": {"type": "string"}}}})
+    )
+    assert (
+        run("generate", str(good), "-o", str(tmp_path / "out"), "--package-name", "pkg", cwd=tmp_path).returncode == 0
+    )
     before = sorted(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
     good.write_text("openapi: 3.1.0\ninfo: [\n")
-    assert run("generate", str(good), "-o", str(tmp_path / "out"), "--package-name", "pkg", cwd=tmp_path).returncode == 2
+    assert (
+        run("generate", str(good), "-o", str(tmp_path / "out"), "--package-name", "pkg", cwd=tmp_path).returncode == 2
+    )
     after = sorted(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert before == after
 
@@ -72,3 +79,72 @@ def test_check_detects_a_hand_edit(tmp_path: Path) -> None:
     out = run("check", cwd=tmp_path)
     assert out.returncode == 1
     assert "edited by hand" in out.stdout and "_version.py" in out.stdout
+
+
+def _tiny_project(tmp_path: Path, **options: str) -> Path:
+    spec = tmp_path / "spec" / "tiny.yaml"
+    spec.parent.mkdir(parents=True, exist_ok=True)
+    spec.write_bytes((ROOT / "tests" / "data" / "tiny.yaml").read_bytes())
+    extra = "".join(f'{k} = "{v}"\n' for k, v in options.items())
+    (tmp_path / "pyproject.toml").write_text(
+        '[[tool.sdkgen.targets]]\nname = "tiny"\nspec = "spec/tiny.yaml"\noutput = "out"\npackage-name = "tiny_sdk"\n'
+        + extra
+    )
+    return spec
+
+
+def test_check_fast_path_skips_rendering_only_when_nothing_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.config import load_targets
+    from generator.drift import check
+
+    spec = _tiny_project(tmp_path)
+    assert run("generate", "-q", cwd=tmp_path).returncode == 0
+    configs = load_targets(tmp_path / "pyproject.toml")
+    assert check.unchanged(configs[0], tmp_path / "out" / "tiny_sdk")
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the fast path must not regenerate")
+
+    monkeypatch.setattr(check, "build", no_build)
+    assert check.run_check(configs, quiet=True) == 0
+    monkeypatch.undo()
+    # Any input that shapes the output defeats the fast path: a spec byte, an option, a file.
+    spec.write_bytes(spec.read_bytes() + b"\n# trailing comment\n")
+    assert not check.unchanged(configs[0], tmp_path / "out" / "tiny_sdk")
+    out = run("check", cwd=tmp_path)  # the manifest records the spec's bytes: that is drift
+    assert out.returncode == 1 and "the spec changed" in out.stdout
+    assert run("generate", "-q", cwd=tmp_path).returncode == 0
+    assert check.unchanged(configs[0], tmp_path / "out" / "tiny_sdk")
+    _tiny_project(tmp_path, **{"client-name": "Other"})
+    changed = load_targets(tmp_path / "pyproject.toml")
+    assert not check.unchanged(changed[0], tmp_path / "out" / "tiny_sdk")
+    out = run("check", cwd=tmp_path)
+    assert out.returncode == 1 and "class Other" in out.stdout
+    (tmp_path / "out" / "tiny_sdk" / "stray.txt").write_text("x")
+    assert not check.unchanged(configs[0], tmp_path / "out" / "tiny_sdk")
+
+
+def test_check_catches_a_template_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import render
+    from generator.config import load_targets
+    from generator.drift import check
+
+    _tiny_project(tmp_path)
+    assert run("generate", "-q", cwd=tmp_path).returncode == 0
+    templates = tmp_path / "templates"
+    shutil.copytree(render.template_dir(), templates)
+    version = templates / "version.py.jinja"
+    version.write_text(version.read_text() + "\nEXTRA = 1\n")
+    monkeypatch.setattr(render, "template_dir", lambda: templates)
+    render.toolchain_sha256.cache_clear()
+    render._environment.cache_clear()
+    try:
+        configs = load_targets(tmp_path / "pyproject.toml")
+        assert not check.unchanged(configs[0], tmp_path / "out" / "tiny_sdk")
+        assert check.run_check(configs) == 1
+    finally:
+        monkeypatch.undo()
+        render.toolchain_sha256.cache_clear()
+        render._environment.cache_clear()

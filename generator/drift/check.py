@@ -8,9 +8,12 @@ import json
 import sys
 from pathlib import Path
 
+from .._version import __version__
 from ..config import Config
 from ..diagnostics import SpecError
-from ..pipeline import MANIFEST, Result, build
+from ..loader import spec_digest
+from ..pipeline import MANIFEST, Result, build, config_sha256
+from ..render import BLACK_VERSION, toolchain_sha256
 
 MAX_DIFF_LINES = 400
 
@@ -65,10 +68,39 @@ def reasons(result: Result, actual: dict[str, bytes]) -> list[str]:
     return out or ["unknown (the manifest matches but the files differ)"]
 
 
+def unchanged(config: Config, package_dir: Path) -> bool:
+    """The fast path: True when the manifest on disk proves that regenerating would give the
+    same files: same spec bytes, options, generator, templates and formatter, and every file
+    on disk still has the hash the manifest recorded.  Nothing is loaded or rendered."""
+    try:
+        manifest = json.loads((package_dir / MANIFEST).read_bytes())
+        names = manifest["spec_files"]
+        spec = {name: (config.spec.parent / name).read_bytes() for name in names}
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    expected = {
+        "spec_sha256": spec_digest(spec),
+        "config_sha256": config_sha256(config),
+        "generator_version": __version__,
+        "toolchain_sha256": toolchain_sha256(),
+        "formatter": f"black {BLACK_VERSION}",
+    }
+    if any(manifest.get(k) != v for k, v in expected.items()):
+        return False
+    actual = read_tree(package_dir)
+    actual.pop(MANIFEST, None)
+    recorded = manifest.get("files")
+    return isinstance(recorded, dict) and recorded == {p: hashlib.sha256(d).hexdigest() for p, d in actual.items()}
+
+
 def run_check(configs: list[Config], quiet: bool = False) -> int:
     status = 0
     for config in configs:
         name = config.target or str(config.spec)
+        if config.package_name and unchanged(config, config.output / config.package_name):
+            if not quiet:
+                sys.stdout.write(f"{name}: in sync ({config.output / config.package_name})\n")
+            continue
         try:
             result = build(config)
         except SpecError as exc:

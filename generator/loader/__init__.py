@@ -12,7 +12,7 @@ from ..diagnostics import Diagnostic, Diagnostics, Level
 from .refs import Location, RefError, Workspace, check_refs
 from .validate import validate
 
-__all__ = ["LoadedSpec", "Location", "RefError", "Workspace", "load"]
+__all__ = ["LoadedSpec", "Location", "RefError", "Workspace", "load", "spec_digest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +74,15 @@ def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
     return 1 if version.startswith("3.1") else 0
 
 
-def _result(ws: Workspace, doc: dict[str, Any], minor: int) -> LoadedSpec:
+def spec_digest(files: dict[str, bytes]) -> str:
+    """SHA-256 of the spec files as read (names relative to the root spec's folder)."""
     raw = hashlib.sha256()
-    for name in sorted(ws.raw):
-        raw.update(name.encode() + b"\0" + hashlib.sha256(ws.raw[name]).digest())
+    for name in sorted(files):
+        raw.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return raw.hexdigest()
+
+
+def _result(ws: Workspace, doc: dict[str, Any], minor: int) -> LoadedSpec:
     normalized = json.dumps(
         {name: ws.documents[name] for name in sorted(ws.documents)}, sort_keys=True, ensure_ascii=True, default=str
     )
@@ -85,7 +90,7 @@ def _result(ws: Workspace, doc: dict[str, Any], minor: int) -> LoadedSpec:
         workspace=ws,
         document=doc,
         minor=minor,
-        spec_sha256=raw.hexdigest(),
+        spec_sha256=spec_digest(ws.raw),
         normalized_sha256=hashlib.sha256(normalized.encode()).hexdigest(),
         diagnostics=ws.diagnostics.sorted(),
     )

@@ -8,16 +8,16 @@ import hashlib
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import black
+if TYPE_CHECKING:
+    import black
 
-BLACK_VERSION: str = getattr(black, "__version__", "unknown")
-MODE = black.Mode(
-    target_versions={black.TargetVersion.PY39},  # type: ignore[attr-defined]
-    line_length=100,
-    magic_trailing_comma=True,
-)
+# black is imported on first use: `sdkgen check` with nothing to do never needs it.
+BLACK_VERSION: str = version("black")
 _MODE_KEY = f"black {BLACK_VERSION} py39 100 mtc".encode()
 # Below this much uncached source, a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 400_000
@@ -42,8 +42,21 @@ def _key(source: str) -> str:
     return hashlib.sha256(_MODE_KEY + b"\0" + source.encode()).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def _mode() -> black.Mode:
+    import black
+
+    return black.Mode(
+        target_versions={black.TargetVersion.PY39},  # type: ignore[attr-defined]
+        line_length=100,
+        magic_trailing_comma=True,
+    )
+
+
 def format_one(source: str) -> str:
-    return black.format_str(source, mode=MODE)
+    import black
+
+    return black.format_str(source, mode=_mode())
 
 
 def _format_item(item: tuple[str, str]) -> tuple[str, str | None, str]:
