@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NoReturn, Sequence, TextIO
 
 from ._version import __version__
-from .config import Config, ConfigError, find_pyproject, load_targets
+from .config import Config, ConfigError, find_pyproject, load_targets, spec_for
 from .diagnostics import Diagnostic, Level, SpecError
 from .pipeline import generate
 
@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--client-name", help="client class name (default: from the package name)")
     gen.add_argument("--target", action="append", default=[], help="only this [tool.sdkgen] target (repeatable)")
     gen.add_argument("--strict", action="store_true", default=None, help="treat every warning as an error")
+    gen.add_argument(
+        "--api-version",
+        metavar="V",
+        help="generate from spec/<api>/<V>/: the target pinned to V, or else the selected targets re-pinned to V",
+    )
     _common(gen)
     chk = sub.add_parser("check", help="exit 1 when generated code differs from what the spec and generator produce")
     chk.add_argument("targets", nargs="*", help="target names (default: all)")
@@ -100,7 +105,29 @@ def _select(configs: list[Config], names: list[str]) -> list[Config]:
     return [known[n] for n in names]
 
 
+def _for_version(configs: list[Config], version: str, chosen: bool) -> list[Config]:
+    """Targets pinned to ``version``; failing that, the chosen targets (or the first one) with
+    their spec switched to ``spec/<api>/<version>/``."""
+    pinned = [c for c in configs if c.api and c.api_version == version]
+    if pinned:
+        return pinned
+    candidates = [c for c in configs if c.api] if chosen else [c for c in configs if c.api][:1]
+    if not candidates:
+        raise ConfigError("--api-version needs a target with 'api' and 'api-version' in [tool.sdkgen]")
+    out = []
+    for c in candidates:
+        base = c.spec.parents[3] if len(c.spec.parents) > 3 else Path(".")
+        out.append(c.with_overrides(spec=spec_for(base, c.api or "", version), api_version=version))
+        sys.stderr.write(
+            f"sdkgen: target {c.target!r} regenerated for API version {version}; "
+            f"pin it with api-version = {version!r} in [tool.sdkgen] so that `sdkgen check` agrees\n"
+        )
+    return out
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
+    if args.api_version and args.spec is not None:
+        raise ConfigError("give either SPEC or --api-version, not both")
     if args.spec is not None:
         configs = [
             Config(
@@ -114,6 +141,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             configs = [c.with_overrides(strict=True) for c in configs]
     else:
         configs = _select(_targets(args), args.target)
+        if args.api_version:
+            configs = _for_version(configs, args.api_version, bool(args.target))
         configs = [
             c.with_overrides(
                 output=args.output, package_name=args.package_name, client_name=args.client_name, strict=args.strict

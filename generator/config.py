@@ -43,6 +43,7 @@ class Config:
 
     spec: Path
     output: Path = Path("generated")
+    api: str | None = None  # the folder under spec/ when the spec is chosen by API version
     package_name: str | None = None
     client_name: str | None = None
     target: str = ""
@@ -87,10 +88,16 @@ def load_targets(pyproject: Path) -> list[Config]:
         unknown = sorted(set(raw) - set(_KEYS))
         if unknown:
             raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}]: unknown keys {', '.join(unknown)}")
-        if "spec" not in raw or "name" not in raw:
-            raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}] needs 'name' and 'spec'")
+        pinned = "api" in raw and "api-version" in raw
+        if "name" not in raw or ("spec" not in raw and not pinned):
+            raise ConfigError(
+                f"{pyproject}: tool.sdkgen.targets[{i}] needs 'name' and either 'spec' or 'api' and 'api-version'"
+            )
         values: dict[str, Any] = {_KEYS[k]: v for k, v in raw.items()}
-        values["spec"] = base / values["spec"]
+        if "spec" in raw:
+            values["spec"] = base / values["spec"]
+        else:
+            values["spec"] = spec_for(base, str(raw["api"]), str(raw["api-version"]))
         values["output"] = base / values.get("output", "generated")
         for key in ("cursor_params", "next_cursor_fields"):
             if key in values:
@@ -102,6 +109,27 @@ def load_targets(pyproject: Path) -> list[Config]:
     if len(set(names)) != len(names):
         raise ConfigError(f"{pyproject}: target names must be unique")
     return out
+
+
+SPEC_NAMES = ("openapi.yaml", "openapi.yml", "openapi.json")
+
+
+def spec_for(base: Path, api: str, version: str) -> Path:
+    """The document of one API version: ``spec/<api>/<version>/openapi.{yaml,yml,json}``."""
+    for part in (api, version):
+        if not part or part in (".", "..") or any(c in part for c in "/\\\0"):
+            raise ConfigError(f"not a folder name: {part!r}")
+    folder = base / "spec" / api / version
+    for name in SPEC_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    known = (
+        sorted(p.name for p in (base / "spec" / api).iterdir() if p.is_dir()) if (base / "spec" / api).is_dir() else []
+    )
+    raise ConfigError(
+        f"no OpenAPI document for {api} {version} in {folder}"
+        + (f" (versions present: {', '.join(known)})" if known else "")
+    )
 
 
 def find_pyproject(start: Path) -> Path | None:

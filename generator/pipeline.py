@@ -97,7 +97,7 @@ def config_sha256(config: Config) -> str:
     return hashlib.sha256(json.dumps(shaping, sort_keys=True, default=list).encode()).hexdigest()
 
 
-_NOT_SHAPING = frozenset({"output", "strict"})
+_NOT_SHAPING = frozenset({"output", "strict", "api"})
 
 
 def _manifest(config: Config, loaded: LoadedSpec, api_version: str, files: dict[str, bytes]) -> dict[str, object]:

@@ -148,3 +148,26 @@ def test_check_catches_a_template_change(tmp_path: Path, monkeypatch: pytest.Mon
         monkeypatch.undo()
         render.toolchain_sha256.cache_clear()
         render._environment.cache_clear()
+
+
+def test_generate_by_api_version(tmp_path: Path) -> None:
+    import yaml
+
+    for version in ("v1", "v2"):
+        doc = yaml.safe_load((ROOT / "tests" / "data" / "tiny.yaml").read_text())
+        doc["info"]["version"] = version
+        write_spec(tmp_path / "spec" / "demo" / version, doc)
+    (tmp_path / "pyproject.toml").write_text(
+        '[[tool.sdkgen.targets]]\nname = "demo"\napi = "demo"\napi-version = "v1"\noutput = "out"\npackage-name = "demo_sdk"\n'
+    )
+    version_file = tmp_path / "out" / "demo_sdk" / "demo_sdk" / "_version.py"
+    assert run("generate", "-q", cwd=tmp_path).returncode == 0
+    assert "API_VERSION = 'v1'" in version_file.read_text() or 'API_VERSION = "v1"' in version_file.read_text()
+    out = run("generate", "--api-version", "v2", cwd=tmp_path)
+    assert out.returncode == 0 and "pin it with api-version = 'v2'" in out.stderr
+    assert '"v2"' in version_file.read_text()
+    assert run("check", "-q", cwd=tmp_path).returncode == 1  # the pin still says v1
+    assert run("generate", "-q", "--api-version", "v1", cwd=tmp_path).returncode == 0
+    assert run("check", "-q", cwd=tmp_path).returncode == 0
+    missing = run("generate", "--api-version", "v9", cwd=tmp_path)
+    assert missing.returncode == 2 and "versions present: v1, v2" in missing.stderr
