@@ -291,7 +291,8 @@ def test_reference_has_each_operation_once_with_its_real_signature(target: str) 
             if not doc.required:
                 expected = typing.Union[expected, pkg.NotGiven]
             assert param.annotation == expected, (section.call, name, doc.type)
-        assert eval(section.returns, ns) == signature.return_annotation, section.call
+        if section.returns != "pager":  # a pager's class is the runtime's; its item type is in the text
+            assert eval(section.returns, ns) == signature.return_annotation, section.call
 
 
 @pytest.mark.parametrize("target", list(TARGETS))
