@@ -9,9 +9,10 @@ from pathlib import Path
 import jinja2
 
 from ..ir.nodes import Api
+from .docs import readme_context, reference_context
 from .fmt import BLACK_VERSION, format_sources
 from .models import decl_refs, model_modules
-from .package import Meta, client_context, readme_context
+from .package import Meta, client_context
 from .resources import all_resources, resource_module
 from .text import comment, docstring, py_literal, toml_str
 
@@ -92,8 +93,9 @@ def render(api: Api, meta: Meta) -> dict[str, str]:
         py[f"{pkg}/{name}"] = header + "\n" + text
     files = format_sources(py)
     files[f"{pkg}/py.typed"] = ""
-    readme = readme_context(api, meta)
+    readme = readme_context(api, meta, refs)
     files["README.md"] = env.get_template("README.md.jinja").render(**readme)
+    files["reference.md"] = env.get_template("reference.md.jinja").render(**reference_context(api, meta, refs))
     files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(
         header_text=readme["header_text"],
         dist_name=pkg.replace("_", "-"),

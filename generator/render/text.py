@@ -5,7 +5,8 @@
 * ``docstring``: a triple-quoted docstring body that cannot end early or smuggle code;
 * ``comment``: one line of comment text (no character Python would treat as a line end);
 * ``toml_str``: a TOML basic string;
-* ``md_text``: Markdown prose with every markup character escaped.
+* ``md_text`` / ``md_paragraphs``: Markdown prose with every markup character escaped;
+* ``md_code``: an inline code span; ``md_py_literal``: a literal safe inside a fenced block.
 """
 
 from __future__ import annotations
@@ -110,5 +111,22 @@ def md_text(text: str) -> str:
 
 
 def md_code(text: str) -> str:
-    """Inline code span for an identifier-like string (backticks removed)."""
-    return "`" + clean_line(text).replace("`", "") + "`"
+    """An inline code span on one line; backticks inside are kept, delimited by a longer run."""
+    line = " ".join(clean_line(part) for part in _LINE_BREAKS.split(text))
+    if "`" not in line:
+        return f"`{line}`"
+    fence = "`" * (max(len(run) for run in re.findall(r"`+", line)) + 1)
+    return f"{fence} {line} {fence}"
+
+
+def md_paragraphs(text: str) -> str:
+    """Markdown prose that keeps the spec's paragraph breaks; each paragraph as ``md_text``."""
+    paragraphs = re.split(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)\s*", text.strip())
+    return "\n\n".join(p for p in (md_text(part) for part in paragraphs) if p)
+
+
+def md_py_literal(value: Any) -> str:
+    """``py_literal`` for code inside a fenced Markdown block: backticks (which could close
+    the fence) come out as ``\\x60`` escapes.  Backticks only ever occur inside the string
+    literals ``py_literal`` prints, where the escape means the same character."""
+    return py_literal(value).replace("`", "\\x60")
