@@ -400,7 +400,7 @@ class SyncAPIClient(BaseClient):
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "SyncAPIClient":
+    def __enter__(self: _ClientT) -> _ClientT:
         return self
 
     def __exit__(self, *args: object) -> None:
@@ -480,7 +480,7 @@ class AsyncAPIClient(BaseClient):
     async def close(self) -> None:
         await self._client.aclose()
 
-    async def __aenter__(self) -> "AsyncAPIClient":
+    async def __aenter__(self: _ClientT) -> _ClientT:
         return self
 
     async def __aexit__(self, *args: object) -> None:

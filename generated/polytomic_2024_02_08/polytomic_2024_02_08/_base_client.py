@@ -266,12 +266,15 @@ class BaseClient:
         raw = merged.pop(RAW_RESPONSE_HEADER, None) is not None
         if endpoint.idempotency_header and endpoint.idempotency_header not in merged:
             merged[endpoint.idempotency_header] = f"{self._package}-retry-{uuid.uuid4()}"
+        content = _content(endpoint, body, extra_body)
+        if "content" in content and not any(k.lower() == "content-type" for k in merged):
+            merged["Content-Type"] = endpoint.content_type  # raw bytes or text: say what they are
         return _Prepared(
             endpoint=endpoint,
             url=self.base_url + _fill_path(endpoint.path, path_params or {}),
             params=params,
             headers=merged,
-            content=_content(endpoint, body, extra_body),
+            content=content,
             timeout=self.timeout if isinstance(timeout, NotGiven) else timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             raw=raw,
@@ -398,7 +401,7 @@ class SyncAPIClient(BaseClient):
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "SyncAPIClient":
+    def __enter__(self: _ClientT) -> _ClientT:
         return self
 
     def __exit__(self, *args: object) -> None:
@@ -478,7 +481,7 @@ class AsyncAPIClient(BaseClient):
     async def close(self) -> None:
         await self._client.aclose()
 
-    async def __aenter__(self) -> "AsyncAPIClient":
+    async def __aenter__(self: _ClientT) -> _ClientT:
         return self
 
     async def __aexit__(self, *args: object) -> None:
@@ -573,9 +576,8 @@ def _content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Di
     if isinstance(body, NotGiven) and not extra_body:
         return {}
     if endpoint.body in ("binary", "text"):
-        headers_ct = {"headers": {"Content-Type": endpoint.content_type}}
         data = body.encode() if isinstance(body, str) else body
-        return {"content": data, **headers_ct}
+        return {"content": data}
     if isinstance(body, Mapping):
         fields: Any = {k: v for k, v in body.items() if not isinstance(v, NotGiven)}
     else:
