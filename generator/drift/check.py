@@ -18,13 +18,17 @@ from ..render import BLACK_VERSION, toolchain_sha256
 MAX_DIFF_LINES = 400
 
 
+# Tool caches that appear beside generated code and are never part of it.
+IGNORED_DIRS = frozenset({"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".nox", ".tox", ".venv"})
+
+
 def read_tree(root: Path) -> dict[str, bytes]:
     if not root.is_dir():
         return {}
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and "__pycache__" not in p.parts
+        if p.is_file() and not IGNORED_DIRS.intersection(p.relative_to(root).parts)
     }
 
 
