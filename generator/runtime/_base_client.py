@@ -215,15 +215,14 @@ class BaseClient:
         }
         if self._version_header and self._version_header[1] is not None:
             merged[self._version_header[0]] = self._version_header[1]
-        merged.update(self._default_headers)
+        _merge_headers(merged, self._default_headers)
         self._apply_auth(endpoint, merged, params)
-        for name, value in {**strip_not_given(headers), **strip_not_given(extra_headers)}.items():
-            if value is None:
-                merged.pop(name, None)
-            else:
-                merged[name] = str(value)
-        raw = merged.pop(RAW_RESPONSE_HEADER, None) is not None
-        if endpoint.idempotency_header and endpoint.idempotency_header not in merged:
+        _merge_headers(merged, {**strip_not_given(headers), **strip_not_given(extra_headers)})
+        raw = _pop_header(merged, RAW_RESPONSE_HEADER) is not None
+        if (
+            endpoint.idempotency_header
+            and _find_header(merged, endpoint.idempotency_header) is None
+        ):
             merged[endpoint.idempotency_header] = f"{self._package}-retry-{uuid.uuid4()}"
         return _Prepared(
             endpoint=endpoint,
@@ -269,7 +268,7 @@ class BaseClient:
         endpoint = prepared.endpoint
         return endpoint.method in _IDEMPOTENT_METHODS or (
             endpoint.idempotency_header is not None
-            and endpoint.idempotency_header in prepared.headers
+            and _find_header(prepared.headers, endpoint.idempotency_header) is not None
         )
 
     def _should_retry(self, response: httpx.Response) -> bool:
@@ -516,6 +515,27 @@ def _fill_path(template: str, values: Mapping[str, object]) -> str:
             raise ValueError(f"path parameter {name!r} must not be empty")
         path = path.replace("{" + name + "}", quote(text, safe=""))
     return path
+
+
+def _find_header(headers: Mapping[str, str], name: str) -> Optional[str]:
+    """The key under which ``name`` is set, compared without case as HTTP does."""
+    lower = name.lower()
+    return next((key for key in headers if key.lower() == lower), None)
+
+
+def _pop_header(headers: Dict[str, str], name: str) -> Optional[str]:
+    key = _find_header(headers, name)
+    return None if key is None else headers.pop(key)
+
+
+def _merge_headers(headers: Dict[str, str], changes: Mapping[str, object]) -> None:
+    """Set or (for ``None``) remove headers, replacing any spelling of the same name: a
+    per-request ``x-polytomic-version`` replaces the default ``X-Polytomic-Version`` instead
+    of being sent beside it."""
+    for name, value in changes.items():
+        _pop_header(headers, name)
+        if value is not None:
+            headers[name] = str(value)
 
 
 def _content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dict[str, Any]:
