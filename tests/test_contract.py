@@ -127,7 +127,9 @@ def test_sync(target: str, key: str) -> None:
 @pytest.mark.parametrize(("target", "key"), CASES, ids=IDS)
 async def test_async(target: str, key: str) -> None:
     run = Run(target, key)
-    result = await method_of(run.client(asynchronous=True), target, run.op)(*run.call.args, **run.call.kwargs)
+    result = method_of(run.client(asynchronous=True), target, run.op)(*run.call.args, **run.call.kwargs)
+    if not hasattr(result, "__aiter__"):  # a coroutine (of a model, or of a pager)
+        result = await result
     items = None
     if hasattr(result, "iter_pages"):
         items = []

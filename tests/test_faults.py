@@ -154,6 +154,22 @@ def test_server_retry_hint_wins(sdk: Sdk) -> None:
     assert sdk.attempts() == ["0", "1"]
 
 
+@pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
+def test_retryable_statuses_are_retried(sdk: Sdk, status: int) -> None:
+    sdk.server.script(Fault(status=status))
+    assert sdk.run(lambda c: c.models.get(ID)).data is not None
+    assert sdk.attempts() == ["0", "1"]
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
+def test_client_errors_are_not_retried(sdk: Sdk, status: int) -> None:
+    sdk.server.script(Fault(status=status))
+    with pytest.raises(sdk.pkg.APIStatusError) as info:
+        sdk.run(lambda c: c.models.get(ID))
+    assert info.value.status_code == status
+    assert sdk.attempts() == ["0"]
+
+
 def test_dropped_connection_is_retried_for_get(sdk: Sdk) -> None:
     sdk.server.script(Fault(drop=True), Fault(status=200, truncate=True))
     result = sdk.run(lambda c: c.models.get(ID))
@@ -331,6 +347,25 @@ def test_error_bodies_parse_into_the_error_model(sdk: Sdk, status: int, error: s
     assert str(exc) == f"Error code: {status} - {sent['message']}"
 
 
+def test_response_off_schema_names_the_field(sdk: Sdk) -> None:
+    body = sdk.server.sample("models.get")
+    body["data"]["version"] = "seven"  # an integer in the document
+    sdk.server.script(Fault(status=200, body=body, validate=False))
+    with pytest.raises(sdk.pkg.APIResponseValidationError) as info:
+        sdk.run(lambda c: c.models.get(ID))
+    assert "data.version" in str(info.value) and info.value.status_code == 200
+    assert info.value.body == body
+    assert sdk.attempts() == ["0"]
+
+
+def test_raw_response_gives_status_headers_and_the_parsed_model(sdk: Sdk) -> None:
+    sdk.server.script(Fault(status=503), Fault(headers={"X-Request-Id": "req-9"}))
+    raw = sdk.run(lambda c: c.models.with_raw_response.get(ID))
+    assert raw.status_code == 200 and raw.headers["x-request-id"] == "req-9"
+    assert raw.parse().to_dict() == sdk.server.seen[-1].response
+    assert sdk.attempts() == ["0", "1"]
+
+
 def test_undeclared_error_status_keeps_the_raw_body(sdk: Sdk) -> None:
     sdk.server.script(Fault(status=418, body={"message": "short and stout", "teapot": True}))
     with pytest.raises(sdk.pkg.APIStatusError) as info:
@@ -365,6 +400,13 @@ def test_credentials_stay_out_of_repr_errors_and_logs(sdk: Sdk, caplog: pytest.L
     assert "HTTP request GET" in caplog.text and "<redacted>" in caplog.text
     for text in [*seen_clients, *messages, caplog.text]:
         assert KEY not in text
+
+
+def test_logging_is_off_by_default(sdk: Sdk, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    sdk.server.script(Fault(status=503))
+    sdk.run(lambda c: c.models.get(ID))
+    assert [r for r in caplog.records if r.name.startswith("polytomic")] == []
 
 
 def test_basic_auth_credentials_stay_out_of_logs(sdk: Sdk, caplog: pytest.LogCaptureFixture) -> None:

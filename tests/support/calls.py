@@ -54,7 +54,7 @@ def method_of(client: Any, target: str, op: Operation) -> Any:
     while stack:
         parent, res = stack.pop()
         obj = getattr(parent, res.attr)
-        if op in res.operations:
+        if any(o.key == op.key for o in res.operations):
             return getattr(obj, op.name)
         stack.extend((obj, c) for c in res.children)
     raise AssertionError(f"no resource holds {op.key}")

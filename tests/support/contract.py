@@ -58,10 +58,14 @@ RETRY_HINT = "x-should-retry"  # the SDK runtime honours it: a contract violatio
 
 @dataclass
 class Fault:
-    """One scripted answer, taken by the next request that reaches the server."""
+    """One scripted answer, taken by the next request that reaches the server.
+
+    ``Fault()`` is the contract's own answer; ``Fault(delay=...)`` or ``Fault(headers=...)``
+    change only its timing or headers; a ``status``, ``drop`` or ``truncate`` replaces it.
+    """
 
     status: int | None = None  # answer with this status (its declared body is synthesized)
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # added to the answer
     body: Any = None  # JSON body to send instead of the synthesized one
     drop: bool = False  # close the connection without answering
     truncate: bool = False  # send the headers and half of the body, then close
@@ -203,8 +207,8 @@ class ContractServer:
                 self.ledger[key] = (fingerprint, answer)
         if fault is not None and fault.apply:
             return self._scripted(seen, request, operation, fault)
-        if fault is not None:
-            answer = _copy(answer, delay=fault.delay)
+        if fault is not None:  # a delay and extra headers on the contract's own answer
+            answer = _copy(answer, headers=fault.headers, delay=fault.delay)
         return answer
 
     def _contract_answer(self, seen: Seen, request: _CoreRequest, operation: SchemaPath) -> Answer:
@@ -242,7 +246,7 @@ class ContractServer:
             problems.extend(self._validate_deep_object_maps(request, by_hand))
         for exc in self.app.iter_request_errors(request):
             if isinstance(exc, MissingRequiredParameter) and exc.name in by_hand:
-                continue  # presence checked by hand, below
+                continue  # presence is checked by hand, with the values
             problems.append("request: " + _describe(exc))
         # openapi-core reads a repeated header as one comma-joined value; a header the document
         # declares once (or a credential, or the body's type) must be sent once.
