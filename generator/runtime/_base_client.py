@@ -105,7 +105,8 @@ class BasicAuth(Auth):
         return True
 
     def secrets(self) -> List[str]:
-        return [s for s in (self._password,) if s]
+        # The username is a secret too: Polytomic's on-premises deployment key goes there.
+        return [s for s in (self._username, self._password) if s]
 
 
 class ApiKeyAuth(Auth):
@@ -296,7 +297,7 @@ class BaseClient:
         if model is not None and body is not None:
             with contextlib.suppress(pydantic.ValidationError):
                 body = validate_as(model, body)
-        return make_status_error(response, body)
+        return make_status_error(response, body, redact=self._secrets_sent(response.request))
 
     def _parse(self, endpoint: Endpoint, cast_to: Any, response: httpx.Response) -> Any:
         kind = endpoint.response
@@ -343,6 +344,13 @@ class BaseClient:
 
     def _secret_values(self) -> List[str]:
         return [s for auth in self._auth.values() for s in auth.secrets()]
+
+    def _secrets_sent(self, request: httpx.Request) -> List[str]:
+        """The known secrets and the credential the request carried (a token from a callable is
+        known only once sent), so a server that echoes it does not put it in a message."""
+        secrets = self._secret_values()
+        credential = request.headers.get("authorization", "").partition(" ")[2]
+        return [*secrets, credential] if credential else secrets
 
     def _is_secret(self, name: str, value: str) -> bool:
         return name.lower() in _SENSITIVE or any(s and s in value for s in self._secret_values())
