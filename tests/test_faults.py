@@ -402,6 +402,26 @@ def test_credentials_stay_out_of_repr_errors_and_logs(sdk: Sdk, caplog: pytest.L
         assert KEY not in text
 
 
+@pytest.mark.parametrize(
+    ("credentials", "secret"),
+    [
+        ({"api_key": KEY}, KEY),
+        ({"api_key": lambda: KEY}, KEY),  # a token from a callable: known only once sent
+        ({"api_key": "", "username": "deploy-9f8e7d6c5b4a", "password": ""}, "deploy-9f8e7d6c5b4a"),
+    ],
+    ids=["bearer", "bearer-callable", "basic-username"],
+)
+def test_a_credential_echoed_by_the_server_is_redacted_from_the_message(
+    sdk: Sdk, credentials: dict[str, Any], secret: str
+) -> None:
+    sdk.server.script(Fault(status=401, body={"message": f"key {secret} is not valid here"}))
+    with pytest.raises(sdk.pkg.AuthenticationError) as info:
+        sdk.run(lambda c: c.connections.execute_proxy(ID, request=PROXY_CALL), **credentials)
+    assert str(info.value) == "Error code: 401 - key <redacted> is not valid here"
+    assert secret not in repr(info.value)
+    assert info.value.body.message == f"key {secret} is not valid here"  # the data stays as sent
+
+
 def test_logging_is_off_by_default(sdk: Sdk, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
     sdk.server.script(Fault(status=503))
