@@ -101,11 +101,11 @@ def merge_flows(per_flow: list[list[Change]]) -> list[Change]:
     """One change per finding: when a declaration travels both ways, the more severe reading."""
     if len(per_flow) == 1:
         return per_flow[0]
-    best: dict[tuple[str, str, str], Change] = {}
-    count: Counter[tuple[str, str, str]] = Counter()
+    best: dict[tuple[str, str, tuple[str, ...]], Change] = {}
+    count: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
     for changes in per_flow:
         for c in changes:
-            key = (_base_rule(c.rule), c.where.pointer, c.message)
+            key = (_base_rule(c.rule), c.where.pointer, c.symbols)
             count[key] += 1
             if key not in best or c.severity.rank > best[key].severity.rank:
                 best[key] = c

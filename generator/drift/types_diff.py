@@ -133,6 +133,13 @@ class Comparer:
         label = str(nd.name) if od.name == nd.name else f"{nd.name} (was {od.name})"
         if via is None:
             return Owner(label, flow, od.location, nd.location, attrs=attrs)
+        # A use site now refers to another type.  If the old type lives on (kept or renamed),
+        # its attributes did not change: the change is at the use site, named by its symbols.
+        key = self.old.norm(od.key)
+        if key in self.new.decls or key in self.renames:
+            attrs = ("", attrs[1])
+        if od.name != nd.name:
+            label = f"{nd.name} (replaces {od.name})"
         context = tuple(s for s in via.symbols if "." in s and "(" not in s)
         return Owner(label, flow, od.location, nd.location, via.where.method, via.where.path, attrs, context=context)
 
