@@ -491,6 +491,31 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         "response-property-default-changed",
         N,
     ),
+    "parameter maximum lowered": (
+        lambda d: limit(d).update(schema={"type": "integer", "maximum": 50}),
+        "param-constraint-tightened",
+        B,
+    ),
+    "request property maxLength lowered": (
+        lambda d: prop(d, "ItemCreate", "name").update(maxLength=10),
+        "request-property-constraint-tightened",
+        B,
+    ),
+    "response property maxLength lowered": (
+        lambda d: prop(d, "Item", "name").update(maxLength=10),
+        "response-property-constraint-tightened",
+        N,
+    ),
+    "request property gains a pattern": (
+        lambda d: prop(d, "ItemCreate", "name").update(pattern="^[a-z]+$"),
+        "request-property-constraint-tightened",
+        B,
+    ),
+    "request alias gains a pattern": (
+        lambda d: schema(d, "Sku").update(pattern="^[A-Z]{3}$"),
+        "request-schema-constraint-tightened",
+        B,
+    ),
     "version header removed": (
         lambda d: (
             [o["parameters"].remove(VERSION) for item in d["paths"].values() for o in item.values()]
@@ -523,6 +548,12 @@ REVERSED: dict[str, tuple[str, str, str]] = {
     "security: alternative removed": ("security: alternative added", "security-requirement-removed", B),
     "security: operation now needs auth": ("security: operation no longer needs auth", "security-requirement-added", B),
     "version header added": ("version header removed", "version-header-added", N),
+    "parameter maximum raised or dropped": ("parameter maximum lowered", "param-constraint-loosened", N),
+    "response property maxLength dropped": (
+        "response property maxLength lowered",
+        "response-property-constraint-loosened",
+        P,
+    ),
 }
 
 

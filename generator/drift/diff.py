@@ -89,8 +89,9 @@ def _side(name: Any, label: str, config: Config, loaded: LoadedSpec) -> SideMode
 
 
 def detect_version_header(document: dict[str, Any]) -> str | None:
-    """A header parameter named like ``X-Api-Version`` or ``X-Polytomic-Version``, when no
-    target configures one: the SDK then sends it, so the diff treats it as the version pin."""
+    """A header parameter named like ``X-Api-Version`` or ``X-Polytomic-Version`` with a default
+    or an enum, when no target configures one: the diff treats it as the version pin the SDK
+    sends, not as an ordinary parameter of every operation."""
     candidates: set[str] = set()
     components = (document.get("components") or {}).get("parameters") or {}
     raw: list[Any] = list(components.values()) if isinstance(components, dict) else []
@@ -100,7 +101,9 @@ def detect_version_header(document: dict[str, Any]) -> str | None:
             raw += [p for op in item.values() if isinstance(op, dict) for p in _list(op.get("parameters"))]
     for p in raw:
         if isinstance(p, dict) and p.get("in") == "header" and _VERSION_HEADER.match(str(p.get("name", ""))):
-            candidates.add(str(p["name"]))
+            schema = p.get("schema") if isinstance(p.get("schema"), dict) else {}
+            if "default" in schema or "enum" in schema:  # a pinned value, not a free-form header
+                candidates.add(str(p["name"]))
     return sorted(candidates)[0] if candidates else None
 
 

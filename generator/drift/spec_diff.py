@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..ir.nodes import Body, Decl, Enum, Model, Operation, Param, Response
 from ..ir.types import TypeRef, references
+from . import constraints
 from .changes import BREAKING, POSSIBLY, SAFE, Change
 from .schemas import SchemaIndex
 from .sides import SideModel
@@ -221,6 +222,17 @@ class OperationDiff:
                 Change(rule, sev, f"{label} became {rule.rsplit('-', 1)[-1]}", where, (symbol,), direction="request")
             )
         out += self.cmp.types(po.type, pn.type, Site("param", "request", label, where, (symbol,)))
+        before = self.old.follow(self.old.param_location(old, po.wire, po.location))[1]
+        after = self.new.follow(self.new.param_location(new, pn.wire, pn.location))[1]
+        out += constraints.changes(
+            _schema_of(before),
+            _schema_of(after),
+            prefix="param",
+            flow="request",
+            label=label,
+            where=where,
+            symbols=(symbol,),
+        )
         if (po.has_default, po.default) != (pn.has_default, pn.default):
             msg = f"{label}: default changed from {_default(po)} to {_default(pn)} (what omitting it means changed)"
             out.append(Change("param-default-changed", POSSIBLY, msg, where, (symbol,), direction="request"))
@@ -315,6 +327,10 @@ class OperationDiff:
             msg = f"{new.method.upper()} {new.path} no longer documents error status {status}"
             out.append(Change("error-status-removed", SAFE, msg, where, (symbol,), direction="response"))
         return out
+
+
+def _schema_of(param: Any) -> Any:
+    return param.get("schema") if isinstance(param, dict) else None
 
 
 def _pkey(p: Param) -> tuple[str, str]:

@@ -15,7 +15,7 @@ walked structurally, property by property; ``seen`` pairs stop the walk on recur
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 from ..ir.nodes import Alias, Decl, Enum, Field, Model
 from ..ir.types import (
@@ -32,6 +32,7 @@ from ..ir.types import (
     literal_base,
     strip_nullable,
 )
+from . import constraints
 from .changes import BREAKING, POSSIBLY, SAFE, Change, Severity, Where
 from .sides import SideModel
 
@@ -122,7 +123,16 @@ class Comparer:
         if isinstance(od, Enum) and isinstance(nd, Enum):
             return self._enum(od.values, nd.values, site)
         if isinstance(od, Alias) and isinstance(nd, Alias):
-            return self.types(od.target, nd.target, site, seen)
+            bounds = constraints.changes(
+                self.old.node(od.location),
+                self.new.node(nd.location),
+                prefix=site.prefix,
+                flow=flow,
+                label=site.label,
+                where=site.where,
+                symbols=site.symbols,
+            )
+            return self.types(od.target, nd.target, site, seen) + bounds
         return []
 
     def model_owner(self, od: Model, nd: Model, flow: Flow, via: Site | None = None) -> Owner:
@@ -174,6 +184,11 @@ class Comparer:
             )
         site = Site(f"{flow}-property", flow, label, where, symbols)
         out.extend(self.types(old.type, new.type, site, seen))
+        raw_old = self._raw_property(self.old, owner.old_schema, old.wire)
+        raw_new = self._raw_property(self.new, owner.new_schema, new.wire)
+        out += constraints.changes(
+            raw_old, raw_new, prefix=f"{flow}-property", flow=flow, label=label, where=where, symbols=symbols
+        )
         if (old.has_default, old.default) != (new.has_default, new.default):
             sev = by_flow(flow, POSSIBLY, SAFE)
             msg = f"{label}: default changed from {_value(old)} to {_value(new)}"
@@ -193,6 +208,11 @@ class Comparer:
             )
         kind = "optional " if not new.required else ""
         return Change(f"{owner.flow}-property-added", SAFE, f"{kind}{label} added", where, symbols, True, owner.flow)
+
+    @staticmethod
+    def _raw_property(side: SideModel, schema: str, wire: str) -> Any:
+        location = side.property_location(schema, wire) if schema else None
+        return side.node(location) if location else None
 
     def _property_where(self, owner: Owner, wire: str, side: str) -> Where:
         model = self.new if side == "new" else self.old
