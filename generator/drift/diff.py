@@ -101,8 +101,10 @@ def detect_version_header(document: dict[str, Any]) -> str | None:
             raw += [p for op in item.values() if isinstance(op, dict) for p in _list(op.get("parameters"))]
     for p in raw:
         if isinstance(p, dict) and p.get("in") == "header" and _VERSION_HEADER.match(str(p.get("name", ""))):
-            schema = p.get("schema") if isinstance(p.get("schema"), dict) else {}
-            if "default" in schema or "enum" in schema:  # a pinned value, not a free-form header
+            schema = p.get("schema")
+            if isinstance(schema, dict) and (
+                "default" in schema or "enum" in schema
+            ):  # a pinned value, not a free-form header
                 candidates.add(str(p["name"]))
     return sorted(candidates)[0] if candidates else None
 
