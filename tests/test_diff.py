@@ -739,6 +739,10 @@ def test_verdicts(tmp_path: Path) -> None:
     assert run(*changed(docs_only), tmp_path / "c").verdict.bump == "patch"
     errors_only = lambda d: op(d, "/items", "get")["responses"].update({"429": {"description": "slow"}})  # noqa: E731
     assert run(*changed(errors_only), tmp_path / "d").verdict.bump == "patch"
+    relaxed = lambda d: with_required("ItemCreate", "name", False)(d)  # noqa: E731
+    assert run(*changed(relaxed), tmp_path / "e").verdict.bump == "minor"
+    narrower_response = with_required("Item", "note", True)
+    assert run(*changed(narrower_response), tmp_path / "f").verdict.bump == "patch"
 
 
 def test_possibly_breaking_is_minor_unless_strict(tmp_path: Path) -> None:

@@ -72,6 +72,28 @@ class Change:
 
 Bump = Literal["major", "minor", "patch"]
 
+# Non-breaking changes that let SDK users do something new without adding a symbol: an
+# argument or property that became optional or nullable, a request type that accepts more.
+RELAXATIONS = frozenset(
+    {
+        "param-became-optional",
+        "param-became-nullable",
+        "param-type-changed",
+        "request-property-became-optional",
+        "request-property-became-nullable",
+        "request-property-type-changed",
+        "request-body-became-optional",
+        "request-body-became-nullable",
+        "request-body-type-changed",
+        "request-schema-type-changed",
+    }
+)
+
+
+def widens_api(c: Change) -> bool:
+    """Whether a non-breaking change adds to, or relaxes, the SDK's public API (a minor bump)."""
+    return c.severity is SAFE and (c.addition or c.rule in RELAXATIONS)
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -81,11 +103,11 @@ class Verdict:
 
 def verdict(changes: Iterable[Change], *, strict: bool = False) -> Verdict:
     """Any breaking change → major; possibly-breaking → minor (major with ``strict``);
-    any addition → minor; anything else → patch."""
+    any addition or relaxation of the SDK's API → minor; anything else → patch."""
     items = list(changes)
     breaking = [c for c in items if c.severity is BREAKING]
     possibly = [c for c in items if c.severity is POSSIBLY]
-    additions = [c for c in items if c.severity is SAFE and c.addition]
+    additions = [c for c in items if widens_api(c)]
     reasons: list[str] = []
     if breaking:
         reasons.append(_count(len(breaking), "breaking change") + _examples(breaking))
@@ -93,7 +115,9 @@ def verdict(changes: Iterable[Change], *, strict: bool = False) -> Verdict:
         how = "counted as breaking (--strict)" if strict else "counted as minor; --strict counts them as breaking"
         reasons.append(_count(len(possibly), "possibly-breaking change") + f" ({how})" + _examples(possibly))
     if additions:
-        reasons.append(_count(len(additions), "addition") + " to the public API" + _examples(additions))
+        reasons.append(
+            _count(len(additions), "addition") + " to (or relaxation of) the public API" + _examples(additions)
+        )
     if breaking or (possibly and strict):
         return Verdict("major", tuple(reasons))
     if possibly or additions:
