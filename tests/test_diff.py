@@ -727,6 +727,20 @@ def test_sdk_change_not_explained_by_the_spec_is_reported(tmp_path: Path) -> Non
     assert "ItemsListResponse" in sdk[0].message
 
 
+def test_a_failing_sdk_join_leaves_the_spec_diff_and_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.drift.diff as module
+
+    def broken(*args: object) -> list[Change]:
+        raise RuntimeError("griffe exploded")
+
+    monkeypatch.setattr(module, "sdk_changes", broken)
+    old, new = changed(lambda d: schema(d, "Item")["properties"].pop("note"))
+    result = run(old, new, tmp_path, sdk=True)
+    assert [c.rule for c in result.changes] == ["response-property-removed"]
+    assert result.notes and "griffe exploded" in result.notes[0]
+    assert "griffe exploded" in render(result, "markdown") and json.loads(render(result, "json"))["notes"]
+
+
 # -- verdict ---------------------------------------------------------------------------------
 
 

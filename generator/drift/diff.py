@@ -40,6 +40,7 @@ class DiffResult:
     changes: tuple[Change, ...]
     verdict: Verdict
     strict: bool = False
+    notes: tuple[str, ...] = ()  # what could not be compared, said in every format
 
     @property
     def package(self) -> str:
@@ -57,13 +58,17 @@ def diff(old: DiffInput, new: DiffInput, *, strict: bool = False, sdk: bool = Tr
     before = _side("old", old.label, configs[0], old_loaded)
     after = _side("new", new.label, configs[1], new_loaded)
     changes = diff_specs(before, after)
+    notes: list[str] = []
     if sdk:
         old_files = build(configs[0], loaded=old_loaded, formatted=False).files
         new_files = build(configs[1], loaded=new_loaded, formatted=False).files
-        changes += sdk_changes(before, after, old_files, new_files, changes)
+        try:
+            changes += sdk_changes(before, after, old_files, new_files, changes)
+        except Exception as exc:  # noqa: BLE001 - the spec diff stands on its own; say what is missing
+            notes.append(f"the generated SDKs could not be compared ({type(exc).__name__}: {exc}); spec changes only")
     ordered = tuple(sorted(changes, key=Change.sort_key))
     named = (DiffInput(old.label, configs[0]), DiffInput(new.label, configs[1]))
-    return DiffResult(named[0], named[1], ordered, verdict(ordered, strict=strict), strict)
+    return DiffResult(named[0], named[1], ordered, verdict(ordered, strict=strict), strict, tuple(notes))
 
 
 def _load(config: Config) -> LoadedSpec:

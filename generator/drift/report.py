@@ -71,6 +71,7 @@ def text(result: DiffResult) -> str:
         f"sdkgen diff: {_side(result.old)} -> {_side(result.new)}",
         f"semver: {result.verdict.bump}",
         *(f"  - {reason}" for reason in result.verdict.reasons),
+        *(f"note: {note}" for note in result.notes),
     ]
     for severity in _ORDER:
         group = [c for c in result.changes if c.severity is severity]
@@ -109,6 +110,7 @@ def markdown(result: DiffResult) -> str:
         + (" (strict: possibly-breaking counts as breaking)" if result.strict else ""),
         "",
         *(f"- {_cell(reason)}" for reason in result.verdict.reasons),
+        *(f"\n> **Note:** {_cell(note)}" for note in result.notes),
         "",
         "| severity | changes |",
         "| --- | ---: |",
@@ -173,6 +175,7 @@ def as_dict(result: DiffResult) -> dict[str, Any]:
         "semver": result.verdict.bump,
         "reasons": list(result.verdict.reasons),
         "summary": {s.value: counts[s] for s in _ORDER},
+        "notes": list(result.notes),
         "changes": [_change_dict(c) for c in result.changes],
     }
 
@@ -232,6 +235,7 @@ def github(result: DiffResult) -> str:
         message = c.message + (f" (SDK: {', '.join(c.symbols)})" if c.symbols else "")
         out.append(f"::{_LEVELS[c.severity]} {','.join(props)}::{_escape_data(message)}")
     summary = f"SDK version bump: {result.verdict.bump}. " + " ".join(result.verdict.reasons)
+    out += [f"::warning title=sdkgen diff::{_escape_data(note)}" for note in result.notes]
     out.append(f"::notice title={_escape_property('sdkgen diff')}::{_escape_data(summary)}")
     return "\n".join(out) + "\n"
 
@@ -286,6 +290,8 @@ def junit(result: DiffResult, fail_on: str) -> str:
     suite = ET.SubElement(suites, "testsuite", name=name)
     props = ET.SubElement(suite, "properties")
     ET.SubElement(props, "property", name="semver", value=result.verdict.bump)
+    for note in result.notes:
+        ET.SubElement(props, "property", name="note", value=note)
     for c in result.changes:
         case = ET.SubElement(
             suite, "testcase", classname=f"sdkgen.diff.{c.severity.value}", name=f"{c.rule}: {_where(c) or c.message}"
