@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Hashable
 
-from ..ir.nodes import Alias, Decl, Enum, Model
-from ..ir.types import ListOf, LiteralOf, MapOf, Named, Nullable, TypeRef, UnionOf
+from ..ir.nodes import Alias, Decl, Enum, Model, Operation
+from ..ir.types import ListOf, LiteralOf, MapOf, Named, Nullable, TypeRef, UnionOf, references
 from .changes import BREAKING, SAFE, Change
 from .sides import COMPONENT_PREFIX, SideModel
 from .types_diff import Comparer, Flow
@@ -15,8 +15,6 @@ from .types_diff import Comparer, Flow
 
 class SchemaIndex:
     def __init__(self, old: SideModel, new: SideModel) -> None:
-        from .spec_diff import usage
-
         self.old, self.new = old, new
         self.renames = _renames(old, new)
         flows = usage(old)
@@ -219,3 +217,49 @@ def _body_users(old: SideModel, new: SideModel) -> dict[str, tuple[str, ...]]:
                 if symbol and symbol not in out[key]:
                     out[key].append(symbol)
     return {k: tuple(v) for k, v in out.items()}
+
+
+# -- directions --------------------------------------------------------------------------
+
+
+def operation_types(op: Operation) -> dict[Flow, list[TypeRef]]:
+    """The types an operation sends and receives."""
+    request: list[TypeRef] = [p.type for p in (*op.path_params, *op.params)]
+    if op.body is not None:
+        request += [f.type for f in op.body.fields] + ([op.body.type] if op.body.type else [])
+    response = [r.type for r in (op.response, *op.errors) if r.type is not None]
+    return {"request": request, "response": response}
+
+
+def usage(side: SideModel) -> dict[str, set[Flow]]:
+    """In which directions each declaration (normalized key) travels."""
+    out: dict[str, set[Flow]] = {}
+    for op in side.operations.values():
+        for flow, types in operation_types(op).items():
+            body = side.body_schema(op) if flow == "request" else None
+            start = {side.norm(k) for t in types for k in references(t)} | ({side.norm(body)} if body else set())
+            _reach(side, start, flow, out)
+    return out
+
+
+def _reach(side: SideModel, start: set[str], flow: Flow, out: dict[str, set[Flow]]) -> None:
+    stack = list(start)
+    while stack:
+        key = stack.pop()
+        if flow in out.setdefault(key, set()):
+            continue
+        out[key].add(flow)
+        decl = side.decls.get(key)
+        if decl is not None:
+            stack.extend(side.norm(k) for k in _decl_refs(decl))
+
+
+def _decl_refs(decl: Decl) -> set[str]:
+    if isinstance(decl, Model):
+        refs: set[str] = set()
+        for t in [f.type for f in decl.fields] + ([decl.extra] if decl.extra else []):
+            refs |= references(t)
+        return refs
+    if isinstance(decl, Enum):
+        return set()
+    return references(decl.target)

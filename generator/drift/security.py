@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..ir.nodes import Operation, SecurityScheme
-from .changes import BREAKING, POSSIBLY, SAFE, Change, Severity
+from .changes import BREAKING, POSSIBLY, SAFE, Change, Severity, Where
 from .sides import SideModel
 
 Requirement = tuple[str, ...]
@@ -40,7 +40,7 @@ def _top_level(side: SideModel) -> tuple[Requirement, ...]:
 
 
 def _requirements(
-    before: tuple[Requirement, ...], after: tuple[Requirement, ...], label: str, where: Any, symbols: tuple[str, ...]
+    before: tuple[Requirement, ...], after: tuple[Requirement, ...], label: str, where: Where, symbols: tuple[str, ...]
 ) -> list[Change]:
     """Alternatives (each a set of schemes): removing one, or requiring auth where none was
     needed, breaks callers; adding an alternative or dropping the requirement does not."""

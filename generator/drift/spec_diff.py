@@ -13,13 +13,13 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable
 
-from ..ir.nodes import Body, Decl, Enum, Model, Operation, Param, Response
-from ..ir.types import TypeRef, references
+from ..ir.nodes import Body, Operation, Param, Response
 from . import constraints
 from .changes import BREAKING, POSSIBLY, SAFE, Change
 from .schemas import SchemaIndex
+from .security import diff_security, diff_version_header
 from .sides import SideModel
-from .types_diff import Comparer, Flow, Owner, Site
+from .types_diff import Comparer, Owner, Site
 
 _TEMPLATE = re.compile(r"\{[^{}]*\}")
 
@@ -29,8 +29,6 @@ def diff_specs(old: SideModel, new: SideModel) -> list[Change]:
     comparer = Comparer(old, new, index.renames)
     differ = OperationDiff(old, new, comparer, index)
     changes = [*index.changes(comparer), *differ.run()]
-    from .security import diff_security, diff_version_header
-
     changes += diff_security(old, new)
     changes += diff_version_header(old, new)
     return sorted(_unique(changes), key=Change.sort_key)
@@ -343,46 +341,3 @@ def _media(content_type: str) -> str:
 
 def _default(p: Param) -> str:
     return repr(p.default) if p.has_default else "none"
-
-
-def operation_types(op: Operation) -> dict[Flow, list[TypeRef]]:
-    """The types an operation sends and receives."""
-    request: list[TypeRef] = [p.type for p in (*op.path_params, *op.params)]
-    if op.body is not None:
-        request += [f.type for f in op.body.fields] + ([op.body.type] if op.body.type else [])
-    response = [r.type for r in (op.response, *op.errors) if r.type is not None]
-    return {"request": request, "response": response}
-
-
-def usage(side: SideModel) -> dict[str, set[Flow]]:
-    """In which directions each declaration (normalized key) travels."""
-    out: dict[str, set[Flow]] = {}
-    for op in side.operations.values():
-        for flow, types in operation_types(op).items():
-            body = side.body_schema(op) if flow == "request" else None
-            start = {side.norm(k) for t in types for k in references(t)} | ({side.norm(body)} if body else set())
-            _reach(side, start, flow, out)
-    return out
-
-
-def _reach(side: SideModel, start: set[str], flow: Flow, out: dict[str, set[Flow]]) -> None:
-    stack = list(start)
-    while stack:
-        key = stack.pop()
-        if flow in out.setdefault(key, set()):
-            continue
-        out[key].add(flow)
-        decl = side.decls.get(key)
-        if decl is not None:
-            stack.extend(side.norm(k) for k in _decl_refs(decl))
-
-
-def _decl_refs(decl: Decl) -> set[str]:
-    if isinstance(decl, Model):
-        refs: set[str] = set()
-        for t in [f.type for f in decl.fields] + ([decl.extra] if decl.extra else []):
-            refs |= references(t)
-        return refs
-    if isinstance(decl, Enum):
-        return set()
-    return references(decl.target)
