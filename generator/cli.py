@@ -55,7 +55,61 @@ def _parser() -> argparse.ArgumentParser:
     chk = sub.add_parser("check", help="exit 1 when generated code differs from what the spec and generator produce")
     chk.add_argument("targets", nargs="*", help="target names (default: all)")
     _common(chk)
+    _diff_parser(sub)
     return parser
+
+
+def _diff_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
+    dif = sub.add_parser(
+        "diff",
+        help="list the changes between two API versions, the SDK symbols they affect, and the semver bump",
+        description="Compare two API versions: OLD and NEW are spec files or [tool.sdkgen] target names, "
+        "or, with --api-version, versions under spec/<api>/<version>/openapi.yaml. Each change has a "
+        "severity (breaking, possibly-breaking, non-breaking) and names the generated SDK symbols it "
+        "affects; the report ends with the SDK's semver bump (major, minor or patch).",
+    )
+    dif.add_argument("old", nargs="?", help="old spec file or target")
+    dif.add_argument("new", nargs="?", help="new spec file or target")
+    dif.add_argument(
+        "--api-version", nargs=2, metavar=("OLD", "NEW"), help="compare spec/<api>/OLD with spec/<api>/NEW"
+    )
+    dif.add_argument(
+        "--api", help="API folder under spec/ for --api-version (default: the only one, or the first target's)"
+    )
+    dif.add_argument("--format", default="text", choices=("text", "markdown", "json", "github", "junit"))
+    dif.add_argument(
+        "--fail-on",
+        choices=("breaking", "possibly-breaking", "any"),
+        help="exit 1 when a change of this severity or worse is found",
+    )
+    dif.add_argument(
+        "--strict", action="store_true", help="count possibly-breaking changes as breaking in the semver verdict"
+    )
+    dif.add_argument("-o", "--output", type=Path, help="write the report to this file instead of stdout")
+    _common(dif)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .drift.command import DiffOptions, run_diff
+
+    if args.api_version and (args.old or args.new):
+        raise ConfigError("give either OLD NEW or --api-version OLD NEW, not both")
+    if not args.api_version and not (args.old and args.new):
+        raise ConfigError("diff needs OLD and NEW (spec files or targets), or --api-version OLD NEW")
+    old, new = args.api_version or (args.old, args.new)
+    options = DiffOptions(
+        old,
+        new,
+        bool(args.api_version),
+        args.api,
+        args.format,
+        args.fail_on,
+        args.strict,
+        args.output,
+        args.config,
+        args.quiet,
+    )
+    return run_diff(options)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -178,6 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return _cmd_generate(args)
+        if args.command == "diff":
+            return _cmd_diff(args)
         from .drift.check import run_check
 
         return run_check(_select(_targets(args), args.targets), quiet=args.quiet)

@@ -38,13 +38,19 @@ def _silent(_: str) -> None:
     return None
 
 
-def build(config: Config, progress: Progress = _silent) -> Result:
-    """Generate a package in memory.  Raises ``SpecError`` (with every diagnostic) on errors."""
+def build(
+    config: Config, progress: Progress = _silent, *, loaded: LoadedSpec | None = None, formatted: bool = True
+) -> Result:
+    """Generate a package in memory.  Raises ``SpecError`` (with every diagnostic) on errors.
+
+    ``loaded``: the spec, when the caller has loaded it already; ``formatted=False`` skips black
+    (for callers that only read the generated API, like ``sdkgen diff``)."""
     progress("loading " + config.spec.name)
-    loaded = load(config.spec, strict=config.strict)
+    if loaded is None:
+        loaded = load(config.spec, strict=config.strict)
     if loaded.has_errors:
         raise SpecError(loaded.diagnostics)
-    package, client = _names(loaded, config)
+    package, client = sdk_names(loaded, config)
     progress("building the IR")
     api, diagnostics = build_api(loaded, config, package, client)
     all_diags = Diagnostics()
@@ -58,7 +64,7 @@ def build(config: Config, progress: Progress = _silent) -> Result:
     progress(f"rendering {operations} operations, {len(api.decls)} types")
     meta = Meta(package=package, client=client, package_version=config.package_version, generator_version=__version__)
     try:
-        texts = render(api, meta)
+        texts = render(api, meta, formatted=formatted)
     except FormatError as exc:  # a generator bug, never the user's: say so plainly
         raise SpecError(
             (Diagnostic(Level.ERROR, f"internal error: generated code did not parse ({exc})", str(config.spec), ""),)
@@ -78,7 +84,8 @@ def generate(config: Config, progress: Progress = _silent) -> Result:
     return result
 
 
-def _names(loaded: LoadedSpec, config: Config) -> tuple[str, str]:
+def sdk_names(loaded: LoadedSpec, config: Config) -> tuple[str, str]:
+    """The package and client names: configured, or derived from ``info.title``."""
     info = loaded.document.get("info")
     title = str(info.get("title")) if isinstance(info, dict) and info.get("title") else config.spec.stem
     package = config.package_name or default_package_name(title)

@@ -11,12 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from jsonschema.exceptions import ValidationError
-from openapi_spec_validator import (
-    OpenAPIV30SpecValidator,
-    OpenAPIV31SpecValidator,
-)
-
 from ..diagnostics import Diagnostic, Diagnostics, Level, pointer
 from .refs import Workspace
 
@@ -52,6 +46,9 @@ def _refuse(uri: str) -> Any:
 
 def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) -> None:
     """Add the validator's findings to the workspace diagnostics at the given level."""
+    # Imported here: the validator costs a second to import, and ``sdkgen diff`` never needs it.
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
     base = (ws.root_dir.resolve() / ws.root_file).as_uri()
     handlers = dict.fromkeys(("http", "https", "ftp", "data", "", "<all_urls>"), _refuse)
     handlers["file"] = _WorkspaceHandler(ws)
@@ -82,6 +79,8 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
 
 
 def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str) -> None:
+    from jsonschema.exceptions import ValidationError
+
     if isinstance(error, ValidationError):
         best = _deepest(error)
         where = pointer(*[str(p) for p in best.absolute_path])
@@ -93,7 +92,7 @@ def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str)
         diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", file, ""))
 
 
-def _deepest(error: ValidationError) -> ValidationError:
+def _deepest(error: Any) -> Any:
     """For oneOf/anyOf failures, the sub-error that got furthest is the readable one."""
     best = error
     for sub in error.context or ():

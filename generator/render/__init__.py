@@ -61,8 +61,9 @@ def toolchain_sha256() -> str:
     return digest.hexdigest()
 
 
-def render(api: Api, meta: Meta) -> dict[str, str]:
-    """All files of the package, relative to the package directory, formatted."""
+def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
+    """All files of the package, relative to the package directory, formatted (unless
+    ``formatted`` is false: ``sdkgen diff`` only reads the API, and black is the slow part)."""
     env = _environment()
     pkg = meta.package
     header = "# " + comment(
@@ -91,7 +92,7 @@ def render(api: Api, meta: Meta) -> dict[str, str]:
     )
     for name, text in runtime_files().items():
         py[f"{pkg}/{name}"] = header + "\n" + text
-    files = format_sources(py)
+    files = format_sources(py) if formatted else py
     files[f"{pkg}/py.typed"] = ""
     readme = readme_context(api, meta, refs)
     files["README.md"] = env.get_template("README.md.jinja").render(**readme)
