@@ -37,7 +37,7 @@ class Run:
         self.op: Operation = next(o for o in self.api.all_operations() if o.key == key)
         self.pagination = getattr(self.op, "pagination", None)
         self.server = ContractServer(TARGETS[target].spec, respond=self._paginate)
-        skip = frozenset({self.pagination.cursor_param}) if self.pagination is not None else frozenset()
+        skip = frozenset({self.pagination.cursor.wire}) if self.pagination is not None else frozenset()
         self.call = build_call(target, self.op, self.server.app.spec, skip=skip)
 
     def client(self, *, asynchronous: bool) -> Any:
@@ -49,11 +49,11 @@ class Run:
         """Two pages for a cursor-paginated operation: a next cursor on the first, none after."""
         if self.pagination is None or not isinstance(payload, dict):
             return payload
-        *parents, last = self.pagination.next_cursor
+        *parents, last = self.pagination.next_cursor_wire
         node = payload
         for name in parents:
             node = node.setdefault(name, {})
-        if self.pagination.cursor_param in _query(seen):
+        if self.pagination.cursor.wire in _query(seen):
             node.pop(last, None)
         else:
             node[last] = "page-2"
@@ -67,10 +67,10 @@ class Run:
             assert request.method == self.op.method.upper()
             assert urlsplit(request.target).path == self.call.path
             query = _query(request)
-            expected = set(self.call.query) | ({self.pagination.cursor_param} if n else set())
+            expected = set(self.call.query) | ({self.pagination.cursor.wire} if n else set())
             assert {k.split("[", 1)[0] for k in query} == expected, request.target
             if n:
-                assert query[self.pagination.cursor_param] == "page-2"
+                assert query[self.pagination.cursor.wire] == "page-2"
             assert request.headers["Authorization"] == "Bearer test-key"
             if self.api.version_header:
                 assert request.headers[self.api.version_header] == self.api.api_version
@@ -86,7 +86,7 @@ class Run:
         if items is not None:  # a pager: every item of every page, in order
             assert self.pagination is not None
             assert len(sent) == 2, "the pager must follow the cursor to the second page and stop"
-            expected = [item for page in sent for item in page[self.pagination.items]]
+            expected = [item for page in sent for item in page[self.pagination.items_wire]]
             assert [canon(_dump(i)) for i in items] == canon(expected)
             return
         assert len(sent) == 1

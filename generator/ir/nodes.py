@@ -117,6 +117,7 @@ class Pagination:
 
     cursor: Param
     items: Ident
+    items_wire: str
     item_type: TypeRef
     next_cursor: tuple[Ident, ...]
     next_cursor_wire: tuple[str, ...]

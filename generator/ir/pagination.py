@@ -62,6 +62,7 @@ class _Finder:
         return Pagination(
             cursor=cursor,
             items=items.name,
+            items_wire=items.wire,
             item_type=item_type.item,
             next_cursor=tuple(f.name for f in nxt),
             next_cursor_wire=tuple(f.wire for f in nxt),

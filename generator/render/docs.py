@@ -364,7 +364,7 @@ def _pager_line(site: Site, refs: dict[str, DeclRef]) -> str:
     item = md_code(print_type(p.item_type, TypeContext(decls=refs, response=True)))
     cursor = md_code(".".join(p.next_cursor_wire))
     pages = f"{md_code(p.cursor.wire)} taken from {cursor}"
-    return f"{md_code(site.path())}: yields {item} from {md_code(p.items)}; pages by {pages}"
+    return f"{md_code(site.path())}: yields {item} from {md_code(p.items_wire)}; pages by {pages}"
 
 
 def error_tree() -> str:

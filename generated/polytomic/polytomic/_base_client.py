@@ -109,7 +109,8 @@ class BasicAuth(Auth):
         return True
 
     def secrets(self) -> List[str]:
-        return [s for s in (self._password,) if s]
+        # The username is a secret too: Polytomic's on-premises deployment key goes there.
+        return [s for s in (self._username, self._password) if s]
 
 
 class ApiKeyAuth(Auth):
@@ -249,7 +250,7 @@ class BaseClient:
         }
         if self._version_header and self._version_header[1] is not None:
             merged[self._version_header[0]] = self._version_header[1]
-        merged.update(self._default_headers)
+        _merge_headers(merged, self._default_headers)
         self._apply_auth(endpoint, merged, params)
         jar = "; ".join(
             f"{k}={quote(_scalar_text(v), safe='')}"
@@ -257,14 +258,14 @@ class BaseClient:
             if v is not None
         )
         if jar:
-            merged["Cookie"] = f"{merged['Cookie']}; {jar}" if "Cookie" in merged else jar
-        for name, value in {**strip_not_given(headers), **strip_not_given(extra_headers)}.items():
-            if value is None:
-                merged.pop(name, None)
-            else:
-                merged[name] = str(value)
-        raw = merged.pop(RAW_RESPONSE_HEADER, None) is not None
-        if endpoint.idempotency_header and endpoint.idempotency_header not in merged:
+            cookie = _find_header(merged, "Cookie")
+            merged[cookie or "Cookie"] = f"{merged[cookie]}; {jar}" if cookie else jar
+        _merge_headers(merged, {**strip_not_given(headers), **strip_not_given(extra_headers)})
+        raw = _pop_header(merged, RAW_RESPONSE_HEADER) is not None
+        if (
+            endpoint.idempotency_header
+            and _find_header(merged, endpoint.idempotency_header) is None
+        ):
             merged[endpoint.idempotency_header] = f"{self._package}-retry-{uuid.uuid4()}"
         content = _content(endpoint, body, extra_body)
         if "content" in content and not any(k.lower() == "content-type" for k in merged):
@@ -313,7 +314,7 @@ class BaseClient:
         endpoint = prepared.endpoint
         return endpoint.method in _IDEMPOTENT_METHODS or (
             endpoint.idempotency_header is not None
-            and endpoint.idempotency_header in prepared.headers
+            and _find_header(prepared.headers, endpoint.idempotency_header) is not None
         )
 
     def _should_retry(self, response: httpx.Response) -> bool:
@@ -341,7 +342,7 @@ class BaseClient:
         if model is not None and body is not None:
             with contextlib.suppress(pydantic.ValidationError):
                 body = validate_as(model, body)
-        return make_status_error(response, body)
+        return make_status_error(response, body, redact=self._secrets_sent(response.request))
 
     def _parse(self, endpoint: Endpoint, cast_to: Any, response: httpx.Response) -> Any:
         kind = endpoint.response
@@ -388,6 +389,13 @@ class BaseClient:
 
     def _secret_values(self) -> List[str]:
         return [s for auth in self._auth.values() for s in auth.secrets()]
+
+    def _secrets_sent(self, request: httpx.Request) -> List[str]:
+        """The known secrets and the credential the request carried (a token from a callable is
+        known only once sent), so a server that echoes it does not put it in a message."""
+        secrets = self._secret_values()
+        credential = request.headers.get("authorization", "").partition(" ")[2]
+        return [*secrets, credential] if credential else secrets
 
     def _is_secret(self, name: str, value: str) -> bool:
         return name.lower() in _SENSITIVE or any(s and s in value for s in self._secret_values())
@@ -570,6 +578,27 @@ def _scalar_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(to_jsonable(value))
+
+
+def _find_header(headers: Mapping[str, str], name: str) -> Optional[str]:
+    """The key under which ``name`` is set, compared without case as HTTP does."""
+    lower = name.lower()
+    return next((key for key in headers if key.lower() == lower), None)
+
+
+def _pop_header(headers: Dict[str, str], name: str) -> Optional[str]:
+    key = _find_header(headers, name)
+    return None if key is None else headers.pop(key)
+
+
+def _merge_headers(headers: Dict[str, str], changes: Mapping[str, object]) -> None:
+    """Set or (for ``None``) remove headers, replacing any spelling of the same name: a
+    per-request ``x-polytomic-version`` replaces the default ``X-Polytomic-Version`` instead
+    of being sent beside it."""
+    for name, value in changes.items():
+        _pop_header(headers, name)
+        if value is not None:
+            headers[name] = str(value)
 
 
 def _content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dict[str, Any]:

@@ -22,7 +22,7 @@ model when the operation declares one (else the decoded JSON, else the text).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import httpx
 
@@ -142,11 +142,17 @@ _BY_STATUS = {
 }
 
 
-def make_status_error(response: httpx.Response, body: Any) -> APIStatusError:
-    """The most specific error class for a response's status."""
+def make_status_error(
+    response: httpx.Response, body: Any, *, redact: Sequence[str] = ()
+) -> APIStatusError:
+    """The most specific error class for a response's status; ``redact``: credentials to keep
+    out of the message should the server echo them (``body`` keeps what was sent)."""
     status = response.status_code
     cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     detail = _detail(body)
+    for secret in redact:
+        if secret:
+            detail = detail.replace(secret, "<redacted>")
     message = f"Error code: {status}" + (f" - {detail}" if detail else "")
     return cls(message, response=response, body=body)
 
