@@ -195,6 +195,16 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         N,
     ),
     "operation removed": (lambda d: d["paths"]["/items/{id}"].pop("get"), "operation-removed", B),
+    "list became paginated": (
+        lambda d: (
+            op(d, "/items", "get")["parameters"].append(
+                {"name": "page_token", "in": "query", "schema": {"type": "string"}}
+            ),
+            schema(d, "ItemList")["properties"].update(next_page_token={"type": "string"}),
+        ),
+        "operation-became-paginated",
+        B,
+    ),
     "path changed (same operationId)": (
         lambda d: d["paths"].update({"/things/{id}": d["paths"].pop("/items/{id}")}),
         "operation-path-changed",
@@ -909,6 +919,10 @@ def test_polytomic_upgrade_is_major_with_endpoints_and_pagination(polytomic: Dif
         c.rule == "response-property-added" and "pagination" in c.message and "Polytomic.model_sync.list" in c.symbols
         for c in polytomic.changes
     )
+    became = {
+        (c.where.method, c.where.path, c.symbols) for c in polytomic.changes if c.rule == "operation-became-paginated"
+    }
+    assert became == {("GET", "/api/syncs", ("Polytomic.model_sync.list",))}  # the others paged in 2024 already
     renamed = {c.symbols for c in polytomic.changes if c.rule == "schema-renamed"}
     assert ("polytomic.types.ModelSyncResponse", "polytomic.types.SyncResponse") in renamed
     version = next(c for c in polytomic.changes if c.rule == "version-header-changed")

@@ -112,12 +112,29 @@ class OperationDiff:
         if new.deprecated and not old.deprecated:
             msg = f"{new.method.upper()} {new.path} is deprecated"
             out.append(Change("operation-deprecated", SAFE, msg, where, (symbol,)))
+        out += self.pagination(old, new, where, symbol)
         out += self.path_params(old, new)
         out += self.params(old, new)
         out += self.body(old, new)
         out += self.response(old.response, new.response, old, new)
         out += self.errors(old, new)
         return out
+
+    def pagination(self, old: Operation, new: Operation, where: Any, symbol: str) -> list[Change]:
+        """A list that starts (or stops) paging changes what the SDK method returns: a pager
+        that yields items instead of the page model, or the other way round."""
+        po, pn = old.pagination, new.pagination
+        if (po is None) == (pn is None):
+            return []
+        if pn is not None:
+            msg = (
+                f"{new.method.upper()} {new.path} is now cursor-paginated ({pn.cursor.wire} in, "
+                f"{'.'.join(pn.next_cursor_wire)} out): the SDK method returns a pager over "
+                f"{pn.items_wire!r} items instead of the page"
+            )
+            return [Change("operation-became-paginated", BREAKING, msg, where, (symbol,))]
+        msg = f"{new.method.upper()} {new.path} is no longer paginated: the SDK method returns the page, not a pager"
+        return [Change("operation-no-longer-paginated", BREAKING, msg, where, (symbol,))]
 
     def names(self, old: Operation, new: Operation) -> list[Change]:
         before, after = self.old.symbols.operation(old.key), self.new.symbols.operation(new.key)

@@ -48,14 +48,22 @@ def runtime_files() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(RUNTIME_DIR.glob("*.py")) if p.name != "__init__.py"}
 
 
+# What shapes the output besides the spec and the options: not the CLI, not `check`/`diff`.
+_SHAPING = ("loader", "ir", "render", "runtime", "naming.py", "config.py", "pipeline.py", "diagnostics.py")
+
+
 @lru_cache(maxsize=1)
 def toolchain_sha256() -> str:
     """SHA-256 of everything besides the spec that shapes the output: the templates, the
-    static runtime and the generator's own source."""
+    static runtime and the generator stages (not the CLI or the drift commands)."""
     digest = hashlib.sha256()
-    roots = [template_dir(), Path(__file__).resolve().parent.parent]
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".jinja")):
+    package = Path(__file__).resolve().parent.parent
+    sources = [(template_dir(), p) for p in template_dir().rglob("*")]
+    for name in _SHAPING:
+        top = package / name
+        sources += [(package, p) for p in (top.rglob("*") if top.is_dir() else [top])]
+    for root, path in sorted(sources, key=lambda item: (str(item[0]), item[1].relative_to(item[0]).as_posix())):
+        if path.is_file() and path.suffix in (".py", ".jinja"):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(BLACK_VERSION.encode())
     return digest.hexdigest()
