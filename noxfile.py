@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nox
@@ -39,3 +40,22 @@ def typecheck(session: nox.Session) -> None:
         if (project / "pyproject.toml").is_file():
             with session.chdir(project):
                 session.run("mypy", "--strict", project.name)
+
+
+def _natural(name: str) -> list[object]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+@nox.session
+def drift(session: nox.Session) -> None:
+    """The drift guard: every target in sync with its pinned spec, then, for every API under
+    spec/ with two or more versions, the report of the newest upgrade in docs/."""
+    session.install("-e", ".")
+    session.run("sdkgen", "check")
+    for api in sorted(p for p in Path("spec").iterdir() if p.is_dir()):
+        versions = sorted((v.name for v in api.iterdir() if (v / "openapi.yaml").is_file()), key=_natural)
+        if len(versions) < 2:
+            continue
+        old, new = versions[-2:]
+        report = f"docs/{api.name}-{old}-to-{new}.md"
+        session.run("sdkgen", "diff", "--api", api.name, "--api-version", old, new, "--format", "markdown", "-o", report)

@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
         help="generate from spec/<api>/<V>/: the target pinned to V, or else the selected targets re-pinned to V",
     )
     _common(gen)
+    tgt = sub.add_parser("targets", help="list the [tool.sdkgen] targets, one per line (for scripts)")
+    _common(tgt)
     chk = sub.add_parser("check", help="exit 1 when generated code differs from what the spec and generator produce")
     chk.add_argument("targets", nargs="*", help="target names (default: all)")
     _common(chk)
@@ -86,6 +88,11 @@ def _diff_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--strict", action="store_true", help="count possibly-breaking changes as breaking in the semver verdict"
     )
     dif.add_argument("-o", "--output", type=Path, help="write the report to this file instead of stdout")
+    dif.add_argument(
+        "--old-config",
+        type=Path,
+        help="resolve OLD as a target of this pyproject.toml (e.g. the base branch's checkout in CI)",
+    )
     _common(dif)
 
 
@@ -100,14 +107,15 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     options = DiffOptions(
         old,
         new,
-        bool(args.api_version),
-        args.api,
-        args.format,
-        args.fail_on,
-        args.strict,
-        args.output,
-        args.config,
-        args.quiet,
+        by_version=bool(args.api_version),
+        api=args.api,
+        fmt=args.format,
+        fail_on=args.fail_on,
+        strict=args.strict,
+        output=args.output,
+        config=args.config,
+        old_config=args.old_config,
+        quiet=args.quiet,
     )
     return run_diff(options)
 
@@ -232,6 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return _cmd_generate(args)
+        if args.command == "targets":
+            for config in _targets(args):
+                sys.stdout.write(f"{config.target}\n")
+            return EXIT_OK
         if args.command == "diff":
             return _cmd_diff(args)
         from .drift.check import run_check

@@ -171,3 +171,9 @@ def test_generate_by_api_version(tmp_path: Path) -> None:
     assert run("check", "-q", cwd=tmp_path).returncode == 0
     missing = run("generate", "--api-version", "v9", cwd=tmp_path)
     assert missing.returncode == 2 and "versions present: v1, v2" in missing.stderr
+
+
+def test_targets_lists_target_names(tmp_path: Path) -> None:
+    _tiny_project(tmp_path)
+    out = run("targets", cwd=tmp_path)
+    assert out.returncode == 0 and out.stdout == "tiny\n"

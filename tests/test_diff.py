@@ -894,11 +894,13 @@ def polytomic() -> DiffResult:
     os.chdir(ROOT)
     try:
         from generator.config import load_targets
+        from generator.drift.diff import resolve_version
 
-        targets = {c.target: c for c in load_targets(ROOT / "pyproject.toml")}
+        targets = load_targets(ROOT / "pyproject.toml")
+        # The same sides as `nox -s drift` (`sdkgen diff --api polytomic --api-version OLD NEW`).
         return diff(
-            DiffInput("polytomic-2024-02-08", targets["polytomic-2024-02-08"]),
-            DiffInput("polytomic", targets["polytomic"]),
+            resolve_version("polytomic", "2024-02-08", targets, ROOT),
+            resolve_version("polytomic", "2025-09-18", targets, ROOT),
         )
     finally:
         os.chdir(cwd)
@@ -941,6 +943,30 @@ def test_polytomic_report_is_current(polytomic: DiffResult) -> None:
     actual = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
     assert actual == expected, (
         f"{REPORT.relative_to(ROOT)} is stale; regenerate it with:\n"
-        "  sdkgen diff polytomic-2024-02-08 polytomic --format markdown "
-        "-o docs/polytomic-2024-02-08-to-2025-09-18.md"
+        "  nox -s drift  (or: sdkgen diff --api polytomic --api-version 2024-02-08 2025-09-18 "
+        "--format markdown -o docs/polytomic-2024-02-08-to-2025-09-18.md)"
     )
+
+
+def test_old_side_from_another_checkout(tmp_path: Path) -> None:
+    """CI compares the base branch's pin of a target with the pull request's pin."""
+    import shutil
+    import subprocess
+    import sys
+
+    for side, version in (("base", "2024-02-08"), ("head", "2025-09-18")):
+        folder = tmp_path / side
+        shutil.copytree(ROOT / "spec" / "polytomic" / version, folder / "spec" / "polytomic" / version)
+        (folder / "pyproject.toml").write_text(
+            f'[[tool.sdkgen.targets]]\nname = "polytomic"\napi = "polytomic"\napi-version = "{version}"\n'
+            'package-name = "polytomic"\nclient-name = "Polytomic"\nversion-header = "X-Polytomic-Version"\n'
+        )
+    out = subprocess.run(
+        [sys.executable, "-m", "generator", "diff", "polytomic", "polytomic", "--old-config", "../base/pyproject.toml",
+         "--format", "json", "--fail-on", "breaking"],
+        cwd=tmp_path / "head", capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 1, out.stderr
+    report = json.loads(out.stdout)
+    assert report["semver"] == "major"
+    assert any(c["rule"] == "operation-became-paginated" for c in report["changes"])

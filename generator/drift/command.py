@@ -26,6 +26,7 @@ class DiffOptions:
     strict: bool = False
     output: Path | None = None
     config: Path | None = None
+    old_config: Path | None = None  # resolve OLD in another checkout (e.g. the base branch)
     quiet: bool = False
 
 
@@ -66,6 +67,11 @@ def _resolve(options: DiffOptions) -> tuple[DiffInput, DiffInput]:
         return (
             resolve_version(options.api, options.old, targets, base),
             resolve_version(options.api, options.new, targets, base),
+        )
+    if options.old_config is not None:
+        old_targets = _targets(options.old_config)
+        return resolve_side(options.old, old_targets, options.old_config.parent), resolve_side(
+            options.new, targets, base
         )
     return resolve_side(options.old, targets, base), resolve_side(options.new, targets, base)
 
