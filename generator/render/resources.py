@@ -200,6 +200,12 @@ def _method_doc(op: Operation) -> str:
         parts.append(op.doc.strip())
     if op.deprecated:
         parts.append("Deprecated: this operation may be removed in a future API version.")
+    if op.pagination is not None:
+        cursor = op.pagination.cursor.name
+        parts.append(
+            "Returns a pager: iterating it yields every item of every page, requesting the next page only "
+            f"when needed; `.iter_pages()` yields the pages. Pass `{cursor}` to start after a known cursor."
+        )
     args = []
     for p in op.path_params + op.params:
         if p.doc:

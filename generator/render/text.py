@@ -62,7 +62,10 @@ def docstring(text: str, indent: str = "", width: int = 88) -> str:
     lines = []
     for line in body.split("\n"):
         if len(line) > width and not line.lstrip().startswith(("|", "-", "*", "```")):
-            lines.extend(textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [""])
+            lead = line[: len(line) - len(line.lstrip())]
+            hang = lead + "  " if lead else ""  # an indented line (an argument) keeps a hanging indent
+            wrapped = textwrap.wrap(line, width, subsequent_indent=hang, break_long_words=False, break_on_hyphens=False)
+            lines.extend(wrapped or [""])
         else:
             lines.append(line)
     escaped = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')

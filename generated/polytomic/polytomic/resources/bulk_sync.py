@@ -170,7 +170,7 @@ class BulkSyncResource(SyncResource):
 
         Args:
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
-        both."""
+            both."""
         return cast(
             BulkSyncListEnvelope,
             self._client.request(
@@ -217,12 +217,12 @@ class BulkSyncResource(SyncResource):
 
         Args:
           destination_configuration: Destination-specific settings (such as the output schema or
-        file format); the keys depend on the destination type.
+            file format); the keys depend on the destination type.
 
           schemas: Schemas to sync; all schemas are selected when left out.
 
           source_configuration: Source-specific settings (such as a replication slot or a
-        lookback window); the keys depend on the source type."""
+            lookback window); the keys depend on the source type."""
         return cast(
             BulkSyncResponseEnvelope,
             self._client.request(
@@ -324,10 +324,10 @@ class BulkSyncResource(SyncResource):
           id: Identifier of the bulk sync.
 
           destination_configuration: Destination-specific settings (such as the output schema or
-        file format); the keys depend on the destination type.
+            file format); the keys depend on the destination type.
 
           source_configuration: Source-specific settings (such as a replication slot or a
-        lookback window); the keys depend on the source type."""
+            lookback window); the keys depend on the source type."""
         return cast(
             BulkSyncResponseEnvelope,
             self._client.request(
@@ -535,7 +535,7 @@ class BulkSyncResource(SyncResource):
           id: Identifier of the connection.
 
           include_fields: Include the field list of every schema. Set to false for a smaller
-        answer when fields are not needed."""
+            answer when fields are not needed."""
         return cast(
             BulkSyncSourceEnvelope,
             self._client.request(
@@ -652,7 +652,7 @@ class AsyncBulkSyncResource(AsyncResource):
 
         Args:
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
-        both."""
+            both."""
         return cast(
             BulkSyncListEnvelope,
             await self._client.request(
@@ -699,12 +699,12 @@ class AsyncBulkSyncResource(AsyncResource):
 
         Args:
           destination_configuration: Destination-specific settings (such as the output schema or
-        file format); the keys depend on the destination type.
+            file format); the keys depend on the destination type.
 
           schemas: Schemas to sync; all schemas are selected when left out.
 
           source_configuration: Source-specific settings (such as a replication slot or a
-        lookback window); the keys depend on the source type."""
+            lookback window); the keys depend on the source type."""
         return cast(
             BulkSyncResponseEnvelope,
             await self._client.request(
@@ -806,10 +806,10 @@ class AsyncBulkSyncResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           destination_configuration: Destination-specific settings (such as the output schema or
-        file format); the keys depend on the destination type.
+            file format); the keys depend on the destination type.
 
           source_configuration: Source-specific settings (such as a replication slot or a
-        lookback window); the keys depend on the source type."""
+            lookback window); the keys depend on the source type."""
         return cast(
             BulkSyncResponseEnvelope,
             await self._client.request(
@@ -1017,7 +1017,7 @@ class AsyncBulkSyncResource(AsyncResource):
           id: Identifier of the connection.
 
           include_fields: Include the field list of every schema. Set to false for a smaller
-        answer when fields are not needed."""
+            answer when fields are not needed."""
         return cast(
             BulkSyncSourceEnvelope,
             await self._client.request(

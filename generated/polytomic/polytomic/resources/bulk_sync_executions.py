@@ -105,10 +105,10 @@ class BulkSyncExecutionsResource(SyncResource):
           all: Report every bulk sync of the organization; `sync_id` is then ignored.
 
           active: Report only the active bulk syncs of the organization; `sync_id` is then
-        ignored.
+            ignored.
 
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
-        `all` or `active` is true."""
+            `all` or `active` is true."""
         return cast(
             ListBulkSyncExecutionsStatusEnvelope,
             self._client.request(
@@ -139,11 +139,15 @@ class BulkSyncExecutionsResource(SyncResource):
     ) -> SyncPager[BulkSyncExecution, ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
+        Returns a pager: iterating it yields every item of every page, requesting the next page
+        only when needed; `.iter_pages()` yields the pages. Pass `page_token` to start after a
+        known cursor.
+
         Args:
           id: Identifier of the bulk sync.
 
           page_token: Opaque cursor from `pagination.next_page_token` of the previous page.
-        Leave out for the first page and never build or edit it.
+            Leave out for the first page and never build or edit it.
 
           only_terminal: Return only finished executions (ordered by `updated_at`).
 
@@ -368,7 +372,7 @@ class BulkSyncExecutionsResource(SyncResource):
           execution_id: Identifier of the execution.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type.
+            connection type.
 
           limit: Largest number of entries to return; the server keeps at most 50.
 
@@ -432,10 +436,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           all: Report every bulk sync of the organization; `sync_id` is then ignored.
 
           active: Report only the active bulk syncs of the organization; `sync_id` is then
-        ignored.
+            ignored.
 
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
-        `all` or `active` is true."""
+            `all` or `active` is true."""
         return cast(
             ListBulkSyncExecutionsStatusEnvelope,
             await self._client.request(
@@ -466,11 +470,15 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
     ) -> AsyncPager[BulkSyncExecution, ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
+        Returns a pager: iterating it yields every item of every page, requesting the next page
+        only when needed; `.iter_pages()` yields the pages. Pass `page_token` to start after a
+        known cursor.
+
         Args:
           id: Identifier of the bulk sync.
 
           page_token: Opaque cursor from `pagination.next_page_token` of the previous page.
-        Leave out for the first page and never build or edit it.
+            Leave out for the first page and never build or edit it.
 
           only_terminal: Return only finished executions (ordered by `updated_at`).
 
@@ -695,7 +703,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           execution_id: Identifier of the execution.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type.
+            connection type.
 
           limit: Largest number of entries to return; the server keeps at most 50.
 

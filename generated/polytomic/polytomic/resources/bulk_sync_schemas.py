@@ -85,7 +85,7 @@ class BulkSyncSchemasResource(SyncResource):
           id: Identifier of the bulk sync.
 
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
-        `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
+            `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
             ListBulkSchemaEnvelope,
             self._client.request(
@@ -151,7 +151,7 @@ class BulkSyncSchemasResource(SyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSchemaEnvelope,
             self._client.request(
@@ -191,7 +191,7 @@ class BulkSyncSchemasResource(SyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSchemaEnvelope,
             self._client.request(
@@ -233,7 +233,7 @@ class BulkSyncSchemasResource(SyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             CancelBulkSyncResponseEnvelope,
             self._client.request(
@@ -284,7 +284,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
-        `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
+            `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
             ListBulkSchemaEnvelope,
             await self._client.request(
@@ -350,7 +350,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSchemaEnvelope,
             await self._client.request(
@@ -390,7 +390,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSchemaEnvelope,
             await self._client.request(
@@ -432,7 +432,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             CancelBulkSyncResponseEnvelope,
             await self._client.request(

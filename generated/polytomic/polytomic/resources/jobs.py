@@ -52,7 +52,7 @@ class JobsResource(SyncResource):
 
         Args:
           type: Kind of job, for example `createmodel`, `updatemodel`, `previewmodel`,
-        `samplemodel` or `exportlogs`.
+            `samplemodel` or `exportlogs`.
 
           id: Identifier of the job, as returned by the endpoint that started it."""
         return cast(
@@ -103,7 +103,7 @@ class AsyncJobsResource(AsyncResource):
 
         Args:
           type: Kind of job, for example `createmodel`, `updatemodel`, `previewmodel`,
-        `samplemodel` or `exportlogs`.
+            `samplemodel` or `exportlogs`.
 
           id: Identifier of the job, as returned by the endpoint that started it."""
         return cast(

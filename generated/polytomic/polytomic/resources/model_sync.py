@@ -183,7 +183,7 @@ class ModelSyncResource(SyncResource):
           id: Identifier of the connection.
 
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
-        configuration field named by an earlier answer of the same endpoint."""
+            configuration field named by an earlier answer of the same endpoint."""
         return cast(
             GetSyncSourceMetaEnvelope,
             self._client.request(
@@ -216,7 +216,7 @@ class ModelSyncResource(SyncResource):
           id: Identifier of the connection.
 
           params: Source configuration, in the same `params[key]=value` form as the source
-        endpoint, that picks the source whose fields are listed."""
+            endpoint, that picks the source whose fields are listed."""
         return cast(
             ModelFieldResponse,
             self._client.request(
@@ -255,19 +255,23 @@ class ModelSyncResource(SyncResource):
         to continue after the last item received. The token is opaque. `limit`
         is capped at 50; larger values are lowered to 50.
 
+        Returns a pager: iterating it yields every item of every page, requesting the next page
+        only when needed; `.iter_pages()` yields the pages. Pass `page_token` to start after a
+        known cursor.
+
         Args:
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
-        both.
+            both.
 
           mode: Keep only syncs with this target mode.
 
           target_connection_id: Keep only syncs that write to this connection.
 
           page_token: Opaque cursor from `pagination.next_page_token` of the previous page.
-        Leave out for the first page and never build or edit it.
+            Leave out for the first page and never build or edit it.
 
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
-        lowered to 50)."""
+            lowered to 50)."""
 
         def _fetch_page(_cursor: Optional[str]) -> ListSyncResponseEnvelope:
             return cast(
@@ -332,7 +336,7 @@ class ModelSyncResource(SyncResource):
           filters: Conditions a record must meet to be synced.
 
           only_enrich_updates: Only treat changes of the base model (not of its enrichments) as
-        changes to sync.
+            changes to sync.
 
           organization_id: Organization that owns the sync (fixed for partner keys).
 
@@ -341,7 +345,7 @@ class ModelSyncResource(SyncResource):
           overrides: Conditional replacements of field values.
 
           skip_initial_backfill: Skip the first full load and only sync records seen after the
-        sync is turned on.
+            sync is turned on.
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
@@ -473,7 +477,7 @@ class ModelSyncResource(SyncResource):
           filters: Conditions a record must meet to be synced.
 
           only_enrich_updates: Only treat changes of the base model (not of its enrichments) as
-        changes to sync.
+            changes to sync.
 
           organization_id: Organization that owns the sync (fixed for partner keys).
 
@@ -482,7 +486,7 @@ class ModelSyncResource(SyncResource):
           overrides: Conditional replacements of field values.
 
           skip_initial_backfill: Skip the first full load and only sync records seen after the
-        sync is turned on.
+            sync is turned on.
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
@@ -732,7 +736,7 @@ class AsyncModelSyncResource(AsyncResource):
           id: Identifier of the connection.
 
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
-        configuration field named by an earlier answer of the same endpoint."""
+            configuration field named by an earlier answer of the same endpoint."""
         return cast(
             GetSyncSourceMetaEnvelope,
             await self._client.request(
@@ -765,7 +769,7 @@ class AsyncModelSyncResource(AsyncResource):
           id: Identifier of the connection.
 
           params: Source configuration, in the same `params[key]=value` form as the source
-        endpoint, that picks the source whose fields are listed."""
+            endpoint, that picks the source whose fields are listed."""
         return cast(
             ModelFieldResponse,
             await self._client.request(
@@ -804,19 +808,23 @@ class AsyncModelSyncResource(AsyncResource):
         to continue after the last item received. The token is opaque. `limit`
         is capped at 50; larger values are lowered to 50.
 
+        Returns a pager: iterating it yields every item of every page, requesting the next page
+        only when needed; `.iter_pages()` yields the pages. Pass `page_token` to start after a
+        known cursor.
+
         Args:
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
-        both.
+            both.
 
           mode: Keep only syncs with this target mode.
 
           target_connection_id: Keep only syncs that write to this connection.
 
           page_token: Opaque cursor from `pagination.next_page_token` of the previous page.
-        Leave out for the first page and never build or edit it.
+            Leave out for the first page and never build or edit it.
 
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
-        lowered to 50)."""
+            lowered to 50)."""
 
         async def _fetch_page(_cursor: Optional[str]) -> ListSyncResponseEnvelope:
             return cast(
@@ -881,7 +889,7 @@ class AsyncModelSyncResource(AsyncResource):
           filters: Conditions a record must meet to be synced.
 
           only_enrich_updates: Only treat changes of the base model (not of its enrichments) as
-        changes to sync.
+            changes to sync.
 
           organization_id: Organization that owns the sync (fixed for partner keys).
 
@@ -890,7 +898,7 @@ class AsyncModelSyncResource(AsyncResource):
           overrides: Conditional replacements of field values.
 
           skip_initial_backfill: Skip the first full load and only sync records seen after the
-        sync is turned on.
+            sync is turned on.
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
@@ -1022,7 +1030,7 @@ class AsyncModelSyncResource(AsyncResource):
           filters: Conditions a record must meet to be synced.
 
           only_enrich_updates: Only treat changes of the base model (not of its enrichments) as
-        changes to sync.
+            changes to sync.
 
           organization_id: Organization that owns the sync (fixed for partner keys).
 
@@ -1031,7 +1039,7 @@ class AsyncModelSyncResource(AsyncResource):
           overrides: Conditional replacements of field values.
 
           skip_initial_backfill: Skip the first full load and only sync records seen after the
-        sync is turned on.
+            sync is turned on.
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(

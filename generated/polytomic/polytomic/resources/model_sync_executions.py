@@ -89,11 +89,15 @@ class ModelSyncExecutionsResource(SyncResource):
     ) -> SyncPager[GetExecutionResponseSchema, ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
+        Returns a pager: iterating it yields every item of every page, requesting the next page
+        only when needed; `.iter_pages()` yields the pages. Pass `page_token` to start after a
+        known cursor.
+
         Args:
           sync_id: Identifier of the sync.
 
           page_token: Opaque cursor from `pagination.next_page_token` of the previous page.
-        Leave out for the first page and never build or edit it.
+            Leave out for the first page and never build or edit it.
 
           only_completed: Return only completed executions.
 
@@ -327,11 +331,15 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
     ) -> AsyncPager[GetExecutionResponseSchema, ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
+        Returns a pager: iterating it yields every item of every page, requesting the next page
+        only when needed; `.iter_pages()` yields the pages. Pass `page_token` to start after a
+        known cursor.
+
         Args:
           sync_id: Identifier of the sync.
 
           page_token: Opaque cursor from `pagination.next_page_token` of the previous page.
-        Leave out for the first page and never build or edit it.
+            Leave out for the first page and never build or edit it.
 
           only_completed: Return only completed executions.
 

@@ -65,7 +65,7 @@ class ModelSyncTargetsResource(SyncResource):
           id: Identifier of the connection.
 
           target: Target object, such as `schema.table` for a database or the object name for a
-        SaaS application.
+            SaaS application.
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
@@ -177,7 +177,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
           id: Identifier of the connection.
 
           target: Target object, such as `schema.table` for a database or the object name for a
-        SaaS application.
+            SaaS application.
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(

@@ -115,7 +115,7 @@ class ModelsResource(SyncResource):
           id: Identifier of the connection.
 
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
-        configuration field named by an earlier answer of the same endpoint."""
+            configuration field named by an earlier answer of the same endpoint."""
         return cast(
             GetSyncSourceMetaEnvelope,
             self._client.request(
@@ -190,12 +190,12 @@ class ModelsResource(SyncResource):
 
         Args:
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -302,12 +302,12 @@ class ModelsResource(SyncResource):
 
         Args:
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -371,7 +371,7 @@ class ModelsResource(SyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
             ModelResponseEnvelope,
             self._client.request(
@@ -428,12 +428,12 @@ class ModelsResource(SyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -530,7 +530,7 @@ class ModelsResource(SyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
             ModelSampleResponseEnvelope,
             self._client.request(
@@ -586,7 +586,7 @@ class AsyncModelsResource(AsyncResource):
           id: Identifier of the connection.
 
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
-        configuration field named by an earlier answer of the same endpoint."""
+            configuration field named by an earlier answer of the same endpoint."""
         return cast(
             GetSyncSourceMetaEnvelope,
             await self._client.request(
@@ -661,12 +661,12 @@ class AsyncModelsResource(AsyncResource):
 
         Args:
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -773,12 +773,12 @@ class AsyncModelsResource(AsyncResource):
 
         Args:
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -842,7 +842,7 @@ class AsyncModelsResource(AsyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
             ModelResponseEnvelope,
             await self._client.request(
@@ -899,12 +899,12 @@ class AsyncModelsResource(AsyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -1001,7 +1001,7 @@ class AsyncModelsResource(AsyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
             ModelSampleResponseEnvelope,
             await self._client.request(

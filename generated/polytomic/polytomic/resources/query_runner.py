@@ -96,7 +96,7 @@ class QueryRunnerResource(SyncResource):
           id: Identifier of the query task returned when the query was submitted.
 
           page: Opaque page token taken from `links.next` or `links.previous` of the previous
-        answer."""
+            answer."""
         return cast(
             QueryResultsEnvelope,
             self._client.request(
@@ -182,7 +182,7 @@ class AsyncQueryRunnerResource(AsyncResource):
           id: Identifier of the query task returned when the query was submitted.
 
           page: Opaque page token taken from `links.next` or `links.previous` of the previous
-        answer."""
+            answer."""
         return cast(
             QueryResultsEnvelope,
             await self._client.request(

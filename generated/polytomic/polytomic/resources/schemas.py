@@ -107,7 +107,7 @@ class SchemasResource(SyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         self._client.request(
             _op_upsert_field,
             None,
@@ -138,7 +138,7 @@ class SchemasResource(SyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type.
+            connection type.
 
           field_id: Identifier of the user-defined field."""
         self._client.request(
@@ -174,7 +174,7 @@ class SchemasResource(SyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         self._client.request(
             _op_set_primary_keys,
             None,
@@ -204,7 +204,7 @@ class SchemasResource(SyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         self._client.request(
             _op_reset_primary_keys,
             None,
@@ -286,7 +286,7 @@ class SchemasResource(SyncResource):
           id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSyncSourceSchemaEnvelope,
             self._client.request(
@@ -318,7 +318,7 @@ class SchemasResource(SyncResource):
           id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             SchemaRecordsResponseEnvelope,
             self._client.request(
@@ -373,7 +373,7 @@ class AsyncSchemasResource(AsyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         await self._client.request(
             _op_upsert_field,
             None,
@@ -404,7 +404,7 @@ class AsyncSchemasResource(AsyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type.
+            connection type.
 
           field_id: Identifier of the user-defined field."""
         await self._client.request(
@@ -440,7 +440,7 @@ class AsyncSchemasResource(AsyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         await self._client.request(
             _op_set_primary_keys,
             None,
@@ -470,7 +470,7 @@ class AsyncSchemasResource(AsyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         await self._client.request(
             _op_reset_primary_keys,
             None,
@@ -552,7 +552,7 @@ class AsyncSchemasResource(AsyncResource):
           id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSyncSourceSchemaEnvelope,
             await self._client.request(
@@ -584,7 +584,7 @@ class AsyncSchemasResource(AsyncResource):
           id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             SchemaRecordsResponseEnvelope,
             await self._client.request(

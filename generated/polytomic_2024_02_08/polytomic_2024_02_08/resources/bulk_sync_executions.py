@@ -91,10 +91,10 @@ class BulkSyncExecutionsResource(SyncResource):
           all: Report every bulk sync of the organization; `sync_id` is then ignored.
 
           active: Report only the active bulk syncs of the organization; `sync_id` is then
-        ignored.
+            ignored.
 
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
-        `all` or `active` is true."""
+            `all` or `active` is true."""
         return cast(
             ListBulkSyncExecutionStatusEnvelope,
             self._client.request(
@@ -125,11 +125,15 @@ class BulkSyncExecutionsResource(SyncResource):
     ) -> SyncPager[BulkSyncExecution, ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
+        Returns a pager: iterating it yields every item of every page, requesting the next page
+        only when needed; `.iter_pages()` yields the pages. Pass `page_token` to start after a
+        known cursor.
+
         Args:
           id: Identifier of the bulk sync.
 
           page_token: Opaque cursor from `pagination.next_page_token` of the previous page.
-        Leave out for the first page and never build or edit it.
+            Leave out for the first page and never build or edit it.
 
           only_terminal: Return only finished executions (ordered by `updated_at`).
 
@@ -326,10 +330,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           all: Report every bulk sync of the organization; `sync_id` is then ignored.
 
           active: Report only the active bulk syncs of the organization; `sync_id` is then
-        ignored.
+            ignored.
 
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
-        `all` or `active` is true."""
+            `all` or `active` is true."""
         return cast(
             ListBulkSyncExecutionStatusEnvelope,
             await self._client.request(
@@ -360,11 +364,15 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
     ) -> AsyncPager[BulkSyncExecution, ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
+        Returns a pager: iterating it yields every item of every page, requesting the next page
+        only when needed; `.iter_pages()` yields the pages. Pass `page_token` to start after a
+        known cursor.
+
         Args:
           id: Identifier of the bulk sync.
 
           page_token: Opaque cursor from `pagination.next_page_token` of the previous page.
-        Leave out for the first page and never build or edit it.
+            Leave out for the first page and never build or edit it.
 
           only_terminal: Return only finished executions (ordered by `updated_at`).
 

@@ -88,7 +88,7 @@ class BulkSyncSchemasResource(SyncResource):
           id: Identifier of the bulk sync.
 
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
-        `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
+            `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
             ListBulkSchema,
             self._client.request(
@@ -154,7 +154,7 @@ class BulkSyncSchemasResource(SyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSchemaEnvelope,
             self._client.request(
@@ -194,7 +194,7 @@ class BulkSyncSchemasResource(SyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSchemaEnvelope,
             self._client.request(
@@ -236,7 +236,7 @@ class BulkSyncSchemasResource(SyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             CancelBulkSyncResponseEnvelope,
             self._client.request(
@@ -287,7 +287,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
-        `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
+            `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
             ListBulkSchema,
             await self._client.request(
@@ -353,7 +353,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSchemaEnvelope,
             await self._client.request(
@@ -393,7 +393,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSchemaEnvelope,
             await self._client.request(
@@ -435,7 +435,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           id: Identifier of the bulk sync.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             CancelBulkSyncResponseEnvelope,
             await self._client.request(

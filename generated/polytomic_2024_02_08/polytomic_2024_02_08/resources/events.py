@@ -60,7 +60,7 @@ class EventsResource(SyncResource):
 
         Args:
           organization_id: Organization whose events are listed. Only honoured for system
-        callers; other callers always see their own organization.
+            callers; other callers always see their own organization.
 
           type: Keep only one event type (see `GET /api/events_types`).
 
@@ -146,7 +146,7 @@ class AsyncEventsResource(AsyncResource):
 
         Args:
           organization_id: Organization whose events are listed. Only honoured for system
-        callers; other callers always see their own organization.
+            callers; other callers always see their own organization.
 
           type: Keep only one event type (see `GET /api/events_types`).
 

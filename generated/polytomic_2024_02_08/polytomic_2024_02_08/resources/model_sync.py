@@ -205,7 +205,7 @@ class ModelSyncResource(SyncResource):
           id: Identifier of the connection.
 
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
-        configuration field named by an earlier answer of the same endpoint."""
+            configuration field named by an earlier answer of the same endpoint."""
         return cast(
             GetModelSyncSourceMetaEnvelope,
             self._client.request(
@@ -238,7 +238,7 @@ class ModelSyncResource(SyncResource):
           id: Identifier of the connection.
 
           params: Source configuration, in the same `params[key]=value` form as the source
-        endpoint, that picks the source whose fields are listed."""
+            endpoint, that picks the source whose fields are listed."""
         return cast(
             ModelFieldResponse,
             self._client.request(
@@ -273,7 +273,7 @@ class ModelSyncResource(SyncResource):
 
         Args:
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
-        both.
+            both.
 
           mode: Keep only syncs with this target mode.
 
@@ -336,7 +336,7 @@ class ModelSyncResource(SyncResource):
           filters: Conditions a record must meet to be synced.
 
           only_enrich_updates: Only treat changes of the base model (not of its enrichments) as
-        changes to sync.
+            changes to sync.
 
           organization_id: Organization that owns the sync (fixed for partner keys).
 
@@ -345,7 +345,7 @@ class ModelSyncResource(SyncResource):
           overrides: Conditional replacements of field values.
 
           skip_initial_backfill: Skip the first full load and only sync records seen after the
-        sync is turned on.
+            sync is turned on.
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
@@ -477,7 +477,7 @@ class ModelSyncResource(SyncResource):
           filters: Conditions a record must meet to be synced.
 
           only_enrich_updates: Only treat changes of the base model (not of its enrichments) as
-        changes to sync.
+            changes to sync.
 
           organization_id: Organization that owns the sync (fixed for partner keys).
 
@@ -486,7 +486,7 @@ class ModelSyncResource(SyncResource):
           overrides: Conditional replacements of field values.
 
           skip_initial_backfill: Skip the first full load and only sync records seen after the
-        sync is turned on.
+            sync is turned on.
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
@@ -736,7 +736,7 @@ class AsyncModelSyncResource(AsyncResource):
           id: Identifier of the connection.
 
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
-        configuration field named by an earlier answer of the same endpoint."""
+            configuration field named by an earlier answer of the same endpoint."""
         return cast(
             GetModelSyncSourceMetaEnvelope,
             await self._client.request(
@@ -769,7 +769,7 @@ class AsyncModelSyncResource(AsyncResource):
           id: Identifier of the connection.
 
           params: Source configuration, in the same `params[key]=value` form as the source
-        endpoint, that picks the source whose fields are listed."""
+            endpoint, that picks the source whose fields are listed."""
         return cast(
             ModelFieldResponse,
             await self._client.request(
@@ -804,7 +804,7 @@ class AsyncModelSyncResource(AsyncResource):
 
         Args:
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
-        both.
+            both.
 
           mode: Keep only syncs with this target mode.
 
@@ -867,7 +867,7 @@ class AsyncModelSyncResource(AsyncResource):
           filters: Conditions a record must meet to be synced.
 
           only_enrich_updates: Only treat changes of the base model (not of its enrichments) as
-        changes to sync.
+            changes to sync.
 
           organization_id: Organization that owns the sync (fixed for partner keys).
 
@@ -876,7 +876,7 @@ class AsyncModelSyncResource(AsyncResource):
           overrides: Conditional replacements of field values.
 
           skip_initial_backfill: Skip the first full load and only sync records seen after the
-        sync is turned on.
+            sync is turned on.
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
@@ -1008,7 +1008,7 @@ class AsyncModelSyncResource(AsyncResource):
           filters: Conditions a record must meet to be synced.
 
           only_enrich_updates: Only treat changes of the base model (not of its enrichments) as
-        changes to sync.
+            changes to sync.
 
           organization_id: Organization that owns the sync (fixed for partner keys).
 
@@ -1017,7 +1017,7 @@ class AsyncModelSyncResource(AsyncResource):
           overrides: Conditional replacements of field values.
 
           skip_initial_backfill: Skip the first full load and only sync records seen after the
-        sync is turned on.
+            sync is turned on.
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(

@@ -93,7 +93,7 @@ class ModelSyncTargetsResource(SyncResource):
           type: Narrow the answer to target objects of this type (for example a schema name).
 
           search: Keep target objects whose name contains this text; combine with `type` to
-        browse large schemas."""
+            browse large schemas."""
         return cast(
             GetConnectionMetaEnvelope,
             self._client.request(
@@ -127,7 +127,7 @@ class ModelSyncTargetsResource(SyncResource):
           id: Identifier of the connection.
 
           target: Target object, such as `schema.table` for a database or the object name for a
-        SaaS application.
+            SaaS application.
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
@@ -242,7 +242,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
           type: Narrow the answer to target objects of this type (for example a schema name).
 
           search: Keep target objects whose name contains this text; combine with `type` to
-        browse large schemas."""
+            browse large schemas."""
         return cast(
             GetConnectionMetaEnvelope,
             await self._client.request(
@@ -276,7 +276,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
           id: Identifier of the connection.
 
           target: Target object, such as `schema.table` for a database or the object name for a
-        SaaS application.
+            SaaS application.
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(

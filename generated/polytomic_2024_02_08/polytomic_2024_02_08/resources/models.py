@@ -117,7 +117,7 @@ class ModelsResource(SyncResource):
           id: Identifier of the connection.
 
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
-        configuration field named by an earlier answer of the same endpoint."""
+            configuration field named by an earlier answer of the same endpoint."""
         return cast(
             GetModelSyncSourceMetaEnvelope,
             self._client.request(
@@ -192,12 +192,12 @@ class ModelsResource(SyncResource):
 
         Args:
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -304,12 +304,12 @@ class ModelsResource(SyncResource):
 
         Args:
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -373,7 +373,7 @@ class ModelsResource(SyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
             ModelResponseEnvelope,
             self._client.request(
@@ -430,12 +430,12 @@ class ModelsResource(SyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -532,7 +532,7 @@ class ModelsResource(SyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
             ModelSampleResponseEnvelope,
             self._client.request(
@@ -588,7 +588,7 @@ class AsyncModelsResource(AsyncResource):
           id: Identifier of the connection.
 
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
-        configuration field named by an earlier answer of the same endpoint."""
+            configuration field named by an earlier answer of the same endpoint."""
         return cast(
             GetModelSyncSourceMetaEnvelope,
             await self._client.request(
@@ -663,12 +663,12 @@ class AsyncModelsResource(AsyncResource):
 
         Args:
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -775,12 +775,12 @@ class AsyncModelsResource(AsyncResource):
 
         Args:
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -844,7 +844,7 @@ class AsyncModelsResource(AsyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
             ModelResponseEnvelope,
             await self._client.request(
@@ -901,12 +901,12 @@ class AsyncModelsResource(AsyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`.
 
           additional_fields: Extra fields defined by hand on top of those the source reports.
 
           configuration: Source-specific settings of the model, such as `{"table":
-        "public.users"}` or a SQL query; the keys depend on the connection type.
+            "public.users"}` or a SQL query; the keys depend on the connection type.
 
           connection_id: The connection the model reads from; it must be usable as a source.
 
@@ -1003,7 +1003,7 @@ class AsyncModelsResource(AsyncResource):
           id: Identifier of the model.
 
           async_: Run the work as a background job instead of waiting for it. Follow the job
-        named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
+            named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
             ModelSampleResponseEnvelope,
             await self._client.request(

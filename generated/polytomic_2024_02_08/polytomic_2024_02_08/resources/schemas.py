@@ -109,7 +109,7 @@ class SchemasResource(SyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         self._client.request(
             _op_upsert_field,
             None,
@@ -140,7 +140,7 @@ class SchemasResource(SyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type.
+            connection type.
 
           field_id: Identifier of the user-defined field."""
         self._client.request(
@@ -176,7 +176,7 @@ class SchemasResource(SyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         self._client.request(
             _op_set_primary_keys,
             None,
@@ -206,7 +206,7 @@ class SchemasResource(SyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         self._client.request(
             _op_reset_primary_keys,
             None,
@@ -288,7 +288,7 @@ class SchemasResource(SyncResource):
           id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSyncSourceSchemaEnvelope,
             self._client.request(
@@ -320,7 +320,7 @@ class SchemasResource(SyncResource):
           id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             SchemaRecordsResponseEnvelope,
             self._client.request(
@@ -375,7 +375,7 @@ class AsyncSchemasResource(AsyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         await self._client.request(
             _op_upsert_field,
             None,
@@ -406,7 +406,7 @@ class AsyncSchemasResource(AsyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type.
+            connection type.
 
           field_id: Identifier of the user-defined field."""
         await self._client.request(
@@ -442,7 +442,7 @@ class AsyncSchemasResource(AsyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         await self._client.request(
             _op_set_primary_keys,
             None,
@@ -472,7 +472,7 @@ class AsyncSchemasResource(AsyncResource):
           connection_id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         await self._client.request(
             _op_reset_primary_keys,
             None,
@@ -554,7 +554,7 @@ class AsyncSchemasResource(AsyncResource):
           id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             BulkSyncSourceSchemaEnvelope,
             await self._client.request(
@@ -586,7 +586,7 @@ class AsyncSchemasResource(AsyncResource):
           id: Identifier of the connection.
 
           schema_id: Identifier of the schema (table or object); its format depends on the
-        connection type."""
+            connection type."""
         return cast(
             SchemaRecordsResponseEnvelope,
             await self._client.request(
