@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -69,6 +70,36 @@ def toolchain_sha256() -> str:
     return digest.hexdigest()
 
 
+_EXCEPTIONS = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+)
+
+
+def package_exports(client: str) -> dict[str, Any]:
+    """The package's public names, by the module that defines them (imported lazily)."""
+    lazy = [
+        ("_client", sorted([client, "Async" + client])),
+        ("_exceptions", list(_EXCEPTIONS)),
+        ("_response", ["APIResponse", "AsyncAPIResponse"]),
+        ("_types", ["NOT_GIVEN", "NotGiven"]),
+        ("pagination", ["AsyncPager", "SyncPager"]),
+    ]
+    names = [n for _, group in lazy for n in group] + ["API_VERSION", "__version__", "types"]
+    return {"lazy": lazy, "all_names": sorted(names)}
+
+
 def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
     """All files of the package, relative to the package directory, formatted (unless
     ``formatted`` is false: ``sdkgen diff`` only reads the API, and black is the slow part)."""
@@ -93,7 +124,7 @@ def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
     py[f"{pkg}/_client.py"] = env.get_template("client.py.jinja").render(header=header, **client_context(api, meta))
     doc = f"Python SDK for {api.title} (API version {api.api_version})."
     py[f"{pkg}/__init__.py"] = env.get_template("package_init.py.jinja").render(
-        header=header, client=meta.client, doc=docstring(doc)
+        header=header, doc=docstring(doc), package=pkg, **package_exports(meta.client)
     )
     py[f"{pkg}/_version.py"] = env.get_template("version.py.jinja").render(
         header=header, package_version=meta.package_version, api_version=api.api_version, base_url=api.base_url
