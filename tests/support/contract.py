@@ -127,6 +127,21 @@ class ContractServer:
     def script(self, *faults: Fault) -> None:
         self._script.extend(faults)
 
+    @property
+    def pending(self) -> int:
+        """How many scripted faults no request has taken yet."""
+        return len(self._script)
+
+    def reset(self) -> None:
+        """Forget the requests, the ledger, the problems and any unused fault, so a second client
+        starts afresh on the same running server (side-by-side runs of two SDKs)."""
+        with self._lock:
+            self.seen.clear()
+            self.applied.clear()
+            self.problems.clear()
+            self.ledger.clear()
+            self._script.clear()
+
     def assert_clean(self) -> None:
         assert not self.problems, "contract violations:\n" + "\n".join(self.problems)
         assert not self._script, f"{len(self._script)} scripted fault(s) never used"
