@@ -257,6 +257,14 @@ def test_caller_supplied_idempotency_key_in_any_case_replaces_the_generated_one(
     assert len(sdk.server.applied) == 1
 
 
+def test_idempotency_key_none_opts_out_and_the_post_is_sent_once(sdk: Sdk, sleeps: list[float]) -> None:
+    sdk.server.script(Fault(status=503))
+    with pytest.raises(sdk.pkg.InternalServerError):
+        sdk.run(lambda c: _create_model(c, extra_headers={"Idempotency-Key": None}))
+    assert [s.headers.get("Idempotency-Key") for s in sdk.server.seen] == [None]
+    assert sleeps == []
+
+
 # -- per-request headers --------------------------------------------------------------------------
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 from tests.conftest import ROOT
+
+
+# The installed wheel must be what runs: no PYTHONPATH pointing back into a checkout.
+CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> None:
@@ -24,12 +29,12 @@ def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> Non
     work.mkdir()
     spec = ROOT / "tests" / "data" / "tiny.yaml"
     out = subprocess.run(
-        [str(venv / "bin" / "sdkgen"), "generate", str(spec), "-o", "out"], cwd=work, capture_output=True, text=True
+        [str(venv / "bin" / "sdkgen"), "generate", str(spec), "-o", "out"], cwd=work, capture_output=True, text=True, env=CLEAN_ENV
     )
     assert out.returncode == 0, out.stderr
     assert (work / "out" / "tiny" / "tiny" / "_base_client.py").is_file()
     where = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", "import generator.render as r; print(r.template_dir())"],
+        [str(venv / "bin" / "python"), "-c", "import generator.render as r; print(r.template_dir())"], env=CLEAN_ENV,
         cwd=work, capture_output=True, text=True, check=True,
     )
     assert "_templates" in where.stdout

@@ -260,12 +260,13 @@ class BaseClient:
         if jar:
             cookie = _find_header(merged, "Cookie")
             merged[cookie or "Cookie"] = f"{merged[cookie]}; {jar}" if cookie else jar
-        _merge_headers(merged, {**strip_not_given(headers), **strip_not_given(extra_headers)})
+        changes = {**strip_not_given(headers), **strip_not_given(extra_headers)}
+        _merge_headers(merged, changes)
         raw = _pop_header(merged, RAW_RESPONSE_HEADER) is not None
-        if (
-            endpoint.idempotency_header
-            and _find_header(merged, endpoint.idempotency_header) is None
-        ):
+        # An idempotency key is generated unless the caller set one, or opted out with None
+        # (the request is then sent once, never retried).
+        key = endpoint.idempotency_header
+        if key and _find_header(merged, key) is None and _find_header(changes, key) is None:
             merged[endpoint.idempotency_header] = f"{self._package}-retry-{uuid.uuid4()}"
         content = _content(endpoint, body, extra_body)
         if "content" in content and not any(k.lower() == "content-type" for k in merged):
