@@ -10,7 +10,6 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-
 # The installed wheel must be what runs: no PYTHONPATH pointing back into a checkout.
 CLEAN_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
