@@ -267,7 +267,7 @@ class BaseClient:
         # (the request is then sent once, never retried).
         key = endpoint.idempotency_header
         if key and _find_header(merged, key) is None and _find_header(changes, key) is None:
-            merged[endpoint.idempotency_header] = f"{self._package}-retry-{uuid.uuid4()}"
+            merged[key] = f"{self._package}-retry-{uuid.uuid4()}"
         content = _content(endpoint, body, extra_body)
         if "content" in content and not any(k.lower() == "content-type" for k in merged):
             merged["Content-Type"] = endpoint.content_type  # raw bytes or text: say what they are
