@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal, Union
 
+from ..literals import py_str
 from ..naming import Ident
 
 PrimKind = Literal["str", "int", "float", "bool", "any", "none", "datetime", "date", "bytes", "object"]
@@ -169,7 +170,7 @@ def _print_named(t: Named, ctx: TypeContext) -> str:
     ref = ctx.decls[t.key]
     if ref.module != ctx.local_module:
         ctx.imports.add((f"{ctx.prefix}{ref.module}", ref.name))
-    text = repr(ref.name) if t.key in ctx.quote else ref.name
+    text = py_str(ref.name) if t.key in ctx.quote else ref.name
     if ref.kind == "enum" and ctx.response and ref.base != "any":
         return f"{ctx.typing('Union')}[{text}, {_PRIM_TEXT[ref.base]}]"
     return text
@@ -182,7 +183,7 @@ def _print_literal(t: LiteralOf, ctx: TypeContext) -> str:
     base = literal_base(tuple(values))
     if base == "any":
         return ctx.typing("Any")
-    text = f"{ctx.typing('Literal')}[{', '.join(repr(v) for v in values)}]"
+    text = f"{ctx.typing('Literal')}[{', '.join(py_str(v) if isinstance(v, str) else repr(v) for v in values)}]"
     if t.open and ctx.response:
         text = f"{ctx.typing('Union')}[{text}, {base}]"
     if None in t.values:
@@ -212,12 +213,8 @@ def _print_tagged(t: UnionOf, prop: str, ctx: TypeContext) -> str:
     is an error, not a fallback); an unknown tag keeps the raw JSON object."""
     annotated = ctx.typing("Annotated")
     ctx.imports |= {("pydantic", "Discriminator"), ("pydantic", "Tag"), (f"{ctx.runtime}_models", "union_tag")}
-    members = [f"{annotated}[{print_type(m, ctx)}, Tag({str(i)!r})]" for i, m in enumerate(t.members)]
-    members.append(f"{annotated}[{ctx.typing('Dict')}[str, {ctx.typing('Any')}], Tag('')]")
-    tags = ", ".join(f"{_ascii_repr(tag)}: {str(i)!r}" for tag, i in t.mapping)
+    members = [f"{annotated}[{print_type(m, ctx)}, Tag({py_str(str(i))})]" for i, m in enumerate(t.members)]
+    members.append(f'{annotated}[{ctx.typing("Dict")}[str, {ctx.typing("Any")}], Tag("")]')
+    tags = ", ".join(f"{py_str(tag)}: {py_str(str(i))}" for tag, i in t.mapping)
     union = f"{ctx.typing('Union')}[{', '.join(members)}]"
-    return f"{annotated}[{union}, Discriminator(union_tag({_ascii_repr(prop)}, {{{tags}}}))]"
-
-
-def _ascii_repr(text: str) -> str:
-    return repr(text).encode("ascii", "backslashreplace").decode("ascii")
+    return f"{annotated}[{union}, Discriminator(union_tag({py_str(prop)}, {{{tags}}}))]"

@@ -12,6 +12,7 @@ import jinja2
 from ..ir.nodes import Api
 from .docs import readme_context, reference_context
 from .fmt import BLACK_VERSION, format_sources
+from .layout import import_from
 from .models import decl_refs, model_modules
 from .package import Meta, client_context
 from .resources import all_resources, resource_module
@@ -113,8 +114,9 @@ def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
     for module in model_modules(api, refs):
         py[f"{pkg}/types/{module.module}.py"] = env.get_template("model.py.jinja").render(header=header, m=module)
     exports = sorted((d.name, d.module) for d in api.decls)
+    import_lines = [import_from("." + module, [f"{name} as {name}"], "    ") for name, module in exports]
     py[f"{pkg}/types/__init__.py"] = env.get_template("types_init.py.jinja").render(
-        header=header, exports=exports, package=pkg
+        header=header, exports=exports, package=pkg, import_lines=import_lines
     )
     for res in all_resources(api):
         py[f"{pkg}/resources/{res.module}.py"] = env.get_template("resource.py.jinja").render(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..ir.types import TypeContext
+from .layout import import_from
 
 
 @dataclass(slots=True)
@@ -26,17 +27,17 @@ class Imports:
     def lines(self) -> list[str]:
         out: list[str] = []
         if self.typing:
-            out.append(f"from typing import {', '.join(sorted(self.typing))}")
+            out.append(import_from("typing", sorted(self.typing)))
         third_party = sorted(m for m in self.names if not m.startswith(".") and m != "typing")
         for module in sorted(self.modules):
             out.append(f"import {module}")
         for module in third_party:
-            out.append(f"from {module} import {', '.join(sorted(self.names[module]))}")
+            out.append(import_from(module, sorted(self.names[module])))
         local = sorted((m for m in self.names if m.startswith(".")), key=lambda m: (-_depth(m), m))
         if local and out:
             out.append("")
         for module in local:
-            out.append(f"from {module} import {', '.join(sorted(self.names[module]))}")
+            out.append(import_from(module, sorted(self.names[module])))
         return out
 
 

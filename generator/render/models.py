@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from ..ir.nodes import Alias, Api, Decl, Enum, Field, Model
 from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_type
+from ..literals import py_str
 from .imports import Imports
+from .layout import WIDTH, bracketed, names_list
 from .text import docstring, py_literal
 
 
@@ -34,6 +36,7 @@ class ModelModule:
     imports: tuple[str, ...]
     decls: tuple[DeclCode, ...]
     rebuild: tuple[str, ...]
+    exports: str  # the ``__all__`` statement
 
 
 def decl_refs(api: Api) -> dict[str, DeclRef]:
@@ -67,7 +70,8 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
         if any(c.extra or (c.fields and any("Field(" in f.default for f in c.fields)) for c in codes):
             imports.add("pydantic", "Field")
         rebuild = tuple(d.name for d in decls if isinstance(d, Model) and quote)
-        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild))
+        exports = names_list("__all__", [d.name for d in decls], py_literal)
+        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild, exports))
     return out
 
 
@@ -75,6 +79,8 @@ def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
     doc = docstring(d.doc, "    ") if d.doc else ""
     if isinstance(d, Enum):
         value = print_type(LiteralOf(d.values), ctx.direction(response=False))
+        if None not in d.values and len(d.name) + 3 + len(value) > WIDTH:
+            value = bracketed(value[: value.index("[") + 1], [_literal(v) for v in d.values], "]")
         return DeclCode("enum", d.name, value, docstring(d.doc) if d.doc else "")
     if isinstance(d, Alias):
         value = print_type(d.target, ctx)
@@ -98,7 +104,16 @@ def _field_code(f: Field, ctx: TypeContext) -> FieldCode:
         default = f" = Field(alias={py_literal(f.wire)})" if alias else ""
     else:
         default = f" = Field(default=None, alias={py_literal(f.wire)})" if alias else " = None"
+    head = f"    {f.name}: {annotation} = Field("
+    if default.startswith(" = Field(") and len(head) + len(default) - len(" = Field(") > WIDTH:
+        args = default[len(" = Field(") : -1]
+        if len(head) <= WIDTH and 8 + len(args) <= WIDTH:
+            default = f" = Field(\n        {args}\n    )"  # black's right-hand split
     return FieldCode(f.name, annotation, default, field_doc(f))
+
+
+def _literal(value: object) -> str:
+    return py_str(value) if isinstance(value, str) else repr(value)
 
 
 def field_doc(f: Field) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from ..ir.nodes import Api, Operation, Param, Resource
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from .imports import Imports
+from .layout import WIDTH, bracketed, import_from, names_list
 from .text import docstring, py_literal
 
 TAIL = (
@@ -35,6 +36,18 @@ class MethodCode:
     pager_args: str = ""  # keyword arguments of the pager after the fetch function
     raw_wrapper: str = "to_raw_response_wrapper"
 
+    @property
+    def raw_assign(self) -> tuple[str, str]:
+        """``self.m = wrapper(resource.m)`` for the sync and the async raw-response class."""
+        return (_assign(self.name, self.raw_wrapper), _assign(self.name, "async_" + self.raw_wrapper))
+
+
+def _assign(name: str, wrapper: str) -> str:
+    line = f"self.{name} = {wrapper}(resource.{name})"
+    if 8 + len(line) <= WIDTH:
+        return line
+    return f"self.{name} = {wrapper}(\n            resource.{name}\n        )"
+
 
 @dataclass(frozen=True, slots=True)
 class ChildCode:
@@ -49,7 +62,9 @@ class ResourceModule:
     cls: str
     doc: str
     imports: tuple[str, ...]
-    endpoints: tuple[tuple[str, tuple[str, ...]], ...]  # constant name, Endpoint arguments
+    endpoints: tuple[str, ...]  # ``_op_x = Endpoint(...)`` statements
+    child_imports: tuple[str, ...]  # TYPE_CHECKING imports of the child resources
+    exports: str  # the ``__all__`` statement
     methods: tuple[MethodCode, ...]
     children: tuple[ChildCode, ...]
 
@@ -76,7 +91,7 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     endpoints = []
     for op in res.operations:
         endpoint_name = f"_op_{op.name}"
-        endpoints.append((endpoint_name, _endpoint_args(op, ctx)))
+        endpoints.append(bracketed(f"{endpoint_name} = Endpoint(", _endpoint_args(op, ctx), ")"))
         methods.append(_method(op, endpoint_name, ctx))
     if methods:
         wrappers = sorted({w for m in methods for w in (m.raw_wrapper, "async_" + m.raw_wrapper)})
@@ -92,8 +107,23 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     imports.absorb(ctx)
     children = tuple(ChildCode(c.attr, c.module, c.class_name) for c in res.children)
     doc = docstring(res.doc, "    ") if res.doc else ""
+    child_imports = tuple(
+        import_from(
+            "." + c.module, [f"Async{c.cls}", f"Async{c.cls}WithRawResponse", c.cls, f"{c.cls}WithRawResponse"], "    "
+        )
+        for c in children
+    )
+    exports = names_list("__all__", [res.class_name, "Async" + res.class_name], py_literal)
     return ResourceModule(
-        res.module, res.class_name, doc, tuple(imports.lines()), tuple(endpoints), tuple(methods), children
+        res.module,
+        res.class_name,
+        doc,
+        tuple(imports.lines()),
+        tuple(endpoints),
+        child_imports,
+        exports,
+        tuple(methods),
+        children,
     )
 
 
@@ -109,11 +139,15 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     for p in op.params:
         (required if p.required else optional).append(_kw(p.name, p.type, p.required, ctx))
     body_arg = ""
+    # Where the arguments of ``request(...)`` sit in the template: inside ``_fetch_page`` of a
+    # pager, inside ``return cast(...)``, or directly under the method.
+    indent = " " * (20 if op.pagination else 16 if op.response.type is not None else 12)
     if op.body is not None:
         if op.body.fields:
             for f in op.body.fields:
                 (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx))
-            body_arg = "body={" + ", ".join(f"{py_literal(f.wire)}: {f.name}" for f in op.body.fields) + "}"
+            entries = [f"{py_literal(f.wire)}: {f.name}" for f in op.body.fields]
+            body_arg = bracketed("body={", entries, "}", indent)
         elif op.body.type is not None and op.body.name:
             (required if op.body.required else optional).append(_kw(op.body.name, op.body.type, op.body.required, ctx))
             body_arg = f"body={op.body.name}"
@@ -121,12 +155,12 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     response_ctx = ctx.direction(response=True)
     returns = print_type(op.response.type, response_ctx) if op.response.type is not None else "None"
     call = [endpoint, returns if op.response.type is not None else "None"]
-    call.extend(_grouped(op.path_params, "path_params"))
+    call.extend(_grouped(op.path_params, "path_params", indent))
     pg = op.pagination
     cursor = {pg.cursor.wire: f"{pg.cursor.name} if _cursor is None else _cursor"} if pg else {}
-    call.extend(_grouped(tuple(p for p in op.params if p.location == "query"), "query", cursor))
-    call.extend(_grouped(tuple(p for p in op.params if p.location == "header"), "headers"))
-    call.extend(_grouped(tuple(p for p in op.params if p.location == "cookie"), "cookies"))
+    call.extend(_grouped(tuple(p for p in op.params if p.location == "query"), "query", indent, cursor))
+    call.extend(_grouped(tuple(p for p in op.params if p.location == "header"), "headers", indent))
+    call.extend(_grouped(tuple(p for p in op.params if p.location == "cookie"), "cookies", indent))
     if body_arg:
         call.append(body_arg)
     call.extend(TAIL_CALL)
@@ -148,12 +182,13 @@ def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
     return f"{name}: Union[{text}, NotGiven] = NOT_GIVEN"
 
 
-def _grouped(params: tuple[Param, ...], arg: str, values: dict[str, str] | None = None) -> list[str]:
+def _grouped(params: tuple[Param, ...], arg: str, indent: str, values: dict[str, str] | None = None) -> list[str]:
     """``arg={"wire": name, ...}``; ``values`` replaces the expression of some wire names."""
     if not params:
         return []
     values = values or {}
-    return [f"{arg}={{" + ", ".join(f"{py_literal(p.wire)}: {values.get(p.wire, p.name)}" for p in params) + "}"]
+    entries = [f"{py_literal(p.wire)}: {values.get(p.wire, p.name)}" for p in params]
+    return [bracketed(f"{arg}={{", entries, "}", indent)]
 
 
 def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:

@@ -16,6 +16,8 @@ import textwrap
 import unicodedata
 from typing import Any
 
+from ..literals import py_str
+
 # Everything str.splitlines() splits on, so no spec text can start a new line of code.
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -48,7 +50,7 @@ def py_literal(value: Any) -> str:
 
 def _ascii_repr(text: str) -> str:
     """``repr`` with every non-ASCII character escaped: output files are pure ASCII."""
-    return repr(text).encode("ascii", "backslashreplace").decode("ascii")
+    return py_str(text)
 
 
 def docstring(text: str, indent: str = "", width: int = 88) -> str:
@@ -72,7 +74,9 @@ def docstring(text: str, indent: str = "", width: int = 88) -> str:
     escaped = escaped.encode("ascii", "backslashreplace").decode("ascii")
     if escaped.endswith('"'):
         escaped = escaped[:-1] + '\\"'
-    return ("\n" + indent).join(escaped.split("\n")) if indent else escaped
+    if not indent:
+        return escaped
+    return "\n".join((indent + line) if line else "" for line in escaped.split("\n")).removeprefix(indent)
 
 
 def comment(text: str, limit: int = 200) -> str:

@@ -55,7 +55,10 @@ if TYPE_CHECKING:
 
 __all__ = ["BulkSyncResource", "AsyncBulkSyncResource"]
 _op_list = Endpoint(
-    "get", "/api/bulk/syncs", security=(("bearerAuth",), ("basicAuth",)), errors={"500": ApiError}
+    "get",
+    "/api/bulk/syncs",
+    security=(("bearerAuth",), ("basicAuth",)),
+    errors={"500": ApiError},
 )
 _op_create = Endpoint(
     "post",

@@ -51,7 +51,10 @@ _op_get_type_parameter_values = Endpoint(
     errors={"400": ApiError, "404": ApiError, "500": ApiError},
 )
 _op_list = Endpoint(
-    "get", "/api/connections", security=(("bearerAuth",), ("basicAuth",)), errors={"500": ApiError}
+    "get",
+    "/api/connections",
+    security=(("bearerAuth",), ("basicAuth",)),
+    errors={"500": ApiError},
 )
 _op_create = Endpoint(
     "post",

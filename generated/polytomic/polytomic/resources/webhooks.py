@@ -19,7 +19,10 @@ from ..types.webhook_list_envelope import WebhookListEnvelope
 
 __all__ = ["WebhooksResource", "AsyncWebhooksResource"]
 _op_list = Endpoint(
-    "get", "/api/webhooks", security=(("bearerAuth",), ("basicAuth",)), errors={"500": ApiError}
+    "get",
+    "/api/webhooks",
+    security=(("bearerAuth",), ("basicAuth",)),
+    errors={"500": ApiError},
 )
 _op_create = Endpoint(
     "post",

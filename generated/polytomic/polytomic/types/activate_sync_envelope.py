@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .activate_sync_output import ActivateSyncOutput
 
-__all__ = [
-    "ActivateSyncEnvelope",
-]
+__all__ = ["ActivateSyncEnvelope"]
 
 
 class ActivateSyncEnvelope(BaseModel):

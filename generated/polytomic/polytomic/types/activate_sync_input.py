@@ -2,9 +2,7 @@
 
 from .._models import BaseModel
 
-__all__ = [
-    "ActivateSyncInput",
-]
+__all__ = ["ActivateSyncInput"]
 
 
 class ActivateSyncInput(BaseModel):

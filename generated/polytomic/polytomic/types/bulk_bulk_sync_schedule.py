@@ -9,9 +9,7 @@ from .bulk_schedule_sync_mode import BulkScheduleSyncMode
 from .bulk_selective_mode import BulkSelectiveMode
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "BulkBulkSyncSchedule",
-]
+__all__ = ["BulkBulkSyncSchedule"]
 
 
 class BulkBulkSyncSchedule(BaseModel):

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkExecutionStatus",
-]
+__all__ = ["BulkExecutionStatus"]
 
 
 BulkExecutionStatus = Literal[

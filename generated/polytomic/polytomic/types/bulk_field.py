@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkField",
-]
+__all__ = ["BulkField"]
 
 
 class BulkField(BaseModel):

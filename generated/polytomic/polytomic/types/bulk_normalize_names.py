@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkNormalizeNames",
-]
+__all__ = ["BulkNormalizeNames"]
 
 
 BulkNormalizeNames = Literal["enabled", "disabled", "legacy"]

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkOutputDisposition",
-]
+__all__ = ["BulkOutputDisposition"]
 
 
 BulkOutputDisposition = Literal["retain", "truncate", "rebuild"]

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkResyncMode",
-]
+__all__ = ["BulkResyncMode"]
 
 
 BulkResyncMode = Literal["refetch", "resync", "rebuild"]

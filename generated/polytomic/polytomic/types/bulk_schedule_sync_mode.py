@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkScheduleSyncMode",
-]
+__all__ = ["BulkScheduleSyncMode"]
 
 
 BulkScheduleSyncMode = Literal["normal", "refetch", "resync", "rebuild"]

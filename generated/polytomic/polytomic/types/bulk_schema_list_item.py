@@ -5,9 +5,7 @@ from datetime import datetime
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSchemaListItem",
-]
+__all__ = ["BulkSchemaListItem"]
 
 
 class BulkSchemaListItem(BaseModel):

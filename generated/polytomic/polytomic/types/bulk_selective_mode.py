@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkSelectiveMode",
-]
+__all__ = ["BulkSelectiveMode"]
 
 
 BulkSelectiveMode = Literal["none", "incrementalFields", "nonincrementalFields"]

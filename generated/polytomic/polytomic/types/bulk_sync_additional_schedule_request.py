@@ -7,9 +7,7 @@ from .bulk_schedule_sync_mode import BulkScheduleSyncMode
 from .bulk_selective_mode import BulkSelectiveMode
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "BulkSyncAdditionalScheduleRequest",
-]
+__all__ = ["BulkSyncAdditionalScheduleRequest"]
 
 
 class BulkSyncAdditionalScheduleRequest(BaseModel):

@@ -9,9 +9,7 @@ from .bulk_selective_mode import BulkSelectiveMode
 from .output_actor import OutputActor
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "BulkSyncAdditionalScheduleResponse",
-]
+__all__ = ["BulkSyncAdditionalScheduleResponse"]
 
 
 class BulkSyncAdditionalScheduleResponse(BaseModel):

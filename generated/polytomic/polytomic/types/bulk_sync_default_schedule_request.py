@@ -5,9 +5,7 @@ from typing import Optional, Union
 from .._models import BaseModel
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "BulkSyncDefaultScheduleRequest",
-]
+__all__ = ["BulkSyncDefaultScheduleRequest"]
 
 
 class BulkSyncDefaultScheduleRequest(BaseModel):

@@ -7,9 +7,7 @@ from .._models import BaseModel
 from .output_actor import OutputActor
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "BulkSyncDefaultScheduleResponse",
-]
+__all__ = ["BulkSyncDefaultScheduleResponse"]
 
 
 class BulkSyncDefaultScheduleResponse(BaseModel):

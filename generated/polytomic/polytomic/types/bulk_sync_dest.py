@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .bulk_resync_mode import BulkResyncMode
 from .supported_bulk_mode import SupportedBulkMode
 
-__all__ = [
-    "BulkSyncDest",
-]
+__all__ = ["BulkSyncDest"]
 
 
 class BulkSyncDest(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_sync_dest import BulkSyncDest
 
-__all__ = [
-    "BulkSyncDestEnvelope",
-]
+__all__ = ["BulkSyncDestEnvelope"]
 
 
 class BulkSyncDestEnvelope(BaseModel):

@@ -10,9 +10,7 @@ from .bulk_fetch_mode import BulkFetchMode
 from .bulk_output_disposition import BulkOutputDisposition
 from .bulk_sync_schema_execution import BulkSyncSchemaExecution
 
-__all__ = [
-    "BulkSyncExecution",
-]
+__all__ = ["BulkSyncExecution"]
 
 
 class BulkSyncExecution(BaseModel):

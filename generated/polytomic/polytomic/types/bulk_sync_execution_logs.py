@@ -6,9 +6,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSyncExecutionLogs",
-]
+__all__ = ["BulkSyncExecutionLogs"]
 
 
 class BulkSyncExecutionLogs(BaseModel):

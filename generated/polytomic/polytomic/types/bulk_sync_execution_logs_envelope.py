@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_sync_execution_logs import BulkSyncExecutionLogs
 
-__all__ = [
-    "BulkSyncExecutionLogsEnvelope",
-]
+__all__ = ["BulkSyncExecutionLogsEnvelope"]
 
 
 class BulkSyncExecutionLogsEnvelope(BaseModel):

@@ -8,9 +8,7 @@ from .._models import BaseModel
 from .bulk_execution_status import BulkExecutionStatus
 from .bulk_sync_schema_execution_status import BulkSyncSchemaExecutionStatus
 
-__all__ = [
-    "BulkSyncExecutionStatus",
-]
+__all__ = ["BulkSyncExecutionStatus"]
 
 
 class BulkSyncExecutionStatus(BaseModel):

@@ -11,9 +11,7 @@ from .bulk_sync_default_schedule_response import BulkSyncDefaultScheduleResponse
 from .bulk_sync_target_mode import BulkSyncTargetMode
 from .output_actor import OutputActor
 
-__all__ = [
-    "BulkSyncResponse",
-]
+__all__ = ["BulkSyncResponse"]
 
 
 class BulkSyncResponse(BaseModel):

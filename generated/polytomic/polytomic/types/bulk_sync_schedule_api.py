@@ -7,9 +7,7 @@ from .._models import BaseModel
 from .bulk_selective_mode import BulkSelectiveMode
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "BulkSyncScheduleApi",
-]
+__all__ = ["BulkSyncScheduleApi"]
 
 
 class BulkSyncScheduleApi(BaseModel):

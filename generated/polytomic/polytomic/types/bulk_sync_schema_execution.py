@@ -7,9 +7,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .bulk_schema_execution_status import BulkSchemaExecutionStatus
 
-__all__ = [
-    "BulkSyncSchemaExecution",
-]
+__all__ = ["BulkSyncSchemaExecution"]
 
 
 class BulkSyncSchemaExecution(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .bulk_sync_source_capabilities import BulkSyncSourceCapabilities
 from .schema import Schema
 
-__all__ = [
-    "BulkSyncSource",
-]
+__all__ = ["BulkSyncSource"]
 
 
 class BulkSyncSource(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSyncSourceCapabilities",
-]
+__all__ = ["BulkSyncSourceCapabilities"]
 
 
 class BulkSyncSourceCapabilities(BaseModel):

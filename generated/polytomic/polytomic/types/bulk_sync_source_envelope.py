@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_sync_source import BulkSyncSource
 
-__all__ = [
-    "BulkSyncSourceEnvelope",
-]
+__all__ = ["BulkSyncSourceEnvelope"]
 
 
 class BulkSyncSourceEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from datetime import datetime
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSyncSourceStatus",
-]
+__all__ = ["BulkSyncSourceStatus"]
 
 
 class BulkSyncSourceStatus(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_sync_status_response import BulkSyncStatusResponse
 
-__all__ = [
-    "BulkSyncStatusEnvelope",
-]
+__all__ = ["BulkSyncStatusEnvelope"]
 
 
 class BulkSyncStatusEnvelope(BaseModel):

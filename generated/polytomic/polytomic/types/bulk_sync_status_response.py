@@ -7,9 +7,7 @@ from .._models import BaseModel
 from .bulk_sync_execution import BulkSyncExecution
 from .bulk_sync_ingestion_status import BulkSyncIngestionStatus
 
-__all__ = [
-    "BulkSyncStatusResponse",
-]
+__all__ = ["BulkSyncStatusResponse"]
 
 
 class BulkSyncStatusResponse(BaseModel):

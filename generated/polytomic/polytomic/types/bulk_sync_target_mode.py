@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkSyncTargetMode",
-]
+__all__ = ["BulkSyncTargetMode"]
 
 
 BulkSyncTargetMode = Literal["snapshot", "replicate"]

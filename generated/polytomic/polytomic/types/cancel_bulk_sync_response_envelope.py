@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .cancel_bulk_sync_response import CancelBulkSyncResponse
 
-__all__ = [
-    "CancelBulkSyncResponseEnvelope",
-]
+__all__ = ["CancelBulkSyncResponseEnvelope"]
 
 
 class CancelBulkSyncResponseEnvelope(BaseModel):

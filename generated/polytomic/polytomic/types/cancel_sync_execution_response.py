@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CancelSyncExecutionResponse",
-]
+__all__ = ["CancelSyncExecutionResponse"]
 
 
 class CancelSyncExecutionResponse(BaseModel):

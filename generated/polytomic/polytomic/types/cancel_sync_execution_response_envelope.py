@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .cancel_sync_execution_response import CancelSyncExecutionResponse
 
-__all__ = [
-    "CancelSyncExecutionResponseEnvelope",
-]
+__all__ = ["CancelSyncExecutionResponseEnvelope"]
 
 
 class CancelSyncExecutionResponseEnvelope(BaseModel):

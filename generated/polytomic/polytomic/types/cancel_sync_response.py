@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CancelSyncResponse",
-]
+__all__ = ["CancelSyncResponse"]
 
 
 class CancelSyncResponse(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .cancel_sync_response import CancelSyncResponse
 
-__all__ = [
-    "CancelSyncResponseEnvelope",
-]
+__all__ = ["CancelSyncResponseEnvelope"]
 
 
 class CancelSyncResponseEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectCardResponse",
-]
+__all__ = ["ConnectCardResponse"]
 
 
 class ConnectCardResponse(BaseModel):

@@ -4,9 +4,7 @@ from typing import Any
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionForm",
-]
+__all__ = ["ConnectionForm"]
 
 
 class ConnectionForm(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .connection_response_schema import ConnectionResponseSchema
 
-__all__ = [
-    "ConnectionListResponseEnvelope",
-]
+__all__ = ["ConnectionListResponseEnvelope"]
 
 
 class ConnectionListResponseEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Any, Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionParameterValue",
-]
+__all__ = ["ConnectionParameterValue"]
 
 
 class ConnectionParameterValue(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .connection_parameter_value import ConnectionParameterValue
 
-__all__ = [
-    "ConnectionParameterValuesResp",
-]
+__all__ = ["ConnectionParameterValuesResp"]
 
 
 class ConnectionParameterValuesResp(BaseModel):

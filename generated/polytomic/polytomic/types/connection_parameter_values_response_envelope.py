@@ -5,9 +5,7 @@ from typing import Dict, Optional
 from .._models import BaseModel
 from .connection_parameter_values_resp import ConnectionParameterValuesResp
 
-__all__ = [
-    "ConnectionParameterValuesResponseEnvelope",
-]
+__all__ = ["ConnectionParameterValuesResponseEnvelope"]
 
 
 class ConnectionParameterValuesResponseEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionProxyCall",
-]
+__all__ = ["ConnectionProxyCall"]
 
 
 class ConnectionProxyCall(BaseModel):

@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionProxyContract",
-]
+__all__ = ["ConnectionProxyContract"]
 
 
 class ConnectionProxyContract(BaseModel):

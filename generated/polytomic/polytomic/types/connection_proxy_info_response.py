@@ -9,9 +9,7 @@ from .connection_proxy_inherited_base import ConnectionProxyInheritedBase
 from .connection_proxy_merge_rules import ConnectionProxyMergeRules
 from .connection_proxy_stats import ConnectionProxyStats
 
-__all__ = [
-    "ConnectionProxyInfoResponse",
-]
+__all__ = ["ConnectionProxyInfoResponse"]
 
 
 class ConnectionProxyInfoResponse(BaseModel):

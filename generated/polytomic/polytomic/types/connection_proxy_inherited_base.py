@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .connection_proxy_locked_header import ConnectionProxyLockedHeader
 
-__all__ = [
-    "ConnectionProxyInheritedBase",
-]
+__all__ = ["ConnectionProxyInheritedBase"]
 
 
 class ConnectionProxyInheritedBase(BaseModel):

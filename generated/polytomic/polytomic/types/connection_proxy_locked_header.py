@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionProxyLockedHeader",
-]
+__all__ = ["ConnectionProxyLockedHeader"]
 
 
 class ConnectionProxyLockedHeader(BaseModel):

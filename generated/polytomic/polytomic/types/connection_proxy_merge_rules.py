@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionProxyMergeRules",
-]
+__all__ = ["ConnectionProxyMergeRules"]
 
 
 class ConnectionProxyMergeRules(BaseModel):

@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionProxyResponse",
-]
+__all__ = ["ConnectionProxyResponse"]
 
 
 class ConnectionProxyResponse(BaseModel):

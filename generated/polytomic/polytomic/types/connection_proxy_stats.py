@@ -6,9 +6,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionProxyStats",
-]
+__all__ = ["ConnectionProxyStats"]
 
 
 class ConnectionProxyStats(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .connection_response_schema import ConnectionResponseSchema
 
-__all__ = [
-    "ConnectionResponseEnvelope",
-]
+__all__ = ["ConnectionResponseEnvelope"]
 
 
 class ConnectionResponseEnvelope(BaseModel):

@@ -8,9 +8,7 @@ from .._models import BaseModel
 from .connection_type_schema import ConnectionTypeSchema
 from .output_actor import OutputActor
 
-__all__ = [
-    "ConnectionResponseSchema",
-]
+__all__ = ["ConnectionResponseSchema"]
 
 
 class ConnectionResponseSchema(BaseModel):

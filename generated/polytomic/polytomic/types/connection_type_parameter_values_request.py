@@ -4,9 +4,7 @@ from typing import Any, Dict, Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectionTypeParameterValuesRequest",
-]
+__all__ = ["ConnectionTypeParameterValuesRequest"]
 
 
 class ConnectionTypeParameterValuesRequest(BaseModel):

@@ -11,9 +11,7 @@ from .bulk_sync_default_schedule_request import BulkSyncDefaultScheduleRequest
 from .bulk_sync_target_mode import BulkSyncTargetMode
 from .create_bulk_sync_request_schemas_item import CreateBulkSyncRequestSchemasItem
 
-__all__ = [
-    "CreateBulkSyncRequest",
-]
+__all__ = ["CreateBulkSyncRequest"]
 
 
 class CreateBulkSyncRequest(BaseModel):

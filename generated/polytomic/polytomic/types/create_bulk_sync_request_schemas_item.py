@@ -4,9 +4,7 @@ from typing import Any, Dict, Union
 
 from .schema_configuration import SchemaConfiguration
 
-__all__ = [
-    "CreateBulkSyncRequestSchemasItem",
-]
+__all__ = ["CreateBulkSyncRequestSchemasItem"]
 
 
 CreateBulkSyncRequestSchemasItem = Union[str, SchemaConfiguration, Dict[str, Any]]

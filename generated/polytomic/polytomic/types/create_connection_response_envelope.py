@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .create_connection_response_schema import CreateConnectionResponseSchema
 
-__all__ = [
-    "CreateConnectionResponseEnvelope",
-]
+__all__ = ["CreateConnectionResponseEnvelope"]
 
 
 class CreateConnectionResponseEnvelope(BaseModel):

@@ -12,9 +12,7 @@ from .schedule import Schedule
 from .sync_field import SyncField
 from .target import Target
 
-__all__ = [
-    "CreateModelSyncRequest",
-]
+__all__ = ["CreateModelSyncRequest"]
 
 
 class CreateModelSyncRequest(BaseModel):

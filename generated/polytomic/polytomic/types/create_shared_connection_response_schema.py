@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CreateSharedConnectionResponseSchema",
-]
+__all__ = ["CreateSharedConnectionResponseSchema"]
 
 
 class CreateSharedConnectionResponseSchema(BaseModel):

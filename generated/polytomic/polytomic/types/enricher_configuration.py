@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "EnricherConfiguration",
-]
+__all__ = ["EnricherConfiguration"]
 
 
 EnricherConfiguration = Dict[str, Any]

@@ -2,9 +2,7 @@
 
 from typing import Dict
 
-__all__ = [
-    "EnricherMapping",
-]
+__all__ = ["EnricherMapping"]
 
 
 EnricherMapping = Dict[str, str]

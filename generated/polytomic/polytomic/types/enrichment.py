@@ -8,9 +8,7 @@ from .enricher_configuration import EnricherConfiguration
 from .enricher_mapping import EnricherMapping
 from .model_field import ModelField
 
-__all__ = [
-    "Enrichment",
-]
+__all__ = ["Enrichment"]
 
 
 class Enrichment(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EntityRelationship",
-]
+__all__ = ["EntityRelationship"]
 
 
 class EntityRelationship(BaseModel):

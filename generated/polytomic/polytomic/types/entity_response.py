@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .entity_relationship import EntityRelationship
 
-__all__ = [
-    "EntityResponse",
-]
+__all__ = ["EntityResponse"]
 
 
 class EntityResponse(BaseModel):

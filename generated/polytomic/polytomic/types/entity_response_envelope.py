@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .entity_response import EntityResponse
 
-__all__ = [
-    "EntityResponseEnvelope",
-]
+__all__ = ["EntityResponseEnvelope"]
 
 
 class EntityResponseEnvelope(BaseModel):

@@ -7,9 +7,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .event_payload import EventPayload
 
-__all__ = [
-    "Event",
-]
+__all__ = ["Event"]
 
 
 class Event(BaseModel):

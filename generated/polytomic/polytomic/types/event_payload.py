@@ -13,9 +13,7 @@ from .eventing_sync_completed_with_errors_event import EventingSyncCompletedWith
 from .eventing_sync_failed_event import EventingSyncFailedEvent
 from .eventing_sync_running_event import EventingSyncRunningEvent
 
-__all__ = [
-    "EventPayload",
-]
+__all__ = ["EventPayload"]
 
 
 EventPayload = Union[

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventingBulkSyncCanceledEvent",
-]
+__all__ = ["EventingBulkSyncCanceledEvent"]
 
 
 class EventingBulkSyncCanceledEvent(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventingBulkSyncCompletedEvent",
-]
+__all__ = ["EventingBulkSyncCompletedEvent"]
 
 
 class EventingBulkSyncCompletedEvent(BaseModel):

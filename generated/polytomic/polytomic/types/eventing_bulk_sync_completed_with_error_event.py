@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventingBulkSyncCompletedWithErrorEvent",
-]
+__all__ = ["EventingBulkSyncCompletedWithErrorEvent"]
 
 
 class EventingBulkSyncCompletedWithErrorEvent(BaseModel):

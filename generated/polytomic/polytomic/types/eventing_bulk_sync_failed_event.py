@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventingBulkSyncFailedEvent",
-]
+__all__ = ["EventingBulkSyncFailedEvent"]
 
 
 class EventingBulkSyncFailedEvent(BaseModel):

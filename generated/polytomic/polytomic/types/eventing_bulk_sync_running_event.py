@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventingBulkSyncRunningEvent",
-]
+__all__ = ["EventingBulkSyncRunningEvent"]
 
 
 class EventingBulkSyncRunningEvent(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional, Union
 from .._models import BaseModel
 from .util_execution_status import UtilExecutionStatus
 
-__all__ = [
-    "EventingSyncCanceledEvent",
-]
+__all__ = ["EventingSyncCanceledEvent"]
 
 
 class EventingSyncCanceledEvent(BaseModel):

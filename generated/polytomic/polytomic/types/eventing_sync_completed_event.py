@@ -5,9 +5,7 @@ from typing import List, Optional, Union
 from .._models import BaseModel
 from .util_execution_status import UtilExecutionStatus
 
-__all__ = [
-    "EventingSyncCompletedEvent",
-]
+__all__ = ["EventingSyncCompletedEvent"]
 
 
 class EventingSyncCompletedEvent(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventingSyncCompletedWithErrorsEvent",
-]
+__all__ = ["EventingSyncCompletedWithErrorsEvent"]
 
 
 class EventingSyncCompletedWithErrorsEvent(BaseModel):

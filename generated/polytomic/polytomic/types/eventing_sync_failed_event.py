@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventingSyncFailedEvent",
-]
+__all__ = ["EventingSyncFailedEvent"]
 
 
 class EventingSyncFailedEvent(BaseModel):

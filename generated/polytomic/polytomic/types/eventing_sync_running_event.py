@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventingSyncRunningEvent",
-]
+__all__ = ["EventingSyncRunningEvent"]
 
 
 class EventingSyncRunningEvent(BaseModel):

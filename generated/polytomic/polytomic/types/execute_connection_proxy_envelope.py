@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .connection_proxy_response import ConnectionProxyResponse
 
-__all__ = [
-    "ExecuteConnectionProxyEnvelope",
-]
+__all__ = ["ExecuteConnectionProxyEnvelope"]
 
 
 class ExecuteConnectionProxyEnvelope(BaseModel):

@@ -3,9 +3,7 @@
 from .._models import BaseModel
 from .connection_proxy_call import ConnectionProxyCall
 
-__all__ = [
-    "ExecuteConnectionProxyRequest",
-]
+__all__ = ["ExecuteConnectionProxyRequest"]
 
 
 class ExecuteConnectionProxyRequest(BaseModel):

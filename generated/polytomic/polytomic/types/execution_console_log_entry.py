@@ -5,9 +5,7 @@ from datetime import datetime
 
 from .._models import BaseModel
 
-__all__ = [
-    "ExecutionConsoleLogEntry",
-]
+__all__ = ["ExecutionConsoleLogEntry"]
 
 
 class ExecutionConsoleLogEntry(BaseModel):

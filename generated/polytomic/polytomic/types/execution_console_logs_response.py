@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .execution_console_log_entry import ExecutionConsoleLogEntry
 
-__all__ = [
-    "ExecutionConsoleLogsResponse",
-]
+__all__ = ["ExecutionConsoleLogsResponse"]
 
 
 class ExecutionConsoleLogsResponse(BaseModel):

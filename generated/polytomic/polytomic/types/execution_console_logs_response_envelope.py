@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .execution_console_logs_response import ExecutionConsoleLogsResponse
 
-__all__ = [
-    "ExecutionConsoleLogsResponseEnvelope",
-]
+__all__ = ["ExecutionConsoleLogsResponseEnvelope"]
 
 
 class ExecutionConsoleLogsResponseEnvelope(BaseModel):

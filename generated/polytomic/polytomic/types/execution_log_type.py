@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "ExecutionLogType",
-]
+__all__ = ["ExecutionLogType"]
 
 
 ExecutionLogType = Literal["records", "errors", "warnings", "inserts", "updates", "deletes"]

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .execution_log_response import ExecutionLogResponse
 
-__all__ = [
-    "ExecutionLogsResponseEnvelope",
-]
+__all__ = ["ExecutionLogsResponseEnvelope"]
 
 
 class ExecutionLogsResponseEnvelope(BaseModel):

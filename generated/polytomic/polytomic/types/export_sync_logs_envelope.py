@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .export_sync_logs_response import ExportSyncLogsResponse
 from .job_response import JobResponse
 
-__all__ = [
-    "ExportSyncLogsEnvelope",
-]
+__all__ = ["ExportSyncLogsEnvelope"]
 
 
 class ExportSyncLogsEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ExportSyncLogsResponse",
-]
+__all__ = ["ExportSyncLogsResponse"]
 
 
 class ExportSyncLogsResponse(BaseModel):

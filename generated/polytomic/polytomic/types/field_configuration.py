@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "FieldConfiguration",
-]
+__all__ = ["FieldConfiguration"]
 
 
 class FieldConfiguration(BaseModel):

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "FilterFunction",
-]
+__all__ = ["FilterFunction"]
 
 
 FilterFunction = Literal[

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .connection_proxy_info_response import ConnectionProxyInfoResponse
 
-__all__ = [
-    "GetConnectionProxyInfoEnvelope",
-]
+__all__ = ["GetConnectionProxyInfoEnvelope"]
 
 
 class GetConnectionProxyInfoEnvelope(BaseModel):

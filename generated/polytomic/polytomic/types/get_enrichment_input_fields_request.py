@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .enricher_configuration import EnricherConfiguration
 
-__all__ = [
-    "GetEnrichmentInputFieldsRequest",
-]
+__all__ = ["GetEnrichmentInputFieldsRequest"]
 
 
 class GetEnrichmentInputFieldsRequest(BaseModel):

@@ -8,9 +8,7 @@ from .._models import BaseModel
 from .execution_counts import ExecutionCounts
 from .util_execution_status import UtilExecutionStatus
 
-__all__ = [
-    "GetExecutionResponseSchema",
-]
+__all__ = ["GetExecutionResponseSchema"]
 
 
 class GetExecutionResponseSchema(BaseModel):

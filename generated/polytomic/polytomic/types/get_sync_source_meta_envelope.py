@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .sync_source_meta_response import SyncSourceMetaResponse
 
-__all__ = [
-    "GetSyncSourceMetaEnvelope",
-]
+__all__ = ["GetSyncSourceMetaEnvelope"]
 
 
 class GetSyncSourceMetaEnvelope(BaseModel):

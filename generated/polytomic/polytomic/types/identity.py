@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .schema_identity_function import SchemaIdentityFunction
 from .source import Source
 
-__all__ = [
-    "Identity",
-]
+__all__ = ["Identity"]
 
 
 class Identity(BaseModel):

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "IngestionStatusLevel",
-]
+__all__ = ["IngestionStatusLevel"]
 
 
 IngestionStatusLevel = Literal["ok", "warning", "error"]

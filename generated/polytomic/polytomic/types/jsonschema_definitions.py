@@ -9,10 +9,7 @@ from .ordered_map_string_github_com_invopop_jsonschema_schema import (
     OrderedMapStringGithubComInvopopJsonschemaSchema,
 )
 
-__all__ = [
-    "JsonschemaDefinitions",
-    "JsonschemaSchema",
-]
+__all__ = ["JsonschemaDefinitions", "JsonschemaSchema"]
 
 
 JsonschemaDefinitions = TypeAliasType("JsonschemaDefinitions", Dict[str, "JsonschemaSchema"])

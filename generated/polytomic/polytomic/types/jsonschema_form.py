@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "JsonschemaForm",
-]
+__all__ = ["JsonschemaForm"]
 
 
 JsonschemaForm = Dict[str, Any]

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .bulk_schema_list_item import BulkSchemaListItem
 
-__all__ = [
-    "ListBulkSchemaEnvelope",
-]
+__all__ = ["ListBulkSchemaEnvelope"]
 
 
 class ListBulkSchemaEnvelope(BaseModel):

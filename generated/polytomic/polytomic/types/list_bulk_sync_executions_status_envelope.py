@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .bulk_sync_execution_status import BulkSyncExecutionStatus
 
-__all__ = [
-    "ListBulkSyncExecutionsStatusEnvelope",
-]
+__all__ = ["ListBulkSyncExecutionsStatusEnvelope"]
 
 
 class ListBulkSyncExecutionsStatusEnvelope(BaseModel):

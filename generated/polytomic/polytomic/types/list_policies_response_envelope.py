@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .policy_response import PolicyResponse
 
-__all__ = [
-    "ListPoliciesResponseEnvelope",
-]
+__all__ = ["ListPoliciesResponseEnvelope"]
 
 
 class ListPoliciesResponseEnvelope(BaseModel):

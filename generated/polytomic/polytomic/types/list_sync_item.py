@@ -7,9 +7,7 @@ from .._models import BaseModel
 from .output_actor import OutputActor
 from .schedule import Schedule
 
-__all__ = [
-    "ListSyncItem",
-]
+__all__ = ["ListSyncItem"]
 
 
 class ListSyncItem(BaseModel):

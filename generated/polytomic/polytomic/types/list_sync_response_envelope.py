@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .list_sync_item import ListSyncItem
 from .pagination_details import PaginationDetails
 
-__all__ = [
-    "ListSyncResponseEnvelope",
-]
+__all__ = ["ListSyncResponseEnvelope"]
 
 
 class ListSyncResponseEnvelope(BaseModel):

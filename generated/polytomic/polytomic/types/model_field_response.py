@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .model_field import ModelField
 
-__all__ = [
-    "ModelFieldResponse",
-]
+__all__ = ["ModelFieldResponse"]
 
 
 class ModelFieldResponse(BaseModel):

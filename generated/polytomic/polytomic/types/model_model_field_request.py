@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "ModelModelFieldRequest",
-]
+__all__ = ["ModelModelFieldRequest"]
 
 
 class ModelModelFieldRequest(BaseModel):

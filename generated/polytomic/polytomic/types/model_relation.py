@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .model_relation_to import ModelRelationTo
 
-__all__ = [
-    "ModelRelation",
-]
+__all__ = ["ModelRelation"]
 
 
 class ModelRelation(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ModelRelationTo",
-]
+__all__ = ["ModelRelationTo"]
 
 
 class ModelRelationTo(BaseModel):

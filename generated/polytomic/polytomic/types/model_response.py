@@ -11,9 +11,7 @@ from .model_field import ModelField
 from .output_actor import OutputActor
 from .relation import Relation
 
-__all__ = [
-    "ModelResponse",
-]
+__all__ = ["ModelResponse"]
 
 
 class ModelResponse(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .job_response import JobResponse
 from .model_response import ModelResponse
 
-__all__ = [
-    "ModelResponseEnvelope",
-]
+__all__ = ["ModelResponseEnvelope"]
 
 
 class ModelResponseEnvelope(BaseModel):

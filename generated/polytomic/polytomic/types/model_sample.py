@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .sample_record import SampleRecord
 
-__all__ = [
-    "ModelSample",
-]
+__all__ = ["ModelSample"]
 
 
 class ModelSample(BaseModel):

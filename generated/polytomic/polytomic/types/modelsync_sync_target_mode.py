@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "ModelsyncSyncTargetMode",
-]
+__all__ = ["ModelsyncSyncTargetMode"]
 
 
 ModelsyncSyncTargetMode = Literal[

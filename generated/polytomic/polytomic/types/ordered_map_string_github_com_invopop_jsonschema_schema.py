@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "OrderedMapStringGithubComInvopopJsonschemaSchema",
-]
+__all__ = ["OrderedMapStringGithubComInvopopJsonschemaSchema"]
 
 
 OrderedMapStringGithubComInvopopJsonschemaSchema = Dict[str, Any]

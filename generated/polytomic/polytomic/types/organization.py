@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "Organization",
-]
+__all__ = ["Organization"]
 
 
 class Organization(BaseModel):

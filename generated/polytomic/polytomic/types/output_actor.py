@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "OutputActor",
-]
+__all__ = ["OutputActor"]
 
 
 class OutputActor(BaseModel):

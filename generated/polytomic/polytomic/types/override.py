@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .filter_function import FilterFunction
 from .source import Source
 
-__all__ = [
-    "Override",
-]
+__all__ = ["Override"]
 
 
 class Override(BaseModel):

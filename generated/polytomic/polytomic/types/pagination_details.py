@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "PaginationDetails",
-]
+__all__ = ["PaginationDetails"]
 
 
 class PaginationDetails(BaseModel):

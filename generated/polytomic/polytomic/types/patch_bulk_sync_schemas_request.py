@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .bulk_schema import BulkSchema
 
-__all__ = [
-    "PatchBulkSyncSchemasRequest",
-]
+__all__ = ["PatchBulkSyncSchemasRequest"]
 
 
 class PatchBulkSyncSchemasRequest(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .policy_action import PolicyAction
 
-__all__ = [
-    "PolicyResponse",
-]
+__all__ = ["PolicyResponse"]
 
 
 class PolicyResponse(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .run_query_pagination import RunQueryPagination
 from .run_query_result import RunQueryResult
 
-__all__ = [
-    "QueryResultsEnvelope",
-]
+__all__ = ["QueryResultsEnvelope"]
 
 
 class QueryResultsEnvelope(BaseModel):

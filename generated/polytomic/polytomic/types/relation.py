@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .relation_to import RelationTo
 
-__all__ = [
-    "Relation",
-]
+__all__ = ["Relation"]
 
 
 class Relation(BaseModel):

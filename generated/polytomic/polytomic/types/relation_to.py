@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "RelationTo",
-]
+__all__ = ["RelationTo"]
 
 
 class RelationTo(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .role_response import RoleResponse
 
-__all__ = [
-    "RoleListResponseEnvelope",
-]
+__all__ = ["RoleListResponseEnvelope"]
 
 
 class RoleListResponseEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "RoleResponse",
-]
+__all__ = ["RoleResponse"]
 
 
 class RoleResponse(BaseModel):

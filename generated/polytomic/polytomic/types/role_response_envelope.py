@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .role_response import RoleResponse
 
-__all__ = [
-    "RoleResponseEnvelope",
-]
+__all__ = ["RoleResponseEnvelope"]
 
 
 class RoleResponseEnvelope(BaseModel):

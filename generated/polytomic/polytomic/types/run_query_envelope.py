@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .run_query_result import RunQueryResult
 
-__all__ = [
-    "RunQueryEnvelope",
-]
+__all__ = ["RunQueryEnvelope"]
 
 
 class RunQueryEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "RunQueryPagination",
-]
+__all__ = ["RunQueryPagination"]
 
 
 class RunQueryPagination(BaseModel):

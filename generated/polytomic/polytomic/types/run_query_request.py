@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "RunQueryRequest",
-]
+__all__ = ["RunQueryRequest"]
 
 
 RunQueryRequest = Dict[str, Any]

@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "SampleRecord",
-]
+__all__ = ["SampleRecord"]
 
 
 SampleRecord = Dict[str, Dict[str, Any]]

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "ScheduleFrequency",
-]
+__all__ = ["ScheduleFrequency"]
 
 
 ScheduleFrequency = Literal[

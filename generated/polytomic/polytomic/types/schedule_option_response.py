@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .schedule_schedule_option import ScheduleScheduleOption
 
-__all__ = [
-    "ScheduleOptionResponse",
-]
+__all__ = ["ScheduleOptionResponse"]
 
 
 class ScheduleOptionResponse(BaseModel):

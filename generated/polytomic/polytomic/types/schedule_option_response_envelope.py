@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .schedule_option_response import ScheduleOptionResponse
 
-__all__ = [
-    "ScheduleOptionResponseEnvelope",
-]
+__all__ = ["ScheduleOptionResponseEnvelope"]
 
 
 class ScheduleOptionResponseEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .bulk_bulk_sync_schedule import BulkBulkSyncSchedule
 
-__all__ = [
-    "SchedulesEnvelope",
-]
+__all__ = ["SchedulesEnvelope"]
 
 
 class SchedulesEnvelope(BaseModel):

@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .schema_field import SchemaField
 
-__all__ = [
-    "Schema",
-]
+__all__ = ["Schema"]
 
 
 class Schema(BaseModel):

@@ -4,9 +4,7 @@ from typing import Any, Dict, Union
 
 from .field_configuration import FieldConfiguration
 
-__all__ = [
-    "SchemaConfigurationFieldsItem",
-]
+__all__ = ["SchemaConfigurationFieldsItem"]
 
 
 SchemaConfigurationFieldsItem = Union[str, FieldConfiguration, Dict[str, Any]]

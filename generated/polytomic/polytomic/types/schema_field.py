@@ -9,9 +9,7 @@ from .schema_association import SchemaAssociation
 from .types_type import TypesType
 from .util_field_type import UtilFieldType
 
-__all__ = [
-    "SchemaField",
-]
+__all__ = ["SchemaField"]
 
 
 class SchemaField(BaseModel):

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "SchemaIdentityFunction",
-]
+__all__ = ["SchemaIdentityFunction"]
 
 
 SchemaIdentityFunction = Literal["Equality", "ISubstring", "OneOf", "DomainMatch", "HostnameMatch"]

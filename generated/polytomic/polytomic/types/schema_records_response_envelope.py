@@ -4,9 +4,7 @@ from typing import Any, Dict, List, Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "SchemaRecordsResponseEnvelope",
-]
+__all__ = ["SchemaRecordsResponseEnvelope"]
 
 
 class SchemaRecordsResponseEnvelope(BaseModel):

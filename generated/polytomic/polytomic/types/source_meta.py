@@ -4,9 +4,7 @@ from typing import Any, List, Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "SourceMeta",
-]
+__all__ = ["SourceMeta"]
 
 
 class SourceMeta(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .bulk_fetch_mode import BulkFetchMode
 from .bulk_resync_mode import BulkResyncMode
 
-__all__ = [
-    "StartBulkSyncRequest",
-]
+__all__ = ["StartBulkSyncRequest"]
 
 
 class StartBulkSyncRequest(BaseModel):

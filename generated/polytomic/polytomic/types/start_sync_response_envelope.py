@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .start_sync_response_schema import StartSyncResponseSchema
 
-__all__ = [
-    "StartSyncResponseEnvelope",
-]
+__all__ = ["StartSyncResponseEnvelope"]
 
 
 class StartSyncResponseEnvelope(BaseModel):

@@ -6,9 +6,7 @@ from datetime import datetime
 from .._models import BaseModel
 from .util_execution_status import UtilExecutionStatus
 
-__all__ = [
-    "StartSyncResponseSchema",
-]
+__all__ = ["StartSyncResponseSchema"]
 
 
 class StartSyncResponseSchema(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional, Union
 from .._models import BaseModel
 from .modelsync_sync_target_mode import ModelsyncSyncTargetMode
 
-__all__ = [
-    "SupportedMode",
-]
+__all__ = ["SupportedMode"]
 
 
 class SupportedMode(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "SyncDestinationProperties",
-]
+__all__ = ["SyncDestinationProperties"]
 
 
 class SyncDestinationProperties(BaseModel):

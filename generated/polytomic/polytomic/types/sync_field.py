@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .source import Source
 
-__all__ = [
-    "SyncField",
-]
+__all__ = ["SyncField"]
 
 
 class SyncField(BaseModel):

@@ -14,9 +14,7 @@ from .schedule import Schedule
 from .sync_field import SyncField
 from .target import Target
 
-__all__ = [
-    "SyncResponse",
-]
+__all__ = ["SyncResponse"]
 
 
 class SyncResponse(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .sync_response import SyncResponse
 
-__all__ = [
-    "SyncResponseEnvelope",
-]
+__all__ = ["SyncResponseEnvelope"]
 
 
 class SyncResponseEnvelope(BaseModel):

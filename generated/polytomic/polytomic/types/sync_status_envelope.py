@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .sync_status_response import SyncStatusResponse
 
-__all__ = [
-    "SyncStatusEnvelope",
-]
+__all__ = ["SyncStatusEnvelope"]
 
 
 class SyncStatusEnvelope(BaseModel):

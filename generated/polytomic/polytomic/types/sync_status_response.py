@@ -6,9 +6,7 @@ from datetime import datetime
 from .._models import BaseModel
 from .get_execution_response_schema import GetExecutionResponseSchema
 
-__all__ = [
-    "SyncStatusResponse",
-]
+__all__ = ["SyncStatusResponse"]
 
 
 class SyncStatusResponse(BaseModel):

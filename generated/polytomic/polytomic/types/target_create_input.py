@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "TargetCreateInput",
-]
+__all__ = ["TargetCreateInput"]
 
 
 class TargetCreateInput(BaseModel):

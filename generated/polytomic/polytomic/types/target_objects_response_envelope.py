@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .target_creator import TargetCreator
 from .target_object import TargetObject
 
-__all__ = [
-    "TargetObjectsResponseEnvelope",
-]
+__all__ = ["TargetObjectsResponseEnvelope"]
 
 
 class TargetObjectsResponseEnvelope(BaseModel):

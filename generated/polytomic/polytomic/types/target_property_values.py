@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .util_enum_value import UtilEnumValue
 
-__all__ = [
-    "TargetPropertyValues",
-]
+__all__ = ["TargetPropertyValues"]
 
 
 class TargetPropertyValues(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .target_property_values import TargetPropertyValues
 
-__all__ = [
-    "TargetPropertyValuesEnvelope",
-]
+__all__ = ["TargetPropertyValuesEnvelope"]
 
 
 class TargetPropertyValuesEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "TestConnectionRequest",
-]
+__all__ = ["TestConnectionRequest"]
 
 
 class TestConnectionRequest(BaseModel):

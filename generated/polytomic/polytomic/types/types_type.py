@@ -2,9 +2,7 @@
 
 from typing import Any
 
-__all__ = [
-    "TypesType",
-]
+__all__ = ["TypesType"]
 
 
 TypesType = Any

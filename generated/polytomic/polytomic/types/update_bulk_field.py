@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "UpdateBulkField",
-]
+__all__ = ["UpdateBulkField"]
 
 
 class UpdateBulkField(BaseModel):

@@ -11,9 +11,7 @@ from .bulk_sync_default_schedule_request import BulkSyncDefaultScheduleRequest
 from .bulk_sync_target_mode import BulkSyncTargetMode
 from .update_bulk_sync_request_schemas_item import UpdateBulkSyncRequestSchemasItem
 
-__all__ = [
-    "UpdateBulkSyncRequest",
-]
+__all__ = ["UpdateBulkSyncRequest"]
 
 
 class UpdateBulkSyncRequest(BaseModel):

@@ -4,9 +4,7 @@ from typing import Any, Dict, Union
 
 from .schema_configuration import SchemaConfiguration
 
-__all__ = [
-    "UpdateBulkSyncRequestSchemasItem",
-]
+__all__ = ["UpdateBulkSyncRequestSchemasItem"]
 
 
 UpdateBulkSyncRequestSchemasItem = Union[str, SchemaConfiguration, Dict[str, Any]]

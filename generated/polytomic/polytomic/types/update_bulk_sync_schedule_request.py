@@ -3,9 +3,7 @@
 from .._models import BaseModel
 from .bulk_sync_schedule_api import BulkSyncScheduleApi
 
-__all__ = [
-    "UpdateBulkSyncScheduleRequest",
-]
+__all__ = ["UpdateBulkSyncScheduleRequest"]
 
 
 class UpdateBulkSyncScheduleRequest(BaseModel):

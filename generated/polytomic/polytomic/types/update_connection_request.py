@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "UpdateConnectionRequest",
-]
+__all__ = ["UpdateConnectionRequest"]
 
 
 class UpdateConnectionRequest(BaseModel):

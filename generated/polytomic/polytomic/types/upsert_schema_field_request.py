@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .user_field_request import UserFieldRequest
 
-__all__ = [
-    "UpsertSchemaFieldRequest",
-]
+__all__ = ["UpsertSchemaFieldRequest"]
 
 
 class UpsertSchemaFieldRequest(BaseModel):

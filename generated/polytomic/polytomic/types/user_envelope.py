@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .user import User
 
-__all__ = [
-    "UserEnvelope",
-]
+__all__ = ["UserEnvelope"]
 
 
 class UserEnvelope(BaseModel):

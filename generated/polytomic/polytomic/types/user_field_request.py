@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "UserFieldRequest",
-]
+__all__ = ["UserFieldRequest"]
 
 
 class UserFieldRequest(BaseModel):

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "UtilExecutionStatus",
-]
+__all__ = ["UtilExecutionStatus"]
 
 
 UtilExecutionStatus = Literal[

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "UtilFieldType",
-]
+__all__ = ["UtilFieldType"]
 
 
 UtilFieldType = Literal[

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .webhook import Webhook
 
-__all__ = [
-    "WebhookEnvelope",
-]
+__all__ = ["WebhookEnvelope"]
 
 
 class WebhookEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .webhook import Webhook
 
-__all__ = [
-    "WebhookListEnvelope",
-]
+__all__ = ["WebhookListEnvelope"]
 
 
 class WebhookListEnvelope(BaseModel):

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "WorkTaskStatus",
-]
+__all__ = ["WorkTaskStatus"]
 
 
 WorkTaskStatus = Literal["created", "running", "done", "failed"]

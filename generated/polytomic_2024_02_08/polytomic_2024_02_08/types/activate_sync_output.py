@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ActivateSyncOutput",
-]
+__all__ = ["ActivateSyncOutput"]
 
 
 class ActivateSyncOutput(BaseModel):

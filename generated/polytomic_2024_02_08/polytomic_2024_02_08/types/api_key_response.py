@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ApiKeyResponse",
-]
+__all__ = ["ApiKeyResponse"]
 
 
 class ApiKeyResponse(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .api_key_response import ApiKeyResponse
 
-__all__ = [
-    "ApiKeyResponseEnvelope",
-]
+__all__ = ["ApiKeyResponseEnvelope"]
 
 
 class ApiKeyResponseEnvelope(BaseModel):

@@ -2,9 +2,7 @@
 
 from .._models import BaseModel
 
-__all__ = [
-    "BackendConnectionCapabilities",
-]
+__all__ = ["BackendConnectionCapabilities"]
 
 
 class BackendConnectionCapabilities(BaseModel):

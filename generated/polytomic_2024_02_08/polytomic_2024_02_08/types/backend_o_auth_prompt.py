@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "BackendOAuthPrompt",
-]
+__all__ = ["BackendOAuthPrompt"]
 
 
 class BackendOAuthPrompt(BaseModel):

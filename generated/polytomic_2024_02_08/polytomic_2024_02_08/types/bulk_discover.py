@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkDiscover",
-]
+__all__ = ["BulkDiscover"]
 
 
 BulkDiscover = Literal["all", "onlyIncremental", "onlyNonIncremental", "none"]

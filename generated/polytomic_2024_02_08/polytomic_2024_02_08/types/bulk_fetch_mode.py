@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkFetchMode",
-]
+__all__ = ["BulkFetchMode"]
 
 
 BulkFetchMode = Literal["none", "incremental", "full"]

@@ -5,9 +5,7 @@ from typing import Any, Optional, Union
 from .._models import BaseModel
 from .filter_function import FilterFunction
 
-__all__ = [
-    "BulkFilter",
-]
+__all__ = ["BulkFilter"]
 
 
 class BulkFilter(BaseModel):

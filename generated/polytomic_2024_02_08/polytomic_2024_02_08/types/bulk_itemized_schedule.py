@@ -7,11 +7,7 @@ from .._models import BaseModel
 from .bulk_selective_mode import BulkSelectiveMode
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "BulkItemizedSchedule",
-    "BulkMultiScheduleConfiguration",
-    "BulkSchedule",
-]
+__all__ = ["BulkItemizedSchedule", "BulkMultiScheduleConfiguration", "BulkSchedule"]
 
 
 class BulkItemizedSchedule(BaseModel):

@@ -8,9 +8,7 @@ from .._models import BaseModel
 from .bulk_field import BulkField
 from .bulk_filter import BulkFilter
 
-__all__ = [
-    "BulkSchema",
-]
+__all__ = ["BulkSchema"]
 
 
 class BulkSchema(BaseModel):

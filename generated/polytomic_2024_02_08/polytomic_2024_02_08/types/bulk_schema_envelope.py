@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_schema import BulkSchema
 
-__all__ = [
-    "BulkSchemaEnvelope",
-]
+__all__ = ["BulkSchemaEnvelope"]
 
 
 class BulkSchemaEnvelope(BaseModel):

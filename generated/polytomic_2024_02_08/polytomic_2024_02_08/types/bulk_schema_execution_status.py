@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkSchemaExecutionStatus",
-]
+__all__ = ["BulkSchemaExecutionStatus"]
 
 
 BulkSchemaExecutionStatus = Literal[

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSyncCanceledEvent",
-]
+__all__ = ["BulkSyncCanceledEvent"]
 
 
 class BulkSyncCanceledEvent(BaseModel):

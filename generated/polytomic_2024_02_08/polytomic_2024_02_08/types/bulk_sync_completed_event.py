@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSyncCompletedEvent",
-]
+__all__ = ["BulkSyncCompletedEvent"]
 
 
 class BulkSyncCompletedEvent(BaseModel):

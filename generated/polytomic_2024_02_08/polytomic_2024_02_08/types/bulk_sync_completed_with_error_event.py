@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSyncCompletedWithErrorEvent",
-]
+__all__ = ["BulkSyncCompletedWithErrorEvent"]
 
 
 class BulkSyncCompletedWithErrorEvent(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_sync_execution import BulkSyncExecution
 
-__all__ = [
-    "BulkSyncExecutionEnvelope",
-]
+__all__ = ["BulkSyncExecutionEnvelope"]
 
 
 class BulkSyncExecutionEnvelope(BaseModel):

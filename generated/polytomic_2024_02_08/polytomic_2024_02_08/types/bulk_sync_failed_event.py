@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSyncFailedEvent",
-]
+__all__ = ["BulkSyncFailedEvent"]
 
 
 class BulkSyncFailedEvent(BaseModel):

@@ -6,9 +6,7 @@ from datetime import datetime
 from .._models import BaseModel
 from .ingestion_status_level import IngestionStatusLevel
 
-__all__ = [
-    "BulkSyncIngestionStatus",
-]
+__all__ = ["BulkSyncIngestionStatus"]
 
 
 class BulkSyncIngestionStatus(BaseModel):

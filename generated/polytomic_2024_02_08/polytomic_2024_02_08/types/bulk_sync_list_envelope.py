@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .bulk_sync_response import BulkSyncResponse
 
-__all__ = [
-    "BulkSyncListEnvelope",
-]
+__all__ = ["BulkSyncListEnvelope"]
 
 
 class BulkSyncListEnvelope(BaseModel):

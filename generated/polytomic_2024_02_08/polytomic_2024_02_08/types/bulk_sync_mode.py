@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "BulkSyncMode",
-]
+__all__ = ["BulkSyncMode"]
 
 
 BulkSyncMode = Literal["snapshot", "replicate"]

@@ -10,9 +10,7 @@ from .bulk_normalize_names import BulkNormalizeNames
 from .bulk_sync_mode import BulkSyncMode
 from .output_actor import OutputActor
 
-__all__ = [
-    "BulkSyncResponse",
-]
+__all__ = ["BulkSyncResponse"]
 
 
 class BulkSyncResponse(BaseModel):

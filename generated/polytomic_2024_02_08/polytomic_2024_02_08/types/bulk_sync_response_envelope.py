@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_sync_response import BulkSyncResponse
 
-__all__ = [
-    "BulkSyncResponseEnvelope",
-]
+__all__ = ["BulkSyncResponseEnvelope"]
 
 
 class BulkSyncResponseEnvelope(BaseModel):

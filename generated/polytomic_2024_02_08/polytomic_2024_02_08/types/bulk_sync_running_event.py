@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "BulkSyncRunningEvent",
-]
+__all__ = ["BulkSyncRunningEvent"]
 
 
 class BulkSyncRunningEvent(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .schema import Schema
 from .v_3_bulk_sync_source_capabilities import V3BulkSyncSourceCapabilities
 
-__all__ = [
-    "BulkSyncSource",
-]
+__all__ = ["BulkSyncSource"]
 
 
 class BulkSyncSource(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .schema import Schema
 
-__all__ = [
-    "BulkSyncSourceSchemaEnvelope",
-]
+__all__ = ["BulkSyncSourceSchemaEnvelope"]
 
 
 class BulkSyncSourceSchemaEnvelope(BaseModel):

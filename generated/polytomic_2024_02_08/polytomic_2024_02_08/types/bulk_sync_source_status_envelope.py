@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_sync_source_status import BulkSyncSourceStatus
 
-__all__ = [
-    "BulkSyncSourceStatusEnvelope",
-]
+__all__ = ["BulkSyncSourceStatusEnvelope"]
 
 
 class BulkSyncSourceStatusEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CancelBulkSyncResponse",
-]
+__all__ = ["CancelBulkSyncResponse"]
 
 
 class CancelBulkSyncResponse(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CancelModelSyncResponse",
-]
+__all__ = ["CancelModelSyncResponse"]
 
 
 class CancelModelSyncResponse(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .cancel_model_sync_response import CancelModelSyncResponse
 
-__all__ = [
-    "CancelModelSyncResponseEnvelope",
-]
+__all__ = ["CancelModelSyncResponseEnvelope"]
 
 
 class CancelModelSyncResponseEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConfigurationValue",
-]
+__all__ = ["ConfigurationValue"]
 
 
 class ConfigurationValue(BaseModel):

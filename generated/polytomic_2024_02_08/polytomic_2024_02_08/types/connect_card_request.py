@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "ConnectCardRequest",
-]
+__all__ = ["ConnectCardRequest"]
 
 
 class ConnectCardRequest(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .connect_card_response import ConnectCardResponse
 
-__all__ = [
-    "ConnectCardResponseEnvelope",
-]
+__all__ = ["ConnectCardResponseEnvelope"]
 
 
 class ConnectCardResponseEnvelope(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .configuration_value import ConfigurationValue
 from .connection_meta import ConnectionMeta
 
-__all__ = [
-    "ConnectionMetaResponse",
-]
+__all__ = ["ConnectionMetaResponse"]
 
 
 class ConnectionMetaResponse(BaseModel):

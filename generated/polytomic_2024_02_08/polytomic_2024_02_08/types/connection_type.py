@@ -8,9 +8,7 @@ from .backend_connection_capabilities import BackendConnectionCapabilities
 from .backend_o_auth_prompt import BackendOAuthPrompt
 from .v_2_connection_form import V2ConnectionForm
 
-__all__ = [
-    "ConnectionType",
-]
+__all__ = ["ConnectionType"]
 
 
 class ConnectionType(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .connection_type import ConnectionType
 
-__all__ = [
-    "ConnectionTypeResponseEnvelope",
-]
+__all__ = ["ConnectionTypeResponseEnvelope"]
 
 
 class ConnectionTypeResponseEnvelope(BaseModel):

@@ -10,9 +10,7 @@ from .bulk_normalize_names import BulkNormalizeNames
 from .bulk_sync_mode import BulkSyncMode
 from .v_2_create_bulk_sync_request_schemas_item import V2CreateBulkSyncRequestSchemasItem
 
-__all__ = [
-    "CreateBulkSyncRequest",
-]
+__all__ = ["CreateBulkSyncRequest"]
 
 
 class CreateBulkSyncRequest(BaseModel):

@@ -3,9 +3,7 @@
 from .._models import BaseModel
 from .v_4_bulk_sync_schedule_api import V4BulkSyncScheduleApi
 
-__all__ = [
-    "CreateBulkSyncScheduleRequest",
-]
+__all__ = ["CreateBulkSyncScheduleRequest"]
 
 
 class CreateBulkSyncScheduleRequest(BaseModel):

@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "CreateConnectionRequest",
-]
+__all__ = ["CreateConnectionRequest"]
 
 
 class CreateConnectionRequest(BaseModel):

@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .connection_type_schema import ConnectionTypeSchema
 
-__all__ = [
-    "CreateConnectionResponseSchema",
-]
+__all__ = ["CreateConnectionResponseSchema"]
 
 
 class CreateConnectionResponseSchema(BaseModel):

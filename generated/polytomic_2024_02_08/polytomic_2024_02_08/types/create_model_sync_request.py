@@ -12,9 +12,7 @@ from .override import Override
 from .schedule import Schedule
 from .target import Target
 
-__all__ = [
-    "CreateModelSyncRequest",
-]
+__all__ = ["CreateModelSyncRequest"]
 
 
 class CreateModelSyncRequest(BaseModel):

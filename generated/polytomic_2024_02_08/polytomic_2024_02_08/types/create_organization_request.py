@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CreateOrganizationRequest",
-]
+__all__ = ["CreateOrganizationRequest"]
 
 
 class CreateOrganizationRequest(BaseModel):

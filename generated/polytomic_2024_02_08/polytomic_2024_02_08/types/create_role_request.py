@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CreateRoleRequest",
-]
+__all__ = ["CreateRoleRequest"]
 
 
 class CreateRoleRequest(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CreateSharedConnectionRequest",
-]
+__all__ = ["CreateSharedConnectionRequest"]
 
 
 class CreateSharedConnectionRequest(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "CreateWebhookRequest",
-]
+__all__ = ["CreateWebhookRequest"]
 
 
 class CreateWebhookRequest(BaseModel):

@@ -8,9 +8,7 @@ from .model_field import ModelField
 from .v_2_enricher_configuration import V2EnricherConfiguration
 from .v_2_enricher_mapping import V2EnricherMapping
 
-__all__ = [
-    "Enrichment",
-]
+__all__ = ["Enrichment"]
 
 
 class Enrichment(BaseModel):

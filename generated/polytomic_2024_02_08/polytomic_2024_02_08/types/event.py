@@ -7,9 +7,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .event_body import EventBody
 
-__all__ = [
-    "Event",
-]
+__all__ = ["Event"]
 
 
 class Event(BaseModel):

@@ -13,9 +13,7 @@ from .sync_completed_with_errors_event import SyncCompletedWithErrorsEvent
 from .sync_failed_event import SyncFailedEvent
 from .sync_running_event import SyncRunningEvent
 
-__all__ = [
-    "EventBody",
-]
+__all__ = ["EventBody"]
 
 
 EventBody = Union[

@@ -4,9 +4,7 @@ from typing import List, Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "EventTypesEnvelope",
-]
+__all__ = ["EventTypesEnvelope"]
 
 
 class EventTypesEnvelope(BaseModel):

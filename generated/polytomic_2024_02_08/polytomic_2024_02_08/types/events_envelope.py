@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .event import Event
 
-__all__ = [
-    "EventsEnvelope",
-]
+__all__ = ["EventsEnvelope"]
 
 
 class EventsEnvelope(BaseModel):

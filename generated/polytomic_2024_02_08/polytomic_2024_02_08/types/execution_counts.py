@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "ExecutionCounts",
-]
+__all__ = ["ExecutionCounts"]
 
 
 class ExecutionCounts(BaseModel):

@@ -5,9 +5,7 @@ from datetime import datetime
 
 from .._models import BaseModel
 
-__all__ = [
-    "ExecutionLogResponse",
-]
+__all__ = ["ExecutionLogResponse"]
 
 
 class ExecutionLogResponse(BaseModel):

@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "ExecutionStatus",
-]
+__all__ = ["ExecutionStatus"]
 
 
 ExecutionStatus = Literal[

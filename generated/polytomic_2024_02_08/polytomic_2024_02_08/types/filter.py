@@ -7,9 +7,7 @@ from .filter_field_reference_type import FilterFieldReferenceType
 from .filter_function import FilterFunction
 from .source import Source
 
-__all__ = [
-    "Filter",
-]
+__all__ = ["Filter"]
 
 
 class Filter(BaseModel):

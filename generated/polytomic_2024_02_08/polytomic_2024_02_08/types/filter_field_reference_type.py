@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "FilterFieldReferenceType",
-]
+__all__ = ["FilterFieldReferenceType"]
 
 
 FilterFieldReferenceType = Literal["Model", "Target"]

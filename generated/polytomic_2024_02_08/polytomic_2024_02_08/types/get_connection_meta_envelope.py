@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .connection_meta_response import ConnectionMetaResponse
 
-__all__ = [
-    "GetConnectionMetaEnvelope",
-]
+__all__ = ["GetConnectionMetaEnvelope"]
 
 
 class GetConnectionMetaEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .v_2_enricher_configuration import V2EnricherConfiguration
 
-__all__ = [
-    "GetEnrichmentInputFieldsRequest",
-]
+__all__ = ["GetEnrichmentInputFieldsRequest"]
 
 
 class GetEnrichmentInputFieldsRequest(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .get_execution_response_schema import GetExecutionResponseSchema
 
-__all__ = [
-    "GetExecutionResponseEnvelope",
-]
+__all__ = ["GetExecutionResponseEnvelope"]
 
 
 class GetExecutionResponseEnvelope(BaseModel):

@@ -8,9 +8,7 @@ from .._models import BaseModel
 from .execution_counts import ExecutionCounts
 from .execution_status import ExecutionStatus
 
-__all__ = [
-    "GetExecutionResponseSchema",
-]
+__all__ = ["GetExecutionResponseSchema"]
 
 
 class GetExecutionResponseSchema(BaseModel):

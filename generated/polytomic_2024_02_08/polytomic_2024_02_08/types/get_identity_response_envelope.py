@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .get_identity_response_schema import GetIdentityResponseSchema
 
-__all__ = [
-    "GetIdentityResponseEnvelope",
-]
+__all__ = ["GetIdentityResponseEnvelope"]
 
 
 class GetIdentityResponseEnvelope(BaseModel):

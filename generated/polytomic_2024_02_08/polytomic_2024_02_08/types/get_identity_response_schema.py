@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "GetIdentityResponseSchema",
-]
+__all__ = ["GetIdentityResponseSchema"]
 
 
 class GetIdentityResponseSchema(BaseModel):

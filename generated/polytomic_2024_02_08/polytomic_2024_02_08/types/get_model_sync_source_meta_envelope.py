@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .model_sync_source_meta_response import ModelSyncSourceMetaResponse
 
-__all__ = [
-    "GetModelSyncSourceMetaEnvelope",
-]
+__all__ = ["GetModelSyncSourceMetaEnvelope"]
 
 
 class GetModelSyncSourceMetaEnvelope(BaseModel):

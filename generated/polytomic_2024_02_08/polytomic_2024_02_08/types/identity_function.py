@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "IdentityFunction",
-]
+__all__ = ["IdentityFunction"]
 
 
 class IdentityFunction(BaseModel):

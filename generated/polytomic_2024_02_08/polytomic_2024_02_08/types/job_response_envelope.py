@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .job_response import JobResponse
 
-__all__ = [
-    "JobResponseEnvelope",
-]
+__all__ = ["JobResponseEnvelope"]
 
 
 class JobResponseEnvelope(BaseModel):

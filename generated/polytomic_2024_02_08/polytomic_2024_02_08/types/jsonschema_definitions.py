@@ -9,10 +9,7 @@ from .v_2_ordered_map_string_github_com_invopop_jsonschema_schema import (
     V2OrderedMapStringGithubComInvopopJsonschemaSchema,
 )
 
-__all__ = [
-    "JsonschemaDefinitions",
-    "JsonschemaSchema",
-]
+__all__ = ["JsonschemaDefinitions", "JsonschemaSchema"]
 
 
 JsonschemaDefinitions = TypeAliasType("JsonschemaDefinitions", Dict[str, "JsonschemaSchema"])

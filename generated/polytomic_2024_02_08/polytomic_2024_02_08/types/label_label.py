@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "LabelLabel",
-]
+__all__ = ["LabelLabel"]
 
 
 LabelLabel = Dict[str, Any]

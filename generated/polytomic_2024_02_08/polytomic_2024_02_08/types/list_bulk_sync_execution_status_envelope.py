@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .bulk_sync_execution_status import BulkSyncExecutionStatus
 
-__all__ = [
-    "ListBulkSyncExecutionStatusEnvelope",
-]
+__all__ = ["ListBulkSyncExecutionStatusEnvelope"]
 
 
 class ListBulkSyncExecutionStatusEnvelope(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .bulk_sync_execution import BulkSyncExecution
 from .pagination_details import PaginationDetails
 
-__all__ = [
-    "ListBulkSyncExecutionsEnvelope",
-]
+__all__ = ["ListBulkSyncExecutionsEnvelope"]
 
 
 class ListBulkSyncExecutionsEnvelope(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .get_execution_response_schema import GetExecutionResponseSchema
 from .pagination_details import PaginationDetails
 
-__all__ = [
-    "ListExecutionResponseEnvelope",
-]
+__all__ = ["ListExecutionResponseEnvelope"]
 
 
 class ListExecutionResponseEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .model_sync_response import ModelSyncResponse
 
-__all__ = [
-    "ListModelSyncResponseEnvelope",
-]
+__all__ = ["ListModelSyncResponseEnvelope"]
 
 
 class ListModelSyncResponseEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .user import User
 
-__all__ = [
-    "ListUsersEnvelope",
-]
+__all__ = ["ListUsersEnvelope"]
 
 
 class ListUsersEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "Mode",
-]
+__all__ = ["Mode"]
 
 
 class Mode(BaseModel):

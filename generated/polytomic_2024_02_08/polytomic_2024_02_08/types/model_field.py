@@ -7,9 +7,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .output_actor import OutputActor
 
-__all__ = [
-    "ModelField",
-]
+__all__ = ["ModelField"]
 
 
 class ModelField(BaseModel):

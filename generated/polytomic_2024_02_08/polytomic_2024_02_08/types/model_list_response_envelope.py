@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .model_response import ModelResponse
 
-__all__ = [
-    "ModelListResponseEnvelope",
-]
+__all__ = ["ModelListResponseEnvelope"]
 
 
 class ModelListResponseEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .v_2_sample_record import V2SampleRecord
 
-__all__ = [
-    "ModelSample",
-]
+__all__ = ["ModelSample"]
 
 
 class ModelSample(BaseModel):

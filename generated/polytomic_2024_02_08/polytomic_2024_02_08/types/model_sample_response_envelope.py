@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .job_response import JobResponse
 from .model_sample import ModelSample
 
-__all__ = [
-    "ModelSampleResponseEnvelope",
-]
+__all__ = ["ModelSampleResponseEnvelope"]
 
 
 class ModelSampleResponseEnvelope(BaseModel):

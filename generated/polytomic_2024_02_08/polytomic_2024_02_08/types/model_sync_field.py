@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .source import Source
 
-__all__ = [
-    "ModelSyncField",
-]
+__all__ = ["ModelSyncField"]
 
 
 class ModelSyncField(BaseModel):

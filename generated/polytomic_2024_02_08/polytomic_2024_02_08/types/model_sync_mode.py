@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "ModelSyncMode",
-]
+__all__ = ["ModelSyncMode"]
 
 
 ModelSyncMode = Literal[

@@ -14,9 +14,7 @@ from .override import Override
 from .schedule import Schedule
 from .target import Target
 
-__all__ = [
-    "ModelSyncResponse",
-]
+__all__ = ["ModelSyncResponse"]
 
 
 class ModelSyncResponse(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .model_sync_response import ModelSyncResponse
 
-__all__ = [
-    "ModelSyncResponseEnvelope",
-]
+__all__ = ["ModelSyncResponseEnvelope"]
 
 
 class ModelSyncResponseEnvelope(BaseModel):

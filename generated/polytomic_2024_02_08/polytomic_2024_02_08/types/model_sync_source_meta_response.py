@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .configuration_value import ConfigurationValue
 from .source_meta import SourceMeta
 
-__all__ = [
-    "ModelSyncSourceMetaResponse",
-]
+__all__ = ["ModelSyncSourceMetaResponse"]
 
 
 class ModelSyncSourceMetaResponse(BaseModel):

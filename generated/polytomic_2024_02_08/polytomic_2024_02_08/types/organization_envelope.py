@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .organization import Organization
 
-__all__ = [
-    "OrganizationEnvelope",
-]
+__all__ = ["OrganizationEnvelope"]
 
 
 class OrganizationEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .organization import Organization
 
-__all__ = [
-    "OrganizationsEnvelope",
-]
+__all__ = ["OrganizationsEnvelope"]
 
 
 class OrganizationsEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "Pagination",
-]
+__all__ = ["Pagination"]
 
 
 class Pagination(BaseModel):

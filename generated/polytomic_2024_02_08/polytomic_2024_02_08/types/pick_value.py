@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "PickValue",
-]
+__all__ = ["PickValue"]
 
 
 class PickValue(BaseModel):

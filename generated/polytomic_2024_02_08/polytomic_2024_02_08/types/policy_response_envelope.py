@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .policy_response import PolicyResponse
 
-__all__ = [
-    "PolicyResponseEnvelope",
-]
+__all__ = ["PolicyResponseEnvelope"]
 
 
 class PolicyResponseEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Any, Dict, Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "RestErrResponse",
-]
+__all__ = ["RestErrResponse"]
 
 
 class RestErrResponse(BaseModel):

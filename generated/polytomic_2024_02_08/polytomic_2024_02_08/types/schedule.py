@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .run_after import RunAfter
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "Schedule",
-]
+__all__ = ["Schedule"]
 
 
 class Schedule(BaseModel):

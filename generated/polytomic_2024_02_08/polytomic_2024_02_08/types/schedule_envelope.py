@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .bulk_bulk_sync_schedule import BulkBulkSyncSchedule
 
-__all__ = [
-    "ScheduleEnvelope",
-]
+__all__ = ["ScheduleEnvelope"]
 
 
 class ScheduleEnvelope(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .jsonschema_form import JsonschemaForm
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "ScheduleScheduleOption",
-]
+__all__ = ["ScheduleScheduleOption"]
 
 
 class ScheduleScheduleOption(BaseModel):

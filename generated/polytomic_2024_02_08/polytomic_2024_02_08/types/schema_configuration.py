@@ -8,9 +8,7 @@ from .._models import BaseModel
 from .bulk_filter import BulkFilter
 from .v_2_schema_configuration_fields_item import V2SchemaConfigurationFieldsItem
 
-__all__ = [
-    "SchemaConfiguration",
-]
+__all__ = ["SchemaConfiguration"]
 
 
 class SchemaConfiguration(BaseModel):

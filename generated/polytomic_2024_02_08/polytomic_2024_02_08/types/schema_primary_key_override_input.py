@@ -2,9 +2,7 @@
 
 from .._models import BaseModel
 
-__all__ = [
-    "SchemaPrimaryKeyOverrideInput",
-]
+__all__ = ["SchemaPrimaryKeyOverrideInput"]
 
 
 class SchemaPrimaryKeyOverrideInput(BaseModel):

@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .schema_primary_key_override_input import SchemaPrimaryKeyOverrideInput
 
-__all__ = [
-    "SetPrimaryKeysRequest",
-]
+__all__ = ["SetPrimaryKeysRequest"]
 
 
 class SetPrimaryKeysRequest(BaseModel):

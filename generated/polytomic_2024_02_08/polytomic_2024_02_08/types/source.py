@@ -2,9 +2,7 @@
 
 from .._models import BaseModel
 
-__all__ = [
-    "Source",
-]
+__all__ = ["Source"]
 
 
 class Source(BaseModel):

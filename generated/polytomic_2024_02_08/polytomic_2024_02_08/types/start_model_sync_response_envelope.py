@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .start_model_sync_response_schema import StartModelSyncResponseSchema
 
-__all__ = [
-    "StartModelSyncResponseEnvelope",
-]
+__all__ = ["StartModelSyncResponseEnvelope"]
 
 
 class StartModelSyncResponseEnvelope(BaseModel):

@@ -6,9 +6,7 @@ from datetime import datetime
 from .._models import BaseModel
 from .execution_status import ExecutionStatus
 
-__all__ = [
-    "StartModelSyncResponseSchema",
-]
+__all__ = ["StartModelSyncResponseSchema"]
 
 
 class StartModelSyncResponseSchema(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional, Union
 from .._models import BaseModel
 from .bulk_sync_mode import BulkSyncMode
 
-__all__ = [
-    "SupportedBulkMode",
-]
+__all__ = ["SupportedBulkMode"]
 
 
 class SupportedBulkMode(BaseModel):

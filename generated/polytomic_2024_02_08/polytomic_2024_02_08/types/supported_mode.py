@@ -5,9 +5,7 @@ from typing import Optional, Union
 from .._models import BaseModel
 from .model_sync_mode import ModelSyncMode
 
-__all__ = [
-    "SupportedMode",
-]
+__all__ = ["SupportedMode"]
 
 
 class SupportedMode(BaseModel):

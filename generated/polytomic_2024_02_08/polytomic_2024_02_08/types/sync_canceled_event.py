@@ -5,9 +5,7 @@ from typing import Optional, Union
 from .._models import BaseModel
 from .execution_status import ExecutionStatus
 
-__all__ = [
-    "SyncCanceledEvent",
-]
+__all__ = ["SyncCanceledEvent"]
 
 
 class SyncCanceledEvent(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional, Union
 from .._models import BaseModel
 from .execution_status import ExecutionStatus
 
-__all__ = [
-    "SyncCompletedEvent",
-]
+__all__ = ["SyncCompletedEvent"]
 
 
 class SyncCompletedEvent(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "SyncCompletedWithErrorsEvent",
-]
+__all__ = ["SyncCompletedWithErrorsEvent"]
 
 
 class SyncCompletedWithErrorsEvent(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "SyncFailedEvent",
-]
+__all__ = ["SyncFailedEvent"]
 
 
 class SyncFailedEvent(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "SyncRunningEvent",
-]
+__all__ = ["SyncRunningEvent"]
 
 
 class SyncRunningEvent(BaseModel):

@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "Target",
-]
+__all__ = ["Target"]
 
 
 class Target(BaseModel):

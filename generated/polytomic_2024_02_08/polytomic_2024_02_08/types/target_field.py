@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .identity_function import IdentityFunction
 
-__all__ = [
-    "TargetField",
-]
+__all__ = ["TargetField"]
 
 
 class TargetField(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .supported_mode import SupportedMode
 
-__all__ = [
-    "TargetObject",
-]
+__all__ = ["TargetObject"]
 
 
 class TargetObject(BaseModel):

@@ -9,9 +9,7 @@ from .mode import Mode
 from .sync_destination_properties import SyncDestinationProperties
 from .target_field import TargetField
 
-__all__ = [
-    "TargetResponse",
-]
+__all__ = ["TargetResponse"]
 
 
 class TargetResponse(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .target_response import TargetResponse
 
-__all__ = [
-    "TargetResponseEnvelope",
-]
+__all__ = ["TargetResponseEnvelope"]
 
 
 class TargetResponseEnvelope(BaseModel):

@@ -10,9 +10,7 @@ from .bulk_normalize_names import BulkNormalizeNames
 from .bulk_sync_mode import BulkSyncMode
 from .v_2_update_bulk_sync_request_schemas_item import V2UpdateBulkSyncRequestSchemasItem
 
-__all__ = [
-    "UpdateBulkSyncRequest",
-]
+__all__ = ["UpdateBulkSyncRequest"]
 
 
 class UpdateBulkSyncRequest(BaseModel):

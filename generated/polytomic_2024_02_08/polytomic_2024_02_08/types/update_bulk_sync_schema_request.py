@@ -8,9 +8,7 @@ from .._models import BaseModel
 from .bulk_filter import BulkFilter
 from .update_bulk_field import UpdateBulkField
 
-__all__ = [
-    "UpdateBulkSyncSchemaRequest",
-]
+__all__ = ["UpdateBulkSyncSchemaRequest"]
 
 
 class UpdateBulkSyncSchemaRequest(BaseModel):

@@ -5,9 +5,7 @@ from typing import Union
 from .._models import BaseModel
 from .execution_status import ExecutionStatus
 
-__all__ = [
-    "UpdateExecutionRequest",
-]
+__all__ = ["UpdateExecutionRequest"]
 
 
 class UpdateExecutionRequest(BaseModel):

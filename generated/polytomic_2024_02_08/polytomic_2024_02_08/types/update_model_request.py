@@ -8,9 +8,7 @@ from .enrichment import Enrichment
 from .model_model_field_request import ModelModelFieldRequest
 from .model_relation import ModelRelation
 
-__all__ = [
-    "UpdateModelRequest",
-]
+__all__ = ["UpdateModelRequest"]
 
 
 class UpdateModelRequest(BaseModel):

@@ -12,9 +12,7 @@ from .override import Override
 from .schedule import Schedule
 from .target import Target
 
-__all__ = [
-    "UpdateModelSyncRequest",
-]
+__all__ = ["UpdateModelSyncRequest"]
 
 
 class UpdateModelSyncRequest(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "UpdateOrganizationRequest",
-]
+__all__ = ["UpdateOrganizationRequest"]
 
 
 class UpdateOrganizationRequest(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "UpdateRoleRequest",
-]
+__all__ = ["UpdateRoleRequest"]
 
 
 class UpdateRoleRequest(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "UpdateWebhookRequest",
-]
+__all__ = ["UpdateWebhookRequest"]
 
 
 class UpdateWebhookRequest(BaseModel):

@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .v_4_user_field_request import V4UserFieldRequest
 
-__all__ = [
-    "UpsertSchemaFieldRequest",
-]
+__all__ = ["UpsertSchemaFieldRequest"]
 
 
 class UpsertSchemaFieldRequest(BaseModel):

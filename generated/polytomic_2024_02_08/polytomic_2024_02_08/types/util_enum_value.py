@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "UtilEnumValue",
-]
+__all__ = ["UtilEnumValue"]
 
 
 class UtilEnumValue(BaseModel):

@@ -4,9 +4,7 @@ from typing import Any
 
 from .._models import BaseModel
 
-__all__ = [
-    "V2ConnectionForm",
-]
+__all__ = ["V2ConnectionForm"]
 
 
 class V2ConnectionForm(BaseModel):

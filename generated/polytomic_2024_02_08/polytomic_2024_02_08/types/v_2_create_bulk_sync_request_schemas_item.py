@@ -4,9 +4,7 @@ from typing import Any, Dict, Union
 
 from .schema_configuration import SchemaConfiguration
 
-__all__ = [
-    "V2CreateBulkSyncRequestSchemasItem",
-]
+__all__ = ["V2CreateBulkSyncRequestSchemasItem"]
 
 
 V2CreateBulkSyncRequestSchemasItem = Union[str, SchemaConfiguration, Dict[str, Any]]

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .create_shared_connection_response_schema import CreateSharedConnectionResponseSchema
 
-__all__ = [
-    "V2CreateSharedConnectionResponseEnvelope",
-]
+__all__ = ["V2CreateSharedConnectionResponseEnvelope"]
 
 
 class V2CreateSharedConnectionResponseEnvelope(BaseModel):

@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "V2EnricherConfiguration",
-]
+__all__ = ["V2EnricherConfiguration"]
 
 
 V2EnricherConfiguration = Dict[str, Any]

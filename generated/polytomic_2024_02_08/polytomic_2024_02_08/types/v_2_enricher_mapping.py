@@ -2,9 +2,7 @@
 
 from typing import Dict
 
-__all__ = [
-    "V2EnricherMapping",
-]
+__all__ = ["V2EnricherMapping"]
 
 
 V2EnricherMapping = Dict[str, str]

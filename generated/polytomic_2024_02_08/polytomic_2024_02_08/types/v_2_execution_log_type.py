@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-__all__ = [
-    "V2ExecutionLogType",
-]
+__all__ = ["V2ExecutionLogType"]
 
 
 V2ExecutionLogType = Literal["records", "errors", "warnings", "inserts", "updates", "deletes"]

@@ -4,9 +4,7 @@ from typing import List, Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "V2GetEnrichmentInputFieldsResponseEnvelope",
-]
+__all__ = ["V2GetEnrichmentInputFieldsResponseEnvelope"]
 
 
 class V2GetEnrichmentInputFieldsResponseEnvelope(BaseModel):

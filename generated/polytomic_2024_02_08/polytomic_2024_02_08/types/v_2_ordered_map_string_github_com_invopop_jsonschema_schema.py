@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "V2OrderedMapStringGithubComInvopopJsonschemaSchema",
-]
+__all__ = ["V2OrderedMapStringGithubComInvopopJsonschemaSchema"]
 
 
 V2OrderedMapStringGithubComInvopopJsonschemaSchema = Dict[str, Any]

@@ -2,9 +2,7 @@
 
 from typing import Any, Dict
 
-__all__ = [
-    "V2SampleRecord",
-]
+__all__ = ["V2SampleRecord"]
 
 
 V2SampleRecord = Dict[str, Dict[str, Any]]

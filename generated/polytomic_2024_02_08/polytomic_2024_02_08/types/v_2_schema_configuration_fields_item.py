@@ -4,9 +4,7 @@ from typing import Any, Dict, Union
 
 from .field_configuration import FieldConfiguration
 
-__all__ = [
-    "V2SchemaConfigurationFieldsItem",
-]
+__all__ = ["V2SchemaConfigurationFieldsItem"]
 
 
 V2SchemaConfigurationFieldsItem = Union[str, FieldConfiguration, Dict[str, Any]]

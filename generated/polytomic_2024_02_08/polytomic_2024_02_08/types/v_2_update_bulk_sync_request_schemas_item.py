@@ -4,9 +4,7 @@ from typing import Any, Dict, Union
 
 from .schema_configuration import SchemaConfiguration
 
-__all__ = [
-    "V2UpdateBulkSyncRequestSchemasItem",
-]
+__all__ = ["V2UpdateBulkSyncRequestSchemasItem"]
 
 
 V2UpdateBulkSyncRequestSchemasItem = Union[str, SchemaConfiguration, Dict[str, Any]]

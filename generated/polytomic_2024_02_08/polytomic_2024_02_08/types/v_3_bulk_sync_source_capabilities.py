@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "V3BulkSyncSourceCapabilities",
-]
+__all__ = ["V3BulkSyncSourceCapabilities"]
 
 
 class V3BulkSyncSourceCapabilities(BaseModel):

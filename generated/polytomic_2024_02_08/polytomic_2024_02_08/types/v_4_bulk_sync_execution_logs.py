@@ -6,9 +6,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "V4BulkSyncExecutionLogs",
-]
+__all__ = ["V4BulkSyncExecutionLogs"]
 
 
 class V4BulkSyncExecutionLogs(BaseModel):

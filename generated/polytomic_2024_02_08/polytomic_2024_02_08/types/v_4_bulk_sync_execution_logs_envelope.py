@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .v_4_bulk_sync_execution_logs import V4BulkSyncExecutionLogs
 
-__all__ = [
-    "V4BulkSyncExecutionLogsEnvelope",
-]
+__all__ = ["V4BulkSyncExecutionLogsEnvelope"]
 
 
 class V4BulkSyncExecutionLogsEnvelope(BaseModel):

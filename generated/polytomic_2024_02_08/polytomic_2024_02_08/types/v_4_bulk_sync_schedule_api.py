@@ -7,9 +7,7 @@ from .._models import BaseModel
 from .bulk_selective_mode import BulkSelectiveMode
 from .schedule_frequency import ScheduleFrequency
 
-__all__ = [
-    "V4BulkSyncScheduleApi",
-]
+__all__ = ["V4BulkSyncScheduleApi"]
 
 
 class V4BulkSyncScheduleApi(BaseModel):

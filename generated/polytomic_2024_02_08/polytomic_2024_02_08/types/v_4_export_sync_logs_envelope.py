@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .job_response import JobResponse
 from .v_4_export_sync_logs_response import V4ExportSyncLogsResponse
 
-__all__ = [
-    "V4ExportSyncLogsEnvelope",
-]
+__all__ = ["V4ExportSyncLogsEnvelope"]
 
 
 class V4ExportSyncLogsEnvelope(BaseModel):

@@ -4,9 +4,7 @@ from typing import Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "V4ExportSyncLogsResponse",
-]
+__all__ = ["V4ExportSyncLogsResponse"]
 
 
 class V4ExportSyncLogsResponse(BaseModel):

@@ -4,9 +4,7 @@ from typing import List, Optional
 
 from .._models import BaseModel
 
-__all__ = [
-    "V4GlobalErrorSubscribersResponse",
-]
+__all__ = ["V4GlobalErrorSubscribersResponse"]
 
 
 class V4GlobalErrorSubscribersResponse(BaseModel):

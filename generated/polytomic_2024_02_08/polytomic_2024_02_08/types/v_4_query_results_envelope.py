@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .pagination import Pagination
 from .v_4_run_query_result import V4RunQueryResult
 
-__all__ = [
-    "V4QueryResultsEnvelope",
-]
+__all__ = ["V4QueryResultsEnvelope"]
 
 
 class V4QueryResultsEnvelope(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .v_4_run_query_result import V4RunQueryResult
 
-__all__ = [
-    "V4RunQueryEnvelope",
-]
+__all__ = ["V4RunQueryEnvelope"]
 
 
 class V4RunQueryEnvelope(BaseModel):

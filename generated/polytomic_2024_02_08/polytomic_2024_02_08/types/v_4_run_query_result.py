@@ -6,9 +6,7 @@ from pydantic import Field
 from .._models import BaseModel
 from .work_task_status import WorkTaskStatus
 
-__all__ = [
-    "V4RunQueryResult",
-]
+__all__ = ["V4RunQueryResult"]
 
 
 class V4RunQueryResult(BaseModel):

@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .target_create_input import TargetCreateInput
 
-__all__ = [
-    "V4TargetCreator",
-]
+__all__ = ["V4TargetCreator"]
 
 
 class V4TargetCreator(BaseModel):

@@ -6,9 +6,7 @@ from .._models import BaseModel
 from .target_object import TargetObject
 from .v_4_target_creator import V4TargetCreator
 
-__all__ = [
-    "V4TargetObjectsResponseEnvelope",
-]
+__all__ = ["V4TargetObjectsResponseEnvelope"]
 
 
 class V4TargetObjectsResponseEnvelope(BaseModel):

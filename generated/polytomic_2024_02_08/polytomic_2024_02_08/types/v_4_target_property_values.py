@@ -5,9 +5,7 @@ from typing import List, Optional
 from .._models import BaseModel
 from .util_enum_value import UtilEnumValue
 
-__all__ = [
-    "V4TargetPropertyValues",
-]
+__all__ = ["V4TargetPropertyValues"]
 
 
 class V4TargetPropertyValues(BaseModel):

@@ -5,9 +5,7 @@ from typing import Optional
 from .._models import BaseModel
 from .v_4_target_property_values import V4TargetPropertyValues
 
-__all__ = [
-    "V4TargetPropertyValuesEnvelope",
-]
+__all__ = ["V4TargetPropertyValuesEnvelope"]
 
 
 class V4TargetPropertyValuesEnvelope(BaseModel):

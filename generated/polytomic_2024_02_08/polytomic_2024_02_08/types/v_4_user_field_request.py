@@ -5,9 +5,7 @@ from pydantic import Field
 
 from .._models import BaseModel
 
-__all__ = [
-    "V4UserFieldRequest",
-]
+__all__ = ["V4UserFieldRequest"]
 
 
 class V4UserFieldRequest(BaseModel):

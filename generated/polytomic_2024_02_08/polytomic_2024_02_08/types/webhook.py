@@ -5,9 +5,7 @@ from datetime import datetime
 
 from .._models import BaseModel
 
-__all__ = [
-    "Webhook",
-]
+__all__ = ["Webhook"]
 
 
 class Webhook(BaseModel):
