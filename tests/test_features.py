@@ -165,3 +165,32 @@ def test_cookie_parameters_travel_in_the_cookie_header(generated: Any) -> None:
     assert seen[0].headers["Cookie"] == "session=a%20b%3Bc; beta=true"
     assert seen[0].headers["X-Trace"] == "t" and "session" not in seen[0].headers
     assert seen[1].headers["Cookie"] == "session=s"
+
+
+def test_every_success_response_is_generated_or_named(generated: Any) -> None:
+    def body(ref: str) -> dict[str, Any]:
+        return {"description": "ok", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+    responses = {
+        "200": body("Done"),
+        "202": body("Accepted"),
+        "204": {"description": "nothing"},
+        "207": {"description": "text", "content": {"text/plain": {"schema": {"type": "string"}}}},
+        "307": {"description": "moved", "content": {"application/json": {"schema": {"type": "object"}}}},
+    }
+    schemas = {
+        "Done": {"type": "object", "properties": {"result": {"type": "string"}}, "required": ["result"]},
+        "Accepted": {"type": "object", "properties": {"job": {"type": "string"}}, "required": ["job"]},
+    }
+    pkg, result = generated(minimal({"/run": {"post": {"operationId": "jobs.run", "tags": ["jobs"], "responses": responses}}}, schemas))
+    warnings = [(d.pointer, d.message) for d in result.diagnostics]
+    assert any(p.endswith("/responses/207") and "not generated" in m for p, m in warnings)
+    assert any(p.endswith("/responses/307") and "redirects are followed" in m for p, m in warnings)
+    answers = iter([httpx.Response(200, json={"result": "r"}), httpx.Response(202, json={"job": "j"}), httpx.Response(204)])
+    client = sync_client(pkg, lambda request: next(answers))
+    done, accepted, nothing = client.jobs.run(), client.jobs.run(), client.jobs.run()
+    assert (type(done).__name__, done.result) == ("Done", "r")
+    assert (type(accepted).__name__, accepted.job) == ("Accepted", "j")
+    assert nothing is None
+    hints = typing.get_type_hints(type(client.jobs).run)
+    assert hints["return"] == typing.Optional[typing.Union[pkg.types.Done, pkg.types.Accepted, typing.Dict[str, typing.Any]]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..diagnostics import Diagnostics
@@ -11,7 +11,7 @@ from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert
 from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind
 from .schemas import SchemaConverter
-from .types import ANY, ListOf, Prim, TypeRef, UnionOf
+from .types import ANY, ListOf, Prim, TypeRef, UnionOf, nullable
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 TAIL = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self", "cls"})
@@ -315,19 +315,48 @@ class OperationReader:
         codes = sorted(str(c) for c in raw)
         success = [c for c in codes if c.startswith("2")]
         errors = [c for c in codes if c[:1] in ("4", "5")]
-        if not success:
-            chosen = "default" if "default" in codes else None
-        else:
-            chosen = success[0]
-            if "default" in codes:
-                errors.append("default")
-        response = (
-            self._response(raw[chosen], loc.child(chosen), chosen, pascal + "Response")
-            if chosen
-            else Response("200", "empty", None)
-        )
+        if "default" in codes:
+            (errors if success else success).append("default")
+        read = {
+            c: self._response(raw[c], loc.child(c), c, pascal + "Response" + ("" if i == 0 else c))
+            for i, c in enumerate(success)
+        }
+        response = self._success(read, loc) if read else Response("200", "empty", None)
+        for code in (c for c in codes if c.startswith("3")):
+            if self._response(raw[code], loc.child(code), code, pascal + "Redirect" + code).kind != "empty":
+                self.diagnostics.warning(
+                    f"response {code} has a body the SDK never sees: redirects are followed",
+                    loc.file,
+                    loc.child(code).pointer,
+                )
         error_responses = tuple(self._response(raw[c], loc.child(c), c, f"{pascal}Error{c}") for c in errors)
         return response, error_responses
+
+    def _success(self, read: dict[str, Response], loc: Location) -> Response:
+        """One return type for every success response: the JSON bodies' union, ``Optional``
+        when one of them is empty.  A body of another kind is named in a warning."""
+        first = next((r for r in read.values() if r.kind == "json"), next(iter(read.values())))
+        types: list[TypeRef] = []
+        empty = False
+        for code, r in read.items():
+            if r.kind == "empty":
+                empty = True
+            elif r.kind == first.kind and r.type is not None:
+                types.append(r.type)
+            else:
+                self.diagnostics.warning(
+                    f"response {code} ({r.content_type}) is not generated: the method returns the "
+                    f"{first.status} response ({first.content_type or 'no body'})",
+                    loc.file,
+                    loc.child(code).pointer,
+                )
+        unique = tuple(dict.fromkeys(types))
+        if not unique:
+            return first
+        t: TypeRef = unique[0] if len(unique) == 1 else UnionOf(unique)
+        if empty and first.kind == "json":
+            t = nullable(t)
+        return replace(first, type=t)
 
     def _response(self, raw: Any, loc: Location, status: str, hint: str) -> Response:
         if isinstance(raw, dict) and "$ref" in raw:
