@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck"]  # corpus: on demand
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -26,8 +26,8 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")
-    session.run("ruff", "check", "generator", "tests")
-    session.run("ruff", "format", "--check", "generator")
+    session.run("ruff", "check", "generator", "tests", "corpus")
+    session.run("ruff", "format", "--check", "generator", "corpus")
 
 
 @nox.session
@@ -39,3 +39,13 @@ def typecheck(session: nox.Session) -> None:
         if (project / "pyproject.toml").is_file():
             with session.chdir(project):
                 session.run("mypy", "--strict", project.name)
+
+
+@nox.session
+def corpus(session: nox.Session) -> None:
+    """Generate real-world documents (pinned npm packages; needs npm) and write corpus/RESULTS.md.
+
+    ``nox -s corpus -- --sample 20`` for a quick run; ``-- --help`` for every option.
+    """
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "corpus.run", *session.posargs)
