@@ -94,7 +94,7 @@ def test_validation_findings_are_warnings_with_pointers(tmp_path: Path) -> None:
 
 def test_unsupported_version_and_swagger(tmp_path: Path) -> None:
     assert any("/openapi" in e for e in errors(write_spec(tmp_path, {"openapi": "4.0.0", "info": {}, "paths": {}})))
-    assert any("Swagger" in e for e in errors(write_spec(tmp_path / "b", {"swagger": "2.0", "info": {}, "paths": {}})))
+    assert any("Swagger 1.2" in e for e in errors(write_spec(tmp_path / "b", {"swagger": "1.2", "info": {}, "paths": {}})))
 
 
 def test_hashes_are_stable(tmp_path: Path) -> None:

@@ -109,7 +109,8 @@ def build_api(
         decls=decls,
         groups=groups,
     )
-    return (None if diagnostics.has_errors else api), diagnostics.sorted()
+    found = tuple(loaded.original(d) for d in diagnostics.sorted())
+    return (None if diagnostics.has_errors else api), found
 
 
 # -- resources ------------------------------------------------------------------------------
