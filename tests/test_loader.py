@@ -101,3 +101,16 @@ def test_hashes_are_stable(tmp_path: Path) -> None:
     path = write_spec(tmp_path, json.dumps(minimal()), "spec.json")
     a, b = load(path), load(path)
     assert a.spec_sha256 == b.spec_sha256 and a.normalized_sha256 == b.normalized_sha256
+
+
+def test_findings_inside_referenced_schemas_point_into_the_document(tmp_path: Path) -> None:
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/O"}}}}}
+    spec = minimal(
+        paths={"/a": {"get": {"responses": ok}}},
+        schemas={"O": {"type": "object", "properties": {"name": {"type": "strin"}}}},
+        version="3.0.3",
+    )
+    loaded = load(write_spec(tmp_path, spec))
+    pointers = {d.pointer for d in loaded.diagnostics}
+    # the validator also reports the referenced schema on its own, at "/properties/name/type"
+    assert pointers == {"/components/schemas/O/properties/name/type"}, pointers

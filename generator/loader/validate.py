@@ -18,7 +18,7 @@ from openapi_spec_validator import (
 )
 
 from ..diagnostics import Diagnostic, Diagnostics, Level, pointer
-from .refs import Workspace
+from .refs import Location, RefError, Workspace
 
 MAX_FINDINGS = 50
 
@@ -58,8 +58,11 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
     base_cls = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
     validator_cls = type("_Validator", (base_cls,), {"resolver_handlers": handlers})
     count = 0
+    reported: list[str] = []
     try:
         for error in validator_cls(document, base_uri=base).iter_errors():
+            if _inside_ref(ws, error, reported):
+                continue
             count += 1
             if count > MAX_FINDINGS:
                 ws.diagnostics.items.append(
@@ -68,7 +71,7 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
                     )
                 )
                 break
-            _report(ws.diagnostics, error, level, ws.root_file)
+            reported.append(_report(ws.diagnostics, error, level, ws.root_file))
     except _Refused as exc:
         ws.diagnostics.error(f"validation needed {exc.args[0]!r}, which is refused", ws.root_file, "")
     except RecursionError:
@@ -81,7 +84,7 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
         )
 
 
-def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str) -> None:
+def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str) -> str:
     if isinstance(error, ValidationError):
         best = _deepest(error)
         where = pointer(*[str(p) for p in best.absolute_path])
@@ -89,8 +92,23 @@ def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str)
         if len(message) > 300:
             message = message[:297] + "..."
         diagnostics.items.append(_diag(level, f"invalid OpenAPI: {message}", file, where))
-    else:
-        diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", file, ""))
+        return where
+    diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", file, ""))
+    return ""
+
+
+def _inside_ref(ws: Workspace, error: Exception, reported: list[str]) -> bool:
+    """The validator checks some ``$ref`` targets on their own and then reports paths relative
+    to the target (``/properties/name/type``). Such a finding whose path is not in the document
+    repeats one already reported at the full path; it is skipped."""
+    if not isinstance(error, ValidationError):
+        return False
+    where = pointer(*[str(p) for p in _deepest(error).absolute_path])
+    try:
+        ws.node(Location(ws.root_file, where))
+    except RefError:
+        return any(r.endswith(where) for r in reported)
+    return False
 
 
 def _deepest(error: ValidationError) -> ValidationError:
