@@ -17,7 +17,7 @@ from openapi_spec_validator import (
     OpenAPIV31SpecValidator,
 )
 
-from ..diagnostics import Diagnostic, Diagnostics, Level, pointer
+from ..diagnostics import Diagnostic, Level, pointer
 from .refs import Location, RefError, Workspace
 
 MAX_FINDINGS = 50
@@ -58,11 +58,9 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
     base_cls = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
     validator_cls = type("_Validator", (base_cls,), {"resolver_handlers": handlers})
     count = 0
-    reported: list[str] = []
+    targets = _RefTargets(document)
     try:
         for error in validator_cls(document, base_uri=base).iter_errors():
-            if _inside_ref(ws, error, reported):
-                continue
             count += 1
             if count > MAX_FINDINGS:
                 ws.diagnostics.items.append(
@@ -71,7 +69,7 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
                     )
                 )
                 break
-            reported.append(_report(ws.diagnostics, error, level, ws.root_file))
+            _report(ws, error, level, targets)
     except _Refused as exc:
         ws.diagnostics.error(f"validation needed {exc.args[0]!r}, which is refused", ws.root_file, "")
     except RecursionError:
@@ -84,31 +82,62 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
         )
 
 
-def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str) -> str:
-    if isinstance(error, ValidationError):
-        best = _deepest(error)
-        where = pointer(*[str(p) for p in best.absolute_path])
-        message = best.message
-        if len(message) > 300:
-            message = message[:297] + "..."
-        diagnostics.items.append(_diag(level, f"invalid OpenAPI: {message}", file, where))
-        return where
-    diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", file, ""))
-    return ""
-
-
-def _inside_ref(ws: Workspace, error: Exception, reported: list[str]) -> bool:
-    """The validator checks some ``$ref`` targets on their own and then reports paths relative
-    to the target (``/properties/name/type``). Such a finding whose path is not in the document
-    repeats one already reported at the full path; it is skipped."""
+def _report(ws: Workspace, error: Exception, level: Level, targets: _RefTargets) -> None:
     if not isinstance(error, ValidationError):
-        return False
-    where = pointer(*[str(p) for p in _deepest(error).absolute_path])
+        ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", ws.root_file, ""))
+        return
+    best = _deepest(error)
+    where = pointer(*[str(p) for p in best.absolute_path])
+    message = best.message
+    if len(message) > 300:
+        message = message[:297] + "..."
+    if where and _node(ws, where) is _ABSENT:
+        # The validator checks some $ref targets on their own and reports paths relative to
+        # the target ("/properties/name/type"): rebase the path on the target it fits.
+        rebased = next((t + where for t in targets.get() if _node(ws, t + where) == best.instance), None)
+        if rebased is None:
+            message += f" (at {where} inside a referenced schema)"
+        where = rebased or ""
+    ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {message}", ws.root_file, where))
+
+
+_ABSENT = object()
+
+
+def _node(ws: Workspace, where: str) -> Any:
     try:
-        ws.node(Location(ws.root_file, where))
+        return ws.node(Location(ws.root_file, where))
     except RefError:
-        return any(r.endswith(where) for r in reported)
-    return False
+        return _ABSENT
+
+
+class _RefTargets:
+    """Pointers of every local ``$ref`` target and every component in the root document,
+    found on first use."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self._found: list[str] | None = None
+
+    def get(self) -> list[str]:
+        if self._found is None:
+            found: set[str] = set()
+            components = self.document.get("components") if isinstance(self.document, dict) else None
+            for kind, group in (components or {}).items() if isinstance(components, dict) else ():
+                if isinstance(group, dict):
+                    found.update(pointer("components", kind, name) for name in group)
+            stack = [self.document]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    ref = node.get("$ref")
+                    if isinstance(ref, str) and ref.startswith("#/"):
+                        found.add(unquote(ref[1:]))
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+            self._found = sorted(found)
+        return self._found
 
 
 def _deepest(error: ValidationError) -> ValidationError:
