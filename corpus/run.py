@@ -44,6 +44,11 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--work", type=Path, default=CACHE / "work")
     p.add_argument("--report", type=Path, default=HERE / "RESULTS.md")
     p.add_argument("--json", type=Path, default=HERE / "results.json")
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="replace only the records of the documents run in an existing --json file (after --only)",
+    )
     return p.parse_args(argv)
 
 
@@ -113,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         list(pool.map(task, order))
     ordered = [records[i] for i in range(len(specs))]
+    if args.merge and args.json.is_file():
+        fresh = {r["name"]: r for r in ordered}
+        previous = json.loads(args.json.read_text())
+        ordered = [fresh.pop(r["name"], r) for r in previous] + list(fresh.values())
     args.json.write_text(json.dumps(ordered, indent=1, sort_keys=True) + "\n")
     settings = {"sample": args.sample, "seed": args.seed, "jobs": args.jobs, "timeout": args.timeout}
     write_report(args.report, ordered, settings, round(time.monotonic() - started))
