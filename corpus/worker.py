@@ -7,7 +7,8 @@ generator loop or swell costs that one record and nothing else.
 Classes, in the order they are decided:
 
 * ``refused``: ``SpecError`` (the CLI's exit 2) with diagnostics;
-* ``crash``: any other exception (the CLI would print a traceback);
+* ``crash``: any other exception (the CLI would print a traceback), or a diagnostic that
+  reports an internal error (a bug the generator caught in itself);
 * ``import-fail``: a module of the package fails to import in a fresh interpreter, or
   ``compileall`` fails;
 * ``incomplete``: an operation under ``paths`` or a response with a body is missing from the
@@ -82,7 +83,10 @@ def generate(spec: Path, out: Path) -> dict[str, Any]:
         with mock.patch.object(pipeline, "build_api", spy):
             result = pipeline.generate(Config(spec=spec, output=out, package_name=PACKAGE))
     except SpecError as exc:
+        internal = [d.format() for d in exc.diagnostics if "internal error" in d.message]
         record.update(result="refused", diagnostics=len(exc.diagnostics), first=_first(exc.diagnostics))
+        if internal:  # the generator caught its own bug: a crash all the same
+            record.update(result="crash", first=internal[0])
         record["errors"] = [d.format() for d in exc.diagnostics if d.level is Level.ERROR][:20]
         return record
     except Exception as exc:  # noqa: BLE001 - a crash is a finding, recorded with its traceback

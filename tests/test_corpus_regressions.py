@@ -20,7 +20,7 @@ def _build(name: str, tmp_path: Path) -> Any:
 
 def test_every_reproducer_generates(generated: Any) -> None:
     for path in sorted(REPRO.glob("*.yaml")):
-        pkg, result = generated(path.read_text(encoding="utf-8"))
+        _pkg, result = generated(path.read_text(encoding="utf-8"))
         assert result.operations >= 1, path.name
 
 
@@ -36,3 +36,20 @@ def test_schema_type_that_is_not_a_string_is_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", sorted(p.stem for p in REPRO.glob("*.yaml")))
 def test_reproducer_documents_say_where_they_came_from(name: str) -> None:
     assert (REPRO / f"{name}.yaml").read_text(encoding="utf-8").startswith("#")
+
+
+def test_a_bug_in_the_ir_is_an_internal_error_diagnostic_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import SpecError
+    from generator.ir import schemas
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise TypeError("unhashable type: 'dict'")
+
+    monkeypatch.setattr(schemas.SchemaConverter, "declare_components", broken)
+    with pytest.raises(SpecError) as info:
+        _build("type-not-a-string", tmp_path)
+    (error,) = [d for d in info.value.diagnostics if d.level is Level.ERROR]
+    assert error.message.startswith("internal error while building the SDK (TypeError at test_corpus_regressions.py:")
+    assert error.file == "type-not-a-string.yaml" and "bug in sdkgen" in error.hint
