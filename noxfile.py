@@ -34,7 +34,7 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the generator and on every generated package."""
     session.install("-e", ".[test]")
-    session.run("mypy", "--strict", "generator")
+    session.run("mypy", "--strict", "generator", "corpus")
     for project in sorted(Path("generated").iterdir()):
         if (project / "pyproject.toml").is_file():
             with session.chdir(project):

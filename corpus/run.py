@@ -122,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         fresh = {r["name"]: r for r in ordered}
         previous = json.loads(args.json.read_text())
         ordered = [fresh.pop(r["name"], r) for r in previous] + list(fresh.values())
-    args.json.write_text(json.dumps(ordered, indent=1, sort_keys=True) + "\n")
+    local = ("path", "work")  # machine-specific: kept out of the file that is committed
+    public = [{k: v for k, v in r.items() if k not in local} for r in ordered]
+    args.json.write_text(json.dumps(public, indent=1, sort_keys=True) + "\n")
     settings = {"sample": args.sample, "seed": args.seed, "jobs": args.jobs, "timeout": args.timeout}
     write_report(args.report, ordered, settings, round(time.monotonic() - started))
     good = sum(1 for r in ordered if r["result"] == "ok")
