@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator import Config, build
-from generator.diagnostics import Level
+from generator.diagnostics import Diagnostics, Level
 from generator.loader import load
+from generator.loader.swagger2 import convert
 from tests.conftest import write_spec
 
 PET = {
@@ -183,3 +186,46 @@ def test_swagger_without_host_gets_a_relative_server(tmp_path: Path) -> None:
     doc = {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "basePath": "api", "paths": {}}
     loaded = load(write_spec(tmp_path, doc))
     assert loaded.document["servers"] == [{"url": "/api"}]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8) | st.sampled_from(["#/definitions/Pet", "#/parameters/petBody", "file", "body", "formData", "array"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["type", "in", "name", "schema", "$ref", "items", "collectionFormat", "x-nullable", "discriminator", "flow", "200", "get"]), inner, max_size=4),
+    max_leaves=12,
+)
+FIELDS = [
+    ("paths",),
+    ("paths", "/pets"),
+    ("paths", "/pets", "get"),
+    ("paths", "/pets", "get", "parameters"),
+    ("paths", "/pets", "get", "responses"),
+    ("paths", "/pets", "get", "responses", "200"),
+    ("paths", "/pets/{petId}/photo", "parameters"),
+    ("paths", "/pets/{petId}/photo", "post", "parameters", 0),
+    ("definitions",),
+    ("definitions", "Pet"),
+    ("parameters",),
+    ("parameters", "petBody"),
+    ("responses",),
+    ("securityDefinitions",),
+    ("securityDefinitions", "oauth"),
+    ("host",),
+    ("basePath",),
+    ("schemes",),
+    ("consumes",),
+    ("produces",),
+    ("info",),
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(FIELDS), value=JSON)
+def test_conversion_never_raises_on_odd_documents(tmp_path: Path, field: tuple[Any, ...], value: Any) -> None:
+    doc = json.loads(json.dumps(SWAGGER))
+    node = doc
+    for key in field[:-1]:
+        node = node[key]
+    node[field[-1]] = value
+    converted = convert(doc, Diagnostics(), "openapi.yaml")
+    assert converted["openapi"] == "3.0.3"
+    json.dumps(converted)  # plain data all the way down
