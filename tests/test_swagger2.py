@@ -186,6 +186,8 @@ def test_swagger_without_host_gets_a_relative_server(tmp_path: Path) -> None:
     doc = {"swagger": "2.0", "info": {"title": "t", "version": "1"}, "basePath": "api", "paths": {}}
     loaded = load(write_spec(tmp_path, doc))
     assert loaded.document["servers"] == [{"url": "/api"}]
+    doc["host"] = "https://api.test/"
+    assert load(write_spec(tmp_path, doc)).document["servers"] == [{"url": "https://api.test/api"}]
 
 
 JSON = st.recursive(

@@ -150,6 +150,8 @@ class _Converter:
             base = "/" + base
         if not isinstance(host, str) or not host:
             return [{"url": base or "/"}]
+        if "://" in host:  # not valid 2.0, but written: the scheme is part of the host
+            return [{"url": host.rstrip("/") + base}]
         raw = self.doc.get("schemes")
         schemes = [s for s in raw if s in ("http", "https", "ws", "wss")] if isinstance(raw, list) else []
         schemes = sorted(schemes or ["https"], key=lambda s: (s not in ("https", "wss"), s))
