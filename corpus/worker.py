@@ -118,10 +118,10 @@ def _coverage_fields(c: Coverage) -> dict[str, Any]:
     }
 
 
-def import_all(out: Path) -> str:
+def import_all(project: Path) -> str:
     """'' when every module imports in a fresh interpreter, else the first failure."""
     proc = subprocess.run(
-        [sys.executable, "-c", IMPORT_SCRIPT, str(out), PACKAGE],
+        [sys.executable, "-c", IMPORT_SCRIPT, str(project), PACKAGE],
         capture_output=True,
         text=True,
         timeout=IMPORT_TIMEOUT,
@@ -133,10 +133,10 @@ def import_all(out: Path) -> str:
     return lines[-1] if lines else f"import check exited {proc.returncode}"
 
 
-def run_mypy(out: Path) -> str:
+def run_mypy(project: Path) -> str:
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir=/dev/null", PACKAGE],
-        cwd=out,
+        cwd=project,
         capture_output=True,
         text=True,
         timeout=MYPY_TIMEOUT,
@@ -157,10 +157,10 @@ def main(argv: list[str]) -> int:
     sys.setrecursionlimit(10_000)
     record = generate(spec, out)
     if record["result"] == "generated":
-        package_dir = out / PACKAGE
+        project = out / PACKAGE  # the generated project: pyproject.toml, README.md, corpus_sdk/
         start = time.monotonic()
-        failure = import_all(out)
-        if not failure and not compileall.compile_dir(str(package_dir), quiet=2, force=True):
+        failure = import_all(project)
+        if not failure and not compileall.compile_dir(str(project / PACKAGE), quiet=2, force=True):
             failure = "compileall failed"
         record["import_seconds"] = round(time.monotonic() - start, 2)
         if failure:
@@ -170,7 +170,7 @@ def main(argv: list[str]) -> int:
         else:
             record["result"] = "ok"
         if with_mypy and record["result"] in ("ok", "incomplete"):
-            record["mypy"] = run_mypy(out)
+            record["mypy"] = run_mypy(project)
     result_file.write_text(json.dumps(record, indent=1, sort_keys=True))
     return 0
 

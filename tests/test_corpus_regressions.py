@@ -75,3 +75,18 @@ def test_every_success_response_is_typed_or_named() -> None:
 @pytest.mark.xfail(strict=True, reason="operations.py _responses drops 1xx/3xx responses (with bodies) silently")
 def test_redirect_response_with_a_body_is_typed_or_named() -> None:
     assert _dropped("redirect-with-body") == set()
+
+
+def test_schemas_named_like_runtime_imports_get_other_names(generated: Any) -> None:
+    import httpx
+
+    pkg, _ = generated((REPRO / "schema-named-like-runtime.yaml").read_text(encoding="utf-8"), client_name="Repro")
+    names = set(pkg.types.__all__)
+    assert {"Endpoint", "APIResponse", "TypeAliasType", "Timeout"}.isdisjoint(names), names
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"endpoint": {"path": "/x"}, "response": {"code": 1}, "alias": 3})
+
+    client = pkg.Repro(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    out = client.api_information.get_endpoints()
+    assert out.endpoint.path == "/x" and out.response.code == 1 and out.alias == 3

@@ -43,6 +43,15 @@ RUNTIME_NAMES = frozenset(
         "Union",
         "Field",
         "ConfigDict",
+        "Endpoint",
+        "APIResponse",
+        "AsyncAPIResponse",
+        "TypeAliasType",
+        "Timeout",
+        "Callable",
+        "Mapping",
+        "Sequence",
+        "Annotated",
     }
 )
 RESOURCE_RESERVED = (
