@@ -129,7 +129,7 @@ def import_all(project: Path) -> str:
     )
     if proc.returncode == 0:
         return ""
-    lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+    lines = [line for line in (proc.stderr + "\n" + proc.stdout).splitlines() if line.strip()]
     return lines[-1] if lines else f"import check exited {proc.returncode}"
 
 
