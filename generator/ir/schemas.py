@@ -230,6 +230,13 @@ class SchemaConverter:
         return members[0] if len(members) == 1 else UnionOf(tuple(dict.fromkeys(members)))
 
     def _single_type(self, kind: Any, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        if not isinstance(kind, str):
+            self.diagnostics.warning(
+                f"schema 'type' must be a string or a list of strings, not {type(kind).__name__}; typed as any value",
+                loc.file,
+                loc.pointer + "/type",
+            )
+            return ANY
         if kind == "string":
             return _STRING_FORMATS.get(str(node.get("format")), Prim("str"))
         if kind in _SIMPLE:

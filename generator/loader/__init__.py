@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Diagnostics, Level
+from . import swagger2
 from .refs import Location, RefError, Workspace, check_refs
 from .validate import validate
 
@@ -23,6 +24,14 @@ class LoadedSpec:
     spec_sha256: str  # the files as read
     normalized_sha256: str  # the parsed documents, canonical JSON
     diagnostics: tuple[Diagnostic, ...]
+    converted_from: str = ""  # "2.0" when the document was Swagger 2.0, converted on load
+
+    def original(self, diagnostic: Diagnostic) -> Diagnostic:
+        """The diagnostic with its pointer mapped back into the document as written."""
+        if self.converted_from != "2.0" or diagnostic.file != self.workspace.root_file:
+            return diagnostic
+        mapped = swagger2.original_pointer(diagnostic.pointer)
+        return diagnostic if mapped == diagnostic.pointer else replace(diagnostic, pointer=mapped)
 
     @property
     def root(self) -> Location:
@@ -50,23 +59,27 @@ def load(path: Path, *, strict: bool = False, validation: bool = True) -> Loaded
     if not isinstance(doc, dict):
         diagnostics.error("an OpenAPI document must be a mapping at the top level", path.name, "")
         return _result(ws, {}, 0)
+    converted_from = ""
+    if swagger2.is_swagger2(doc):
+        doc = ws.documents[path.name] = swagger2.convert(doc, diagnostics, path.name)
+        converted_from = "2.0"
     minor = _version(doc, diagnostics, path.name)
     if diagnostics.has_errors:
-        return _result(ws, doc, minor)
+        return _result(ws, doc, minor, converted_from)
     check_refs(ws)
     if validation and not diagnostics.has_errors:
         validate(ws, doc, minor, Level.ERROR if strict else Level.WARNING)
-    return _result(ws, doc, minor)
+    return _result(ws, doc, minor, converted_from)
 
 
 def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
     version = doc.get("openapi")
     if "swagger" in doc and version is None:
         diagnostics.error(
-            f"Swagger {doc.get('swagger')!s} documents are not supported yet",
+            f"Swagger {doc.get('swagger')!s} documents are not supported",
             file,
             "/swagger",
-            hint="convert it to OpenAPI 3 first",
+            hint="sdkgen reads Swagger 2.0 and OpenAPI 3.0 and 3.1",
         )
         return 0
     if not isinstance(version, str) or (not version.startswith(("3.0.", "3.1.")) and version not in ("3.0", "3.1")):
@@ -77,8 +90,12 @@ def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
     return 1 if version.startswith("3.1") else 0
 
 
+<<<<<<< HEAD
 def spec_digest(files: dict[str, bytes]) -> str:
     """SHA-256 of the spec files as read (names relative to the root spec's folder)."""
+=======
+def _result(ws: Workspace, doc: dict[str, Any], minor: int, converted_from: str = "") -> LoadedSpec:
+>>>>>>> corpus
     raw = hashlib.sha256()
     for name in sorted(files):
         raw.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
@@ -89,11 +106,15 @@ def _result(ws: Workspace, doc: dict[str, Any], minor: int) -> LoadedSpec:
     normalized = json.dumps(
         {name: ws.documents[name] for name in sorted(ws.documents)}, sort_keys=True, ensure_ascii=True, default=str
     )
-    return LoadedSpec(
+    loaded = LoadedSpec(
         workspace=ws,
         document=doc,
         minor=minor,
         spec_sha256=spec_digest(ws.raw),
         normalized_sha256=hashlib.sha256(normalized.encode()).hexdigest(),
         diagnostics=ws.diagnostics.sorted(),
+        converted_from=converted_from,
     )
+    if converted_from:
+        loaded = replace(loaded, diagnostics=tuple(loaded.original(d) for d in loaded.diagnostics))
+    return loaded

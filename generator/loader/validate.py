@@ -11,8 +11,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+<<<<<<< HEAD
 from ..diagnostics import Diagnostic, Diagnostics, Level, pointer
 from .refs import Workspace
+=======
+from jsonschema.exceptions import ValidationError
+from openapi_spec_validator import (
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+)
+
+from ..diagnostics import Diagnostic, Level, pointer
+from .refs import Location, RefError, Workspace
+>>>>>>> corpus
 
 MAX_FINDINGS = 50
 
@@ -55,6 +66,7 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
     base_cls = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
     validator_cls = type("_Validator", (base_cls,), {"resolver_handlers": handlers})
     count = 0
+    targets = _RefTargets(document)
     try:
         for error in validator_cls(document, base_uri=base).iter_errors():
             count += 1
@@ -65,7 +77,7 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
                     )
                 )
                 break
-            _report(ws.diagnostics, error, level, ws.root_file)
+            _report(ws, error, level, targets)
     except _Refused as exc:
         ws.diagnostics.error(f"validation needed {exc.args[0]!r}, which is refused", ws.root_file, "")
     except RecursionError:
@@ -78,6 +90,7 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
         )
 
 
+<<<<<<< HEAD
 def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str) -> None:
     from jsonschema.exceptions import ValidationError
 
@@ -90,6 +103,64 @@ def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str)
         diagnostics.items.append(_diag(level, f"invalid OpenAPI: {message}", file, where))
     else:
         diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", file, ""))
+=======
+def _report(ws: Workspace, error: Exception, level: Level, targets: _RefTargets) -> None:
+    if not isinstance(error, ValidationError):
+        ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", ws.root_file, ""))
+        return
+    best = _deepest(error)
+    where = pointer(*[str(p) for p in best.absolute_path])
+    message = best.message
+    if len(message) > 300:
+        message = message[:297] + "..."
+    if where and _node(ws, where) is _ABSENT:
+        # The validator checks some $ref targets on their own and reports paths relative to
+        # the target ("/properties/name/type"): rebase the path on the target it fits.
+        rebased = next((t + where for t in targets.get() if _node(ws, t + where) == best.instance), None)
+        if rebased is None:
+            message += f" (at {where} inside a referenced schema)"
+        where = rebased or ""
+    ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {message}", ws.root_file, where))
+
+
+_ABSENT = object()
+
+
+def _node(ws: Workspace, where: str) -> Any:
+    try:
+        return ws.node(Location(ws.root_file, where))
+    except RefError:
+        return _ABSENT
+
+
+class _RefTargets:
+    """Pointers of every local ``$ref`` target and every component in the root document,
+    found on first use."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self._found: list[str] | None = None
+
+    def get(self) -> list[str]:
+        if self._found is None:
+            found: set[str] = set()
+            components = self.document.get("components") if isinstance(self.document, dict) else None
+            for kind, group in (components or {}).items() if isinstance(components, dict) else ():
+                if isinstance(group, dict):
+                    found.update(pointer("components", kind, name) for name in group)
+            stack = [self.document]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    ref = node.get("$ref")
+                    if isinstance(ref, str) and ref.startswith("#/"):
+                        found.add(unquote(ref[1:]))
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+            self._found = sorted(found)
+        return self._found
+>>>>>>> corpus
 
 
 def _deepest(error: Any) -> Any:
