@@ -108,7 +108,7 @@ def check(doc: Any, api: Api, diagnostics: tuple[Diagnostic, ...]) -> Coverage:
 def _response_covered(
     doc: Any, op: Operation, responses: dict[str, Any], code: str, diagnostics: tuple[Diagnostic, ...], where: str
 ) -> bool:
-    statuses = {op.response.status, *(e.status for e in op.errors)}
+    statuses = {op.response.status, *op.response.also, *(e.status for e in op.errors)}
     if code in statuses:
         return True
     has_body, schema = _body_schema(doc, responses[code])

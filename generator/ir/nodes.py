@@ -104,6 +104,7 @@ class Response:
     type: TypeRef | None
     content_type: str = ""
     doc: str = ""
+    also: tuple[str, ...] = ()  # other success statuses whose bodies ``type`` covers too
 
 
 @dataclass(frozen=True, slots=True)

@@ -322,10 +322,13 @@ class OperationReader:
             for i, c in enumerate(success)
         }
         response = self._success(read, loc) if read else Response("200", "empty", None)
-        for code in (c for c in codes if c.startswith("3")):
+        for code in (c for c in codes if c.startswith(("1", "3"))):
             if self._response(raw[code], loc.child(code), code, pascal + "Redirect" + code).kind != "empty":
                 self.diagnostics.warning(
-                    f"response {code} has a body the SDK never sees: redirects are followed",
+                    f"response {code} has a body the SDK never sees: "
+                    + (
+                        "redirects are followed" if code.startswith("3") else "informational responses are not returned"
+                    ),
                     loc.file,
                     loc.child(code).pointer,
                 )
@@ -338,11 +341,14 @@ class OperationReader:
         first = next((r for r in read.values() if r.kind == "json"), next(iter(read.values())))
         types: list[TypeRef] = []
         empty = False
+        covered = []
         for code, r in read.items():
             if r.kind == "empty":
                 empty = True
+                covered.append(code)
             elif r.kind == first.kind and r.type is not None:
                 types.append(r.type)
+                covered.append(code)
             else:
                 self.diagnostics.warning(
                     f"response {code} ({r.content_type}) is not generated: the method returns the "
@@ -356,7 +362,7 @@ class OperationReader:
         t: TypeRef = unique[0] if len(unique) == 1 else UnionOf(unique)
         if empty and first.kind == "json":
             t = nullable(t)
-        return replace(first, type=t)
+        return replace(first, type=t, also=tuple(c for c in covered if c != first.status))
 
     def _response(self, raw: Any, loc: Location, status: str, hint: str) -> Response:
         if isinstance(raw, dict) and "$ref" in raw:

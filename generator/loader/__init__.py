@@ -90,19 +90,15 @@ def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
     return 1 if version.startswith("3.1") else 0
 
 
-<<<<<<< HEAD
 def spec_digest(files: dict[str, bytes]) -> str:
     """SHA-256 of the spec files as read (names relative to the root spec's folder)."""
-=======
-def _result(ws: Workspace, doc: dict[str, Any], minor: int, converted_from: str = "") -> LoadedSpec:
->>>>>>> corpus
     raw = hashlib.sha256()
     for name in sorted(files):
         raw.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
     return raw.hexdigest()
 
 
-def _result(ws: Workspace, doc: dict[str, Any], minor: int) -> LoadedSpec:
+def _result(ws: Workspace, doc: dict[str, Any], minor: int, converted_from: str = "") -> LoadedSpec:
     normalized = json.dumps(
         {name: ws.documents[name] for name in sorted(ws.documents)}, sort_keys=True, ensure_ascii=True, default=str
     )

@@ -11,19 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-<<<<<<< HEAD
-from ..diagnostics import Diagnostic, Diagnostics, Level, pointer
-from .refs import Workspace
-=======
-from jsonschema.exceptions import ValidationError
-from openapi_spec_validator import (
-    OpenAPIV30SpecValidator,
-    OpenAPIV31SpecValidator,
-)
-
 from ..diagnostics import Diagnostic, Level, pointer
 from .refs import Location, RefError, Workspace
->>>>>>> corpus
 
 MAX_FINDINGS = 50
 
@@ -90,21 +79,9 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
         )
 
 
-<<<<<<< HEAD
-def _report(diagnostics: Diagnostics, error: Exception, level: Level, file: str) -> None:
+def _report(ws: Workspace, error: Exception, level: Level, targets: _RefTargets) -> None:
     from jsonschema.exceptions import ValidationError
 
-    if isinstance(error, ValidationError):
-        best = _deepest(error)
-        where = pointer(*[str(p) for p in best.absolute_path])
-        message = best.message
-        if len(message) > 300:
-            message = message[:297] + "..."
-        diagnostics.items.append(_diag(level, f"invalid OpenAPI: {message}", file, where))
-    else:
-        diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", file, ""))
-=======
-def _report(ws: Workspace, error: Exception, level: Level, targets: _RefTargets) -> None:
     if not isinstance(error, ValidationError):
         ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", ws.root_file, ""))
         return
@@ -160,7 +137,6 @@ class _RefTargets:
                     stack.extend(node)
             self._found = sorted(found)
         return self._found
->>>>>>> corpus
 
 
 def _deepest(error: Any) -> Any:
