@@ -193,4 +193,4 @@ def test_every_success_response_is_generated_or_named(generated: Any) -> None:
     assert (type(accepted).__name__, accepted.job) == ("Accepted", "j")
     assert nothing is None
     hints = typing.get_type_hints(type(client.jobs).run)
-    assert hints["return"] == typing.Union[pkg.types.Done, pkg.types.Accepted, typing.Dict[str, typing.Any], None]  # noqa: UP006
+    assert hints["return"] == typing.Union[pkg.types.Done, pkg.types.Accepted, typing.Dict[str, typing.Any], None]
