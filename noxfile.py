@@ -26,7 +26,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")
-    session.run("ruff", "check", "generator", "tests")
+    session.run("ruff", "check", "generator", "tests", "benchmarks")
     session.run("ruff", "format", "--check", "generator")
 
 
@@ -39,3 +39,14 @@ def typecheck(session: nox.Session) -> None:
         if (project / "pyproject.toml").is_file():
             with session.chdir(project):
                 session.run("mypy", "--strict", project.name)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the peers (issue #7); writes benchmarks/RESULTS.md.
+
+    ``nox -s bench -- --quick`` for a few-minute check; ``-- --only calls`` (repeatable) for one.
+    Peers are installed into their own pinned venvs under ~/.cache/sdkgen/bench.
+    """
+    session.install("-e", ".")
+    session.run("python", "-m", "benchmarks", *session.posargs)

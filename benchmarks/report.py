@@ -1,0 +1,96 @@
+"""RESULTS.md: one markdown table per benchmark, the goals of issue #7, and the machine."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .common import Stats
+
+
+@dataclass
+class Goal:
+    text: str
+    value: float
+    limit: float
+    lower_is_better: bool = True
+
+    @property
+    def verdict(self) -> str:
+        if math.isnan(self.value):
+            return "n/a"
+        ok = self.value <= self.limit if self.lower_is_better else self.value >= self.limit
+        return "met" if ok else "**missed**"
+
+
+@dataclass
+class Section:
+    title: str
+    intro: str
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # fenced blocks: failures, profiles
+
+    def markdown(self) -> str:
+        out = [f"## {self.title}", "", self.intro, ""]
+        out.append("| " + " | ".join(self.headers) + " |")
+        out.append("|" + "|".join(" --- " for _ in self.headers) + "|")
+        out += ["| " + " | ".join(row) + " |" for row in self.rows]
+        out.append("")
+        if self.goals:
+            out += [
+                f"- Goal: {g.text}: {fmt_ratio(g.value)} (limit {fmt_ratio(g.limit)}) — {g.verdict}" for g in self.goals
+            ]
+            out.append("")
+        out += [f"- {n}" for n in self.notes]
+        if self.notes:
+            out.append("")
+        for block in self.details:
+            out += [block, ""]
+        return "\n".join(out)
+
+
+def fmt_s(seconds: float) -> str:
+    if math.isnan(seconds):
+        return "—"
+    if seconds >= 100:
+        return f"{seconds:.0f} s"
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds * 1e6:.0f} µs"
+
+
+def fmt_mb(mb: float) -> str:
+    return "—" if math.isnan(mb) else f"{mb:.0f} MB"
+
+
+def fmt_ratio(r: float) -> str:
+    return "—" if math.isnan(r) else f"{r:.2f}×"
+
+
+def fmt_stats(stats: Stats, fmt=fmt_s) -> list[str]:
+    """median, then 'min – max'."""
+    if not stats.values:
+        return ["—", "—"]
+    return [fmt(stats.median), f"{fmt(stats.min)} – {fmt(stats.max)}"]
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b and not math.isnan(a) and not math.isnan(b) else math.nan
+
+
+def fence(title: str, text: str) -> str:
+    body = text.replace("```", "'''").rstrip()
+    return f"<details><summary>{title}</summary>\n\n```\n{body}\n```\n</details>"
+
+
+def write(path: Path, header: str, sections: list[Section], machine: str) -> None:
+    parts = [header.rstrip(), ""]
+    parts += [s.markdown() for s in sections]
+    parts += ["## Machine", "", machine.rstrip(), ""]
+    path.write_text("\n".join(parts), encoding="utf-8")

@@ -1,0 +1,136 @@
+"""``python -m benchmarks [--quick] [--only NAME ...]``: run the benchmarks, write RESULTS.md.
+
+Full mode is what RESULTS.md records; ``--quick`` takes fewer repetitions, smaller synthetic
+specs, and skips the huge specs and the profiles, for a check in a few minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import calls, envs, gen, importtime, machine, tools
+from .common import HERE, REPO, WORK, log
+from .report import Section, fence, write
+from .specs import HUGE
+
+BENCHMARKS = ("huge", "polytomic", "import", "calls", "scaling", "profile")
+
+
+@dataclass(frozen=True)
+class Plan:
+    huge_reps: int
+    polytomic_reps: int
+    import_reps: int
+    call_rounds: int
+    call_reps: int
+    sizes: tuple[int, ...]
+    scaling_reps: int
+
+
+FULL = Plan(
+    huge_reps=3, polytomic_reps=5, import_reps=40, call_rounds=3, call_reps=5, sizes=(100, 1000, 5000), scaling_reps=3
+)
+QUICK = Plan(
+    huge_reps=1, polytomic_reps=2, import_reps=10, call_rounds=1, call_reps=3, sizes=(100, 300, 1000), scaling_reps=1
+)
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions; skip the huge specs and profiles")
+    parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only these (repeatable)")
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="default: benchmarks/RESULTS.md")
+    return parser.parse_args(argv)
+
+
+def _generated_polytomic() -> Path:
+    """The `polytomic` project generated from this checkout (benchmark 2 leaves it; else make it)."""
+    project = WORK / "polytomic" / "out" / "polytomic"
+    if not (project / "polytomic" / "__init__.py").is_file():
+        gen._polytomic_project(WORK / "polytomic")
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "generate",
+                "--config",
+                str(WORK / "polytomic/pyproject.toml"),
+                "--target",
+                "polytomic",
+                "-q",
+            ],
+            env=tools.sdkgen_env(),
+            check=True,
+        )
+    return project
+
+
+def _profiles() -> Section:
+    section = Section(
+        "Appendix: where sdkgen spends its time on the huge specs",
+        "`python -m benchmarks.profile_sdkgen` (cProfile over `generator.build`, cold cache). The first profile of "
+        "each spec runs black in-process (`--serial`) so that formatting is visible; the stage lines give the "
+        "wall-clock split between loading, building the IR and rendering + formatting.",
+        ["spec", "profile"],
+    )
+    for spec in HUGE:
+        report = WORK / "profiles" / f"{spec.key}.txt"
+        log(f"[profile] {spec.key}")
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.profile_sdkgen", str(spec.path()), spec.key, str(report), "--serial"],
+            env=tools.sdkgen_env(),
+            cwd=REPO,
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+        text = report.read_text(encoding="utf-8") if report.is_file() else proc.stderr[-4000:]
+        section.rows.append([spec.title, f"below ({text.splitlines()[0] if text else 'no output'})"])
+        section.details.append(fence(f"{spec.title}: sdkgen profile", text))
+    return section
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    plan = QUICK if args.quick else FULL
+    default = {"polytomic", "import", "calls", "scaling"} | (set() if args.quick else {"huge", "profile"})
+    only = set(args.only or default)
+    WORK.mkdir(parents=True, exist_ok=True)
+    load_start = machine.loadavg()
+    started = time.monotonic()
+    for env in (envs.OAPC, envs.DCG, envs.OFFICIAL, envs.GENERATED_RT):
+        env.ensure()
+    sections: list[Section] = []
+    if "huge" in only:
+        sections.append(gen.huge_specs(plan.huge_reps))
+    project = None
+    if "polytomic" in only:
+        section, project = gen.polytomic(plan.polytomic_reps)
+        sections.append(section)
+    if {"import", "calls"} & only:
+        project = _generated_polytomic() if project is None else project
+        if "import" in only:
+            sections.append(importtime.run(project, plan.import_reps))
+        if "calls" in only:
+            sections.append(calls.run(project, plan.call_rounds, plan.call_reps))
+    if "scaling" in only:
+        sections.append(gen.scaling(plan.sizes, plan.scaling_reps))
+    if "profile" in only:
+        sections.append(_profiles())
+    mode = f"{'quick' if args.quick else 'full'}: {', '.join(b for b in BENCHMARKS if b in only)}"
+    minutes = (time.monotonic() - started) / 60
+    header = (
+        "# Benchmarks\n\n"
+        f"Written by `nox -s bench{' -- --quick' if args.quick else ''}` ({mode}; {minutes:.0f} min). Every number "
+        "comes from one run on the machine described at the end, the tools side by side; compare ratios, not "
+        "seconds. Goals are those of issue #7. Raw logs of the run are in `benchmarks/.work/` (not committed).\n"
+    )
+    write(args.output, header, sections, machine.block(load_start, machine.loadavg(), mode))
+    log(f"wrote {args.output}")
+    return 0
