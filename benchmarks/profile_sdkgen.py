@@ -25,8 +25,19 @@ def main() -> int:
     import generator
     from generator.render import fmt
 
+    per_file: list[tuple[float, int, str]] = []
     if serial:
         fmt.PARALLEL_THRESHOLD = float("inf")  # type: ignore[assignment]
+        original = fmt._format_item
+
+        def timed(item: tuple[str, str]) -> tuple[str, str | None, str]:
+            t0 = time.perf_counter()
+            try:
+                return original(item)
+            finally:
+                per_file.append((time.perf_counter() - t0, len(item[1]), item[0]))
+
+        fmt._format_item = timed  # type: ignore[assignment]
     stages: list[tuple[float, str]] = []
     start = time.perf_counter()
 
@@ -64,6 +75,12 @@ def main() -> int:
         out.write(f"  {count:5d} × {message}\n")
     for d in diagnostics[:5]:
         out.write(f"  e.g. {d.format()[:300]}\n")
+    if per_file:
+        spent = sum(t for t, _, _ in per_file)
+        size = sum(n for _, n, _ in per_file)
+        out.write(f"\nblack: {len(per_file)} files, {size / 1e6:.1f} MB of source, {spent:.1f} s; slowest files:\n")
+        for t, n, path in sorted(per_file, reverse=True)[:10]:
+            out.write(f"  {t:6.2f} s  {n / 1e3:8.1f} kB  {path}\n")
     for key, title, limit in (("cumulative", "by cumulative time", 30), ("tottime", "by own time", 20)):
         buf = io.StringIO()
         stats = pstats.Stats(profiler, stream=buf)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,10 @@ class Goal:
     value: float
     limit: float
     lower_is_better: bool = True
+    unit: str = "×"
+
+    def show(self, value: float) -> str:
+        return "—" if math.isnan(value) else f"{value:.2f}{self.unit}"
 
     @property
     def verdict(self) -> str:
@@ -73,7 +78,7 @@ def fmt_ratio(r: float) -> str:
     return "—" if math.isnan(r) else f"{r:.2f}×"
 
 
-def fmt_stats(stats: Stats, fmt=fmt_s) -> list[str]:
+def fmt_stats(stats: Stats, fmt: Callable[[float], str] = fmt_s) -> list[str]:
     """median, then 'min – max'."""
     if not stats.values:
         return ["—", "—"]

@@ -7,6 +7,7 @@ specs, and skips the huge specs and the profiles, for a check in a few minutes.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 from . import calls, envs, gen, importtime, machine, tools
 from .common import HERE, REPO, WORK, log
 from .report import Section, fence, write
-from .specs import HUGE
+from .specs import HUGE, NpmSpec
 
 BENCHMARKS = ("huge", "polytomic", "import", "calls", "scaling", "profile")
 
@@ -33,7 +34,13 @@ class Plan:
 
 
 FULL = Plan(
-    huge_reps=3, polytomic_reps=5, import_reps=40, call_rounds=3, call_reps=5, sizes=(100, 1000, 5000), scaling_reps=3
+    huge_reps=3,
+    polytomic_reps=3,
+    import_reps=25,
+    call_rounds=3,
+    call_reps=5,
+    sizes=(100, 1000, 5000),
+    scaling_reps=2,
 )
 QUICK = Plan(
     huge_reps=1, polytomic_reps=2, import_reps=10, call_rounds=1, call_reps=3, sizes=(100, 300, 1000), scaling_reps=1
@@ -44,6 +51,10 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions; skip the huge specs and profiles")
     parser.add_argument("--only", action="append", choices=BENCHMARKS, help="run only these (repeatable)")
+    parser.add_argument(
+        "--spec", action="append", choices=[s.key for s in HUGE], help="huge specs to use (default: all)"
+    )
+    parser.add_argument("--reps", type=int, help="override every repetition count")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="default: benchmarks/RESULTS.md")
     return parser.parse_args(argv)
 
@@ -71,7 +82,7 @@ def _generated_polytomic() -> Path:
     return project
 
 
-def _profiles() -> Section:
+def _profiles(specs: tuple[NpmSpec, ...]) -> Section:
     section = Section(
         "Appendix: where sdkgen spends its time on the huge specs",
         "`python -m benchmarks.profile_sdkgen` (cProfile over `generator.build`, cold cache). The first profile of "
@@ -79,7 +90,7 @@ def _profiles() -> Section:
         "wall-clock split between loading, building the IR and rendering + formatting.",
         ["spec", "profile"],
     )
-    for spec in HUGE:
+    for spec in specs:
         report = WORK / "profiles" / f"{spec.key}.txt"
         log(f"[profile] {spec.key}")
         proc = subprocess.run(
@@ -99,6 +110,9 @@ def _profiles() -> Section:
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     plan = QUICK if args.quick else FULL
+    if args.reps:
+        plan = dataclasses.replace(plan, **{f.name: args.reps for f in dataclasses.fields(plan) if f.name != "sizes"})
+    huge = tuple(s for s in HUGE if not args.spec or s.key in args.spec)
     default = {"polytomic", "import", "calls", "scaling"} | (set() if args.quick else {"huge", "profile"})
     only = set(args.only or default)
     WORK.mkdir(parents=True, exist_ok=True)
@@ -108,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         env.ensure()
     sections: list[Section] = []
     if "huge" in only:
-        sections.append(gen.huge_specs(plan.huge_reps))
+        sections.append(gen.huge_specs(plan.huge_reps, huge))
     project = None
     if "polytomic" in only:
         section, project = gen.polytomic(plan.polytomic_reps)
@@ -122,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     if "scaling" in only:
         sections.append(gen.scaling(plan.sizes, plan.scaling_reps))
     if "profile" in only:
-        sections.append(_profiles())
+        sections.append(_profiles(huge))
     mode = f"{'quick' if args.quick else 'full'}: {', '.join(b for b in BENCHMARKS if b in only)}"
     minutes = (time.monotonic() - started) / 60
     header = (
