@@ -121,30 +121,42 @@ def main(argv: list[str] | None = None) -> int:
     for env in (envs.OAPC, envs.DCG, envs.OFFICIAL, envs.GENERATED_RT):
         env.ensure()
     sections: list[Section] = []
-    if "huge" in only:
-        sections.append(gen.huge_specs(plan.huge_reps, huge))
+    mode = f"{'quick' if args.quick else 'full'}: {', '.join(b for b in BENCHMARKS if b in only)}"
+
+    def save(done: bool) -> None:
+        minutes = (time.monotonic() - started) / 60
+        state = f"{minutes:.0f} min" if done else f"**incomplete**, {minutes:.0f} min so far"
+        header = (
+            "# Benchmarks\n\n"
+            f"Written by `nox -s bench{' -- --quick' if args.quick else ''}` ({mode}; {state}). Every number "
+            "comes from one run on the machine described at the end, the tools side by side; compare ratios, not "
+            "seconds. Goals are those of issue #7. Raw logs of the run are in `benchmarks/.work/` (not committed).\n"
+        )
+        ordered = sorted(sections, key=lambda s: s.title)  # "1. …" to "5. …", then the appendix
+        write(args.output, header, ordered, machine.block(load_start, machine.loadavg(), mode))
+        log(f"wrote {args.output}")
+
+    # Quick benchmarks first, so an interrupted full run still leaves most of the table.
     project = None
     if "polytomic" in only:
         section, project = gen.polytomic(plan.polytomic_reps)
         sections.append(section)
+        save(False)
     if {"import", "calls"} & only:
         project = _generated_polytomic() if project is None else project
         if "import" in only:
             sections.append(importtime.run(project, plan.import_reps))
+            save(False)
         if "calls" in only:
             sections.append(calls.run(project, plan.call_rounds, plan.call_reps))
+            save(False)
+    if "huge" in only:
+        sections.append(gen.huge_specs(plan.huge_reps, huge))
+        save(False)
     if "scaling" in only:
         sections.append(gen.scaling(plan.sizes, plan.scaling_reps))
+        save(False)
     if "profile" in only:
         sections.append(_profiles(huge))
-    mode = f"{'quick' if args.quick else 'full'}: {', '.join(b for b in BENCHMARKS if b in only)}"
-    minutes = (time.monotonic() - started) / 60
-    header = (
-        "# Benchmarks\n\n"
-        f"Written by `nox -s bench{' -- --quick' if args.quick else ''}` ({mode}; {minutes:.0f} min). Every number "
-        "comes from one run on the machine described at the end, the tools side by side; compare ratios, not "
-        "seconds. Goals are those of issue #7. Raw logs of the run are in `benchmarks/.work/` (not committed).\n"
-    )
-    write(args.output, header, sections, machine.block(load_start, machine.loadavg(), mode))
-    log(f"wrote {args.output}")
+    save(True)
     return 0
