@@ -156,10 +156,8 @@ def _polytomic_project(root: Path) -> Path:
     return root / "pyproject.toml"
 
 
-def polytomic(reps: int) -> tuple[Section, Path]:
-    """2. Both Polytomic targets: cold generate, then `sdkgen check` with nothing changed.
-
-    Returns the section and the project folder holding the generated `polytomic` package."""
+def polytomic(reps: int) -> Section:
+    """2. Both Polytomic targets: cold generate, then `sdkgen check` with nothing changed."""
     root = WORK / "polytomic"
     pyproject = _polytomic_project(root)
     names = list(POLYTOMIC_SPECS)
@@ -220,7 +218,7 @@ def polytomic(reps: int) -> tuple[Section, Path]:
             if tail:
                 section.details.append(fence(f"{name}: {label} failed — last lines", tail))
         section.goals.append(Goal(f"{name}: check (warm) ÷ cold generate", ratio(warm.wall().median, base), 0.25))
-    return section, root / "out" / "polytomic"
+    return section
 
 
 def scaling(sizes: tuple[int, ...], reps: int) -> Section:

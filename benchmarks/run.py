@@ -11,6 +11,8 @@ import dataclasses
 import subprocess
 import sys
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,26 +139,29 @@ def main(argv: list[str] | None = None) -> int:
         log(f"wrote {args.output}")
 
     # Quick benchmarks first, so an interrupted full run still leaves most of the table.
-    project = None
-    if "polytomic" in only:
-        section, project = gen.polytomic(plan.polytomic_reps)
-        sections.append(section)
+    steps: list[tuple[str, str, Callable[[], Section]]] = [
+        ("polytomic", "2. Generation, Polytomic", lambda: gen.polytomic(plan.polytomic_reps)),
+        ("import", "3. Import time, Polytomic SDK", lambda: importtime.run(_generated_polytomic(), plan.import_reps)),
+        (
+            "calls",
+            "4. Per-call overhead, Polytomic SDK",
+            lambda: calls.run(_generated_polytomic(), plan.call_rounds, plan.call_reps),
+        ),
+        ("huge", "1. Generation, huge specs", lambda: gen.huge_specs(plan.huge_reps, huge)),
+        ("scaling", "5. Scaling, synthetic specs", lambda: gen.scaling(plan.sizes, plan.scaling_reps)),
+        ("profile", "Appendix: sdkgen profiles", lambda: _profiles(huge)),
+    ]
+    for name, title, step in steps:
+        if name not in only:
+            continue
+        try:
+            sections.append(step())
+        except Exception:  # noqa: BLE001 - a broken benchmark is reported, the others still run
+            log(f"{name} crashed:\n{traceback.format_exc()}")
+            crashed = Section(title, "This benchmark crashed; the traceback is below.", ["benchmark", "status"])
+            crashed.rows.append([name, "**crashed**"])
+            crashed.details.append(fence(f"{name}: traceback", traceback.format_exc()))
+            sections.append(crashed)
         save(False)
-    if {"import", "calls"} & only:
-        project = _generated_polytomic() if project is None else project
-        if "import" in only:
-            sections.append(importtime.run(project, plan.import_reps))
-            save(False)
-        if "calls" in only:
-            sections.append(calls.run(project, plan.call_rounds, plan.call_reps))
-            save(False)
-    if "huge" in only:
-        sections.append(gen.huge_specs(plan.huge_reps, huge))
-        save(False)
-    if "scaling" in only:
-        sections.append(gen.scaling(plan.sizes, plan.scaling_reps))
-        save(False)
-    if "profile" in only:
-        sections.append(_profiles(huge))
     save(True)
     return 0
