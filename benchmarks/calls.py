@@ -49,35 +49,31 @@ def write_payloads(target: Path) -> Path:
 
 def run(generated_project: Path, rounds: int, reps: int) -> Section:
     payloads = write_payloads(WORK / "payloads")
-    variants = {
-        FLOOR: ("floor", envs.GENERATED_RT, generated_project),
-        GENERATED: ("generated", envs.GENERATED_RT, generated_project),
-        OFFICIAL: ("official", envs.OFFICIAL, None),
-    }
+    # floor and generated share a venv and one worker process, timed repetition by repetition;
+    # the official SDK (also named `polytomic`) needs its own venv and process.
+    labels = {"floor": FLOOR, "generated": GENERATED, "official": OFFICIAL}
+    workers = (
+        (("floor", "generated"), envs.GENERATED_RT, {"PYTHONPATH": str(generated_project)}),
+        (("official",), envs.OFFICIAL, {}),
+    )
     samples: dict[tuple[str, str, str], Stats] = {}
     for round_ in range(rounds):
         for is_async in (False, True):
-            for label, (mode, venv, path) in variants.items():
-                log(f"[4] round {round_ + 1}/{rounds} {'async' if is_async else 'sync'} {mode}")
-                env = venv.environ(**({"PYTHONPATH": str(path)} if path else {}))
-                cmd = [
-                    str(venv.python),
-                    str(WORKERS / "calls.py"),
-                    "--mode",
-                    mode,
-                    "--payloads",
-                    str(payloads),
-                    "--reps",
-                    str(reps),
-                ]
-                data = run_json([*cmd, "--async"] if is_async else cmd, env=env, timeout=900)
-                for call, values in data.items():
-                    key = (call, "async" if is_async else "sync", label)
-                    samples.setdefault(key, Stats([])).values.extend(values)
+            flavour = "async" if is_async else "sync"
+            for modes, venv, extra in workers:
+                log(f"[4] round {round_ + 1}/{rounds} {flavour} {' + '.join(modes)}")
+                cmd = [str(venv.python), str(WORKERS / "calls.py"), "--payloads", str(payloads), "--reps", str(reps)]
+                cmd += [arg for mode in modes for arg in ("--mode", mode)]
+                data = run_json([*cmd, "--async"] if is_async else cmd, env=venv.environ(**extra), timeout=900)
+                for mode, per_call in data.items():
+                    for call, values in per_call.items():
+                        samples.setdefault((call, flavour, labels[mode]), Stats([])).values.extend(values)
+    variants = (FLOOR, GENERATED, OFFICIAL)
     section = Section(
         "4. Per-call overhead, Polytomic SDK",
-        f"Time per call through `httpx.MockTransport` (no network), {rounds} interleaved worker processes × {reps} "
-        f"repetitions each; a repetition is 100 `list` calls or 300 `create` calls after a warm-up. `list` returns "
+        f"Time per call through `httpx.MockTransport` (no network), {rounds} rounds × {reps} repetitions; floor and "
+        "generated alternate repetition by repetition in one process, the official SDK runs in its own venv and "
+        "process after them in each round. A repetition is 100 `list` calls or 300 `create` calls after a warm-up. `list` returns "
         f"{LIST_SIZE} models (the spec's `models.list` example, varied); `create` sends seven fields and parses the "
         "spec's `models.create` example. Every variant checks its parsed results first. Same httpx/pydantic on all "
         "sides.",

@@ -94,7 +94,34 @@ def fence(title: str, text: str) -> str:
     return f"<details><summary>{title}</summary>\n\n```\n{body}\n```\n</details>"
 
 
-def write(path: Path, header: str, sections: list[Section], machine: str) -> None:
+@dataclass
+class Kept:
+    """A section carried over verbatim from an earlier RESULTS.md (``--merge``)."""
+
+    title: str
+    text: str
+
+    def markdown(self) -> str:
+        return self.text.rstrip() + "\n"
+
+
+def read_sections(path: Path) -> list[Kept]:
+    """The ``## `` sections of an earlier RESULTS.md (headings inside code fences ignored)."""
+    if not path.is_file():
+        return []
+    sections: list[Kept] = []
+    fenced = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if line.startswith("## ") and not fenced:
+            sections.append(Kept(line[3:].strip(), ""))
+        if sections:
+            sections[-1].text += line + "\n"
+    return sections
+
+
+def write(path: Path, header: str, sections: list[Section | Kept], machine: str) -> None:
     parts = [header.rstrip(), ""]
     parts += [s.markdown() for s in sections]
     parts += ["## Machine", "", machine.rstrip(), ""]

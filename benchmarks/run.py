@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import calls, envs, gen, importtime, machine, tools
 from .common import HERE, REPO, WORK, log
-from .report import Section, fence, write
+from .report import Kept, Section, fence, read_sections, write
 from .specs import HUGE, NpmSpec
 
 BENCHMARKS = ("huge", "polytomic", "import", "calls", "scaling", "profile")
@@ -57,6 +57,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--spec", action="append", choices=[s.key for s in HUGE], help="huge specs to use (default: all)"
     )
     parser.add_argument("--reps", type=int, help="override every repetition count")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the sections of the existing output that this run does not redo"
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="default: benchmarks/RESULTS.md")
     return parser.parse_args(argv)
 
@@ -125,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     sections: list[Section] = []
     mode = f"{'quick' if args.quick else 'full'}: {', '.join(b for b in BENCHMARKS if b in only)}"
 
+    earlier = read_sections(args.output) if args.merge else []
+
     def save(done: bool) -> None:
         minutes = (time.monotonic() - started) / 60
         state = f"{minutes:.0f} min" if done else f"**incomplete**, {minutes:.0f} min so far"
@@ -134,7 +139,19 @@ def main(argv: list[str] | None = None) -> int:
             "comes from one run on the machine described at the end, the tools side by side; compare ratios, not "
             "seconds. Goals are those of issue #7. Raw logs of the run are in `benchmarks/.work/` (not committed).\n"
         )
-        ordered = sorted(sections, key=lambda s: s.title)  # "1. …" to "5. …", then the appendix
+        redone = {s.title for s in sections}
+        kept = [k for k in earlier if k.title not in redone and not k.title.startswith("Machine")]
+        if kept:
+            header += (
+                f"\nMerged (`--merge`): {', '.join(k.title for k in kept)} kept from an earlier run; "
+                "that run's machine block is kept at the end.\n"
+            )
+            kept += [
+                Kept("Machine of the earlier run", k.text.replace("## Machine", "## Machine of the earlier run", 1))
+                for k in earlier
+                if k.title == "Machine"
+            ]
+        ordered = sorted([*sections, *kept], key=lambda s: s.title)  # "1. …" to "5. …", appendix, machine
         write(args.output, header, ordered, machine.block(load_start, machine.loadavg(), mode))
         log(f"wrote {args.output}")
 

@@ -4,7 +4,7 @@ Runs inside the environment of the SDK under test; needs only httpx, pydantic an
 Prints one JSON line: per-call seconds of each repetition, for ``list`` (50 models) and
 ``create``, after checking that both calls return what the payloads hold.
 
-    python calls.py --mode floor|generated|official --payloads DIR [--async] [--reps R]
+    python calls.py --mode floor --mode generated --payloads DIR [--async] [--reps R]
 """
 
 from __future__ import annotations
@@ -128,7 +128,13 @@ async def _time_async(fn: Callable[[], Any], n: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--mode", choices=("floor", "generated", "official"), required=True)
+    parser.add_argument(
+        "--mode",
+        action="append",
+        choices=("floor", "generated", "official"),
+        required=True,
+        help="repeatable: several modes are timed in this one process, repetition by repetition",
+    )
     parser.add_argument("--payloads", type=Path, required=True)
     parser.add_argument("--async", dest="is_async", action="store_true")
     parser.add_argument("--reps", type=int, default=5)
@@ -137,27 +143,33 @@ def main() -> int:
     args = parser.parse_args()
     transport = _transport(args.payloads)
     expected = len(json.loads((args.payloads / "list.json").read_bytes())["data"])
-    make = _floor if args.mode == "floor" else lambda t, a: _sdk(args.mode, t, a)
-    list_call, create_call = make(transport, args.is_async)
-    result: dict[str, list[float]] = {"list": [], "create": []}
+    calls = {
+        mode: (_floor(transport, args.is_async) if mode == "floor" else _sdk(mode, transport, args.is_async))
+        for mode in args.mode
+    }
+    result: dict[str, dict[str, list[float]]] = {mode: {"list": [], "create": []} for mode in calls}
     if args.is_async:
 
         async def run() -> None:
-            _check(await list_call(), await create_call(), expected)
-            await _time_async(list_call, 20)  # warm-up
-            await _time_async(create_call, 50)
+            for list_call, create_call in calls.values():
+                _check(await list_call(), await create_call(), expected)
+                await _time_async(list_call, 20)  # warm-up
+                await _time_async(create_call, 50)
             for _ in range(args.reps):
-                result["list"].append(await _time_async(list_call, args.list_calls))
-                result["create"].append(await _time_async(create_call, args.create_calls))
+                for mode, (list_call, create_call) in calls.items():
+                    result[mode]["list"].append(await _time_async(list_call, args.list_calls))
+                    result[mode]["create"].append(await _time_async(create_call, args.create_calls))
 
         asyncio.run(run())
     else:
-        _check(list_call(), create_call(), expected)
-        _time_sync(list_call, 20)
-        _time_sync(create_call, 50)
+        for list_call, create_call in calls.values():
+            _check(list_call(), create_call(), expected)
+            _time_sync(list_call, 20)
+            _time_sync(create_call, 50)
         for _ in range(args.reps):
-            result["list"].append(_time_sync(list_call, args.list_calls))
-            result["create"].append(_time_sync(create_call, args.create_calls))
+            for mode, (list_call, create_call) in calls.items():
+                result[mode]["list"].append(_time_sync(list_call, args.list_calls))
+                result[mode]["create"].append(_time_sync(create_call, args.create_calls))
     print(json.dumps(result))
     return 0
 
