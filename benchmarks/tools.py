@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -49,11 +50,21 @@ def openapi_python_client(spec: Path, out: Path, name: str) -> Invocation:
     return Invocation(cmd, envs.OAPC.environ(), out / name, name, envs.OAPC.python)
 
 
+def _has_dotted_schema_names(spec: Path) -> bool:
+    """datamodel-code-generator turns `a.b` schema names into modules: it needs a directory then."""
+    try:
+        doc = json.loads(spec.read_text(encoding="utf-8")) if spec.suffix == ".json" else {}
+    except ValueError:
+        return False
+    return any("." in name for name in doc.get("components", {}).get("schemas", {}))
+
+
 def datamodel_code_generator(spec: Path, out: Path, name: str) -> Invocation:
-    """Models only (pydantic v2), one module: the part of an SDK it generates."""
+    """Models only (pydantic v2): one module, or a package when the spec's schema names are dotted."""
     module = f"{name}_models"
+    target = out / name / module if _has_dotted_schema_names(spec) else out / name / f"{module}.py"
     exe = envs.DCG.bin / "datamodel-codegen"
-    cmd = [str(exe), "--input", str(spec), "--input-file-type", "openapi", "--output", str(out / name / f"{module}.py")]
+    cmd = [str(exe), "--input", str(spec), "--input-file-type", "openapi", "--output", str(target)]
     cmd += ["--output-model-type", "pydantic_v2.BaseModel", "--target-python-version", "3.10"]
     (out / name).mkdir(parents=True, exist_ok=True)
     return Invocation(cmd, envs.DCG.environ(), out / name, module, envs.DCG.python)
