@@ -84,7 +84,8 @@ class Env:
 
 
 OAPC = Env("openapi-python-client", (OPENAPI_PYTHON_CLIENT,))
-DCG = Env("datamodel-code-generator", (DATAMODEL_CODE_GENERATOR,))
+# email-validator: the models it writes use EmailStr, which needs pydantic[email] at import time.
+DCG = Env("datamodel-code-generator", (DATAMODEL_CODE_GENERATOR, "email-validator==2.4.0"))
 OFFICIAL = Env("polytomic-official", (POLYTOMIC_OFFICIAL, *RUNTIME))
 # Runs the generated SDK (on PYTHONPATH) with the same httpx/pydantic as OFFICIAL.
 GENERATED_RT = Env("polytomic-generated-runtime", RUNTIME)
