@@ -46,9 +46,7 @@ class Section:
         out += ["| " + " | ".join(row) + " |" for row in self.rows]
         out.append("")
         if self.goals:
-            out += [
-                f"- Goal: {g.text}: {fmt_ratio(g.value)} (limit {fmt_ratio(g.limit)}) — {g.verdict}" for g in self.goals
-            ]
+            out += [f"- Goal: {g.text}: {g.show(g.value)} (limit {g.show(g.limit)}) — {g.verdict}" for g in self.goals]
             out.append("")
         out += [f"- {n}" for n in self.notes]
         if self.notes:
