@@ -87,6 +87,15 @@ def _generated_polytomic() -> Path:
     return project
 
 
+def _earlier_machine(block: Kept) -> Kept:
+    """An earlier run's machine block, titled by that run's mode line."""
+    if block.title != "Machine":
+        return block
+    mode = next((line.split("|")[2].strip() for line in block.text.splitlines() if line.startswith("| mode |")), "?")
+    title = f"Machine of an earlier run ({mode})"
+    return Kept(title, block.text.replace("## Machine", f"## {title}", 1))
+
+
 def _profiles(specs: tuple[NpmSpec, ...]) -> Section:
     section = Section(
         "Appendix: where sdkgen spends its time on the huge specs",
@@ -143,14 +152,10 @@ def main(argv: list[str] | None = None) -> int:
         kept = [k for k in earlier if k.title not in redone and not k.title.startswith("Machine")]
         if kept:
             header += (
-                f"\nMerged (`--merge`): {', '.join(k.title for k in kept)} kept from an earlier run; "
-                "that run's machine block is kept at the end.\n"
+                f"\nMerged (`--merge`): {', '.join(k.title for k in kept)} kept from earlier runs, whose machine "
+                "blocks are kept at the end.\n"
             )
-            kept += [
-                Kept("Machine of the earlier run", k.text.replace("## Machine", "## Machine of the earlier run", 1))
-                for k in earlier
-                if k.title == "Machine"
-            ]
+            kept += [_earlier_machine(k) for k in earlier if k.title.startswith("Machine")]
         ordered = sorted([*sections, *kept], key=lambda s: s.title)  # "1. …" to "5. …", appendix, machine
         write(args.output, header, ordered, machine.block(load_start, machine.loadavg(), mode))
         log(f"wrote {args.output}")
