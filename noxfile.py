@@ -27,7 +27,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("ruff")
-    session.run("ruff", "check", "generator", "tests", "corpus")
+    session.run("ruff", "check", "generator", "tests", "corpus", "benchmarks")
     session.run("ruff", "format", "--check", "generator", "corpus")
 
 
@@ -69,3 +69,14 @@ def corpus(session: nox.Session) -> None:
     """
     session.install("-e", ".[test]")
     session.run("python", "-m", "corpus.run", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against the peers (issue #7); writes benchmarks/RESULTS.md.
+
+    ``nox -s bench -- --quick`` for a few-minute check; ``-- --only calls`` (repeatable) for one.
+    Peers are installed into their own pinned venvs under ~/.cache/sdkgen/bench.
+    """
+    session.install("-e", ".")
+    session.run("python", "-m", "benchmarks", *session.posargs)
