@@ -231,3 +231,21 @@ def test_conversion_never_raises_on_odd_documents(tmp_path: Path, field: tuple[A
     converted = convert(doc, Diagnostics(), "openapi.yaml")
     assert converted["openapi"] == "3.0.3"
     json.dumps(converted)  # plain data all the way down
+
+
+def test_swagger_split_over_files(tmp_path: Path) -> None:
+    folder = tmp_path
+    write_spec(folder, {"definitions": {"Owner": {"type": "object", "properties": {"name": {"type": "string", "x-nullable": True}}}}}, "defs.yaml")
+    write_spec(folder, {"type": "object", "properties": {"owner": {"$ref": "defs.yaml#/definitions/Owner"}, "photo": {"type": "file"}}}, "pet.yaml")
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "host": "pets.test",
+        "paths": {"/pet": {"get": {"responses": {"200": {"description": "ok", "schema": {"$ref": "pet.yaml"}}}}}},
+    }
+    loaded = load(write_spec(folder, doc))
+    assert not loaded.has_errors, [d.format() for d in loaded.diagnostics]
+    ws = loaded.workspace.documents
+    assert ws["defs.yaml"]["components"]["schemas"]["Owner"]["properties"]["name"] == {"type": "string", "nullable": True}
+    assert ws["pet.yaml"]["properties"]["owner"] == {"$ref": "defs.yaml#/components/schemas/Owner"}
+    assert ws["pet.yaml"]["properties"]["photo"] == {"type": "string", "format": "binary"}

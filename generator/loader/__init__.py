@@ -62,6 +62,7 @@ def load(path: Path, *, strict: bool = False, validation: bool = True) -> Loaded
     converted_from = ""
     if swagger2.is_swagger2(doc):
         doc = ws.documents[path.name] = swagger2.convert(doc, diagnostics, path.name)
+        ws.transform = lambda name, other: swagger2.convert_other(other, diagnostics, name)
         converted_from = "2.0"
     minor = _version(doc, diagnostics, path.name)
     if diagnostics.has_errors:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostics
@@ -63,10 +63,15 @@ class Workspace:
     diagnostics: Diagnostics
     documents: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, bytes] = field(default_factory=dict)
+    # Applied to every other file as it is read (Swagger 2.0: the same conversion as the root).
+    transform: Callable[[str, Any], Any] | None = None
 
     def document(self, file: str) -> Any:
         if file not in self.documents:
-            self.documents[file], self.raw[file] = read_document(self.root_dir / file, self.diagnostics, file)
+            doc, self.raw[file] = read_document(self.root_dir / file, self.diagnostics, file)
+            if self.transform is not None and file != self.root_file and doc is not None:
+                doc = self.transform(file, doc)
+            self.documents[file] = doc
         return self.documents[file]
 
     def node(self, loc: Location) -> Any:

@@ -17,9 +17,8 @@ so this is ours. It follows the OpenAPI 3 "upgrading from 2.0" rules:
 * in schemas: ``type: file`` → binary string, ``x-nullable`` → ``nullable``, a string
   ``discriminator`` → ``{propertyName: ...}``; every local ``$ref`` is rewritten.
 
-Only the root document is converted: refs into other Swagger files are rewritten to the
-OpenAPI 3 location, which those files do not have, so they are reported by the ref check.
-Diagnostics that later stages report against the converted document are mapped back to a
+Other files of the spec are converted as they are read (``convert_other``), so a ref rewritten
+to ``other.yaml#/components/schemas/X`` finds its target. Diagnostics that later stages report against the converted document are mapped back to a
 pointer in the original with ``original_pointer``.
 """
 
@@ -391,3 +390,13 @@ def schema(node: Any) -> Any:
 def convert(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> dict[str, Any]:
     """The OpenAPI 3.0.3 form of a Swagger 2.0 document; lossy steps become warnings."""
     return _Converter(doc, diagnostics, file).convert()
+
+
+def convert_other(doc: Any, diagnostics: Diagnostics, file: str) -> Any:
+    """Another file of a Swagger 2.0 spec: a whole document (or one with ``definitions``,
+    ``parameters`` or ``responses`` at the top) is converted like the root, so refs rewritten
+    to ``other.yaml#/components/...`` find their target; any other file (a bare schema or a
+    map of schemas) gets the schema conversion."""
+    if isinstance(doc, dict) and (is_swagger2(doc) or {"definitions", "parameters", "responses"} & doc.keys()):
+        return convert(doc, diagnostics, file)
+    return schema(doc)
