@@ -140,10 +140,14 @@ def _polytomic_project(root: Path) -> Path:
     """A pyproject.toml with this repo's Polytomic targets, writing under ``root/out``."""
     import tomllib
 
+    from generator.config import spec_for
+
     data = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     lines = []
     for target in data["tool"]["sdkgen"]["targets"]:
         lines.append("[[tool.sdkgen.targets]]")
+        if "api" in target and "spec" not in target:  # a pinned version: the same document, by path
+            target = {"spec": spec_for(REPO, target.pop("api"), target["api-version"]), **target}
         for key, value in target.items():
             if key == "spec":
                 value = str((REPO / value).resolve())
