@@ -38,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Generate an SDK from SPEC into OUTDIR/<package>, or every target declared in "
         "[[tool.sdkgen.targets]] of pyproject.toml when no SPEC is given.",
     )
-    gen.add_argument("spec", nargs="?", type=Path, help="OpenAPI document (YAML or JSON; OpenAPI 3.0 or 3.1, or Swagger 2.0)")
+    gen.add_argument(
+        "spec", nargs="?", type=Path, help="OpenAPI document (YAML or JSON; OpenAPI 3.0 or 3.1, or Swagger 2.0)"
+    )
     gen.add_argument(
         "-o", "--output", type=Path, help="directory that receives the package directory (default: generated)"
     )

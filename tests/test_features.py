@@ -194,3 +194,17 @@ def test_every_success_response_is_generated_or_named(generated: Any) -> None:
     assert nothing is None
     hints = typing.get_type_hints(type(client.jobs).run)
     assert hints["return"] == typing.Union[pkg.types.Done, pkg.types.Accepted, typing.Dict[str, typing.Any], None]
+
+
+def test_untagged_operations_are_grouped_by_collection(generated: Any) -> None:
+    ok_empty = {"204": {"description": "ok"}}
+    paths = {
+        "/v1/customers": {"get": {"operationId": "listCustomers", "responses": ok_empty}},
+        "/v1/customers/{id}": {"get": {"operationId": "getCustomer", "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": ok_empty}},
+        "/api/v2/charges": {"post": {"operationId": "createCharge", "responses": ok_empty}},
+        "/{tenant}": {"get": {"operationId": "root", "parameters": [{"name": "tenant", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": ok_empty}},
+    }
+    pkg, _ = generated(minimal(paths))
+    client = sync_client(pkg, lambda request: httpx.Response(204))
+    assert hasattr(client.customers, "list_customers") and hasattr(client.customers, "get_customer")
+    assert hasattr(client.charges, "create_charge") and hasattr(client.default, "root")

@@ -108,7 +108,7 @@ class OperationReader:
         op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
         pascal = convert(op_id or f"{method} {path}", "pascal") or "Operation"
         tags = op.get("tags") if isinstance(op.get("tags"), list) else []
-        tag = str(tags[0]) if tags else "default"
+        tag = str(tags[0]) if tags else _path_group(path)
         tag_path = tuple(seg for seg in tag.split(".") if seg) or ("default",)
         scope = Scope(style="snake", reserved=TAIL, digit_prefix="param", fallback="param")
         raw_params = self._merge_params(item.get("parameters"), item_loc, op.get("parameters"), loc)
@@ -414,6 +414,19 @@ def read_security(
             continue
         out.append(keys)
     return tuple(out)
+
+
+_VERSION_SEGMENT = re.compile(r"(v\d+(\.\d+)*|api|rest)", re.IGNORECASE)
+
+
+def _path_group(path: str) -> str:
+    """The resource of an untagged operation: its first literal path segment after any
+    version prefix (``/v1/customers/{id}`` → ``customers``), so that an untagged API gets one
+    resource per collection instead of one huge ``default`` resource."""
+    for segment in path.split("/"):
+        if segment and "{" not in segment and not _VERSION_SEGMENT.fullmatch(segment):
+            return segment.replace(".", "_")
+    return "default"
 
 
 def _template_names(path: str) -> list[str]:
