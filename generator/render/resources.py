@@ -4,7 +4,9 @@ the same nodes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from urllib.parse import quote
 
 from ..ir.nodes import Api, Operation, Param, Resource
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
@@ -191,8 +193,16 @@ def _grouped(params: tuple[Param, ...], arg: str, indent: str, values: dict[str,
     return [bracketed(f"{arg}={{", entries, "}", indent)]
 
 
+def wire_path(path: str) -> str:
+    """The path template as sent: literal text percent-encoded where a URL would read it
+    otherwise (``?`` starting a query, ``#`` a fragment, spaces, controls, non-ASCII), so the
+    server sees the spec's path exactly; ``{name}`` placeholders are kept for the runtime."""
+    parts = re.split(r"(\{[^{}]+\})", path)
+    return "".join(part if i % 2 else quote(part, safe="/!$&'()*+,;=:@-._~%") for i, part in enumerate(parts))
+
+
 def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
-    args = [py_literal(op.method), py_literal(op.path)]
+    args = [py_literal(op.method), py_literal(wire_path(op.path))]
     if op.security:
         args.append("security=" + py_literal_tuple(op.security))
     if op.idempotency_header:

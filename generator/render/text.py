@@ -70,10 +70,11 @@ def docstring(text: str, indent: str = "", width: int = 88) -> str:
             lines.extend(wrapped or [""])
         else:
             lines.append(line)
-    escaped = "\n".join(lines).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    escaped = "\n".join(lines).replace("\\", "\\\\")
+    # A run of three quotes would close the docstring, and so would a quote at the very end
+    # (it merges with the closing quotes): escape every quote of such a run.
+    escaped = re.sub(r'"{3,}|"+$', lambda m: '\\"' * len(m.group()), escaped)
     escaped = escaped.encode("ascii", "backslashreplace").decode("ascii")
-    if escaped.endswith('"'):
-        escaped = escaped[:-1] + '\\"'
     if not indent:
         return escaped
     return "\n".join((indent + line) if line else "" for line in escaped.split("\n")).removeprefix(indent)

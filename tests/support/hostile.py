@@ -1,0 +1,233 @@
+"""Helpers for the hostile-input tests: build an SDK from a spec into a folder, import it under
+its own name, call every operation through ``httpx.MockTransport``, and read its Markdown.
+
+The SDK's IR comes from the same loader and builder the pipeline uses, so a test can map each
+wire name to the Python name it was given and check both ends of the round trip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import itertools
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from generator import Config, Result
+from generator.ir.build import build_api
+from generator.ir.nodes import Api, Operation, Resource
+from generator.loader import load
+from generator.pipeline import build, sdk_names
+from generator.render.write import write_package
+from tests.support.samples import Samples
+
+Handler = Callable[[httpx.Request, Operation], httpx.Response]
+
+
+@dataclass
+class Sdk:
+    """A generated SDK, written and imported."""
+
+    result: Result
+    api: Api
+    package: Any
+    client_name: str
+    requests: list[tuple[httpx.Request, Operation]] = field(default_factory=list)
+    current: Operation | None = None  # the operation being called, for the mock transport
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        return self.result.files
+
+    def text(self, rel: str) -> str:
+        return self.result.files[rel].decode("utf-8")
+
+    def python_files(self) -> dict[str, str]:
+        return {rel: data.decode("utf-8") for rel, data in self.files.items() if rel.endswith(".py")}
+
+
+def write_spec_text(folder: Path, spec: dict[str, Any], *, as_json: bool = True) -> Path:
+    """The spec as JSON (exact for every string) or YAML."""
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if as_json:
+        path = folder / "openapi.json"
+        path.write_text(json.dumps(spec, ensure_ascii=True, indent=1), encoding="utf-8")
+    else:
+        path = folder / "openapi.yaml"
+        path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=False), encoding="utf-8")
+    return path
+
+
+def build_sdk(spec_path: Path, output: Path, *, formatted: bool = True, validation: bool = True, **options: Any) -> Sdk:
+    """Generate (black and openapi-spec-validator optional: names and semantics do not depend
+    on them), write, import."""
+    config = Config(spec=spec_path, output=output, **options)
+    loaded = load(spec_path, strict=config.strict, validation=validation)
+    result = build(config, loaded=loaded, formatted=formatted)
+    write_package(result.package_dir, result.files)
+    package, client = sdk_names(loaded, config)
+    api, diagnostics = build_api(loaded, config, package, client)
+    assert api is not None, diagnostics
+    purge(package)
+    sys.path.insert(0, str(result.package_dir))
+    try:
+        importlib.invalidate_caches()
+        module = importlib.import_module(package)
+    finally:
+        sys.path.remove(str(result.package_dir))
+    return Sdk(result, api, module, client)
+
+
+def purge(package: str) -> None:
+    for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        del sys.modules[name]
+
+
+def import_every_module(sdk: Sdk) -> None:
+    """Import every generated module (resources and types are otherwise imported lazily)."""
+    pkg = sdk.package.__name__
+    for rel in sorted(sdk.python_files()):
+        parts = rel[: -len(".py")].split("/")
+        if parts[0] != pkg:
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        importlib.import_module(".".join(parts))
+
+
+def walk(api: Api) -> Iterator[tuple[tuple[str, ...], Resource, Operation]]:
+    stack: list[tuple[tuple[str, ...], Resource]] = [((r.attr,), r) for r in api.resources]
+    while stack:
+        chain, res = stack.pop()
+        for op in res.operations:
+            yield chain, res, op
+        stack.extend(((*chain, c.attr), c) for c in res.children)
+
+
+def sample_response(sdk: Sdk, op: Operation) -> httpx.Response:
+    if op.response.kind == "json" and op.response.type is not None:
+        return httpx.Response(200, json=Samples(sdk.api).json(op.response.type))
+    if op.response.kind == "text":
+        return httpx.Response(200, text="text")
+    if op.response.kind == "binary":
+        return httpx.Response(200, content=b"bytes")
+    return httpx.Response(204)
+
+
+def arguments(sdk: Sdk, op: Operation, overrides: dict[str, Any] | None = None) -> tuple[list[Any], dict[str, Any]]:
+    """Every required argument (and any override, by Python name), as the method takes it."""
+    samples = Samples(sdk.api)
+    types = sdk.package.types
+    overrides = overrides or {}
+    args = [overrides.get(p.name, samples.python(p.type, types)) for p in op.path_params]
+    kwargs = {p.name: samples.python(p.type, types) for p in op.params if p.required}
+    if op.body is not None:
+        kwargs |= {f.name: samples.python(f.type, types) for f in op.body.fields if f.required}
+        if op.body.type is not None and op.body.name and op.body.required:
+            kwargs[op.body.name] = samples.python(op.body.type, types)
+    kwargs |= {k: v for k, v in overrides.items() if k not in {p.name for p in op.path_params}}
+    return args, kwargs
+
+
+def client(sdk: Sdk, handler: Handler, *, asynchronous: bool = False) -> Any:
+    """A client whose transport answers with ``handler(request, operation being called)``."""
+
+    def route(request: httpx.Request) -> httpx.Response:
+        assert sdk.current is not None, f"unexpected request {request.method} {request.url}"
+        sdk.requests.append((request, sdk.current))
+        return handler(request, sdk.current)
+
+    transport = httpx.MockTransport(route)
+    name = ("Async" if asynchronous else "") + sdk.client_name
+    http = httpx.AsyncClient(transport=transport) if asynchronous else httpx.Client(transport=transport)
+    options: dict[str, Any] = {"base_url": "https://api.test", "http_client": http}
+    for scheme in sdk.api.security_schemes:
+        options |= dict.fromkeys(scheme.names, "secret")
+    return getattr(sdk.package, name)(**options)
+
+
+def method(sdk: Sdk, root: Any, chain: tuple[str, ...], op: Operation) -> Any:
+    obj = root
+    for attr in chain:
+        obj = getattr(obj, attr)
+    return getattr(obj, op.name)
+
+
+def call(sdk: Sdk, root: Any, chain: tuple[str, ...], op: Operation, overrides: dict[str, Any] | None = None) -> Any:
+    args, kwargs = arguments(sdk, op, overrides)
+    sdk.current = op
+    result = method(sdk, root, chain, op)(*args, **kwargs)
+    if op.pagination is not None:
+        return list(itertools.islice(result, 3))
+    return result
+
+
+def call_every_operation(sdk: Sdk, handler: Handler | None = None) -> None:
+    """Each operation once, sync and async, answered with a sample of its response."""
+    reply = handler or (lambda request, op: sample_response(sdk, op))
+    sync = client(sdk, reply)
+    for chain, _, op in walk(sdk.api):
+        call(sdk, sync, chain, op)
+
+    async def run_async() -> None:
+        async_client = client(sdk, reply, asynchronous=True)
+        for chain, _, op in walk(sdk.api):
+            args, kwargs = arguments(sdk, op)
+            sdk.current = op
+            result = method(sdk, async_client, chain, op)(*args, **kwargs)
+            if op.pagination is not None:
+                async for _ in result:
+                    break
+            else:
+                await result
+
+    asyncio.run(run_async())
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def markdown_blocks(text: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """CommonMark fenced blocks: (lines outside any block, [(info string, block text)]).
+
+    A line opens a block when it starts with three or more backticks (or tildes) and its info
+    string has no backtick; the block closes at a bare fence of the same kind and at least the
+    same length.  Raises AssertionError on a block left open."""
+    outside: list[str] = []
+    blocks: list[tuple[str, str]] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+            fence, info = match.group(1), match.group(2).strip()
+            body: list[str] = []
+            i += 1
+            while i < len(lines):
+                close = _FENCE.match(lines[i])
+                if (
+                    close
+                    and close.group(1)[0] == fence[0]
+                    and len(close.group(1)) >= len(fence)
+                    and not close.group(2).strip()
+                ):
+                    break
+                body.append(lines[i])
+                i += 1
+            assert i < len(lines), f"fenced block {info!r} is never closed"
+            blocks.append((info, "\n".join(body)))
+        else:
+            outside.append(lines[i])
+        i += 1
+    return outside, blocks
