@@ -33,17 +33,172 @@ MAX_LEN = 80
 _HUMP = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) - {"_"}
-# Names a class body or module may not use for a field because pydantic owns them.
+# Names a class body may not use for a field because pydantic, or the runtime's model base
+# (``to_dict``, ``to_json``), owns them: a field would shadow the method.
 PYDANTIC_RESERVED = frozenset(
     name for name in dir(__import__("pydantic").BaseModel) if not name.startswith("__")
-) | frozenset({"model_config", "model_fields", "model_computed_fields", "schema", "fields"})
+) | frozenset({"model_config", "model_fields", "model_computed_fields", "schema", "fields", "to_dict", "to_json"})
 # Module-level names the generated modules import; snake_case identifiers must not shadow them.
 IMPORTED_NAMES = frozenset(
-    {"datetime", "date", "typing", "httpx", "pydantic", "builtins", "annotations", "self", "cls"}
+    {"datetime", "date", "typing", "httpx", "pydantic", "builtins", "annotations", "self", "cls", "importlib"}
 )
 # Builtins that generated annotations mention: a class attribute (field, method) with one of
 # these names would change what later annotations in the same class body mean.
 ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "object", "type"})
+# Snake-case names that generated class bodies and method bodies look up besides the builtins
+# above: the discriminator helper in annotations, ``cast`` and ``cached_property`` in resources.
+CODE_NAMES = frozenset({"union_tag", "cast", "cached_property"})
+# What generated modules import or define at module level besides minted names (checked
+# against the generated code by tests/test_hostile_names.py): no model, enum, alias or resource
+# class may take one of them, or it would shadow the import in the modules that use it.
+TEMPLATE_CLASS_NAMES = frozenset(
+    {
+        # typing, typing_extensions, pydantic
+        "Annotated",
+        "Any",
+        "Callable",
+        "Dict",
+        "List",
+        "Literal",
+        "Mapping",
+        "Optional",
+        "Union",
+        "TypeAliasType",
+        "BaseModel",
+        "ConfigDict",
+        "Discriminator",
+        "Field",
+        "Tag",
+        # the static runtime (every name in the ``__all__`` of its modules)
+        "ApiKeyAuth",
+        "APIResponse",
+        "AsyncAPIClient",
+        "AsyncAPIResponse",
+        "AsyncPager",
+        "AsyncResource",
+        "Auth",
+        "BasicAuth",
+        "BearerAuth",
+        "Body",
+        "Endpoint",
+        "FileTypes",
+        "Headers",
+        "NotGiven",
+        "Query",
+        "SyncAPIClient",
+        "SyncPager",
+        "SyncResource",
+        "Timeout",
+    }
+)
+# Public attributes of the runtime's client classes (methods, properties, instance
+# attributes): a resource of the same name would hide them.
+CLIENT_MEMBERS = frozenset(
+    {"request", "close", "with_options", "api_version", "base_url", "timeout", "max_retries", "http_client"}
+)
+# The keyword arguments every generated method ends with.
+REQUEST_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
+# Attributes of generated resource and client classes (methods, sub-resources): besides the
+# client's own members, names that later signatures in the same class body evaluate.
+MEMBER_RESERVED = (
+    frozenset({"with_raw_response", "with_streaming_response", "self", "cls"})
+    | CLIENT_MEMBERS
+    | REQUEST_OPTIONS
+    | IMPORTED_NAMES
+    | ANNOTATION_BUILTINS
+    | CODE_NAMES
+)
+# Parameters of generated methods: their bodies evaluate the response type (``cast(...)``), so
+# a parameter may not shadow a name a printed type uses (``type`` and ``id`` stay usable).
+PARAM_RESERVED = (
+    frozenset({"self", "cls", "str", "int", "float", "bool", "bytes", "datetime", "date", "cast", "union_tag"})
+    | REQUEST_OPTIONS
+)
+# Parameters of the generated client's ``__init__`` (credentials): its body uses these.
+CLIENT_INIT_RESERVED = frozenset(
+    {"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}
+    | {"os", "auth", "super", "self", "cls"}
+    | ANNOTATION_BUILTINS
+)
+# The package's public exception classes (``generator/runtime/_exceptions.py``): the client
+# class is exported beside them.
+EXCEPTION_NAMES = frozenset(
+    {
+        "APIConnectionError",
+        "APIError",
+        "APIResponseValidationError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "InternalServerError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "UnprocessableEntityError",
+    }
+)
+# Other names bound at module level in the modules that define or export the client class
+# (``_client.py``, the package ``__init__``).
+CLIENT_MODULE_NAMES = frozenset(
+    {
+        "APIResponse",
+        "AsyncAPIResponse",
+        "API_VERSION",
+        "BASE_URL",
+        "DEFAULT_MAX_RETRIES",
+        "DEFAULT_TIMEOUT",
+        "NOT_GIVEN",
+        "TYPE_CHECKING",
+        "cached_property",
+        "httpx",
+        "importlib",
+        "os",
+        "types",
+    }
+)
+# Top-level modules of the standard library (the union over Python 3.9 to 3.14, frozen here so
+# the output does not depend on the Python that runs sdkgen) and of the SDK's dependencies: a
+# generated package of the same name would shadow them or be shadowed by them.
+_STDLIB_WORDS = """
+    abc aifc annotationlib antigravity argparse array ast asynchat asyncio asyncore atexit audioop
+    base64 bdb binascii binhex bisect builtins bz2 cProfile calendar cgi cgitb chunk cmath cmd code
+    codecs codeop collections colorsys compileall compression concurrent configparser contextlib
+    contextvars copy copyreg crypt csv ctypes curses dataclasses datetime dbm decimal difflib dis
+    distutils doctest email encodings ensurepip enum errno faulthandler fcntl filecmp fileinput fnmatch
+    formatter fractions ftplib functools gc genericpath getopt getpass gettext glob graphlib grp gzip
+    hashlib heapq hmac html http idlelib imaplib imghdr imp importlib inspect io ipaddress itertools
+    json keyword lib2to3 linecache locale logging lzma mailbox mailcap marshal math mimetypes mmap
+    modulefinder msilib msvcrt multiprocessing netrc nis nntplib nt ntpath nturl2path numbers opcode
+    operator optparse os ossaudiodev parser pathlib pdb pickle pickletools pipes pkgutil platform
+    plistlib poplib posix posixpath pprint profile pstats pty pwd py_compile pyclbr pydoc pydoc_data
+    pyexpat queue quopri random re readline reprlib resource rlcompleter runpy sched secrets select
+    selectors shelve shlex shutil signal site smtpd smtplib sndhdr socket socketserver spwd sqlite3
+    sre_compile sre_constants sre_parse ssl stat statistics string stringprep struct subprocess sunau
+    symbol symtable sys sysconfig syslog tabnanny tarfile telnetlib tempfile termios textwrap this
+    threading time timeit tkinter token tokenize tomllib trace traceback tracemalloc tty turtle
+    turtledemo types typing unicodedata unittest urllib uu uuid venv warnings wave weakref webbrowser
+    winreg winsound wsgiref xdrlib xml xmlrpc zipapp zipfile zipimport zlib zoneinfo
+    """
+STDLIB_MODULES = frozenset(_STDLIB_WORDS.split())
+DEPENDENCY_MODULES = frozenset(
+    {
+        "annotated_types",
+        "anyio",
+        "certifi",
+        "exceptiongroup",
+        "h11",
+        "httpcore",
+        "httpx",
+        "idna",
+        "pydantic",
+        "pydantic_core",
+        "sniffio",
+        "typing_extensions",
+        "typing_inspection",
+    }
+)
 # Windows refuses these as file stems, whatever the extension.
 WINDOWS_DEVICES = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {f"lpt{i}" for i in range(10)}
@@ -155,7 +310,7 @@ class Scope:
 def class_scope(reserved: frozenset[str] = frozenset()) -> Scope:
     return Scope(
         style="pascal",
-        reserved=reserved | frozenset({"Any", "Dict", "List", "Literal", "Optional", "Union", "BaseModel", "Field"}),
+        reserved=reserved | TEMPLATE_CLASS_NAMES,
         digit_prefix="model",
         fallback="model",
     )
@@ -164,7 +319,7 @@ def class_scope(reserved: frozenset[str] = frozenset()) -> Scope:
 def field_scope() -> Scope:
     return Scope(
         style="snake",
-        reserved=PYDANTIC_RESERVED | IMPORTED_NAMES | ANNOTATION_BUILTINS,
+        reserved=PYDANTIC_RESERVED | IMPORTED_NAMES | ANNOTATION_BUILTINS | CODE_NAMES,
         digit_prefix="field",
         fallback="field",
     )
@@ -178,3 +333,26 @@ def module_scope(reserved: frozenset[str] = frozenset()) -> Scope:
         fallback="module",
         casefold=True,
     )
+
+
+def package_name(name: str) -> Ident:
+    """The generated package's import name: ``name`` when it is already a snake_case
+    identifier that shadows nothing; minted from it otherwise, with ``_sdk`` appended when it
+    would be a standard-library or dependency module or a Windows device (``email``, ``con``)."""
+    if not (name.isidentifier() and name == convert(name, "snake") and name not in KEYWORDS):
+        name = Scope(style="snake", fallback="sdk", digit_prefix="sdk").mint(name)
+    if name in STDLIB_MODULES or name in DEPENDENCY_MODULES or name in WINDOWS_DEVICES:
+        name += "_sdk"
+    return Ident(name)
+
+
+def client_name(name: str) -> Ident:
+    """The client class name: ``name`` when it is an identifier, else minted from it; with
+    ``Client`` appended when it (or ``Async`` + it) would shadow a name the package's modules
+    import or export (``Auth``, ``Pager``, ``NotFoundError``)."""
+    if not (name.isidentifier() and name.isascii() and name not in KEYWORDS):
+        name = Scope(style="pascal", fallback="client").mint(name)
+    taken = TEMPLATE_CLASS_NAMES | EXCEPTION_NAMES | CLIENT_MODULE_NAMES
+    if name in taken or "Async" + name in taken:
+        name += "Client"
+    return Ident(name)

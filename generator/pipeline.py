@@ -13,7 +13,7 @@ from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, Level, SpecError
 from .ir.build import build_api, default_package_name
 from .loader import LoadedSpec, load
-from .naming import Scope, convert
+from .naming import client_name, convert, package_name
 from .render import BLACK_VERSION, Meta, render, toolchain_sha256
 from .render.fmt import FormatError
 from .render.write import write_package
@@ -88,12 +88,8 @@ def sdk_names(loaded: LoadedSpec, config: Config) -> tuple[str, str]:
     """The package and client names: configured, or derived from ``info.title``."""
     info = loaded.document.get("info")
     title = str(info.get("title")) if isinstance(info, dict) and info.get("title") else config.spec.stem
-    package = config.package_name or default_package_name(title)
-    if not package.isidentifier() or package != convert(package, "snake"):
-        package = Scope(style="snake", fallback="sdk", digit_prefix="sdk").mint(package)
-    client = config.client_name or convert(package, "pascal") or "Client"
-    if not client.isidentifier():
-        client = Scope(style="pascal", fallback="client").mint(client)
+    package = package_name(config.package_name or default_package_name(title))
+    client = client_name(config.client_name or convert(package, "pascal") or "Client")
     return package, client
 
 

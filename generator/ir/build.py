@@ -11,7 +11,16 @@ from typing import Any
 from ..config import Config
 from ..diagnostics import Diagnostic, Diagnostics
 from ..loader import LoadedSpec, Location
-from ..naming import ANNOTATION_BUILTINS, Ident, Scope, class_scope, convert, module_scope
+from ..naming import (
+    ANNOTATION_BUILTINS,
+    CLIENT_INIT_RESERVED,
+    MEMBER_RESERVED,
+    Ident,
+    Scope,
+    class_scope,
+    convert,
+    module_scope,
+)
 from .nodes import Alias, Api, Decl, Enum, Model, Resource, SecurityScheme
 from .operations import TAIL, OperationReader, RawOperation, read_security
 from .pagination import paginate
@@ -59,6 +68,7 @@ RESOURCE_RESERVED = (
     frozenset({"with_raw_response", "with_streaming_response", "httpx", "cast", "cached_property"})
     | TAIL
     | ANNOTATION_BUILTINS
+    | MEMBER_RESERVED
 )
 _TRAILING_WORDS = {
     "api",
@@ -196,11 +206,14 @@ def _build_children(
 
 
 def _mint_pair(classes: Scope, wire: str) -> Ident:
-    """A class name ``X`` such that ``AsyncX`` is free as well; both are claimed."""
+    """A class name ``X`` such that ``AsyncX``, ``XWithRawResponse`` and
+    ``AsyncXWithRawResponse`` are free as well; all are claimed."""
     while True:
         name = classes.mint(wire)
-        if not classes._taken("Async" + name):
-            classes.claim("Async" + name)
+        companions = ("Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse")
+        if not any(classes._taken(c) for c in companions):
+            for c in companions:
+                classes.claim(c)
             return name
         wire = name + " 2"
 
@@ -303,7 +316,7 @@ def _security_schemes(
     prefix = convert(package, "upper")
     scope = Scope(
         style="snake",
-        reserved=frozenset({"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}),
+        reserved=CLIENT_INIT_RESERVED,
     )
     out: list[SecurityScheme] = []
     for key in sorted(raw):

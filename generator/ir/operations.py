@@ -8,7 +8,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
-from ..naming import Ident, Scope, convert
+from ..naming import PARAM_RESERVED, Ident, Scope, convert
 from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind
 from .schemas import SchemaConverter
 from .types import ANY, ListOf, Prim, TypeRef, UnionOf, nullable
@@ -110,7 +110,7 @@ class OperationReader:
         tags = op.get("tags") if isinstance(op.get("tags"), list) else []
         tag = str(tags[0]) if tags else _path_group(path)
         tag_path = tuple(seg for seg in tag.split(".") if seg) or ("default",)
-        scope = Scope(style="snake", reserved=TAIL, digit_prefix="param", fallback="param")
+        scope = Scope(style="snake", reserved=TAIL | PARAM_RESERVED, digit_prefix="param", fallback="param")
         raw_params = self._merge_params(item.get("parameters"), item_loc, op.get("parameters"), loc)
         path_params, params, version, idem = self._params(raw_params, path, pascal, scope, loc)
         body = self._body(op.get("requestBody"), loc.child("requestBody"), pascal, scope)
