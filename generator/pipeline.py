@@ -16,7 +16,7 @@ from .loader import LoadedSpec, load
 from .naming import client_name, convert, package_name
 from .render import BLACK_VERSION, Meta, render, toolchain_sha256
 from .render.fmt import FormatError
-from .render.write import write_package
+from .render.write import UnsafePathError, write_package
 
 MANIFEST = "sdkgen-manifest.json"
 
@@ -80,7 +80,13 @@ def generate(config: Config, progress: Progress = _silent) -> Result:
     """Generate and write a package; nothing is written when there are errors."""
     result = build(config, progress)
     progress(f"writing {result.package_dir}")
-    write_package(result.package_dir, result.files)
+    try:
+        write_package(result.package_dir, result.files)
+    except UnsafePathError as exc:  # a generator bug, never the user's: refused all the same
+        raise SpecError((Diagnostic(Level.ERROR, f"internal error: {exc}", str(config.spec), ""),)) from None
+    except OSError as exc:
+        message = f"cannot write {result.package_dir}: {exc.strerror or exc}"
+        raise SpecError((Diagnostic(Level.ERROR, message, str(config.spec), ""),)) from None
     return result
 
 
