@@ -135,9 +135,11 @@ def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
         py[f"{pkg}/{name}"] = header + "\n" + text
     files = format_sources(py) if formatted else py
     files[f"{pkg}/py.typed"] = ""
-    readme = readme_context(api, meta, refs)
+    readme = readme_context(api, meta, refs, formatted=formatted)
     files["README.md"] = env.get_template("README.md.jinja").render(**readme)
-    files["reference.md"] = env.get_template("reference.md.jinja").render(**reference_context(api, meta, refs))
+    files["reference.md"] = env.get_template("reference.md.jinja").render(
+        **reference_context(api, meta, refs, formatted=formatted)
+    )
     files["pyproject.toml"] = env.get_template("pyproject.toml.jinja").render(
         header_text=readme["header_text"],
         dist_name=pkg.replace("_", "-"),
