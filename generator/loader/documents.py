@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostics, pointer
 
 MAX_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 500
@@ -81,6 +81,9 @@ def _refuse_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+# Standard YAML types that JSON (and so OpenAPI) has no value for are refused as well.
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", lambda loader, node: _refuse_tag(loader, "", node))
 _Loader.add_multi_constructor("", _refuse_tag)
 for _tag in ("tag:yaml.org,2002:python/", "!"):
     _Loader.add_multi_constructor(_tag, _refuse_tag)
@@ -132,7 +135,7 @@ def _parse(text: str, name: str) -> Any:
     stripped = text.lstrip("\ufeff \t\r\n")
     if name.endswith(".json") or stripped.startswith("{"):
         try:
-            return json.loads(text.lstrip("\ufeff"), object_pairs_hook=_json_object)
+            return json.loads(text.lstrip("\ufeff"), object_pairs_hook=_json_object, parse_constant=_json_constant)
         except json.JSONDecodeError as exc:
             if name.endswith(".json"):
                 raise DocumentError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
@@ -157,6 +160,10 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         return "; ".join(parts) + where
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _json_constant(name: str) -> Any:
+    raise DocumentError(f"{name} is not a JSON value", hint="JSON has no NaN or Infinity; write a string or a number")
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -191,15 +198,34 @@ def read_document(path: Path, diagnostics: Diagnostics, display: str) -> tuple[A
         return None, raw
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_Path = tuple[str | int, "_Path"] | None  # (token, parent): a pointer, built on demand
+
+
 def _check_depth(data: Any) -> Any:
-    """Refuse absurd nesting up front, so later recursive passes have a fixed bound."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
+    """Refuse absurd nesting up front, so later recursive passes have a fixed bound; and
+    strings with a lone surrogate (JSON can escape one; it is not Unicode, cannot be sent
+    or written as UTF-8)."""
+    stack: list[tuple[Any, int, _Path]] = [(data, 0, None)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, where = stack.pop()
         if depth > MAX_DEPTH:
             raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels")
         if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
+            for key, value in node.items():
+                if _SURROGATE.search(key):
+                    raise DocumentError("a key holds a lone surrogate (not Unicode)", _pointer(where))
+                stack.append((value, depth + 1, (key, where)))
         elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+            stack.extend((v, depth + 1, (i, where)) for i, v in enumerate(node))
+        elif isinstance(node, str) and _SURROGATE.search(node):
+            raise DocumentError("a string holds a lone surrogate (not Unicode)", _pointer(where))
     return data
+
+
+def _pointer(where: _Path) -> str:
+    tokens: list[str | int] = []
+    while where is not None:
+        tokens.append(where[0])
+        where = where[1]
+    return pointer(*reversed(tokens))

@@ -16,13 +16,14 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from generator import Config, Result
 from generator.ir.build import build_api
-from generator.ir.nodes import Api, Operation, Resource
+from generator.ir.nodes import Alias, Api, Operation, Resource
+from generator.ir.types import ListOf, MapOf, Named, TypeRef
 from generator.loader import load
 from generator.pipeline import build, sdk_names
 from generator.render.write import write_package
@@ -113,9 +114,20 @@ def walk(api: Api) -> Iterator[tuple[tuple[str, ...], Resource, Operation]]:
         stack.extend(((*chain, c.attr), c) for c in res.children)
 
 
+class BoundedSamples(Samples):
+    """``Samples`` that stop at a depth, for recursive lists, maps and aliases."""
+
+    def json(self, t: TypeRef, depth: int = 0) -> Any:
+        if depth > 4:
+            return [] if isinstance(t, ListOf) else {} if isinstance(t, MapOf) else None
+        if isinstance(t, Named) and isinstance(self.decls[t.key], Alias):
+            return self.json(cast(Alias, self.decls[t.key]).target, depth + 1)
+        return super().json(t, depth)
+
+
 def sample_response(sdk: Sdk, op: Operation) -> httpx.Response:
     if op.response.kind == "json" and op.response.type is not None:
-        return httpx.Response(200, json=Samples(sdk.api).json(op.response.type))
+        return httpx.Response(200, json=BoundedSamples(sdk.api).json(op.response.type))
     if op.response.kind == "text":
         return httpx.Response(200, text="text")
     if op.response.kind == "binary":
@@ -231,3 +243,142 @@ def markdown_blocks(text: str) -> tuple[list[str], list[tuple[str, str]]]:
             outside.append(lines[i])
         i += 1
     return outside, blocks
+
+
+# -- hostile documents (shared with benchmarks/hostile_limits.py) -------------------------------
+
+
+def base_doc(**extra: Any) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "Hostile", "version": "1"}, "paths": {}, **extra}
+
+
+def deep_json(depth: int, kind: str = "array") -> str:
+    """A document whose ``x-deep`` extension nests ``depth`` arrays or objects."""
+    inner = "[" * depth + "]" * depth if kind == "array" else '{"a":' * depth + "1" + "}" * depth
+    return json.dumps(base_doc())[:-1] + ', "x-deep": ' + inner + "}"
+
+
+def deep_yaml(depth: int, kind: str = "array", block: bool = False) -> str:
+    head = "openapi: 3.1.0\ninfo: {title: Hostile, version: '1'}\npaths: {}\n"
+    if block:  # indentation nesting: "a:\n  a:\n    a: 1"
+        return (
+            head
+            + "x-deep:\n"
+            + "".join("  " * (i + 1) + ("- " if kind == "array" else "a:") + "\n" for i in range(depth))
+            + "  " * (depth + 1)
+            + "1\n"
+        )
+    inner = "[" * depth + "]" * depth if kind == "array" else "{a: " * depth + "1" + "}" * depth
+    return head + "x-deep: " + inner + "\n"
+
+
+def deep_schema(depth: int) -> dict[str, Any]:
+    """A schema nesting ``depth`` inline objects (under the loader's nesting limit)."""
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(depth):
+        schema = {"type": "object", "properties": {"a": schema}}
+    return base_doc(
+        paths={
+            "/deep": {
+                "get": {
+                    "operationId": "deep",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deep"}}},
+                        }
+                    },
+                }
+            }
+        },
+        components={"schemas": {"Deep": schema}},
+    )
+
+
+def alias_bomb(levels: int = 9, width: int = 9) -> str:
+    lines = ["openapi: 3.1.0", "info: {title: Hostile, version: '1'}", "paths: {}", 'x-a0: &a0 ["lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"x-a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width)}]")
+    return "\n".join(lines) + "\n"
+
+
+def cycles_doc(*, broken: bool = False) -> dict[str, Any]:
+    """Pure ``$ref`` cycles, ``allOf`` cycles, recursive arrays and maps, all used by operations;
+    ``broken``: also a parameter and a path item that are nothing but a ``$ref`` loop (errors)."""
+
+    def ref(name: str) -> dict[str, str]:
+        return {"$ref": "#/components/schemas/" + name}
+
+    schemas = {
+        "RefA": ref("RefB"),
+        "RefB": ref("RefA"),
+        "Self": ref("Self"),
+        "AllA": {"allOf": [ref("AllB"), {"type": "object", "properties": {"a": {"type": "string"}}}]},
+        "AllB": {"allOf": [ref("AllA"), {"type": "object", "properties": {"b": {"type": "string"}}}]},
+        "AllSelf": {"allOf": [ref("AllSelf")]},
+        "Tree": {"type": "array", "items": ref("Tree")},
+        "Map": {"type": "object", "additionalProperties": ref("Map")},
+        "Node": {"type": "object", "properties": {"next": ref("Node"), "any": {"oneOf": [ref("Node"), ref("Tree")]}}},
+        "OneA": {"oneOf": [ref("OneB"), {"type": "string"}]},
+        "OneB": {"oneOf": [ref("OneA"), {"type": "integer"}]},
+    }
+    paths = {
+        f"/{name.lower()}": {
+            "post": {
+                "operationId": f"use{name}",
+                "requestBody": {"content": {"application/json": {"schema": ref(name)}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": ref(name)}}}},
+            }
+        }
+        for name in schemas
+    }
+    if not broken:
+        return base_doc(paths=paths, components={"schemas": schemas})
+    paths["/param-cycle"] = {
+        "get": {
+            "operationId": "paramCycle",
+            "parameters": [{"$ref": "#/components/parameters/P"}],
+            "responses": {"204": {"description": "none"}},
+        }
+    }
+    paths["/item-cycle"] = {"$ref": "#/paths/~1item-cycle"}
+    return base_doc(
+        paths=paths,
+        components={
+            "schemas": schemas,
+            "parameters": {"P": {"$ref": "#/components/parameters/Q"}, "Q": {"$ref": "#/components/parameters/P"}},
+        },
+    )
+
+
+def many_operations(count: int = 2000) -> dict[str, Any]:
+    """``count`` operations over ``count // 20`` tags and ``count // 10`` schemas."""
+    schemas = {
+        f"Thing{i}": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "size": {"type": "integer"},
+                "tags": {"type": "array", "items": {"type": "string"}},
+            },
+        }
+        for i in range(max(1, count // 10))
+    }
+    paths: dict[str, Any] = {}
+    for i in range(count):
+        schema = {"$ref": f"#/components/schemas/Thing{i % len(schemas)}"}
+        paths[f"/r{i // 2}/{{thing_id}}" + ("/sub" if i % 2 else "")] = {
+            "post": {
+                "operationId": f"operation{i}",
+                "tags": [f"tag{i % max(1, count // 20)}"],
+                "parameters": [
+                    {"name": "thing_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                ],
+                "requestBody": {"content": {"application/json": {"schema": schema}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}},
+            }
+        }
+    return base_doc(paths=paths, components={"schemas": schemas})

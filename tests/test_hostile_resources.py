@@ -1,0 +1,328 @@
+"""Resources: a spec cannot make sdkgen read a file outside its folder, fetch a URL, run YAML
+tags, or spend unbounded time and memory.
+
+Reads are observed with an audit hook (every ``open`` the interpreter makes while a spec is
+loaded), fetches with a local HTTP server that counts its hits.  Time and memory bounds are
+measured by ``benchmarks/hostile_limits.py``; these tests check the behaviour on the same
+documents: a clean diagnostic or a working SDK, never a traceback or a RecursionError.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import sys
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import Config, generate
+from generator.diagnostics import Level, SpecError
+from generator.loader import load
+from tests.support import hostile
+from tests.support.hostile import build_sdk, call_every_operation, import_every_module, write_spec_text
+
+# -- observing reads and fetches -----------------------------------------------------------------
+
+_OPENED: list[str] | None = None
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if _OPENED is not None and event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
+        _OPENED.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_audit)  # process-wide and permanent; records only while _OPENED is a list
+
+
+class Opened:
+    """Every path opened inside the ``with`` block."""
+
+    def __enter__(self) -> list[str]:
+        global _OPENED
+        _OPENED = []
+        return _OPENED
+
+    def __exit__(self, *exc: object) -> None:
+        global _OPENED
+        _OPENED = None
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server that serves a valid schema for any path and counts the requests."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            body = json.dumps({"type": "string", "X": {"type": "string"}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", hits
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def errors(path: Path) -> list[str]:
+    return [d.format() for d in load(path).diagnostics if d.level is Level.ERROR]
+
+
+def refused(spec: Path, out: Path) -> list[str]:
+    """Generate; expect a refusal; return its lines (and check nothing was written)."""
+    with pytest.raises(SpecError) as info:
+        generate(Config(spec=spec, output=out, package_name="pkg"))
+    assert not out.exists()
+    lines = [d.format() for d in info.value.diagnostics]
+    assert all("\n" not in line and "Traceback" not in line for line in lines)
+    return lines
+
+
+def uses(ref: str) -> dict[str, Any]:
+    """A spec whose only operation's response schema is ``ref``."""
+    return hostile.base_doc(
+        paths={
+            "/a": {
+                "get": {
+                    "operationId": "get",
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": ref}}}}
+                    },
+                }
+            }
+        }
+    )
+
+
+# -- files outside the folder --------------------------------------------------------------------
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> tuple[Path, str]:
+    """A readable, valid schema file beside (outside) the spec folder, and its unique text."""
+    token = f"TOPSECRET-{uuid.uuid4().hex}"
+    path = tmp_path / "secret.yaml"
+    path.write_text(f"X:\n  type: string\n  description: {token}\n", encoding="utf-8")
+    return path, token
+
+
+OUTSIDE_REFS = [
+    "../secret.yaml#/X",
+    "../secret.yaml",
+    "./../secret.yaml#/X",
+    "sub/../../secret.yaml#/X",
+    "%2e%2e/secret.yaml#/X",
+    "..%2Fsecret.yaml#/X",
+    "..\\secret.yaml#/X",
+    "{abs}#/X",
+    "file://{abs}#/X",
+    "file://localhost{abs}#/X",
+    "FILE://{abs}#/X",
+    "link.yaml#/X",  # a symlink inside the folder to the file outside
+    "linkdir/secret.yaml#/X",  # a symlinked directory
+    "inner.yaml#/X",  # a file inside that refers outside
+]
+
+
+@pytest.mark.parametrize("ref", OUTSIDE_REFS)
+def test_refs_outside_the_folder_are_refused_unread(ref: str, secret: tuple[Path, str], tmp_path: Path) -> None:
+    path, token = secret
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    (folder / "sub").mkdir()
+    (folder / "link.yaml").symlink_to(path)
+    (folder / "linkdir").symlink_to(tmp_path)
+    (folder / "inner.yaml").write_text("X:\n  $ref: '../secret.yaml#/X'\n", encoding="utf-8")
+    spec = write_spec_text(folder, uses(ref.format(abs=path.as_posix())))
+    with Opened() as opened:
+        lines = refused(spec, tmp_path / "out")
+    assert not [p for p in opened if Path(p).name == "secret.yaml" or Path(p).resolve() == path], opened
+    assert any("$ref" in line and "#/" in line for line in lines), lines
+    assert all(token not in line for line in lines)
+
+
+def test_refs_in_literal_data_are_not_followed(secret: tuple[Path, str], tmp_path: Path) -> None:
+    """``$ref`` inside examples, defaults, enums and ``x-`` extensions is data."""
+    path, token = secret
+    doc = uses("#/components/schemas/A")
+    outside = {"$ref": path.as_uri() + "#/X"}
+    doc["components"] = {
+        "schemas": {
+            "A": {
+                "type": "object",
+                "properties": {"a": {"type": "object", "default": outside, "example": outside, "x-data": outside}},
+                "example": outside,
+            }
+        }
+    }
+    with Opened() as opened:
+        sdk = build_sdk(write_spec_text(tmp_path / "spec", doc), tmp_path / "out", formatted=False)
+    assert not [p for p in opened if Path(p).name == "secret.yaml"]
+    assert all(token.encode() not in data for data in sdk.files.values())
+
+
+# -- remote references and URLs ------------------------------------------------------------------
+
+
+def test_remote_refs_are_refused_unfetched(server: tuple[str, list[str]], tmp_path: Path) -> None:
+    base, hits = server
+    before = len(hits)
+    doc = uses(f"{base}/schema.json#/X")
+    doc["jsonSchemaDialect"] = f"{base}/dialect"
+    doc["info"]["termsOfService"] = f"{base}/terms"
+    doc["externalDocs"] = {"url": f"{base}/docs"}
+    doc["components"] = {
+        "schemas": {
+            "Local": {
+                "$schema": f"{base}/meta",
+                "$id": f"{base}/id",
+                "type": "object",
+                "properties": {"r": {"$ref": f"{base}/r.json"}},
+            },
+            "Https": {"$ref": "https://127.0.0.1:1/x.json"},
+            "Dynamic": {"$dynamicRef": f"{base}/dyn#meta"},
+        },
+        "parameters": {"P": {"$ref": f"{base}/param.json"}},
+    }
+    doc["paths"]["/b"] = {"$ref": f"{base}/pathitem.json"}
+    lines = refused(write_spec_text(tmp_path / "spec", doc), tmp_path / "out")
+    assert len(hits) == before, hits[before:]
+    remote = [line for line in lines if "remote $ref" in line]
+    assert len(remote) >= 4, lines
+    assert any("#/paths/~1a/get/responses/200/content/application~1json/schema/$ref" in line for line in remote)
+
+
+# -- YAML and JSON hazards -----------------------------------------------------------------------
+
+SENTINEL = Path(tempfile.gettempdir()) / f"sdkgen-yaml-sentinel-{os.getpid()}"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        (f"openapi: 3.1.0\nx: !!python/object/apply:os.system ['touch {SENTINEL}']\n", "not allowed (line 2)"),
+        (f"openapi: 3.1.0\nx: !!python/object/new:os.system ['touch {SENTINEL}']\n", "not allowed (line 2)"),
+        ("openapi: 3.1.0\nx: !!python/name:os.system\n", "not allowed (line 2)"),
+        ("openapi: 3.1.0\nx: !!python/module:os\n", "not allowed (line 2)"),
+        (
+            f"openapi: 3.1.0\nx: !<tag:yaml.org,2002:python/object/apply:os.system> ['touch {SENTINEL}']\n",
+            "not allowed",
+        ),
+        ("openapi: 3.1.0\nx: !custom {a: 1}\n", "not allowed (line 2)"),
+        ("openapi: 3.1.0\nx: !!binary aGVsbG8=\n", "not allowed (line 2)"),
+        ("openapi: 3.1.0\nx: !!set {a, b}\n", "not allowed (line 2)"),
+        ("openapi: 3.1.0\nx: !!omap [a: 1]\n", "not allowed (line 2)"),
+        ("openapi: 3.1.0\nx: !!timestamp 2024-01-01\n", "not allowed (line 2)"),
+        ("openapi: 3.1.0\nx: &a [*a]\n", "alias contains itself"),
+        ("openapi: 3.1.0\nx: &a {b: *a}\n", "alias contains itself"),
+        ("openapi: 3.1.0\nopenapi: 3.0.0\n", "duplicate key 'openapi' (line 2)"),
+        ("openapi: 3.1.0\nx: {a: 1, 'a': 2}\n", "duplicate key 'a'"),
+        ("openapi: 3.1.0\nx:\n  1: a\n  '1': b\n", "duplicate key '1'"),
+        ("openapi: 3.1.0\nx: {? [a]: 1}\n", "a mapping key must be a scalar"),
+        (hostile.alias_bomb(9, 9), "alias bomb"),
+        (hostile.alias_bomb(30, 2), "alias bomb"),
+        ("openapi: 3.1.0\n\ty: tab\n", "invalid YAML"),
+        ("\x00openapi: 3.1.0\n", "invalid YAML"),
+    ],
+)
+def test_yaml_hazards_are_refused(text: str, needle: str, tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(text, encoding="utf-8")
+    lines = refused(spec, tmp_path / "out")
+    assert any(needle in line and line.startswith("error: openapi.yaml#") for line in lines), lines
+    assert not SENTINEL.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('{"openapi": "3.1.0", "openapi": "3.0.0"}', "duplicate key 'openapi'"),
+        ('{"openapi": "3.1.0", "x": {"a": 1, "\\u0061": 2}}', "duplicate key 'a'"),
+        ('{"openapi": "3.1.0", "x": [1, 2,]}', "invalid JSON"),
+        ('{"openapi": "3.1.0", "x": NaN}', "NaN is not a JSON value"),
+        ('{"openapi": "3.1.0", "x": -Infinity}', "-Infinity is not a JSON value"),
+        ('{"openapi": "3.1.0", "x": "a', "invalid JSON"),
+    ],
+)
+def test_json_hazards_are_refused(text: str, needle: str, tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.json"
+    spec.write_text(text, encoding="utf-8")
+    lines = refused(spec, tmp_path / "out")
+    assert any(needle in line and line.startswith("error: openapi.json#") for line in lines), lines
+
+
+def test_not_utf8_and_lone_surrogates(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_bytes(b"openapi: 3.1.0\ninfo: {title: \xff}\n")
+    assert any("not UTF-8" in line for line in refused(spec, tmp_path / "out"))
+    doc = hostile.base_doc()
+    doc["info"]["description"] = "a \udfff b"  # JSON escapes a lone surrogate; it is not Unicode
+    lines = refused(write_spec_text(tmp_path / "surrogate", doc), tmp_path / "out")
+    assert lines == ["error: openapi.json#/info/description: a string holds a lone surrogate (not Unicode)"]
+    doc = hostile.base_doc(paths={"/a\ud800": {}})
+    lines = refused(write_spec_text(tmp_path / "surrogate-key", doc), tmp_path / "out")
+    assert lines == ["error: openapi.json#/paths: a key holds a lone surrogate (not Unicode)"]
+
+
+# -- depth, cycles, size -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["array", "object"])
+def test_deep_json_is_refused_cleanly(kind: str, tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.json"
+    spec.write_text(hostile.deep_json(5000, kind), encoding="utf-8")
+    lines = refused(spec, tmp_path / "out")
+    assert any("nesting deeper than" in line and "openapi.json#" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(("kind", "block"), [("array", False), ("object", False), ("array", True), ("object", True)])
+def test_deep_yaml_is_refused_cleanly(kind: str, block: bool, tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(hostile.deep_yaml(5000 if not block else 1000, kind, block), encoding="utf-8")
+    lines = refused(spec, tmp_path / "out")
+    assert any("nesting deeper than" in line and "openapi.yaml#" in line for line in lines), lines
+
+
+def test_deep_schema_below_the_limit_generates(tmp_path: Path) -> None:
+    sdk = build_sdk(write_spec_text(tmp_path / "spec", hostile.deep_schema(240)), tmp_path / "out", formatted=False)
+    assert any("inline levels" in d.message for d in sdk.result.diagnostics)
+    import_every_module(sdk)
+    call_every_operation(sdk)
+
+
+def test_schema_cycles_generate(tmp_path: Path) -> None:
+    sdk = build_sdk(write_spec_text(tmp_path / "spec", hostile.cycles_doc()), tmp_path / "out", formatted=False)
+    messages = [d.format() for d in sdk.result.diagnostics]
+    assert any("allOf refers back to itself" in m and "/components/schemas/AllA" in m for m in messages), messages
+    assert any("$ref chain loops back on itself" in m and "/components/schemas/RefA" in m for m in messages)
+    import_every_module(sdk)
+    call_every_operation(sdk)
+
+
+def test_ref_loops_where_an_object_is_needed_are_errors(tmp_path: Path) -> None:
+    lines = refused(write_spec_text(tmp_path / "spec", hostile.cycles_doc(broken=True)), tmp_path / "out")
+    assert any("#/paths/~1param-cycle/get/parameters/0/$ref: $ref chain loops back on itself" in line for line in lines)
+    assert any("#/paths/~1item-cycle/$ref: $ref chain loops back on itself" in line for line in lines)
+
+
+def test_two_thousand_operations(tmp_path: Path) -> None:
+    spec = write_spec_text(tmp_path / "spec", hostile.many_operations(2000))
+    sdk = build_sdk(spec, tmp_path / "out", formatted=False, validation=False)
+    assert sdk.result.operations == 2000
+    import_every_module(sdk)
