@@ -55,6 +55,8 @@ def load(path: Path, *, strict: bool = False, validation: bool = True) -> Loaded
         return _result(ws, {}, 0)
     doc = ws.document(path.name)
     if doc is None:
+        if not diagnostics.has_errors:
+            diagnostics.error("the document is empty", path.name, "")
         return _result(ws, {}, 0)
     if not isinstance(doc, dict):
         diagnostics.error("an OpenAPI document must be a mapping at the top level", path.name, "")
