@@ -171,6 +171,8 @@ SLOTS = [
     "security_name",
     "security_query",
     "security_description",
+    "header_param",
+    "media_type",
 ]
 
 
@@ -277,7 +279,7 @@ def hostile_spec(s: dict[str, str]) -> dict[str, Any]:
                         {"name": s["path_param"], "in": "path", "required": True, "schema": {"type": "string"}},
                         query,
                         {
-                            "name": "X-Note",
+                            "name": s["header_param"],
                             "in": "header",
                             "description": s["query_description"],
                             "schema": {"type": "string", "default": s["query_default"]},
@@ -297,6 +299,16 @@ def hostile_spec(s: dict[str, str]) -> dict[str, Any]:
                     },
                     **extensions,
                 },
+            },
+            "/upload": {
+                "put": {
+                    "operationId": "upload",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"text/" + s["media_type"]: {"schema": {"type": "string"}}},
+                    },
+                    "responses": {"204": {"description": s["response_description"]}},
+                }
             },
             "/list": {
                 "get": {
@@ -462,6 +474,9 @@ def check_round_trip(sdk: Sdk, s: dict[str, str], spec: dict[str, Any]) -> None:
 
     sent = {by_wire[p]: f"sent {i}" for i, p in enumerate(props)}
     sent[query.name] = enum_values[0]
+    headers = [p for p in op.params if p.location == "header"]
+    if headers:
+        sent[headers[0].name] = "note"
     sent[op.path_params[0].name] = s["path_literal"] + "/?#"
     result = call(sdk, client(sdk, answer), chain, op, sent)
     request, _ = sdk.requests[-1]
@@ -474,6 +489,15 @@ def check_round_trip(sdk: Sdk, s: dict[str, str], spec: dict[str, Any]) -> None:
     # query: the planted parameter name and enum value, and the API key under its planted name
     assert request.url.params.get_list(query.wire) == [enum_values[0]]
     assert request.url.params.get_list(s["security_query"]) == ["secret"]
+    # header: sent under its planted name when that is an HTTP token, else skipped with a warning
+    header = s["header_param"]
+    if headers:
+        assert [h.wire for h in headers] == [header] and request.headers.get_list(header) == ["note"]
+    else:
+        skipped = any(
+            repr(header) in d.message and "not a valid HTTP header name" in d.message for d in sdk.result.diagnostics
+        )
+        assert skipped or header.lower() in ("accept", "content-type", "authorization", "idempotency-key"), header
     body = __import__("json").loads(request.content)
     assert {p: body[p] for p in props} == {p: sent[by_wire[p]] for p in props}
     # response: planted property names, enum values (open), map keys and discriminator tags
@@ -486,6 +510,14 @@ def check_round_trip(sdk: Sdk, s: dict[str, str], spec: dict[str, Any]) -> None:
     variant_b = next(d.name for d in sdk.api.decls if d.key.endswith("/Variant B"))
     assert type(result.pet).__name__ == variant_b, result.pet
     assert result.to_dict()["pet"] == reply["pet"]
+    # media type: the planted Content-Type sent exactly, or the body skipped with a warning
+    upload_chain, upload = next((c, o) for c, _, o in walk(sdk.api) if o.operation_id == "upload")
+    if upload.body is not None:
+        call(sdk, client(sdk, lambda request, _: httpx.Response(204)), upload_chain, upload)
+        request, _ = sdk.requests[-1]
+        assert request.headers["content-type"] == "text/" + s["media_type"]
+    else:
+        assert any("is not a valid media type" in d.message for d in sdk.result.diagnostics)
     enum_alias = next(d for d in sdk.api.decls if d.key.endswith(_ref_token(s["enum_schema_name"])))
     literal = getattr(sdk.package.types, enum_alias.name)
     assert list(typing.get_args(literal)) == enum_values

@@ -22,7 +22,7 @@ from ..naming import (
     module_scope,
 )
 from .nodes import Alias, Api, Decl, Enum, Model, Resource, SecurityScheme
-from .operations import TAIL, OperationReader, RawOperation, read_security
+from .operations import TAIL, OperationReader, RawOperation, is_token, read_security
 from .pagination import paginate
 from .schemas import SchemaConverter
 from .types import references
@@ -336,7 +336,12 @@ def _security_schemes(
             )
         elif (kind == "http" and scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
             out.append(SecurityScheme(key, "bearer", (scope.mint(key_name),), env=env, doc=doc_text))
-        elif kind == "apiKey" and s.get("in") in ("header", "query", "cookie") and isinstance(s.get("name"), str):
+        elif (
+            kind == "apiKey"
+            and s.get("in") in ("header", "query", "cookie")
+            and isinstance(s.get("name"), str)
+            and (s["in"] == "query" or is_token(s["name"]))
+        ):
             out.append(SecurityScheme(key, "api_key", (scope.mint(key_name),), s["name"], s["in"], env, doc_text))
         else:
             diagnostics.warning(

@@ -162,6 +162,13 @@ class OperationReader:
                         "parameter without a valid 'name' and 'in' skipped", p_loc.file, p_loc.pointer
                     )
                     continue
+                if raw["in"] in ("header", "cookie") and not is_token(raw["name"]):
+                    self.diagnostics.warning(
+                        f"{raw['in']} parameter {raw['name']!r} skipped: not a valid HTTP {raw['in']} name",
+                        p_loc.file,
+                        p_loc.pointer + "/name",
+                    )
+                    continue
                 merged[(raw["name"], raw["in"])] = (raw, p_loc)
         return list(merged.values())
 
@@ -245,6 +252,12 @@ class OperationReader:
             self.diagnostics.warning("request body without content skipped", loc.file, loc.pointer)
             return None
         media_type, kind = _pick_body_media(content)
+        if not _MEDIA_TYPE.fullmatch(media_type):
+            # sent as the Content-Type header: no control or non-ASCII characters
+            self.diagnostics.warning(
+                f"request body skipped: {media_type!r} is not a valid media type", loc.file, loc.pointer + "/content"
+            )
+            return None
         media = content[media_type] if isinstance(content[media_type], dict) else {}
         schema = media.get("schema", {})
         schema_loc = loc.child("content", media_type, "schema")
@@ -427,6 +440,15 @@ def _path_group(path: str) -> str:
         if segment and "{" not in segment and not _VERSION_SEGMENT.fullmatch(segment):
             return segment.replace(".", "_")
     return "default"
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_MEDIA_TYPE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+[\x20-\x7e\t]*")
+
+
+def is_token(name: str) -> bool:
+    """An HTTP token (RFC 9110): what a header or cookie name may be."""
+    return _TOKEN.fullmatch(name) is not None
 
 
 def _template_names(path: str) -> list[str]:
