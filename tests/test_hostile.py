@@ -31,7 +31,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from generator.diagnostics import SpecError
-from generator.render import runtime_files
+from generator.render import runtime_files, template_dir
+from generator.render.resources import all_resources
 from generator.render.text import comment, docstring, md_code, md_text, py_literal, toml_str
 from tests.support.hostile import (
     Sdk,
@@ -428,6 +429,17 @@ def check_markdown(sdk: Sdk) -> None:
             assert not re.search(r"\{[{%#]", prose), f"{doc}: Jinja from the spec: {line!r}"
         for line in outside:
             assert not line.startswith(("    ", "\t")) or not line.strip(), f"{doc}: an indented code block: {line!r}"
+        # The structure is the template's: its headings, one example per operation.
+        headings = [line.split(" ", 1)[0] for line in outside if re.match(r"#{1,6} ", line)]
+        template_outside, _ = markdown_blocks((template_dir() / f"{doc}.jinja").read_text(encoding="utf-8"))
+        template_headings = [line.split(" ", 1)[0] for line in template_outside if re.match(r"#{1,6} ", line)]
+        operations = len(sdk.api.all_operations())
+        if doc == "README.md":
+            assert headings == template_headings, headings
+        else:
+            assert headings[:2] == ["#", "##"], headings  # the title, "Resources"
+            assert headings.count("###") == operations and headings.count("##") == 1 + len(all_resources(sdk.api))
+            assert [info for info, _ in blocks] == ["python"] * operations
 
 
 def markup(line: str) -> str:
