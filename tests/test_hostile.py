@@ -46,7 +46,7 @@ from tests.support.hostile import (
     write_spec_text,
 )
 
-EXAMPLES = int(os.environ.get("SDKGEN_HOSTILE_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("SDKGEN_HOSTILE_EXAMPLES", "40"))
 SENTINEL = Path(tempfile.gettempdir()) / "sdkgen-hostile-sentinel"
 MARK = "SDKGEN_PWNED"
 PAYLOADS = [
