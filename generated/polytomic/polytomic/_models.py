@@ -80,6 +80,6 @@ def union_tag(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str]:
 
 def _by_wire_name(model: pydantic.BaseModel, wire: str) -> Any:
     for name, info in type(model).model_fields.items():
-        if (info.alias or name) == wire:
+        if (name if info.alias is None else info.alias) == wire:
             return getattr(model, name)
     return (model.model_extra or {}).get(wire)
