@@ -11,6 +11,25 @@ from __future__ import annotations
 
 def py_str(text: str) -> str:
     literal = repr(text).encode("ascii", "backslashreplace").decode("ascii")
-    if literal.startswith("'") and '"' not in literal:
+    if not literal.startswith("'"):
+        return literal
+    if '"' not in literal:
         return '"' + literal[1:-1] + '"'
-    return literal
+    # Both kinds of quotes: black takes double quotes unless they need more escapes.
+    if text.count('"') > text.count("'"):
+        return literal
+    return '"' + _requote(literal[1:-1]) + '"'
+
+
+def _requote(body: str) -> str:
+    """The body of a single-quoted literal, for double quotes: ``\\'`` → ``'``, ``"`` → ``\\"``."""
+    out = []
+    i = 0
+    while i < len(body):
+        if body[i] == "\\":
+            out.append("'" if body[i + 1] == "'" else body[i : i + 2])
+            i += 2
+        else:
+            out.append('\\"' if body[i] == '"' else body[i])
+            i += 1
+    return "".join(out)

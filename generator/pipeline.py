@@ -47,19 +47,19 @@ def build(
     (for callers that only read the generated API, like ``sdkgen diff``)."""
     progress("loading " + config.spec.name)
     if loaded is None:
-        loaded = load(config.spec, strict=config.strict)
+        # A big document's validation runs in another process meanwhile; its findings are
+        # waited for before anything is returned (or written).
+        loaded = load(config.spec, strict=config.strict, background=True)
     if loaded.has_errors:
-        raise SpecError(loaded.diagnostics)
+        raise SpecError(loaded.validated().diagnostics)
     package, client = sdk_names(loaded, config)
     progress("building the IR")
     api, diagnostics = build_api(loaded, config, package, client)
-    all_diags = Diagnostics()
-    all_diags.extend(loaded.diagnostics)
-    all_diags.extend(diagnostics)
-    if config.strict:
-        all_diags.items = [Diagnostic(Level.ERROR, d.message, d.file, d.pointer, d.hint) for d in all_diags.items]
-    if api is None or all_diags.has_errors:
-        raise SpecError(all_diags.sorted())
+    if api is None:
+        raise SpecError(_all_diagnostics(config, loaded.validated(), diagnostics))
+    all_diags = _all_diagnostics(config, loaded, diagnostics)
+    if any(d.level is Level.ERROR for d in all_diags):
+        raise SpecError(_all_diagnostics(config, loaded.validated(), diagnostics))
     operations = len(api.all_operations())
     progress(f"rendering {operations} operations, {len(api.decls)} types")
     meta = Meta(package=package, client=client, package_version=config.package_version, generator_version=__version__)
@@ -69,11 +69,27 @@ def build(
         raise SpecError(
             (Diagnostic(Level.ERROR, f"internal error: generated code did not parse ({exc})", str(config.spec), ""),)
         ) from None
+    loaded = loaded.validated()
+    all_diags = _all_diagnostics(config, loaded, diagnostics)
+    if any(d.level is Level.ERROR for d in all_diags):
+        raise SpecError(all_diags)
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     manifest = _manifest(config, loaded, api.api_version, files)
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     progress(f"rendered {len(files)} files")
-    return Result(config.output / package, dict(sorted(files.items())), all_diags.sorted(), manifest, operations)
+    return Result(config.output / package, dict(sorted(files.items())), all_diags, manifest, operations)
+
+
+def _all_diagnostics(
+    config: Config, loaded: LoadedSpec, diagnostics: Diagnostics | tuple[Diagnostic, ...]
+) -> tuple[Diagnostic, ...]:
+    """The loader's and the IR's diagnostics, sorted; all errors in strict mode."""
+    found = Diagnostics()
+    found.extend(loaded.diagnostics)
+    found.extend(diagnostics)
+    if config.strict:
+        found.items = [Diagnostic(Level.ERROR, d.message, d.file, d.pointer, d.hint) for d in found.items]
+    return found.sorted()
 
 
 def generate(config: Config, progress: Progress = _silent) -> Result:

@@ -114,3 +114,37 @@ def test_findings_inside_referenced_schemas_point_into_the_document(tmp_path: Pa
     pointers = {d.pointer for d in loaded.diagnostics}
     # the validator also reports the referenced schema on its own, at "/properties/name/type"
     assert pointers == {"/components/schemas/O/properties/name/type"}, pointers
+
+
+def test_background_validation_reports_what_inline_validation_reports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big documents are validated in a forked process while the IR and the code are built;
+    the findings, their pointers and their order are those of validating in place."""
+    import importlib
+
+    from generator import Config, SpecError
+    from generator.pipeline import build
+
+    validate = importlib.import_module("generator.loader.validate")
+
+    spec = Path(__file__).parent / "data" / "bad" / "invalid-parameter.yaml"
+    inline = load(spec, strict=True)
+    monkeypatch.setattr(validate, "BACKGROUND_BYTES", 0)
+    deferred = load(spec, strict=True, background=True)
+    assert deferred.pending is not None  # a process is validating it
+    assert not deferred.has_errors  # nothing known yet
+    assert deferred.validated().diagnostics == inline.diagnostics
+    assert inline.has_errors and inline.diagnostics
+    with pytest.raises(SpecError) as raised:
+        build(Config(spec=spec, output=Path("unused"), strict=True))
+    assert [d for d in raised.value.diagnostics if d.message.startswith("invalid OpenAPI")] == [
+        d for d in inline.diagnostics if d.message.startswith("invalid OpenAPI")
+    ]
+
+
+def test_validator_visit_registry_is_a_set() -> None:
+    from generator.loader.validate import _SeenIds
+
+    seen = _SeenIds()
+    assert 7 not in seen
+    seen.append(7)
+    assert 7 in seen and 8 not in seen

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, Diagnostics, Level
 from . import swagger2
 from .refs import Location, RefError, Workspace, check_refs
-from .validate import validate
+from .validate import Pending, start, validate
 
 __all__ = ["LoadedSpec", "Location", "RefError", "Workspace", "load", "spec_digest"]
 
@@ -25,6 +25,15 @@ class LoadedSpec:
     normalized_sha256: str  # the parsed documents, canonical JSON
     diagnostics: tuple[Diagnostic, ...]
     converted_from: str = ""  # "2.0" when the document was Swagger 2.0, converted on load
+    pending: Pending | None = field(default=None, compare=False, repr=False)
+
+    def validated(self) -> LoadedSpec:
+        """The spec with the findings of a validation still running in the background
+        (``load(background=True)``); waits for it."""
+        if self.pending is None:
+            return self
+        found = tuple(self.original(d) for d in self.pending.wait())
+        return replace(self, diagnostics=tuple(sorted(self.diagnostics + found, key=Diagnostic.sort_key)), pending=None)
 
     def original(self, diagnostic: Diagnostic) -> Diagnostic:
         """The diagnostic with its pointer mapped back into the document as written."""
@@ -42,11 +51,13 @@ class LoadedSpec:
         return any(d.level is Level.ERROR for d in self.diagnostics)
 
 
-def load(path: Path, *, strict: bool = False, validation: bool = True) -> LoadedSpec:
+def load(path: Path, *, strict: bool = False, validation: bool = True, background: bool = False) -> LoadedSpec:
     """Read a spec and everything it refers to.  Never raises for bad input: check ``has_errors``.
 
     ``validation=False`` skips openapi-spec-validator (most of the time spent here); refs are
-    still checked.  ``sdkgen diff`` uses it: it reads two documents and only needs their IR."""
+    still checked.  ``sdkgen diff`` uses it: it reads two documents and only needs their IR.
+    ``background=True`` lets a big document's validation run in a separate process while the
+    caller goes on: its findings come with ``LoadedSpec.validated()``."""
     diagnostics = Diagnostics()
     path = Path(path)
     ws = Workspace(root_dir=path.parent, root_file=path.name, diagnostics=diagnostics)
@@ -71,7 +82,11 @@ def load(path: Path, *, strict: bool = False, validation: bool = True) -> Loaded
         return _result(ws, doc, minor, converted_from)
     check_refs(ws)
     if validation and not diagnostics.has_errors:
-        validate(ws, doc, minor, Level.ERROR if strict else Level.WARNING)
+        level = Level.ERROR if strict else Level.WARNING
+        if background:
+            pending = start(ws, doc, minor, level)
+            return replace(_result(ws, doc, minor, converted_from), pending=pending)
+        validate(ws, doc, minor, level)
     return _result(ws, doc, minor, converted_from)
 
 

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from ..ir.nodes import Alias, Api, Decl, Enum, Field, Model
 from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_type
-from ..literals import py_str
 from .imports import Imports
-from .layout import WIDTH, bracketed, names_list
+from .layout import WIDTH, annotated, names_list, split_expr
 from .text import docstring, py_literal
 
 
@@ -18,6 +17,7 @@ class FieldCode:
     annotation: str
     default: str  # "" or " = ..." text
     doc: str  # escaped docstring body or ""
+    line: str  # the whole statement, laid out as black would (lines after the first indented)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +79,14 @@ def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
     doc = docstring(d.doc, "    ") if d.doc else ""
     if isinstance(d, Enum):
         value = print_type(LiteralOf(d.values), ctx.direction(response=False))
-        if None not in d.values and len(d.name) + 3 + len(value) > WIDTH:
-            value = bracketed(value[: value.index("[") + 1], [_literal(v) for v in d.values], "]")
+        value = "\n".join(split_expr(f"{d.name} = ", value, "", ""))[len(d.name) + 3 :]
         return DeclCode("enum", d.name, value, docstring(d.doc) if d.doc else "")
     if isinstance(d, Alias):
         value = print_type(d.target, ctx)
         if d.key in ctx.quote:
             # A recursive alias needs a real alias object for its self-references to resolve.
             value = f"TypeAliasType({py_literal(d.name)}, {value})"
+        value = "\n".join(split_expr(f"{d.name} = ", value, "", ""))[len(d.name) + 3 :]
         return DeclCode("alias", d.name, value, docstring(d.doc) if d.doc else "")
     extra = ""
     if d.extra is not None and d.extra != ANY:
@@ -104,16 +104,19 @@ def _field_code(f: Field, ctx: TypeContext) -> FieldCode:
         default = f" = Field(alias={py_literal(f.wire)})" if alias else ""
     else:
         default = f" = Field(default=None, alias={py_literal(f.wire)})" if alias else " = None"
+    if not default.startswith(" = Field("):
+        line = annotated(f.name, annotation, default.removeprefix(" = "), "    ")
+        return FieldCode(f.name, annotation, default, field_doc(f), line)
     head = f"    {f.name}: {annotation} = Field("
-    if default.startswith(" = Field(") and len(head) + len(default) - len(" = Field(") > WIDTH:
+    line = f"{f.name}: {annotation}{default}"
+    if len(head) + len(default) - len(" = Field(") > WIDTH:
         args = default[len(" = Field(") : -1]
         if len(head) <= WIDTH and 8 + len(args) <= WIDTH:
             default = f" = Field(\n        {args}\n    )"  # black's right-hand split
-    return FieldCode(f.name, annotation, default, field_doc(f))
-
-
-def _literal(value: object) -> str:
-    return py_str(value) if isinstance(value, str) else repr(value)
+            line = f"{f.name}: {annotation}{default}"
+        elif len(head) > WIDTH:
+            line = "\n".join(split_expr(f"{f.name}: ", annotation, default, "    "))[4:]
+    return FieldCode(f.name, annotation, default, field_doc(f), line)
 
 
 def field_doc(f: Field) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..ir.nodes import Api, SecurityScheme
 from ..naming import convert
+from .layout import import_from
 from .text import docstring, py_literal
 
 
@@ -25,6 +26,16 @@ class ClientTop:
     attr: str
     module: str
     cls: str
+
+    @property
+    def type_import(self) -> str:
+        return import_from(".resources." + self.module, ["Async" + self.cls, self.cls], "    ")
+
+    @property
+    def lazy_import(self) -> tuple[str, str]:
+        """The import in the client's property (sync, async)."""
+        module = ".resources." + self.module
+        return import_from(module, [self.cls], "        "), import_from(module, ["Async" + self.cls], "        ")
 
 
 def _scheme_code(s: SecurityScheme) -> tuple[list[str], list[str], list[str]]:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from ..ir.nodes import Api, Operation, Param, Resource
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from .imports import Imports
-from .layout import WIDTH, bracketed, import_from, names_list
+from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
 from .text import docstring, py_literal
 
 TAIL = (
@@ -39,16 +39,56 @@ class MethodCode:
     raw_wrapper: str = "to_raw_response_wrapper"
 
     @property
+    def sig_end(self) -> tuple[str, str]:
+        """The line closing the signature, ``) -> returns:`` (sync, async), laid out."""
+        if self.pager_returns is None:
+            return (_lines(") -> ", self.returns, ":", "    "),) * 2
+        return (
+            _lines(") -> ", self.pager_returns[0], ":", "    "),
+            _lines(") -> ", self.pager_returns[1], ":", "    "),
+        )
+
+    @property
+    def cast_to(self) -> str:
+        """The first argument of ``cast(`` (with its comma), inside the pager's fetch function
+        or directly in the method."""
+        return _lines("", self.returns, ",", " " * (16 if self.pager_returns else 12))
+
+    @property
+    def fetch_page(self) -> tuple[str, str]:
+        """``def _fetch_page(...) -> page:`` of a pager (sync, async)."""
+        return (_fetch_page("def ", self.returns), _fetch_page("async def ", self.returns))
+
+    @property
     def raw_assign(self) -> tuple[str, str]:
         """``self.m = wrapper(resource.m)`` for the sync and the async raw-response class."""
         return (_assign(self.name, self.raw_wrapper), _assign(self.name, "async_" + self.raw_wrapper))
+
+
+def _lines(head: str, expr: str, tail: str, indent: str) -> str:
+    """``head + expr + tail`` at ``indent`` (not included), split where black would."""
+    return "\n".join(split_expr(head, expr, tail, indent))[len(indent) :]
+
+
+def _fetch_page(keyword: str, returns: str) -> str:
+    line = f"{keyword}_fetch_page(_cursor: Optional[str]) -> {returns}:"
+    if 8 + len(line) <= WIDTH:
+        return line
+    # black splits the parameters off first (adding the trailing comma), then the return type
+    end = _lines(") -> ", returns, ":", "        ")
+    return f"{keyword}_fetch_page(\n            _cursor: Optional[str],\n        {end}"
 
 
 def _assign(name: str, wrapper: str) -> str:
     line = f"self.{name} = {wrapper}(resource.{name})"
     if 8 + len(line) <= WIDTH:
         return line
-    return f"self.{name} = {wrapper}(\n            resource.{name}\n        )"
+    if 8 + len(f"self.{name} = {wrapper}(") <= WIDTH:
+        return f"self.{name} = {wrapper}(\n            resource.{name}\n        )"
+    inner = f"{wrapper}(resource.{name})"
+    if 12 + len(inner) <= WIDTH:
+        return f"self.{name} = (\n            {inner}\n        )"
+    return f"self.{name} = (\n            {wrapper}(\n                resource.{name}\n            )\n        )"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +174,7 @@ def _annotation(t: TypeRef, ctx: TypeContext) -> str:
 
 
 def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
-    params: list[str] = [f"{p.name}: {_annotation(p.type, ctx)}" for p in op.path_params]
+    params: list[str] = [_param(p.name, _annotation(p.type, ctx), "") for p in op.path_params]
     params.append("*")
     required: list[str] = []
     optional: list[str] = []
@@ -149,14 +189,14 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
             for f in op.body.fields:
                 (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx))
             entries = [f"{py_literal(f.wire)}: {f.name}" for f in op.body.fields]
-            body_arg = bracketed("body={", entries, "}", indent)
+            body_arg = bracketed("body={", entries, "}", indent, ",")
         elif op.body.type is not None and op.body.name:
             (required if op.body.required else optional).append(_kw(op.body.name, op.body.type, op.body.required, ctx))
             body_arg = f"body={op.body.name}"
     params.extend(required + optional + list(TAIL))
     response_ctx = ctx.direction(response=True)
     returns = print_type(op.response.type, response_ctx) if op.response.type is not None else "None"
-    call = [endpoint, returns if op.response.type is not None else "None"]
+    call = [endpoint, _lines("", returns, ",", indent)[:-1] if op.response.type is not None else "None"]
     call.extend(_grouped(op.path_params, "path_params", indent))
     pg = op.pagination
     cursor = {pg.cursor.wire: f"{pg.cursor.name} if _cursor is None else _cursor"} if pg else {}
@@ -180,8 +220,13 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
 def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
     text = _annotation(t, ctx)
     if required:
-        return f"{name}: {text}"
-    return f"{name}: Union[{text}, NotGiven] = NOT_GIVEN"
+        return _param(name, text, "")
+    return _param(name, f"Union[{text}, NotGiven]", "NOT_GIVEN")
+
+
+def _param(name: str, annotation: str, default: str) -> str:
+    """A parameter of a split signature (the template adds the comma)."""
+    return annotated(name, annotation, default, "        ", ",")[:-1]
 
 
 def _grouped(params: tuple[Param, ...], arg: str, indent: str, values: dict[str, str] | None = None) -> list[str]:
@@ -190,7 +235,7 @@ def _grouped(params: tuple[Param, ...], arg: str, indent: str, values: dict[str,
         return []
     values = values or {}
     entries = [f"{py_literal(p.wire)}: {values.get(p.wire, p.name)}" for p in params]
-    return [bracketed(f"{arg}={{", entries, "}", indent)]
+    return [bracketed(f"{arg}={{", entries, "}", indent, ",")]
 
 
 def wire_path(path: str) -> str:
@@ -221,7 +266,8 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
     errors = [(e.status, e.type) for e in op.errors if e.kind == "json" and e.type is not None and e.type != ANY]
     if errors:
         err_ctx = ctx.direction(response=True)
-        args.append("errors={" + ", ".join(f"{py_literal(s)}: {print_type(t, err_ctx)}" for s, t in errors) + "}")
+        entries = [f"{py_literal(s)}: {print_type(t, err_ctx)}" for s, t in errors]
+        args.append(bracketed("errors={", entries, "}", "    ", ","))
     if op.body is not None and op.body.kind != "json":
         args.append(f"body={py_literal(op.body.kind)}")
     if op.body is not None and op.body.content_type != "application/json":

@@ -53,6 +53,9 @@ def _ascii_repr(text: str) -> str:
     return py_str(text)
 
 
+CLOSING_WIDTH = 100  # black's line length for generated code (render/fmt.py)
+
+
 def docstring(text: str, indent: str = "", width: int = 88) -> str:
     """The body of a ``\"\"\"docstring\"\"\"`` (without the quotes), wrapped and escaped."""
     paragraphs = []
@@ -70,14 +73,32 @@ def docstring(text: str, indent: str = "", width: int = 88) -> str:
             lines.extend(wrapped or [""])
         else:
             lines.append(line)
-    escaped = "\n".join(lines).replace("\\", "\\\\")
+    escaped = "\n".join(_dedent(lines)).replace("\\", "\\\\")
     # A run of three quotes would close the docstring, and so would a quote at the very end
     # (it merges with the closing quotes): escape every quote of such a run.
     escaped = re.sub(r'"{3,}|"+$', lambda m: '\\"' * len(m.group()), escaped)
+    # A quote first would merge with the opening quotes (black pads it with a space): escape it.
+    escaped = re.sub(r'^"', '\\"', escaped)
     escaped = escaped.encode("ascii", "backslashreplace").decode("ascii")
-    if not indent:
-        return escaped
-    return "\n".join((indent + line) if line else "" for line in escaped.split("\n")).removeprefix(indent)
+    body = "\n".join((indent + line) if line else "" for line in escaped.split("\n")).removeprefix(indent)
+    pad = " " if body.endswith('"') else ""  # as black pads a quote away from the closing quotes
+    last = (body + pad).rsplit("\n", 1)
+    if len(last) > 1 and len(last[1]) + 3 > CLOSING_WIDTH:
+        return body + "\n" + indent  # black's rule: closing quotes that do not fit go on their own line
+    return body + pad
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    """What black does to a docstring's lines (PEP 257): the first stripped, the common
+    indentation of the others removed, leading tabs counted as four columns."""
+    lines = [_expand_lead(line) for line in lines]
+    common = min((len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()), default=0)
+    return [lines[0].strip()] + [line[common:] for line in lines[1:]]
+
+
+def _expand_lead(line: str) -> str:
+    stripped = line.lstrip()
+    return line[: len(line) - len(stripped)].expandtabs(4) + stripped if stripped else line
 
 
 def comment(text: str, limit: int = 200) -> str:
