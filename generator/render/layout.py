@@ -96,6 +96,14 @@ def split_expr(head: str, expr: str, tail: str, indent: str) -> list[str]:
     return [indent + head + outer + "[", *body, indent + "]" + tail]
 
 
+def assigned(target: str, value: str, indent: str = "") -> str:
+    """``target = value`` at ``indent`` (not included), in black's layout."""
+    lines = split_expr(f"{target} = ", value, "", indent)
+    if len(lines) == 1 and len(lines[0]) > WIDTH and len(indent) + 4 + len(value) <= WIDTH:
+        return f"{target} = (\n{indent}    {value}\n{indent})"
+    return "\n".join(lines)[len(indent) :]
+
+
 _ATOM = re.compile(r'-?[\w.]+|"(?:[^"\\]|\\.)*"')
 
 
@@ -109,6 +117,8 @@ def annotated(name: str, annotation: str, default: str, indent: str, trailing: s
         return line[len(indent) :]
     if default and not _ATOM.fullmatch(default):
         return line[len(indent) :]
-    if default and not trailing and "[" in annotation and len(f"{indent}{name}: {annotation} = (") <= WIDTH:
+    if default and not trailing and len(f"{indent}{name}: {annotation} = (") <= WIDTH:
         return f"{name}: {annotation} = (\n{indent}    {default}\n{indent})"
+    if not trailing and "[" not in annotation and len(f"{indent}    {annotation}") <= WIDTH:
+        return f"{name}: (\n{indent}    {annotation}\n{indent}){assign}"  # a long type hint goes in parentheses
     return "\n".join(split_expr(f"{name}: ", annotation, assign + trailing, indent))[len(indent) :]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..ir.nodes import Alias, Api, Decl, Enum, Field, Model
 from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_type
 from .imports import Imports
-from .layout import WIDTH, annotated, names_list, split_expr
+from .layout import WIDTH, annotated, assigned, names_list, split_expr
 from .text import docstring, py_literal
 
 
@@ -79,14 +79,14 @@ def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
     doc = docstring(d.doc, "    ") if d.doc else ""
     if isinstance(d, Enum):
         value = print_type(LiteralOf(d.values), ctx.direction(response=False))
-        value = "\n".join(split_expr(f"{d.name} = ", value, "", ""))[len(d.name) + 3 :]
+        value = assigned(d.name, value)[len(d.name) + 3 :]
         return DeclCode("enum", d.name, value, docstring(d.doc) if d.doc else "")
     if isinstance(d, Alias):
         value = print_type(d.target, ctx)
         if d.key in ctx.quote:
             # A recursive alias needs a real alias object for its self-references to resolve.
             value = f"TypeAliasType({py_literal(d.name)}, {value})"
-        value = "\n".join(split_expr(f"{d.name} = ", value, "", ""))[len(d.name) + 3 :]
+        value = assigned(d.name, value)[len(d.name) + 3 :]
         return DeclCode("alias", d.name, value, docstring(d.doc) if d.doc else "")
     extra = ""
     if d.extra is not None and d.extra != ANY:
@@ -111,9 +111,12 @@ def _field_code(f: Field, ctx: TypeContext) -> FieldCode:
     line = f"{f.name}: {annotation}{default}"
     if len(head) + len(default) - len(" = Field(") > WIDTH:
         args = default[len(" = Field(") : -1]
+        call = default.removeprefix(" = ")
         if len(head) <= WIDTH and 8 + len(args) <= WIDTH:
             default = f" = Field(\n        {args}\n    )"  # black's right-hand split
             line = f"{f.name}: {annotation}{default}"
+        elif "[" in annotation and len(f"    {f.name}: {annotation} = (") <= WIDTH and 8 + len(call) <= WIDTH:
+            line = f"{f.name}: {annotation} = (\n        {call}\n    )"
         elif len(head) > WIDTH:
             line = "\n".join(split_expr(f"{f.name}: ", annotation, default, "    "))[4:]
     return FieldCode(f.name, annotation, default, field_doc(f), line)

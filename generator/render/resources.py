@@ -258,11 +258,8 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         if p.location == "query" and (p.style, p.explode) != ("form", True)
     }
     if styles:
-        args.append(
-            "query_styles={"
-            + ", ".join(f"{py_literal(k)}: ({py_literal(s)}, {e!r})" for k, (s, e) in styles.items())
-            + "}"
-        )
+        entries = [f"{py_literal(k)}: ({py_literal(s)}, {e!r})" for k, (s, e) in styles.items()]
+        args.append(bracketed("query_styles={", entries, "}", "    ", ","))
     errors = [(e.status, e.type) for e in op.errors if e.kind == "json" and e.type is not None and e.type != ANY]
     if errors:
         err_ctx = ctx.direction(response=True)
