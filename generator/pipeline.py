@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
 
@@ -57,7 +57,7 @@ def build(
     all_diags.extend(loaded.diagnostics)
     all_diags.extend(diagnostics)
     if config.strict:
-        all_diags.items = [Diagnostic(Level.ERROR, d.message, d.file, d.pointer, d.hint) for d in all_diags.items]
+        all_diags.items = [replace(d, level=Level.ERROR) for d in all_diags.items]
     if api is None or all_diags.has_errors:
         raise SpecError(all_diags.sorted())
     operations = len(api.all_operations())

@@ -138,6 +138,7 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
         known,
     )
     raws = reader.read_all(doc, root)
+    converter.finish()
     resources = paginate(_resources(raws, _tag_docs(doc), classes), converter.decls, config)
     decls, groups = _order_decls(converter.decls)
     raw_info = doc.get("info")

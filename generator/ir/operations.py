@@ -285,9 +285,8 @@ class OperationReader:
                 return None
         if not isinstance(node, dict) or any(k in node for k in ("oneOf", "anyOf", "discriminator")):
             return None
-        props: dict[str, tuple[Any, Location]] = {}
-        required: set[str] = set()
-        self.schemas._collect(node, node_loc, props, required, [], set())
+        merged = self.schemas.collect(node, node_loc)
+        props, required = merged.props, merged.required
         writable = {w: v for w, v in props.items() if not (isinstance(v[0], dict) and v[0].get("readOnly") is True)}
         if not writable:
             return None

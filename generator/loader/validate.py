@@ -3,18 +3,38 @@
 The validator resolves ``$ref``s itself.  It is given handlers that serve only the files the
 workspace already read (and checked against the folder policy), and that refuse every other
 scheme, so validation can never read or fetch anything the loader refused.
+
+It is also kept within bounds it does not keep itself:
+
+* it runs only on documents the loader accepted (no ``$ref`` loops, nesting within
+  ``MAX_DEPTH``), and its second pass (operation ids, path parameters, each schema against
+  its dialect) only when the first (the document against the OpenAPI schema) found nothing:
+  that pass assumes a well-formed document and crashes on others;
+* its schema walk is recursive, about 12 frames per level of nesting or of ``$ref`` followed:
+  it runs in a thread with a large stack and a recursion limit that covers ``MAX_DEPTH`` and
+  chains of about 1,300 schemas; past that it stops with a warning that says where;
+* the property collection it does for each ``allOf`` is replaced by one that visits each
+  schema once (the library's is exponential in nested ``allOf``s and never ends on cycles).
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Diagnostic, Level, pointer
+from .documents import MAX_DEPTH
 from .refs import Location, RefError, Workspace
 
 MAX_FINDINGS = 50
+RECURSION_LIMIT = 16_000
+MAX_SCHEMA_LEVELS = MAX_DEPTH + 100  # schemas nest at most MAX_DEPTH levels inline
+STACK_BYTES = 128 * 1024 * 1024
 
 
 class _Refused(Exception):
@@ -46,45 +66,227 @@ def _refuse(uri: str) -> Any:
 
 def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) -> None:
     """Add the validator's findings to the workspace diagnostics at the given level."""
+    base = (ws.root_dir.resolve() / ws.root_file).as_uri()
+    validator = _validator_class(ws, minor)(document, base_uri=base)
+    targets = _RefTargets(document)
+    found: list[Diagnostic] = []
+
+    def run() -> None:
+        count = 0
+        try:
+            for error in validator.iter_errors():
+                count += 1
+                if count > MAX_FINDINGS:
+                    message = f"more than {MAX_FINDINGS} validation findings; the rest are not shown"
+                    found.append(Diagnostic(level, message, ws.root_file, "", summary=True))
+                    break
+                found.append(_finding(ws, error, level, targets))
+        except _Refused as exc:
+            found.append(Diagnostic(Level.ERROR, f"validation needed {exc.args[0]!r}, which is refused", ws.root_file))
+        except RecursionError as exc:
+            where = _stopped_at(ws, exc, outermost=True)
+            message = (
+                "openapi-spec-validator gave up on the schema here: the schemas it leads to refer to each other "
+                "too deeply (or in a loop) for it; the rest of the document was not validated"
+            )
+            found.append(Diagnostic(level, message, where.file, where.pointer))
+        except Exception as exc:  # noqa: BLE001 - a validator crash must not become a traceback
+            where = _stopped_at(ws, exc, outermost=False)
+            message = (
+                f"openapi-spec-validator failed here ({type(exc).__name__}: {str(exc)[:200]}); "
+                "the rest of the document was not validated"
+            )
+            found.append(Diagnostic(level, message, where.file, where.pointer))
+
+    _run_deep(run)
+    ws.diagnostics.extend(found)
+    _report_deferred(ws, validator, level)
+
+
+def _report_deferred(ws: Workspace, validator: Any, level: Level) -> None:
+    """Schemas the walk left for later because it met them too deep: a component schema of
+    the root document is checked by the components pass; say so for any other."""
+    schemas = validator.keyword_validators_registry["schema"]
+    checked = set(schemas.visited_schema_ids or ())
+    for parts in schemas.deferred:
+        where = _canonical(ws, parts)
+        if where is None or id(ws.node(where)) in checked:
+            continue
+        checked.add(id(ws.node(where)))
+        message = (
+            f"not validated: openapi-spec-validator reaches this schema only through more than "
+            f"{MAX_SCHEMA_LEVELS} levels of schemas"
+        )
+        ws.diagnostics.items.append(Diagnostic(level, message, where.file, where.pointer))
+
+
+def _run_deep(work: Callable[[], None]) -> None:
+    """Run ``work`` in a thread with a stack and a recursion limit large enough for the
+    validator on any document the loader accepts (inline when threads cannot be sized)."""
+    old_limit = sys.getrecursionlimit()
+    try:
+        old_size = threading.stack_size(STACK_BYTES)
+    except (ValueError, RuntimeError):  # pragma: no cover - platforms without sized stacks
+        work()
+        return
+    failure: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            failure.append(exc)
+
+    try:
+        thread = threading.Thread(target=guarded, name="sdkgen-validate")
+        sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
+        thread.start()
+        thread.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+        threading.stack_size(old_size)
+    if failure:
+        raise failure[0]
+
+
+def _validator_class(ws: Workspace, minor: int) -> type[Any]:
     # Imported here: the validator costs a second to import, and ``sdkgen diff`` never needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.validation import keywords
 
-    base = (ws.root_dir.resolve() / ws.root_file).as_uri()
     handlers = dict.fromkeys(("http", "https", "ftp", "data", "", "<all_urls>"), _refuse)
     handlers["file"] = _WorkspaceHandler(ws)
-    base_cls = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
-    validator_cls = type("_Validator", (base_cls,), {"resolver_handlers": handlers})
-    count = 0
-    targets = _RefTargets(document)
-    try:
-        for error in validator_cls(document, base_uri=base).iter_errors():
-            count += 1
-            if count > MAX_FINDINGS:
-                ws.diagnostics.items.append(
-                    _diag(
-                        level, f"more than {MAX_FINDINGS} validation findings; the rest are not shown", ws.root_file, ""
-                    )
-                )
+    base_cls: type[Any] = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
+    schema_base: type[Any] = keywords.OpenAPIV31SchemaValidator if minor >= 1 else keywords.OpenAPIV30SchemaValidator
+
+    class _SchemaValidator(schema_base):  # type: ignore[misc]
+        """Walks schemas at most ``MAX_SCHEMA_LEVELS`` deep: a schema met deeper is left for
+        later (a component is checked on its own by the components pass)."""
+
+        def __init__(self, registry: Any) -> None:
+            super().__init__(registry)
+            self.level = 0
+            self.deferred: list[tuple[Any, ...]] = []
+            self.visited_schema_ids = _IdList()
+            self.meta_checked_schema_ids = _IdList()
+
+        def __call__(self, schema: Any, require_properties: bool = True, meta_checked: bool = False) -> Iterator[Any]:
+            if self.level >= MAX_SCHEMA_LEVELS:
+                self.deferred.append(tuple(schema.parts))
+                return
+            self.level += 1
+            try:
+                yield from super().__call__(schema, require_properties, meta_checked)
+            finally:
+                self.level -= 1
+
+        _collect_properties = _collect_properties
+
+    return type(
+        "_Validator",
+        (base_cls,),
+        {
+            "resolver_handlers": handlers,
+            "keyword_validators": {**base_cls.keyword_validators, "schema": _SchemaValidator},
+            "iter_errors": _iter_errors,
+        },
+    )
+
+
+class _IdList(list[int]):
+    """The library keeps the ids of the schemas it has visited in a list (linear lookups,
+    quadratic over a document): the same list, with a set for membership."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _iter_errors(self: Any) -> Iterator[Any]:
+    """The document against the OpenAPI schema; then, only when it passed, the checks that
+    assume a well-formed document.  (Not cached per instance, unlike the library's.)"""
+    clean = True
+    for error in self.schema_validator.iter_errors(self.schema):
+        clean = False
+        yield error
+    if clean:
+        yield from self.root_validator(self.schema_path)
+
+
+def _collect_properties(self: Any, schema: Any) -> set[str]:
+    """Every property name reachable from a schema through allOf/anyOf/oneOf/items/not, each
+    schema visited once."""
+    props: set[str] = set()
+    seen: set[int] = set()
+    stack = [schema]
+    while stack:
+        current = stack.pop()
+        value = current.read_value()
+        if not isinstance(value, Mapping) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value.get("properties"), Mapping):
+            props.update(str(name) for name in value["properties"])
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if isinstance(value.get(keyword), list):
+                stack.extend(current / keyword)
+        for keyword in ("items", "not"):
+            if isinstance(value.get(keyword), Mapping):
+                stack.append(current / keyword)
+    return props
+
+
+def _stopped_at(ws: Workspace, exc: BaseException, *, outermost: bool) -> Location:
+    """Where in the document the validator was when it raised: the object its innermost frame
+    was checking, or for a RecursionError the schema its outermost schema frame started from."""
+    from jsonschema_path import SchemaPath
+
+    found: list[tuple[Any, ...]] = []
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        if "openapi_spec_validator" not in frame.f_code.co_filename:
+            continue
+        local = frame.f_locals.get("schema")
+        if not isinstance(local, SchemaPath):
+            local = next((v for k, v in frame.f_locals.items() if k != "self" and isinstance(v, SchemaPath)), None)
+        if local is not None:
+            found.append(tuple(local.parts))
+            if outermost and isinstance(frame.f_locals.get("schema"), SchemaPath):
                 break
-            _report(ws, error, level, targets)
-    except _Refused as exc:
-        ws.diagnostics.error(f"validation needed {exc.args[0]!r}, which is refused", ws.root_file, "")
-    except RecursionError:
-        ws.diagnostics.items.append(
-            _diag(level, "the validator gave up: the document nests too deeply", ws.root_file, "")
-        )
-    except Exception as exc:  # noqa: BLE001 - a validator crash must not become a traceback
-        ws.diagnostics.items.append(
-            _diag(level, f"the validator failed on this document ({type(exc).__name__}: {exc})", ws.root_file, "")
-        )
+    where = _canonical(ws, found[-1]) if found else None
+    return where or Location(ws.root_file)
 
 
-def _report(ws: Workspace, error: Exception, level: Level, targets: _RefTargets) -> None:
+def _canonical(ws: Workspace, parts: tuple[Any, ...]) -> Location | None:
+    """The location of a validator path, following the ``$ref``s it went through."""
+    loc = Location(ws.root_file)
+    try:
+        node = ws.node(loc)
+        for token in parts:
+            while isinstance(node, dict) and "$ref" in node and str(token) not in node:
+                loc = ws.target(node["$ref"], loc)
+                node = ws.node(loc)
+            loc = loc.child(token)
+            node = ws.node(loc)
+        while isinstance(node, dict) and "$ref" in node:
+            loc = ws.target(node["$ref"], loc)
+            node = ws.node(loc)
+    except RefError:
+        return None
+    return loc
+
+
+def _finding(ws: Workspace, error: Exception, level: Level, targets: _RefTargets) -> Diagnostic:
     from jsonschema.exceptions import ValidationError
 
     if not isinstance(error, ValidationError):
-        ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", ws.root_file, ""))
-        return
+        return Diagnostic(level, f"invalid OpenAPI: {error}", ws.root_file, "")
     best = _deepest(error)
     where = pointer(*[str(p) for p in best.absolute_path])
     message = best.message
@@ -97,7 +299,7 @@ def _report(ws: Workspace, error: Exception, level: Level, targets: _RefTargets)
         if rebased is None:
             message += f" (at {where} inside a referenced schema)"
         where = rebased or ""
-    ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {message}", ws.root_file, where))
+    return Diagnostic(level, f"invalid OpenAPI: {message}", ws.root_file, where)
 
 
 _ABSENT = object()
@@ -147,7 +349,3 @@ def _deepest(error: Any) -> Any:
         if len(candidate.absolute_path) > len(best.absolute_path):
             best = candidate
     return best
-
-
-def _diag(level: Level, message: str, file: str, where: str) -> Diagnostic:
-    return Diagnostic(level, message, file, where)
