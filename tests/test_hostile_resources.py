@@ -285,20 +285,86 @@ def test_not_utf8_and_lone_surrogates(tmp_path: Path) -> None:
 # -- depth, cycles, size -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("depth", [600, 5000, 100_000])
 @pytest.mark.parametrize("kind", ["array", "object"])
-def test_deep_json_is_refused_cleanly(kind: str, tmp_path: Path) -> None:
+def test_deep_json_is_refused_at_its_place(kind: str, depth: int, tmp_path: Path) -> None:
     spec = tmp_path / "openapi.json"
-    spec.write_text(hostile.deep_json(5000, kind), encoding="utf-8")
+    spec.write_text(hostile.deep_json(depth, kind), encoding="utf-8")
     lines = refused(spec, tmp_path / "out")
-    assert any("nesting deeper than" in line and "openapi.json#" in line for line in lines), lines
+    token = "0" if kind == "array" else "a"
+    assert len(lines) == 1 and lines[0].startswith(f"error: openapi.json#/x-deep/{token}/{token}/"), lines
+    assert "…(+491)…" in lines[0] and ": nesting deeper than 500 levels" in lines[0]
 
 
+@pytest.mark.parametrize("depth", [600, 5000, 100_000])
 @pytest.mark.parametrize(("kind", "block"), [("array", False), ("object", False), ("array", True), ("object", True)])
-def test_deep_yaml_is_refused_cleanly(kind: str, block: bool, tmp_path: Path) -> None:
+def test_deep_yaml_is_refused_at_its_place(kind: str, block: bool, depth: int, tmp_path: Path) -> None:
+    """Checked on the YAML events before PyYAML composes the document: its composer recurses
+    in C, and a 100,000-level document crashed the interpreter."""
     spec = tmp_path / "openapi.yaml"
-    spec.write_text(hostile.deep_yaml(5000 if not block else 1000, kind, block), encoding="utf-8")
+    spec.write_text(hostile.deep_yaml(min(depth, 1000) if block else depth, kind, block), encoding="utf-8")
     lines = refused(spec, tmp_path / "out")
-    assert any("nesting deeper than" in line and "openapi.yaml#" in line for line in lines), lines
+    token = "0" if kind == "array" else "a"
+    line = 505 if block else 4
+    assert lines == [
+        f"error: openapi.yaml#/x-deep/{token}/{token}/{token}/{token}/{token}/{token}/{token}/…(+491)…/{token}/{token}: "
+        f"nesting deeper than 500 levels (line {line})"
+    ]
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0", "2.0"])
+@pytest.mark.parametrize("as_json", [True, False])
+def test_nesting_at_the_limit_generates(version: str, as_json: bool, tmp_path: Path) -> None:
+    """Up to the limit, every stage copes: a 495-level extension and a 490-level items chain."""
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(490):
+        schema = {"type": "array", "items": schema}
+    deep: Any = 1
+    for _ in range(495):
+        deep = [deep]
+    doc = hostile.base_doc(components={"schemas": {"Deep": schema}}, **{"x-deep": deep})
+    doc["paths"] = uses("#/components/schemas/Deep")["paths"]
+    if version == "2.0":
+        doc = {"swagger": "2.0", "info": doc["info"], "host": "api.test", "schemes": ["https"], "paths": {"/a": {
+            "get": {"responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Deep"}}}}}},
+            "definitions": {"Deep": schema}, "x-deep": deep}  # fmt: skip
+    else:
+        doc["openapi"] = version
+    spec = tmp_path / "spec" / ("openapi.json" if as_json else "openapi.yaml")
+    spec.parent.mkdir()
+    # YAML: the JSON text behind a comment (a YAML writer recurses once per level itself)
+    spec.write_text(("" if as_json else "# YAML\n") + json.dumps(doc), encoding="utf-8")
+    sdk = build_sdk(spec, tmp_path / "out", formatted=False)
+    messages = [d.message for d in sdk.result.diagnostics]
+    assert messages == ["schema nests more than 64 inline levels; typed as any value"], messages
+    call_every_operation(sdk)
+
+
+def test_a_validator_crash_is_reported_where_it_happened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.loader import spec_validator
+
+    def crash(self: Any, schema: Any) -> set[str]:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(spec_validator, "_collect_properties", crash)
+    doc = uses("#/components/schemas/Both")
+    doc["components"] = {"schemas": {"Both": {"allOf": [{"type": "object"}, {"required": []}]}}}
+    loaded = load(write_spec_text(tmp_path / "spec", doc))
+    assert [d.format() for d in loaded.diagnostics] == [
+        "warning: openapi.json#/components/schemas/Both: openapi-spec-validator failed here "
+        "(KeyError: 'boom'); the rest of the document was not validated"
+    ]
+
+    def deep(self: Any, schema: Any) -> set[str]:
+        raise RecursionError
+
+    monkeypatch.setattr(spec_validator, "_collect_properties", deep)
+    loaded = load(write_spec_text(tmp_path / "spec", doc))
+    assert [d.format() for d in loaded.diagnostics] == [
+        "warning: openapi.json#/components/schemas/Both: openapi-spec-validator gave up on the schema here: the "
+        "schemas it leads to refer to each other too deeply (or in a loop) for it; the rest of the document was "
+        "not validated"
+    ]
 
 
 def test_deep_schema_below_the_limit_generates(tmp_path: Path) -> None:

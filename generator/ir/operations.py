@@ -87,15 +87,17 @@ class OperationReader:
             self.diagnostics.error("'paths' must be a mapping", root.file, "/paths")
             return out
         for path in sorted(paths):
-            item_loc = root.child("paths", path)
+            item_loc = site = root.child("paths", path)
             item = paths[path]
             if isinstance(item, dict) and "$ref" in item:
+                site = site.child("$ref")
                 try:
                     item_loc, item = self.ws.resolve(item["$ref"], item_loc)
                 except RefError as exc:
                     self.diagnostics.error(exc.message, item_loc.file, item_loc.pointer + "/$ref")
                     continue
             if not isinstance(item, dict):
+                self.diagnostics.warning("a path item must be an object; skipped", site.file, site.pointer)
                 continue
             for method in METHODS:
                 if isinstance(item.get(method), dict):

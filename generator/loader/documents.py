@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +63,20 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict[str, Any]]:
     """A mapping with string keys; a key written twice is refused, but a key of the mapping
-    itself may override one it merged in (``<<: *base``), as YAML merge keys intend."""
+    itself may override one it merged in (``<<: *base``), as YAML merge keys intend.
+
+    A generator, like PyYAML's own constructors: the loader fills nested mappings from a
+    queue instead of recursing once per level."""
+    result: dict[str, Any] = {}
+    yield result
     own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)
     merged = len(node.value) - own  # flatten_mapping puts the merged pairs first
-    result: dict[str, Any] = {}
     own_keys: set[str] = set()
     for i, (key_node, value_node) in enumerate(node.value):
-        key = key_text(loader.construct_object(key_node, deep=deep))
+        key = key_text(loader.construct_object(key_node))
         if i >= merged:
             if key in own_keys:
                 mark = key_node.start_mark
@@ -80,8 +85,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
                     hint="YAML and JSON parsers disagree on which value wins; keep one",
                 )
             own_keys.add(key)
-        result[key] = loader.construct_object(value_node, deep=deep)
-    return result
+        result[key] = loader.construct_object(value_node)
 
 
 def _refuse_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:

@@ -197,7 +197,9 @@ def check_refs(ws: Workspace) -> None:
         for ref, where in _iter_refs(doc, start):
             try:
                 target = ws.target(ref, where)
-                ws.node(target)
+                node = ws.node(target)
+                if not isinstance(node, (dict, bool)):
+                    raise RefError(f"$ref points at {_kind(node)}, not at an object")
                 if target == Location(ws.root_file):
                     raise RefError(
                         "$ref points at the whole OpenAPI document, not at an object inside it",
@@ -211,6 +213,14 @@ def check_refs(ws: Workspace) -> None:
                 pending.append(Location(target.file))
     add_capped(ws.diagnostics, found, "unresolvable $refs")
     add_capped(ws.diagnostics, [_loop_error(loop) for loop in _ref_loops(ws, sources)], "$ref loops")
+
+
+def _kind(node: Any) -> str:
+    if node is None:
+        return "null"
+    if isinstance(node, list):
+        return "a list"
+    return "a string" if isinstance(node, str) else "a number"
 
 
 def _ref_loops(ws: Workspace, sources: list[Location]) -> list[list[Location]]:

@@ -1,20 +1,12 @@
 """Validation through openapi-spec-validator; its findings become diagnostics.
 
-The validator resolves ``$ref``s itself.  It is given handlers that serve only the files the
-workspace already read (and checked against the folder policy), and that refuse every other
-scheme, so validation can never read or fetch anything the loader refused.
-
-It is also kept within bounds it does not keep itself:
-
-* it runs only on documents the loader accepted (no ``$ref`` loops, nesting within
-  ``MAX_DEPTH``), and its second pass (operation ids, path parameters, each schema against
-  its dialect) only when the first (the document against the OpenAPI schema) found nothing:
-  that pass assumes a well-formed document and crashes on others;
-* its schema walk is recursive, about 12 frames per level of nesting or of ``$ref`` followed:
-  it runs in a thread with a large stack and a recursion limit that covers ``MAX_DEPTH`` and
-  chains of about 1,300 schemas; past that it stops with a warning that says where;
-* the property collection it does for each ``allOf`` is replaced by one that visits each
-  schema once (the library's is exponential in nested ``allOf``s and never ends on cycles).
+The validator (bounded as ``spec_validator`` describes) runs only on documents the loader
+accepted: no ``$ref`` loops, nesting within ``MAX_DEPTH``.  Its schema walk is still
+recursive, about 12 frames per level of nesting or of ``$ref`` followed: it runs in a thread
+with a large stack and a recursion limit that covers ``MAX_SCHEMA_LEVELS``.  Whatever stops it
+(a RecursionError, a crash of its own) is reported where it happened, never as a traceback.
+Each finding is placed in the file and at the pointer it is about, following the ``$ref``s
+the validator went through.
 """
 
 from __future__ import annotations
@@ -22,52 +14,23 @@ from __future__ import annotations
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ..diagnostics import Diagnostic, Level, pointer
-from .documents import MAX_DEPTH
 from .refs import Location, RefError, Workspace
+from .spec_validator import MAX_SCHEMA_LEVELS, Refused, validator_class
 
 MAX_FINDINGS = 50
 RECURSION_LIMIT = 16_000
-MAX_SCHEMA_LEVELS = MAX_DEPTH + 100  # schemas nest at most MAX_DEPTH levels inline
 STACK_BYTES = 128 * 1024 * 1024
-
-
-class _Refused(Exception):
-    pass
-
-
-class _WorkspaceHandler:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self.root = ws.root_dir.resolve()
-
-    def __call__(self, uri: str) -> Any:
-        parts = urlsplit(uri)
-        if parts.scheme != "file":
-            raise _Refused(uri)
-        path = unquote(parts.path)
-        try:
-            rel = Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            raise _Refused(uri) from None
-        if rel not in self.ws.documents:
-            raise _Refused(uri)
-        return self.ws.documents[rel]
-
-
-def _refuse(uri: str) -> Any:
-    raise _Refused(uri)
 
 
 def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) -> None:
     """Add the validator's findings to the workspace diagnostics at the given level."""
     base = (ws.root_dir.resolve() / ws.root_file).as_uri()
-    validator = _validator_class(ws, minor)(document, base_uri=base)
+    validator = validator_class(ws, minor)(document, base_uri=base)
     targets = _RefTargets(document)
     found: list[Diagnostic] = []
 
@@ -81,7 +44,7 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
                     found.append(Diagnostic(level, message, ws.root_file, "", summary=True))
                     break
                 found.append(_finding(ws, error, level, targets))
-        except _Refused as exc:
+        except Refused as exc:
             found.append(Diagnostic(Level.ERROR, f"validation needed {exc.args[0]!r}, which is refused", ws.root_file))
         except RecursionError as exc:
             where = _stopped_at(ws, exc, outermost=True)
@@ -149,100 +112,6 @@ def _run_deep(work: Callable[[], None]) -> None:
         raise failure[0]
 
 
-def _validator_class(ws: Workspace, minor: int) -> type[Any]:
-    # Imported here: the validator costs a second to import, and ``sdkgen diff`` never needs it.
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-    from openapi_spec_validator.validation import keywords
-
-    handlers = dict.fromkeys(("http", "https", "ftp", "data", "", "<all_urls>"), _refuse)
-    handlers["file"] = _WorkspaceHandler(ws)
-    base_cls: type[Any] = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
-    schema_base: type[Any] = keywords.OpenAPIV31SchemaValidator if minor >= 1 else keywords.OpenAPIV30SchemaValidator
-
-    class _SchemaValidator(schema_base):  # type: ignore[misc]
-        """Walks schemas at most ``MAX_SCHEMA_LEVELS`` deep: a schema met deeper is left for
-        later (a component is checked on its own by the components pass)."""
-
-        def __init__(self, registry: Any) -> None:
-            super().__init__(registry)
-            self.level = 0
-            self.deferred: list[tuple[Any, ...]] = []
-            self.visited_schema_ids = _IdList()
-            self.meta_checked_schema_ids = _IdList()
-
-        def __call__(self, schema: Any, require_properties: bool = True, meta_checked: bool = False) -> Iterator[Any]:
-            if self.level >= MAX_SCHEMA_LEVELS:
-                self.deferred.append(tuple(schema.parts))
-                return
-            self.level += 1
-            try:
-                yield from super().__call__(schema, require_properties, meta_checked)
-            finally:
-                self.level -= 1
-
-        _collect_properties = _collect_properties
-
-    return type(
-        "_Validator",
-        (base_cls,),
-        {
-            "resolver_handlers": handlers,
-            "keyword_validators": {**base_cls.keyword_validators, "schema": _SchemaValidator},
-            "iter_errors": _iter_errors,
-        },
-    )
-
-
-class _IdList(list[int]):
-    """The library keeps the ids of the schemas it has visited in a list (linear lookups,
-    quadratic over a document): the same list, with a set for membership."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._members: set[int] = set()
-
-    def append(self, item: int) -> None:
-        super().append(item)
-        self._members.add(item)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._members
-
-
-def _iter_errors(self: Any) -> Iterator[Any]:
-    """The document against the OpenAPI schema; then, only when it passed, the checks that
-    assume a well-formed document.  (Not cached per instance, unlike the library's.)"""
-    clean = True
-    for error in self.schema_validator.iter_errors(self.schema):
-        clean = False
-        yield error
-    if clean:
-        yield from self.root_validator(self.schema_path)
-
-
-def _collect_properties(self: Any, schema: Any) -> set[str]:
-    """Every property name reachable from a schema through allOf/anyOf/oneOf/items/not, each
-    schema visited once."""
-    props: set[str] = set()
-    seen: set[int] = set()
-    stack = [schema]
-    while stack:
-        current = stack.pop()
-        value = current.read_value()
-        if not isinstance(value, Mapping) or id(value) in seen:
-            continue
-        seen.add(id(value))
-        if isinstance(value.get("properties"), Mapping):
-            props.update(str(name) for name in value["properties"])
-        for keyword in ("allOf", "anyOf", "oneOf"):
-            if isinstance(value.get(keyword), list):
-                stack.extend(current / keyword)
-        for keyword in ("items", "not"):
-            if isinstance(value.get(keyword), Mapping):
-                stack.append(current / keyword)
-    return props
-
-
 def _stopped_at(ws: Workspace, exc: BaseException, *, outermost: bool) -> Location:
     """Where in the document the validator was when it raised: the object its innermost frame
     was checking, or for a RecursionError the schema its outermost schema frame started from."""
@@ -263,8 +132,9 @@ def _stopped_at(ws: Workspace, exc: BaseException, *, outermost: bool) -> Locati
     return where or Location(ws.root_file)
 
 
-def _canonical(ws: Workspace, parts: tuple[Any, ...]) -> Location | None:
-    """The location of a validator path, following the ``$ref``s it went through."""
+def _canonical(ws: Workspace, parts: tuple[Any, ...], *, follow_last: bool = True) -> Location | None:
+    """The location of a validator path, following the ``$ref``s it went through (and the
+    one it ends on, unless ``follow_last`` is false)."""
     loc = Location(ws.root_file)
     try:
         node = ws.node(loc)
@@ -274,7 +144,7 @@ def _canonical(ws: Workspace, parts: tuple[Any, ...]) -> Location | None:
                 node = ws.node(loc)
             loc = loc.child(token)
             node = ws.node(loc)
-        while isinstance(node, dict) and "$ref" in node:
+        while follow_last and isinstance(node, dict) and "$ref" in node:
             loc = ws.target(node["$ref"], loc)
             node = ws.node(loc)
     except RefError:
@@ -292,6 +162,14 @@ def _finding(ws: Workspace, error: Exception, level: Level, targets: _RefTargets
     message = best.message
     if len(message) > 300:
         message = message[:297] + "..."
+    marked = getattr(error, "sdkgen_at", None)
+    if marked is not None:
+        # A second-pass finding: its path is relative to the object the validator checked.
+        parts, about_default = marked
+        base = _canonical(ws, parts, follow_last=not about_default)
+        if base is not None:
+            at = base.child("default") if about_default else base
+            return Diagnostic(level, f"invalid OpenAPI: {message}", at.file, at.pointer + where)
     if where and _node(ws, where) is _ABSENT:
         # The validator checks some $ref targets on their own and reports paths relative to
         # the target ("/properties/name/type"): rebase the path on the target it fits.
