@@ -1,6 +1,7 @@
 """openapi-spec-validator, bounded: the validator classes ``validate`` runs.
 
 Subclasses of the library's own, which
+
 * resolve ``$ref``s only to files the workspace already read (every other scheme refused);
 * run the second pass (operation ids, path parameters, each schema against its dialect) only
   when the first (the document against the OpenAPI schema) found nothing: that pass assumes a
@@ -54,6 +55,7 @@ def _refuse(uri: str) -> Any:
 
 
 def validator_class(ws: Workspace, minor: int) -> type[Any]:
+    """The bounded validator class for one workspace and OpenAPI minor version (3.0 or 3.1)."""
     # Imported here: the validator costs a second to import, and ``sdkgen diff`` never needs it.
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation import keywords
