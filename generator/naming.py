@@ -336,23 +336,84 @@ def module_scope(reserved: frozenset[str] = frozenset()) -> Scope:
 
 
 def package_name(name: str) -> Ident:
-    """The generated package's import name: ``name`` when it is already a snake_case
-    identifier that shadows nothing; minted from it otherwise, with ``_sdk`` appended when it
-    would be a standard-library or dependency module or a Windows device (``email``, ``con``)."""
+    """The generated package's import name (see ``checked_package_name``)."""
+    return checked_package_name(name)[0]
+
+
+def checked_package_name(name: str) -> tuple[Ident, str]:
+    """The generated package's import name, and why it is not ``name`` ("" when it is).
+
+    ``name`` when it is already a snake_case identifier that shadows nothing; minted from it
+    otherwise, with ``_sdk`` appended when it would be a standard-library or dependency module
+    or a Windows device (``email``, ``con``)."""
+    why: list[str] = []
+    chosen = name
     if not (name.isidentifier() and name == convert(name, "snake") and name not in KEYWORDS):
-        name = Scope(style="snake", fallback="sdk", digit_prefix="sdk").mint(name)
-    if name in STDLIB_MODULES or name in DEPENDENCY_MODULES or name in WINDOWS_DEVICES:
-        name += "_sdk"
-    return Ident(name)
+        why.append(_unusable(name, "snake"))
+        chosen = Scope(style="snake", fallback="sdk", digit_prefix="sdk").mint(name)
+    clash = _module_clash(chosen)
+    if clash:
+        why.append(clash)
+        chosen += "_sdk"
+    return Ident(chosen), " and ".join(why)
 
 
 def client_name(name: str) -> Ident:
-    """The client class name: ``name`` when it is an identifier, else minted from it; with
-    ``Client`` appended when it (or ``Async`` + it) would shadow a name the package's modules
-    import or export (``Auth``, ``Pager``, ``NotFoundError``)."""
-    if not (name.isidentifier() and name.isascii() and name not in KEYWORDS):
-        name = Scope(style="pascal", fallback="client").mint(name)
-    taken = TEMPLATE_CLASS_NAMES | EXCEPTION_NAMES | CLIENT_MODULE_NAMES
-    if name in taken or "Async" + name in taken:
-        name += "Client"
-    return Ident(name)
+    """The client class name (see ``checked_client_name``)."""
+    return checked_client_name(name)[0]
+
+
+def checked_client_name(name: str) -> tuple[Ident, str]:
+    """The client class name, and why it is not ``name`` ("" when it is).
+
+    ``name`` when it is a public ASCII identifier, else minted from it; with ``Client``
+    appended when it (or ``Async`` + it) would shadow a builtin (``super``, ``str``) or a name
+    the package's modules import or export (``Auth``, ``Pager``, ``NotFoundError``)."""
+    why: list[str] = []
+    chosen = name
+    if not (name.isidentifier() and name.isascii() and name not in KEYWORDS and not name.startswith("_")):
+        why.append(
+            "starts with an underscore" if name.isidentifier() and name[:1] == "_" else _unusable(name, "pascal")
+        )
+        chosen = Scope(style="pascal", fallback="client").mint(name)
+    clash = _client_clash(chosen)
+    if clash:
+        why.append(clash)
+        chosen += "Client"
+    return Ident(chosen), " and ".join(why)
+
+
+def _unusable(name: str, style: Style) -> str:
+    whole = "_".join(words(name))
+    if not name:
+        return "is empty"
+    if not whole:
+        return "has no letters or digits"
+    if whole[0].isdigit():
+        return "starts with a digit"
+    if len(whole) > MAX_LEN:
+        return f"is longer than {MAX_LEN} characters"
+    if name in KEYWORDS or convert(name, style) in KEYWORDS:
+        return "is a Python keyword"
+    return "is not a snake_case Python identifier" if style == "snake" else "is not an ASCII Python identifier"
+
+
+def _module_clash(name: str) -> str:
+    if name in STDLIB_MODULES:
+        return f"would shadow the standard-library module {name!r}"
+    if name in DEPENDENCY_MODULES:
+        return f"would shadow {name!r}, a module the SDK depends on"
+    if name in WINDOWS_DEVICES:
+        return "is a reserved device name on Windows"
+    return ""
+
+
+def _client_clash(name: str) -> str:
+    for candidate in (name, "Async" + name):
+        if candidate in BUILTIN_NAMES:
+            return f"would shadow the builtin {candidate!r}"
+        if candidate in EXCEPTION_NAMES:
+            return f"would shadow the SDK's exception class {candidate!r}"
+        if candidate in TEMPLATE_CLASS_NAMES or candidate in CLIENT_MODULE_NAMES:
+            return f"would shadow {candidate!r}, which the SDK's modules import"
+    return ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
 
@@ -13,7 +13,7 @@ from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, Level, SpecError
 from .ir.build import build_api, default_package_name
 from .loader import LoadedSpec, load
-from .naming import client_name, convert, package_name
+from .naming import checked_client_name, checked_package_name, convert
 from .render import BLACK_VERSION, Meta, render, toolchain_sha256
 from .render.fmt import FormatError
 from .render.write import UnsafePathError, write_package
@@ -52,9 +52,10 @@ def build(
         loaded = load(config.spec, strict=config.strict, background=True)
     if loaded.has_errors:
         raise SpecError(loaded.validated().diagnostics)
-    package, client = sdk_names(loaded, config)
+    package, client, naming = choose_sdk_names(loaded, config)
     progress("building the IR")
     api, diagnostics = build_api(loaded, config, package, client)
+    diagnostics = (*naming, *diagnostics)
     if api is None:
         raise SpecError(_all_diagnostics(config, loaded.validated(), diagnostics))
     all_diags = _all_diagnostics(config, loaded, diagnostics)
@@ -88,7 +89,7 @@ def _all_diagnostics(
     found.extend(loaded.diagnostics)
     found.extend(diagnostics)
     if config.strict:
-        found.items = [Diagnostic(Level.ERROR, d.message, d.file, d.pointer, d.hint) for d in found.items]
+        found.items = [replace(d, level=Level.ERROR) for d in found.items]
     return found.sorted()
 
 
@@ -108,11 +109,49 @@ def generate(config: Config, progress: Progress = _silent) -> Result:
 
 def sdk_names(loaded: LoadedSpec, config: Config) -> tuple[str, str]:
     """The package and client names: configured, or derived from ``info.title``."""
-    info = loaded.document.get("info")
-    title = str(info.get("title")) if isinstance(info, dict) and info.get("title") else config.spec.stem
-    package = package_name(config.package_name or default_package_name(title))
-    client = client_name(config.client_name or convert(package, "pascal") or "Client")
+    package, client, _ = choose_sdk_names(loaded, config)
     return package, client
+
+
+def choose_sdk_names(loaded: LoadedSpec, config: Config) -> tuple[str, str, tuple[Diagnostic, ...]]:
+    """The package and client names, with a warning for each one that had to differ from the
+    name configured or derived (a keyword, a module it would shadow, no usable letters...)."""
+    file = loaded.workspace.root_file
+    diagnostics = Diagnostics()
+    info = loaded.document.get("info")
+    if config.package_name:
+        wanted, origin, where = config.package_name, "configured", ""
+    elif isinstance(info, dict) and info.get("title"):
+        title = str(info["title"])
+        wanted, origin, where = default_package_name(title), f"from info.title {title[:80]!r}", "/info/title"
+    else:
+        wanted, origin, where = default_package_name(config.spec.stem), "from the file name", ""
+    package, why = checked_package_name(wanted)
+    if not wanted and not config.package_name:
+        why = "has no letters or digits"
+    if why:
+        diagnostics.warning(
+            f"package name {wanted!r} ({origin}) {why}; the package is named {package!r}",
+            file,
+            where,
+            hint="choose the name with package-name in [tool.sdkgen] or --package-name",
+        )
+    wanted, origin = (
+        (config.client_name, "configured") if config.client_name else (_pascal(package), "from the package name")
+    )
+    client, why = checked_client_name(wanted)
+    if why:
+        diagnostics.warning(
+            f"client class name {wanted!r} ({origin}) {why}; the client is named {client!r}",
+            file,
+            "",
+            hint="choose the name with client-name in [tool.sdkgen] or --client-name",
+        )
+    return package, client, diagnostics.sorted()
+
+
+def _pascal(package: str) -> str:
+    return convert(package, "pascal") or "Client"
 
 
 def config_sha256(config: Config) -> str:

@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ import pytest
 from generator import Config, generate
 from generator.diagnostics import Level, SpecError
 from generator.loader import load
+from generator.pipeline import build
 from tests.support import hostile
 from tests.support.hostile import build_sdk, call_every_operation, import_every_module, write_spec_text
 
@@ -238,7 +240,7 @@ SENTINEL = Path(tempfile.gettempdir()) / f"sdkgen-yaml-sentinel-{os.getpid()}"
         (hostile.alias_bomb(9, 9), "alias bomb"),
         (hostile.alias_bomb(30, 2), "alias bomb"),
         ("openapi: 3.1.0\n\ty: tab\n", "invalid YAML"),
-        ("\x00openapi: 3.1.0\n", "invalid YAML"),
+        ("\x00openapi: 3.1.0\n", "NUL character (line 1)"),
     ],
 )
 def test_yaml_hazards_are_refused(text: str, needle: str, tmp_path: Path) -> None:
@@ -277,26 +279,92 @@ def test_not_utf8_and_lone_surrogates(tmp_path: Path) -> None:
     assert lines == ["error: openapi.json#/info/description: a string holds a lone surrogate (not Unicode)"]
     doc = hostile.base_doc(paths={"/a\ud800": {}})
     lines = refused(write_spec_text(tmp_path / "surrogate-key", doc), tmp_path / "out")
-    assert lines == ["error: openapi.json#/paths: a key holds a lone surrogate (not Unicode)"]
+    assert lines == ["error: openapi.json#/paths/~1a%ED%A0%80: a key holds a lone surrogate (not Unicode)"]
 
 
 # -- depth, cycles, size -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("depth", [600, 5000, 100_000])
 @pytest.mark.parametrize("kind", ["array", "object"])
-def test_deep_json_is_refused_cleanly(kind: str, tmp_path: Path) -> None:
+def test_deep_json_is_refused_at_its_place(kind: str, depth: int, tmp_path: Path) -> None:
     spec = tmp_path / "openapi.json"
-    spec.write_text(hostile.deep_json(5000, kind), encoding="utf-8")
+    spec.write_text(hostile.deep_json(depth, kind), encoding="utf-8")
     lines = refused(spec, tmp_path / "out")
-    assert any("nesting deeper than" in line and "openapi.json#" in line for line in lines), lines
+    token = "0" if kind == "array" else "a"
+    assert len(lines) == 1 and lines[0].startswith(f"error: openapi.json#/x-deep/{token}/{token}/"), lines
+    assert "…(+491)…" in lines[0] and ": nesting deeper than 500 levels" in lines[0]
 
 
+@pytest.mark.parametrize("depth", [600, 5000, 100_000])
 @pytest.mark.parametrize(("kind", "block"), [("array", False), ("object", False), ("array", True), ("object", True)])
-def test_deep_yaml_is_refused_cleanly(kind: str, block: bool, tmp_path: Path) -> None:
+def test_deep_yaml_is_refused_at_its_place(kind: str, block: bool, depth: int, tmp_path: Path) -> None:
+    """Checked on the YAML events before PyYAML composes the document: its composer recurses
+    in C, and a 100,000-level document crashed the interpreter."""
     spec = tmp_path / "openapi.yaml"
-    spec.write_text(hostile.deep_yaml(5000 if not block else 1000, kind, block), encoding="utf-8")
+    spec.write_text(hostile.deep_yaml(min(depth, 1000) if block else depth, kind, block), encoding="utf-8")
     lines = refused(spec, tmp_path / "out")
-    assert any("nesting deeper than" in line and "openapi.yaml#" in line for line in lines), lines
+    token = "0" if kind == "array" else "a"
+    line = 505 if block else 4
+    assert lines == [
+        f"error: openapi.yaml#/x-deep/{token}/{token}/{token}/{token}/{token}/{token}/{token}/…(+491)…/{token}/{token}: "
+        f"nesting deeper than 500 levels (line {line})"
+    ]
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0", "2.0"])
+@pytest.mark.parametrize("as_json", [True, False])
+def test_nesting_at_the_limit_generates(version: str, as_json: bool, tmp_path: Path) -> None:
+    """Up to the limit, every stage copes: a 495-level extension and a 490-level items chain."""
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(490):
+        schema = {"type": "array", "items": schema}
+    deep: Any = 1
+    for _ in range(495):
+        deep = [deep]
+    doc = hostile.base_doc(components={"schemas": {"Deep": schema}}, **{"x-deep": deep})
+    doc["paths"] = uses("#/components/schemas/Deep")["paths"]
+    if version == "2.0":
+        doc = {"swagger": "2.0", "info": doc["info"], "host": "api.test", "schemes": ["https"], "paths": {"/a": {
+            "get": {"responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Deep"}}}}}},
+            "definitions": {"Deep": schema}, "x-deep": deep}  # fmt: skip
+    else:
+        doc["openapi"] = version
+    spec = tmp_path / "spec" / ("openapi.json" if as_json else "openapi.yaml")
+    spec.parent.mkdir()
+    # YAML: the JSON text behind a comment (a YAML writer recurses once per level itself)
+    spec.write_text(("" if as_json else "# YAML\n") + json.dumps(doc), encoding="utf-8")
+    sdk = build_sdk(spec, tmp_path / "out", formatted=False)
+    messages = [d.message for d in sdk.result.diagnostics]
+    assert messages == ["schema nests more than 64 inline levels; typed as any value"], messages
+    call_every_operation(sdk)
+
+
+def test_a_validator_crash_is_reported_where_it_happened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.loader import spec_validator
+
+    def crash(self: Any, schema: Any) -> set[str]:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(spec_validator, "_collect_properties", crash)
+    doc = uses("#/components/schemas/Both")
+    doc["components"] = {"schemas": {"Both": {"allOf": [{"type": "object"}, {"required": []}]}}}
+    loaded = load(write_spec_text(tmp_path / "spec", doc))
+    assert [d.format() for d in loaded.diagnostics] == [
+        "warning: openapi.json#/components/schemas/Both: openapi-spec-validator failed here "
+        "(KeyError: 'boom'); the rest of the document was not validated"
+    ]
+
+    def deep(self: Any, schema: Any) -> set[str]:
+        raise RecursionError
+
+    monkeypatch.setattr(spec_validator, "_collect_properties", deep)
+    loaded = load(write_spec_text(tmp_path / "spec", doc))
+    assert [d.format() for d in loaded.diagnostics] == [
+        "warning: openapi.json#/components/schemas/Both: openapi-spec-validator gave up on the schema here: the "
+        "schemas it leads to refer to each other too deeply (or in a loop) for it; the rest of the document was "
+        "not validated"
+    ]
 
 
 def test_deep_schema_below_the_limit_generates(tmp_path: Path) -> None:
@@ -310,15 +378,83 @@ def test_schema_cycles_generate(tmp_path: Path) -> None:
     sdk = build_sdk(write_spec_text(tmp_path / "spec", hostile.cycles_doc()), tmp_path / "out", formatted=False)
     messages = [d.format() for d in sdk.result.diagnostics]
     assert any("allOf refers back to itself" in m and "/components/schemas/AllA" in m for m in messages), messages
-    assert any("$ref chain loops back on itself" in m and "/components/schemas/RefA" in m for m in messages)
+    assert any("nothing but a reference back to itself" in m and "/schemas/AllSelf" in m for m in messages)
+    assert not any("validator" in m for m in messages), messages  # it checked every recursive schema
     import_every_module(sdk)
     call_every_operation(sdk)
 
 
-def test_ref_loops_where_an_object_is_needed_are_errors(tmp_path: Path) -> None:
+def test_ref_loops_are_errors_with_the_loop(tmp_path: Path) -> None:
+    """A chain of nothing but ``$ref``s that comes back resolves to nothing: one error per loop,
+    at its first ref, naming every hop; the validator does not run (no "gave up" warning)."""
     lines = refused(write_spec_text(tmp_path / "spec", hostile.cycles_doc(broken=True)), tmp_path / "out")
-    assert any("#/paths/~1param-cycle/get/parameters/0/$ref: $ref chain loops back on itself" in line for line in lines)
-    assert any("#/paths/~1item-cycle/$ref: $ref chain loops back on itself" in line for line in lines)
+    s = "#/components/schemas/"
+    assert sorted(lines) == [
+        "error: openapi.json#/components/parameters/P/$ref: $ref chain loops back on itself: "
+        "#/components/parameters/P → #/components/parameters/Q → #/components/parameters/P "
+        "(hint: a $ref must lead to an object)",
+        f"error: openapi.json{s}RefA/$ref: $ref chain loops back on itself: {s}RefA → {s}RefB → {s}RefA "
+        "(hint: a $ref must lead to an object)",
+        f"error: openapi.json{s}Self/$ref: $ref chain loops back on itself: {s}Self → {s}Self "
+        "(hint: a $ref must lead to an object)",
+        f"error: openapi.json{s}Sibling/$ref: $ref chain loops back on itself: {s}Sibling → {s}Sibling "
+        "(hint: a $ref must lead to an object)",
+        "error: openapi.json#/paths/~1item-cycle/$ref: $ref chain loops back on itself: "
+        "#/paths/~1item-cycle → #/paths/~1item-cycle (hint: a $ref must lead to an object)",
+    ]
+
+
+def test_ref_loops_across_files(tmp_path: Path) -> None:
+    """A loop through three files is one error naming each hop; a recursive schema across
+    files (an array of allOf of itself) generates, and the validator checks it."""
+    spec = tmp_path / "loop"
+    (spec / "schemas").mkdir(parents=True)
+    doc = uses("schemas/a.yaml#/A")
+    doc["components"] = {"schemas": {"Loop": {"$ref": "schemas/a.yaml#/A"}}}
+    (spec / "openapi.json").write_text(json.dumps(doc), encoding="utf-8")
+    (spec / "schemas" / "a.yaml").write_text("A: {$ref: 'b.yaml#/B'}\n", encoding="utf-8")
+    (spec / "schemas" / "b.yaml").write_text(
+        "B: {$ref: '../openapi.json#/components/schemas/Loop'}\n", encoding="utf-8"
+    )
+    lines = refused(spec / "openapi.json", tmp_path / "out")
+    assert lines == [
+        "error: openapi.json#/components/schemas/Loop/$ref: $ref chain loops back on itself: "
+        "#/components/schemas/Loop → schemas/a.yaml#/A → schemas/b.yaml#/B → #/components/schemas/Loop "
+        "(hint: a $ref must lead to an object)"
+    ]
+    spec = tmp_path / "recursive"
+    (spec / "schemas").mkdir(parents=True)
+    (spec / "openapi.json").write_text(json.dumps(uses("schemas/a.yaml#/Tree")), encoding="utf-8")
+    (spec / "schemas" / "a.yaml").write_text("Tree: {type: array, items: {$ref: 'b.yaml#/Forest'}}\n", encoding="utf-8")
+    (spec / "schemas" / "b.yaml").write_text("Forest: {allOf: [{$ref: 'a.yaml#/Tree'}]}\n", encoding="utf-8")
+    sdk = build_sdk(spec / "openapi.json", tmp_path / "out", formatted=False)
+    assert not sdk.result.diagnostics, sdk.result.diagnostics
+    call_every_operation(sdk)
+
+
+def test_long_ref_chains_generate(tmp_path: Path) -> None:
+    """2,500 schemas, each referring to the next: neither the validator nor the IR builder may
+    recurse once per schema.  (The SDK is only generated: importing it would import 2,500
+    modules, each from the one before; a 60-long chain is imported and called.)"""
+    spec = write_spec_text(tmp_path / "long", hostile.ref_chain(2500))
+    loaded = load(spec)
+    assert not loaded.diagnostics, loaded.diagnostics[:3]
+    result = build(Config(spec=spec, output=tmp_path / "out"), loaded=loaded, formatted=False)
+    assert not result.diagnostics, result.diagnostics[:3]
+    assert sum(1 for rel in result.files if "/types/s_" in rel) == 2501
+    sdk = build_sdk(write_spec_text(tmp_path / "short", hostile.ref_chain(60)), tmp_path / "out", formatted=False)
+    assert not sdk.result.diagnostics
+    call_every_operation(sdk)
+
+
+def test_doubling_all_of_is_linear(tmp_path: Path) -> None:
+    """``L{i}: allOf: [L{i-1}, L{i-1}]`` has 2**40 paths to ``L0``: each schema is merged once."""
+    spec = write_spec_text(tmp_path / "spec", hostile.all_of_doubling(40))
+    started = time.perf_counter()
+    sdk = build_sdk(spec, tmp_path / "out", formatted=False)
+    assert time.perf_counter() - started < 60
+    model = next(d for d in sdk.api.decls if d.name == "L40")
+    assert [f.wire for f in model.fields] == ["a", *(f"p{i}" for i in range(1, 41))]  # type: ignore[union-attr]
 
 
 def test_two_thousand_operations(tmp_path: Path) -> None:

@@ -139,12 +139,3 @@ def test_background_validation_reports_what_inline_validation_reports(monkeypatc
     assert [d for d in raised.value.diagnostics if d.message.startswith("invalid OpenAPI")] == [
         d for d in inline.diagnostics if d.message.startswith("invalid OpenAPI")
     ]
-
-
-def test_validator_visit_registry_is_a_set() -> None:
-    from generator.loader.validate import _SeenIds
-
-    seen = _SeenIds()
-    assert 7 not in seen
-    seen.append(7)
-    assert 7 in seen and 8 not in seen

@@ -1,8 +1,19 @@
+from __future__ import annotations
+
 import keyword
 
 import pytest
 
-from generator.naming import Scope, class_scope, convert, field_scope, module_scope, words
+from generator.naming import (
+    Scope,
+    checked_client_name,
+    checked_package_name,
+    class_scope,
+    convert,
+    field_scope,
+    module_scope,
+    words,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +77,49 @@ def test_long_names_are_capped_and_unique() -> None:
 
 def test_words_split_digits_and_humps() -> None:
     assert words("getHTTP2Response") == ["get", "http", "2", "response"]
+
+
+@pytest.mark.parametrize(
+    ("wanted", "chosen", "why"),
+    [
+        ("pet_store", "pet_store", ""),
+        ("email", "email_sdk", "would shadow the standard-library module 'email'"),
+        ("httpx", "httpx_sdk", "would shadow 'httpx', a module the SDK depends on"),
+        ("con", "con_sdk", "is a reserved device name on Windows"),
+        ("class", "class_", "is a Python keyword"),
+        ("3d", "sdk_3_d", "starts with a digit"),
+        ("", "sdk", "is empty"),
+        ("!!!", "sdk", "has no letters or digits"),
+        ("My-Pkg", "my_pkg", "is not a snake_case Python identifier"),
+        (
+            "Json",
+            "json_sdk",
+            "is not a snake_case Python identifier and would shadow the standard-library module 'json'",
+        ),
+        ("x" * 90, None, "is longer than 80 characters"),
+    ],
+)
+def test_package_names_say_why_they_changed(wanted: str, chosen: str | None, why: str) -> None:
+    name, reason = checked_package_name(wanted)
+    assert reason == why
+    assert name.isidentifier() and (chosen is None or name == chosen)
+
+
+@pytest.mark.parametrize(
+    ("wanted", "chosen", "why"),
+    [
+        ("Polytomic", "Polytomic", ""),
+        ("super", "superClient", "would shadow the builtin 'super'"),
+        ("Exception", "ExceptionClient", "would shadow the builtin 'Exception'"),
+        ("NotFoundError", "NotFoundErrorClient", "would shadow the SDK's exception class 'NotFoundError'"),
+        ("Auth", "AuthClient", "would shadow 'Auth', which the SDK's modules import"),
+        ("APIClient", "APIClientClient", "would shadow 'AsyncAPIClient', which the SDK's modules import"),
+        ("_Private", "Private", "starts with an underscore"),
+        ("class", "Class", "is a Python keyword"),
+        ("my client", "MyClient", "is not an ASCII Python identifier"),
+        ("Clíent", "Client", "is not an ASCII Python identifier"),
+        ("", "Client", "is empty"),
+    ],
+)
+def test_client_names_say_why_they_changed(wanted: str, chosen: str, why: str) -> None:
+    assert checked_client_name(wanted) == (chosen, why)

@@ -20,6 +20,7 @@ from ..naming import (
     class_scope,
     convert,
     module_scope,
+    words,
 )
 from .nodes import Alias, Api, Decl, Enum, Model, Resource, SecurityScheme
 from .operations import TAIL, OperationReader, RawOperation, is_token, read_security
@@ -87,11 +88,12 @@ _TRAILING_WORDS = {
 
 
 def default_package_name(title: str) -> str:
-    parts = convert(title, "snake").split("_")
+    """The package name a title suggests (``Pet Store API`` → ``pet_store``): snake_case words
+    without trailing words like "API"; ``naming.checked_package_name`` makes it usable."""
+    parts = words(title)
     while len(parts) > 1 and parts[-1] in _TRAILING_WORDS:
         parts.pop()
-    name = "_".join(p for p in parts if p)
-    return Scope(style="snake", digit_prefix="sdk", fallback="sdk").mint(name or "sdk")
+    return "_".join(parts)
 
 
 def build_api(
@@ -138,6 +140,7 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
         known,
     )
     raws = reader.read_all(doc, root)
+    converter.finish()
     resources = paginate(_resources(raws, _tag_docs(doc), classes), converter.decls, config)
     decls, groups = _order_decls(converter.decls)
     raw_info = doc.get("info")

@@ -87,15 +87,17 @@ class OperationReader:
             self.diagnostics.error("'paths' must be a mapping", root.file, "/paths")
             return out
         for path in sorted(paths):
-            item_loc = root.child("paths", path)
+            item_loc = site = root.child("paths", path)
             item = paths[path]
             if isinstance(item, dict) and "$ref" in item:
+                site = site.child("$ref")
                 try:
                     item_loc, item = self.ws.resolve(item["$ref"], item_loc)
                 except RefError as exc:
                     self.diagnostics.error(exc.message, item_loc.file, item_loc.pointer + "/$ref")
                     continue
             if not isinstance(item, dict):
+                self.diagnostics.warning("a path item must be an object; skipped", site.file, site.pointer)
                 continue
             for method in METHODS:
                 if isinstance(item.get(method), dict):
@@ -285,9 +287,8 @@ class OperationReader:
                 return None
         if not isinstance(node, dict) or any(k in node for k in ("oneOf", "anyOf", "discriminator")):
             return None
-        props: dict[str, tuple[Any, Location]] = {}
-        required: set[str] = set()
-        self.schemas._collect(node, node_loc, props, required, [], set())
+        merged = self.schemas.collect(node, node_loc)
+        props, required = merged.props, merged.required
         writable = {w: v for w, v in props.items() if not (isinstance(v[0], dict) and v[0].get("readOnly") is True)}
         if not writable:
             return None

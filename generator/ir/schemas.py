@@ -15,12 +15,14 @@ OpenAPI 3.0 and 3.1 are normalized here into one form:
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
+from .aliases import fix_aliases
 from .nodes import Alias, Decl, Enum, Field, Model
 from .types import (
     ANY,
@@ -37,6 +39,9 @@ from .types import (
 )
 
 MAX_INLINE_DEPTH = 64
+# Declarations met deeper than this (through refs or inline objects) are built after the one
+# being built: the converter's recursion stays far below Python's limit on any document.
+MAX_NAMED_DEPTH = 40
 _STRING_FORMATS = {"date-time": Prim("datetime"), "date": Prim("date")}
 _SIMPLE = {"integer": Prim("int"), "number": Prim("float"), "boolean": Prim("bool"), "null": NONE}
 
@@ -48,6 +53,31 @@ class _Pending:
 
 
 @dataclass(slots=True)
+class Merged:
+    """The properties, required names and typed extras of an object schema with its allOfs."""
+
+    props: dict[str, tuple[Any, Location]] = field(default_factory=dict)
+    required: set[str] = field(default_factory=set)
+    extras: list[tuple[Any, Location]] = field(default_factory=list)
+
+    def update(self, other: Merged) -> None:
+        self.props.update(other.props)
+        self.required |= other.required
+        self.extras.extend(other.extras)
+
+    def add_own(self, node: dict[str, Any], loc: Location) -> None:
+        props = node.get("properties")
+        for wire, sub in props.items() if isinstance(props, dict) else ():
+            self.props[str(wire)] = (sub, loc.child("properties", wire))
+        req = node.get("required")
+        if isinstance(req, list):
+            self.required.update(str(r) for r in req)
+        ap = node.get("additionalProperties")
+        if isinstance(ap, dict) and ap:
+            self.extras.append((ap, loc.child("additionalProperties")))
+
+
+@dataclass(slots=True)
 class SchemaConverter:
     ws: Workspace
     diagnostics: Diagnostics
@@ -55,7 +85,11 @@ class SchemaConverter:
     class_names: Scope
     decls: dict[str, Decl] = field(default_factory=dict)
     names: dict[str, _Pending] = field(default_factory=dict)
+    locations: dict[str, Location] = field(default_factory=dict)
     _depth: int = 0
+    _named_depth: int = 0
+    # (key, name, node, location, inline depth where it was met)
+    _deferred: deque[tuple[str, Ident, dict[str, Any], Location, int]] = field(default_factory=deque)
 
     # -- entry points -------------------------------------------------------------------
 
@@ -97,15 +131,22 @@ class SchemaConverter:
     # -- references and declarations ----------------------------------------------------
 
     def _ref(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
-        try:
-            target_loc, target = self.ws.resolve(node["$ref"], loc)
-        except RefError as exc:
-            self.diagnostics.warning(f"{exc.message}; typed as any value", loc.file, loc.pointer + "/$ref")
-            return ANY
-        result = self.type_of(target, target_loc, target_loc.tokens[-1] if target_loc.tokens else hint, named=True)
-        if node.get("nullable") is True or _type_list(node.get("type")).count("null"):
-            result = nullable(result)
-        return result
+        """The type a ``$ref`` leads to; a chain of refs (with siblings or not) is followed in
+        a loop, its ``nullable`` marks kept."""
+        is_null = False
+        seen: set[Location] = set()
+        while isinstance(node, dict) and "$ref" in node:
+            is_null = is_null or node.get("nullable") is True or "null" in _type_list(node.get("type"))
+            try:
+                loc, node = self.ws.resolve(node["$ref"], loc)
+                if loc in seen:
+                    raise RefError("$ref chain loops back on itself")
+            except RefError as exc:
+                self.diagnostics.warning(f"{exc.message}; typed as any value", loc.file, loc.pointer + "/$ref")
+                return ANY
+            seen.add(loc)
+        result = self.type_of(node, loc, loc.tokens[-1] if loc.tokens else hint, named=True)
+        return nullable(result) if is_null else result
 
     def _named(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         key = str(loc)
@@ -115,8 +156,37 @@ class SchemaConverter:
         is_null = _is_nullable(node)
         if key not in self.decls and not pending.building:
             pending.building = True
-            self.decls[key] = self._declare(key, pending.name, node, loc)
+            self.locations[key] = loc
+            if self._named_depth >= MAX_NAMED_DEPTH:
+                self._deferred.append((key, pending.name, node, loc, self._depth))
+            else:
+                self._build_decl(key, pending.name, node, loc)
+                if self._named_depth == 0:
+                    self._drain()
         return nullable(Named(key)) if is_null else Named(key)
+
+    def _build_decl(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> None:
+        self._named_depth += 1
+        try:
+            self.decls[key] = self._declare(key, name, node, loc)
+        finally:
+            self._named_depth -= 1
+
+    def _drain(self) -> None:
+        """Build the declarations deferred because they were met too deep (a chain of
+        thousands of schemas, each referring to the next, must not exhaust the stack)."""
+        outer = self._depth
+        try:
+            while self._deferred:
+                key, name, node, loc, self._depth = self._deferred.popleft()
+                self._build_decl(key, name, node, loc)
+        finally:
+            self._depth = outer
+
+    def finish(self) -> None:
+        """Fix the aliases pydantic cannot use (see ``aliases``); call once, after every schema
+        the operations use was converted."""
+        fix_aliases(self.decls, self.locations, self.diagnostics)
 
     def _declare(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Decl:
         doc = _doc(node)
@@ -131,10 +201,8 @@ class SchemaConverter:
         return Alias(key, name, Ident(""), self._inline(node, loc, name), doc, str(loc))
 
     def _model(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Model:
-        props: dict[str, tuple[Any, Location]] = {}
-        required: set[str] = set()
-        extras: list[tuple[Any, Location]] = []
-        self._collect(node, loc, props, required, extras, set())
+        merged = self.collect(node, loc)
+        props, required, extras = merged.props, merged.required, merged.extras
         scope = field_scope()
         names = scope.mint_all(list(props))
         fields = []
@@ -159,37 +227,53 @@ class SchemaConverter:
             extra = self.type_of(typed[-1][0], typed[-1][1], name + "Extra")
         return Model(key, name, Ident(""), tuple(fields), _doc(node), extra, str(loc))
 
-    def _collect(
-        self,
-        node: Any,
-        loc: Location,
-        props: dict[str, tuple[Any, Location]],
-        required: set[str],
-        extras: list[tuple[Any, Location]],
-        visiting: set[Location],
-    ) -> None:
-        """Merge an object schema and its ``allOf`` members into one set of properties."""
-        if not isinstance(node, dict):
-            return
-        if "$ref" in node:
+    def collect(self, node: Any, loc: Location) -> Merged:
+        """Merge an object schema and its ``allOf`` members into one set of properties
+        (members first, in order; later ones win).  Iterative, and each member location is
+        merged once per call: nested and repeated ``allOf``s cost linear time, not
+        exponential; a member that refers back to a schema being merged is skipped."""
+        start = self._resolved(node, loc)
+        if start is None:
+            return Merged()
+        memo: dict[Location, Merged] = {}
+        members: dict[Location, list[tuple[Location, dict[str, Any]]]] = {}
+        on_stack: set[Location] = set()
+        stack: list[tuple[Location, dict[str, Any], bool]] = [(*start, False)]
+        while stack:
+            at, schema, done = stack.pop()
+            if done:
+                on_stack.discard(at)
+                merged = Merged()
+                for member_loc, _ in members[at]:
+                    merged.update(memo[member_loc])
+                merged.add_own(schema, at)
+                memo[at] = merged
+                continue
+            if at in memo or at in on_stack:
+                continue
+            on_stack.add(at)
+            stack.append((at, schema, True))
+            found = members[at] = []
+            all_of = schema.get("allOf")
+            for i, member in enumerate(all_of if isinstance(all_of, list) else []):
+                resolved = self._resolved(member, at.child("allOf", i))
+                if resolved is not None and resolved[0] in on_stack:
+                    where = resolved[0]
+                    self.diagnostics.warning(
+                        "allOf refers back to itself; the cycle is ignored", where.file, where.pointer
+                    )
+                elif resolved is not None:
+                    found.append(resolved)
+            stack.extend((m, n, False) for m, n in reversed(found))
+        return memo[start[0]]
+
+    def _resolved(self, node: Any, loc: Location) -> tuple[Location, dict[str, Any]] | None:
+        if isinstance(node, dict) and "$ref" in node:
             try:
                 loc, node = self.ws.resolve(node["$ref"], loc)
             except RefError:
-                return
-        if loc in visiting:
-            self.diagnostics.warning("allOf refers back to itself; the cycle is ignored", loc.file, loc.pointer)
-            return
-        visiting = visiting | {loc}
-        for i, member in enumerate(node.get("allOf") or []):
-            self._collect(member, loc.child("allOf", i), props, required, extras, visiting)
-        for wire, sub in (node.get("properties") or {}).items():
-            props[str(wire)] = (sub, loc.child("properties", wire))
-        req = node.get("required")
-        if isinstance(req, list):
-            required.update(str(r) for r in req)
-        ap = node.get("additionalProperties")
-        if isinstance(ap, dict) and ap:
-            extras.append((ap, loc.child("additionalProperties")))
+                return None
+        return (loc, node) if isinstance(node, dict) else None
 
     # -- inline schemas -----------------------------------------------------------------
 

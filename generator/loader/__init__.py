@@ -61,6 +61,11 @@ def load(path: Path, *, strict: bool = False, validation: bool = True, backgroun
     diagnostics = Diagnostics()
     path = Path(path)
     ws = Workspace(root_dir=path.parent, root_file=path.name, diagnostics=diagnostics)
+    if path.is_dir():
+        inside = [name for name in ("openapi.yaml", "openapi.yml", "openapi.json") if (path / name).is_file()]
+        hint = f"give the document inside it: {path / inside[0]}" if inside else ""
+        diagnostics.error("is a folder, not an OpenAPI document", str(path), "", hint)
+        return _result(ws, {}, 0)
     if not path.is_file():
         diagnostics.error("no such file", str(path), "")
         return _result(ws, {}, 0)

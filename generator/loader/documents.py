@@ -8,31 +8,46 @@ YAML goes through PyYAML's safe loader (the C one when available) with three cha
   far larger than the document, or that contain themselves) are refused;
 * mapping keys are always strings (``200:`` unquoted becomes ``"200"``).
 
-JSON goes through the standard library with a duplicate-key check.
+JSON goes through the standard library with a duplicate-key check.  Both are checked for
+nesting and lone surrogates; ``scan`` says where each problem is (JSON pointer, line).
+
+The file must be UTF-8 (a UTF-8 byte order mark is accepted): UTF-16 and UTF-32, with or
+without a byte order mark, are refused with a message that says so.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..diagnostics import Diagnostics, pointer
+from ..diagnostics import Diagnostic, Diagnostics, Level, add_capped
+from .scan import (
+    MAX_DEPTH,
+    DocumentError,
+    DocumentErrors,
+    check_data,
+    check_nodes,
+    json_problems,
+    key_text,
+    yaml_depth,
+)
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "DocumentError", "parse_text", "read_document"]
 
 MAX_BYTES = 256 * 1024 * 1024
-MAX_DEPTH = 500
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class DocumentError(Exception):
-    def __init__(self, message: str, pointer: str = "", hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.pointer = pointer
-        self.hint = hint
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+_ENCODING_HINT = "save the file as UTF-8"
 
 
 class _Loader(_BASE):  # type: ignore[valid-type,misc]
@@ -48,29 +63,29 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _key_text(key: Any) -> str:
-    if isinstance(key, bool):
-        return "true" if key else "false"
-    if key is None:
-        return "null"
-    if isinstance(key, (int, float, str)):
-        return str(key)
-    raise DocumentError("a mapping key must be a scalar", hint="quote the key")
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[dict[str, Any]]:
+    """A mapping with string keys; a key written twice is refused, but a key of the mapping
+    itself may override one it merged in (``<<: *base``), as YAML merge keys intend.
 
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
-    loader.flatten_mapping(node)
+    A generator, like PyYAML's own constructors: the loader fills nested mappings from a
+    queue instead of recursing once per level."""
     result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key = _key_text(loader.construct_object(key_node, deep=deep))
-        if key in result:
-            mark = key_node.start_mark
-            raise DocumentError(
-                f"duplicate key {key!r} (line {mark.line + 1})",
-                hint="YAML and JSON parsers disagree on which value wins; keep one",
-            )
-        result[key] = loader.construct_object(value_node, deep=deep)
-    return result
+    yield result
+    own = sum(1 for key_node, _ in node.value if key_node.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)
+    merged = len(node.value) - own  # flatten_mapping puts the merged pairs first
+    own_keys: set[str] = set()
+    for i, (key_node, value_node) in enumerate(node.value):
+        key = key_text(loader.construct_object(key_node))
+        if i >= merged:
+            if key in own_keys:
+                mark = key_node.start_mark
+                raise DocumentError(
+                    f"duplicate key {key!r} (line {mark.line + 1})",
+                    hint="YAML and JSON parsers disagree on which value wins; keep one",
+                )
+            own_keys.add(key)
+        result[key] = loader.construct_object(value_node)
 
 
 def _refuse_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
@@ -89,46 +104,14 @@ for _tag in ("tag:yaml.org,2002:python/", "!"):
     _Loader.add_multi_constructor(_tag, _refuse_tag)
 
 
-def _check_aliases(node: yaml.Node) -> None:
-    """Refuse self-containing aliases and expansions far larger than the text (alias bombs)."""
-    sizes: dict[int, int] = {}
-    on_stack: set[int] = set()
-    distinct = 0
-
-    def size(n: yaml.Node, depth: int) -> int:
-        nonlocal distinct
-        key = id(n)
-        if key in on_stack:
-            raise DocumentError(f"an alias contains itself (line {n.start_mark.line + 1})")
-        if key in sizes:
-            return sizes[key]
-        if depth > MAX_DEPTH:
-            raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels (line {n.start_mark.line + 1})")
-        distinct += 1
-        on_stack.add(key)
-        total = 1
-        if isinstance(n, yaml.SequenceNode):
-            total += sum(size(c, depth + 1) for c in n.value)
-        elif isinstance(n, yaml.MappingNode):
-            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in n.value)
-        on_stack.discard(key)
-        sizes[key] = total
-        return total
-
-    expanded = size(node, 0)
-    if expanded > 100_000 and expanded > 10 * distinct:
-        raise DocumentError(
-            f"YAML aliases expand {distinct} nodes into {expanded} (an alias bomb)",
-            hint="write the repeated parts out or use $ref",
-        )
-
-
 def parse_text(text: str, name: str) -> Any:
-    """Parse YAML or JSON text; raises DocumentError."""
+    """Parse YAML or JSON text and check its structure; raises DocumentError(s)."""
     try:
-        return _parse(text, name)
+        data = _parse(text, name)
     except RecursionError:
         raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    check_data(data)
+    return data
 
 
 def _parse(text: str, name: str) -> Any:
@@ -139,13 +122,22 @@ def _parse(text: str, name: str) -> Any:
         except json.JSONDecodeError as exc:
             if name.endswith(".json"):
                 raise DocumentError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        except (RecursionError, _Duplicate) as exc:
+            # json.loads cannot say where: find the place on the tokens.
+            located = json_problems(text)
+            if located:
+                raise DocumentErrors(located) from None
+            if isinstance(exc, _Duplicate):
+                raise DocumentError(exc.message, hint=exc.hint) from None
+            raise
     try:
+        yaml_depth(_Loader(text))  # before composing: PyYAML composes recursively, in C
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return None
-            _check_aliases(node)
+            check_nodes(loader, node)
             return loader.construct_document(node)
         finally:
             loader.dispose()
@@ -166,66 +158,59 @@ def _json_constant(name: str) -> Any:
     raise DocumentError(f"{name} is not a JSON value", hint="JSON has no NaN or Infinity; write a string or a number")
 
 
+class _Duplicate(DocumentError):
+    pass
+
+
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise DocumentError(f"duplicate key {key!r}", hint="JSON parsers disagree on which value wins; keep one")
+            raise _Duplicate(f"duplicate key {key!r}", hint="JSON parsers disagree on which value wins; keep one")
         result[key] = value
     return result
 
 
 def read_document(path: Path, diagnostics: Diagnostics, display: str) -> tuple[Any, bytes]:
-    """Read and parse a file; on failure add an error and return None.  Also returns the raw bytes."""
+    """Read and parse a file; on failure add errors and return None.  Also returns the raw bytes."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            diagnostics.error(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", display, "")
+        if path.is_dir():
+            diagnostics.error("is a folder, not an OpenAPI document", display, "")
             return None, b""
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         diagnostics.error(f"cannot read file: {exc.strerror or exc}", display, "")
         return None, b""
+    if len(raw) > MAX_BYTES:
+        diagnostics.error(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", display, "")
+        return None, b""
+    try:
+        return parse_text(_decode(raw), path.name), raw
+    except DocumentError as exc:
+        diagnostics.error(exc.message, display, exc.pointer, exc.hint)
+    except DocumentErrors as exc:
+        found = [Diagnostic(Level.ERROR, p.message, display, p.pointer, p.hint) for p in exc.problems]
+        add_capped(diagnostics, found, "problems of this file")
+    return None, raw
+
+
+def _decode(raw: bytes) -> str:
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            raise DocumentError(
+                f"file is {encoding} (it starts with a {encoding} byte order mark), not UTF-8", hint=_ENCODING_HINT
+            )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        diagnostics.error(f"file is not UTF-8 (byte {exc.start})", display, "")
-        return None, raw
-    try:
-        return _check_depth(parse_text(text, path.name)), raw
-    except DocumentError as exc:
-        diagnostics.error(exc.message, display, exc.pointer, exc.hint)
-        return None, raw
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_Path = tuple[str | int, "_Path"] | None  # (token, parent): a pointer, built on demand
-
-
-def _check_depth(data: Any) -> Any:
-    """Refuse absurd nesting up front, so later recursive passes have a fixed bound; and
-    strings with a lone surrogate (JSON can escape one; it is not Unicode, cannot be sent
-    or written as UTF-8)."""
-    stack: list[tuple[Any, int, _Path]] = [(data, 0, None)]
-    while stack:
-        node, depth, where = stack.pop()
-        if depth > MAX_DEPTH:
-            raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels")
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if _SURROGATE.search(key):
-                    raise DocumentError("a key holds a lone surrogate (not Unicode)", _pointer(where))
-                stack.append((value, depth + 1, (key, where)))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1, (i, where)) for i, v in enumerate(node))
-        elif isinstance(node, str) and _SURROGATE.search(node):
-            raise DocumentError("a string holds a lone surrogate (not Unicode)", _pointer(where))
-    return data
-
-
-def _pointer(where: _Path) -> str:
-    tokens: list[str | int] = []
-    while where is not None:
-        tokens.append(where[0])
-        where = where[1]
-    return pointer(*reversed(tokens))
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DocumentError(f"file is not UTF-8 (byte {exc.start}, line {line})", hint=_ENCODING_HINT) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise DocumentError(
+            f"file holds a NUL character (line {line}): not text, or UTF-16/UTF-32 without a byte order mark",
+            hint=_ENCODING_HINT,
+        )
+    return text

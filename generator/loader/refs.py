@@ -14,12 +14,13 @@ Each file is read and parsed once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 from urllib.parse import unquote, urlsplit
 
-from ..diagnostics import Diagnostics
+from ..diagnostics import Diagnostic, Diagnostics, Level, add_capped
 from .documents import read_document
 
 
@@ -52,6 +53,8 @@ class RefError(Exception):
 
 
 _MISSING = object()
+_BAD_ESCAPE = re.compile("~(?![01])")
+MAX_LOOP_HOPS = 4  # hops of a $ref loop shown in its message
 
 
 @dataclass(slots=True)
@@ -107,9 +110,17 @@ class Workspace:
         file = at.file
         if parts.path:
             file = self._relative_file(unquote(parts.path), at.file)
-        fragment = unquote(parts.fragment)
+        try:
+            fragment = unquote(parts.fragment, errors="strict")
+        except UnicodeDecodeError:
+            raise RefError(f"$ref fragment {parts.fragment!r} is not percent-encoded UTF-8") from None
         if fragment and not fragment.startswith("/"):
             raise RefError(f"$ref fragment {parts.fragment!r} is not a JSON pointer", hint="write '#/components/...'")
+        if _BAD_ESCAPE.search(fragment):
+            raise RefError(
+                f"$ref fragment {parts.fragment!r} is not a JSON pointer: '~' must be followed by 0 or 1",
+                hint="write ~0 for '~' and ~1 for '/'",
+            )
         return Location(file, fragment)
 
     def _relative_file(self, rel: str, current: str) -> str:
@@ -169,9 +180,12 @@ _NAME_MAPS = frozenset(
 
 
 def check_refs(ws: Workspace) -> None:
-    """Visit every file reachable from the root; report each ref that cannot be followed."""
+    """Visit every file reachable from the root; report each ref that cannot be followed, and
+    each chain of refs that loops back on itself (it resolves to nothing)."""
     pending = [Location(ws.root_file)]
     visited_files: set[str] = set()
+    found: list[Diagnostic] = []
+    sources: list[Location] = []
     while pending:
         start = pending.pop()
         if start.file in visited_files:
@@ -183,12 +197,79 @@ def check_refs(ws: Workspace) -> None:
         for ref, where in _iter_refs(doc, start):
             try:
                 target = ws.target(ref, where)
-                ws.node(target)
+                node = ws.node(target)
+                if not isinstance(node, (dict, bool)):
+                    raise RefError(f"$ref points at {_kind(node)}, not at an object")
+                if target == Location(ws.root_file):
+                    raise RefError(
+                        "$ref points at the whole OpenAPI document, not at an object inside it",
+                        hint="point at a component: '#/components/...'",
+                    )
             except RefError as exc:
-                ws.diagnostics.error(exc.message, where.file, where.pointer + "/$ref", exc.hint)
+                found.append(Diagnostic(Level.ERROR, exc.message, where.file, where.pointer + "/$ref", exc.hint))
                 continue
+            sources.append(where)
             if target.file not in visited_files:
                 pending.append(Location(target.file))
+    add_capped(ws.diagnostics, found, "unresolvable $refs")
+    add_capped(ws.diagnostics, [_loop_error(loop) for loop in _ref_loops(ws, sources)], "$ref loops")
+
+
+def _kind(node: Any) -> str:
+    if node is None:
+        return "null"
+    if isinstance(node, list):
+        return "a list"
+    return "a string" if isinstance(node, str) else "a number"
+
+
+def _ref_loops(ws: Workspace, sources: list[Location]) -> list[list[Location]]:
+    """Every cycle of the graph "node holding a ``$ref`` → its target", as the list of its
+    nodes in chain order, starting at the smallest.  Each node is followed once: linear time.
+
+    A node that holds a ``$ref`` is followed whatever else it holds (a schema's siblings do not
+    stop ``$ref`` from being applied), so ``A: {$ref: A, description: x}`` is a loop too;
+    ``A: {allOf: [{$ref: A}]}`` or ``A: {items: {$ref: A}}`` are not: a recursive schema."""
+    ends: dict[Location, bool] = {}  # does the chain from here reach a node without $ref?
+    loops: list[list[Location]] = []
+    for start in sources:
+        chain: list[Location] = []
+        index: dict[Location, int] = {}
+        loc = start
+        while True:
+            if loc in ends:
+                result = ends[loc]
+                break
+            if loc in index:
+                loop = chain[index[loc] :]
+                first = loop.index(min(loop))
+                loops.append(loop[first:] + loop[:first])
+                result = False
+                break
+            try:
+                node = ws.node(loc)
+                if not (isinstance(node, dict) and "$ref" in node):
+                    result = True
+                    break
+                index[loc] = len(chain)
+                chain.append(loc)
+                loc = ws.target(node["$ref"], loc)
+            except RefError:  # reported where that ref is written
+                result = True
+                break
+        for visited in chain:
+            ends[visited] = result
+    return loops
+
+
+def _loop_error(loop: list[Location]) -> Diagnostic:
+    anchor = loop[0]
+    hops = [loc if loc.file != anchor.file else Location("", loc.pointer) for loc in [*loop, anchor]]
+    shown = [f"{h.file}#{h.pointer}" for h in hops]
+    if len(shown) > MAX_LOOP_HOPS + 1:
+        shown = [*shown[:MAX_LOOP_HOPS], f"… ({len(loop)} refs)", shown[-1]]
+    message = "$ref chain loops back on itself: " + " → ".join(shown)
+    return Diagnostic(Level.ERROR, message, anchor.file, anchor.pointer + "/$ref", "a $ref must lead to an object")
 
 
 def _iter_refs(doc: Any, start: Location) -> list[tuple[Any, Location]]:

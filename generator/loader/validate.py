@@ -1,80 +1,36 @@
 """Validation through openapi-spec-validator; its findings become diagnostics.
 
-The validator resolves ``$ref``s itself.  It is given handlers that serve only the files the
-workspace already read (and checked against the folder policy), and that refuse every other
-scheme, so validation can never read or fetch anything the loader refused.
+The validator (bounded as ``spec_validator`` describes) runs only on documents the loader
+accepted: no ``$ref`` loops, nesting within ``MAX_DEPTH``.  Its schema walk is still
+recursive, about 12 frames per level of nesting or of ``$ref`` followed: it runs in a thread
+with a large stack and a recursion limit that covers ``MAX_SCHEMA_LEVELS``.  Whatever stops it
+(a RecursionError, a crash of its own) is reported where it happened, never as a traceback.
+Each finding is placed in the file and at the pointer it is about, following the ``$ref``s
+the validator went through.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
-from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from ..diagnostics import Diagnostic, Level, pointer
 from .refs import Location, RefError, Workspace
+from .spec_validator import MAX_SCHEMA_LEVELS, Refused, validator_class
 
 MAX_FINDINGS = 50
 # Documents at least this big (bytes read) are validated in a separate process when the caller
 # can wait (``start``): validation is most of the loading time, and the rest of the pipeline
 # does not depend on it.
 BACKGROUND_BYTES = 1_000_000
-
-
-class _Refused(Exception):
-    pass
-
-
-class _WorkspaceHandler:
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self.root = ws.root_dir.resolve()
-
-    def __call__(self, uri: str) -> Any:
-        parts = urlsplit(uri)
-        if parts.scheme != "file":
-            raise _Refused(uri)
-        path = unquote(parts.path)
-        try:
-            rel = Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            raise _Refused(uri) from None
-        if rel not in self.ws.documents:
-            raise _Refused(uri)
-        return self.ws.documents[rel]
-
-
-def _refuse(uri: str) -> Any:
-    raise _Refused(uri)
-
-
-class _SeenIds(list):  # type: ignore[type-arg]
-    """What the validator's schema walk keeps as a list of visited ``id()``s, tested with ``in``
-    once per schema visit: quadratic on big documents (GitHub's: 38,000 schemas, 6 of its 10 s).
-    Same answers from a set."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._ids: set[int] = set()
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._ids
-
-    def append(self, item: int) -> None:
-        self._ids.add(item)
-
-
-def _linear(schema_validator: type[Any]) -> type[Any]:
-    """The validator's schema keyword, with its visit registries in sets."""
-
-    def __init__(self: Any, registry: Any) -> None:
-        schema_validator.__init__(self, registry)
-        self.visited_schema_ids = _SeenIds()
-        self.meta_checked_schema_ids = _SeenIds()
-
-    return type(schema_validator.__name__, (schema_validator,), {"__init__": __init__})
+RECURSION_LIMIT = 16_000
+STACK_BYTES = 128 * 1024 * 1024
 
 
 class Pending:
@@ -132,52 +88,147 @@ def start(ws: Workspace, document: dict[str, Any], minor: int, level: Level) -> 
 
 def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) -> None:
     """Add the validator's findings to the workspace diagnostics at the given level."""
-    # Imported here: the validator costs a second to import, and ``sdkgen diff`` never needs it.
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
     base = (ws.root_dir.resolve() / ws.root_file).as_uri()
-    handlers = dict.fromkeys(("http", "https", "ftp", "data", "", "<all_urls>"), _refuse)
-    handlers["file"] = _WorkspaceHandler(ws)
-    base_cls = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
-    keywords = dict(base_cls.keyword_validators)
-    keywords["schema"] = _linear(keywords["schema"])
-    validator_cls = type("_Validator", (base_cls,), {"resolver_handlers": handlers, "keyword_validators": keywords})
-    count = 0
+    validator = validator_class(ws, minor)(document, base_uri=base)
     targets = _RefTargets(document)
+    found: list[Diagnostic] = []
+
+    def run() -> None:
+        count = 0
+        try:
+            for error in validator.iter_errors():
+                count += 1
+                if count > MAX_FINDINGS:
+                    message = f"more than {MAX_FINDINGS} validation findings; the rest are not shown"
+                    found.append(Diagnostic(level, message, ws.root_file, "", summary=True))
+                    break
+                found.append(_finding(ws, error, level, targets))
+        except Refused as exc:
+            found.append(Diagnostic(Level.ERROR, f"validation needed {exc.args[0]!r}, which is refused", ws.root_file))
+        except RecursionError as exc:
+            where = _stopped_at(ws, exc, outermost=True)
+            message = (
+                "openapi-spec-validator gave up on the schema here: the schemas it leads to refer to each other "
+                "too deeply (or in a loop) for it; the rest of the document was not validated"
+            )
+            found.append(Diagnostic(level, message, where.file, where.pointer))
+        except Exception as exc:  # noqa: BLE001 - a validator crash must not become a traceback
+            where = _stopped_at(ws, exc, outermost=False)
+            message = (
+                f"openapi-spec-validator failed here ({type(exc).__name__}: {str(exc)[:200]}); "
+                "the rest of the document was not validated"
+            )
+            found.append(Diagnostic(level, message, where.file, where.pointer))
+
+    _run_deep(run)
+    ws.diagnostics.extend(found)
+    _report_deferred(ws, validator, level)
+
+
+def _report_deferred(ws: Workspace, validator: Any, level: Level) -> None:
+    """Schemas the walk left for later because it met them too deep: a component schema of
+    the root document is checked by the components pass; say so for any other."""
+    schemas = validator.keyword_validators_registry["schema"]
+    checked = set(schemas.visited_schema_ids or ())
+    for parts in schemas.deferred:
+        where = _canonical(ws, parts)
+        if where is None or id(ws.node(where)) in checked:
+            continue
+        checked.add(id(ws.node(where)))
+        message = (
+            f"not validated: openapi-spec-validator reaches this schema only through more than "
+            f"{MAX_SCHEMA_LEVELS} levels of schemas"
+        )
+        ws.diagnostics.items.append(Diagnostic(level, message, where.file, where.pointer))
+
+
+def _run_deep(work: Callable[[], None]) -> None:
+    """Run ``work`` in a thread with a stack and a recursion limit large enough for the
+    validator on any document the loader accepts (inline when threads cannot be sized)."""
+    old_limit = sys.getrecursionlimit()
     try:
-        for error in validator_cls(document, base_uri=base).iter_errors():
-            count += 1
-            if count > MAX_FINDINGS:
-                ws.diagnostics.items.append(
-                    _diag(
-                        level, f"more than {MAX_FINDINGS} validation findings; the rest are not shown", ws.root_file, ""
-                    )
-                )
+        old_size = threading.stack_size(STACK_BYTES)
+    except (ValueError, RuntimeError):  # pragma: no cover - platforms without sized stacks
+        work()
+        return
+    failure: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+            failure.append(exc)
+
+    try:
+        thread = threading.Thread(target=guarded, name="sdkgen-validate")
+        sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
+        thread.start()
+        thread.join()
+    finally:
+        sys.setrecursionlimit(old_limit)
+        threading.stack_size(old_size)
+    if failure:
+        raise failure[0]
+
+
+def _stopped_at(ws: Workspace, exc: BaseException, *, outermost: bool) -> Location:
+    """Where in the document the validator was when it raised: the object its innermost frame
+    was checking, or for a RecursionError the schema its outermost schema frame started from."""
+    from jsonschema_path import SchemaPath
+
+    found: list[tuple[Any, ...]] = []
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        if "openapi_spec_validator" not in frame.f_code.co_filename:
+            continue
+        local = frame.f_locals.get("schema")
+        if not isinstance(local, SchemaPath):
+            local = next((v for k, v in frame.f_locals.items() if k != "self" and isinstance(v, SchemaPath)), None)
+        if local is not None:
+            found.append(tuple(local.parts))
+            if outermost and isinstance(frame.f_locals.get("schema"), SchemaPath):
                 break
-            _report(ws, error, level, targets)
-    except _Refused as exc:
-        ws.diagnostics.error(f"validation needed {exc.args[0]!r}, which is refused", ws.root_file, "")
-    except RecursionError:
-        ws.diagnostics.items.append(
-            _diag(level, "the validator gave up: the document nests too deeply", ws.root_file, "")
-        )
-    except Exception as exc:  # noqa: BLE001 - a validator crash must not become a traceback
-        ws.diagnostics.items.append(
-            _diag(level, f"the validator failed on this document ({type(exc).__name__}: {exc})", ws.root_file, "")
-        )
+    where = _canonical(ws, found[-1]) if found else None
+    return where or Location(ws.root_file)
 
 
-def _report(ws: Workspace, error: Exception, level: Level, targets: _RefTargets) -> None:
+def _canonical(ws: Workspace, parts: tuple[Any, ...], *, follow_last: bool = True) -> Location | None:
+    """The location of a validator path, following the ``$ref``s it went through (and the
+    one it ends on, unless ``follow_last`` is false)."""
+    loc = Location(ws.root_file)
+    try:
+        node = ws.node(loc)
+        for token in parts:
+            while isinstance(node, dict) and "$ref" in node and str(token) not in node:
+                loc = ws.target(node["$ref"], loc)
+                node = ws.node(loc)
+            loc = loc.child(token)
+            node = ws.node(loc)
+        while follow_last and isinstance(node, dict) and "$ref" in node:
+            loc = ws.target(node["$ref"], loc)
+            node = ws.node(loc)
+    except RefError:
+        return None
+    return loc
+
+
+def _finding(ws: Workspace, error: Exception, level: Level, targets: _RefTargets) -> Diagnostic:
     from jsonschema.exceptions import ValidationError
 
     if not isinstance(error, ValidationError):
-        ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {error}", ws.root_file, ""))
-        return
+        return Diagnostic(level, f"invalid OpenAPI: {error}", ws.root_file, "")
     best = _deepest(error)
     where = pointer(*[str(p) for p in best.absolute_path])
     message = best.message
     if len(message) > 300:
         message = message[:297] + "..."
+    marked = getattr(error, "sdkgen_at", None)
+    if marked is not None:
+        # A second-pass finding: its path is relative to the object the validator checked.
+        parts, about_default = marked
+        base = _canonical(ws, parts, follow_last=not about_default)
+        if base is not None:
+            at = base.child("default") if about_default else base
+            return Diagnostic(level, f"invalid OpenAPI: {message}", at.file, at.pointer + where)
     if where and _node(ws, where) is _ABSENT:
         # The validator checks some $ref targets on their own and reports paths relative to
         # the target ("/properties/name/type"): rebase the path on the target it fits.
@@ -185,7 +236,7 @@ def _report(ws: Workspace, error: Exception, level: Level, targets: _RefTargets)
         if rebased is None:
             message += f" (at {where} inside a referenced schema)"
         where = rebased or ""
-    ws.diagnostics.items.append(_diag(level, f"invalid OpenAPI: {message}", ws.root_file, where))
+    return Diagnostic(level, f"invalid OpenAPI: {message}", ws.root_file, where)
 
 
 _ABSENT = object()
@@ -235,7 +286,3 @@ def _deepest(error: Any) -> Any:
         if len(candidate.absolute_path) > len(best.absolute_path):
             best = candidate
     return best
-
-
-def _diag(level: Level, message: str, file: str, where: str) -> Diagnostic:
-    return Diagnostic(level, message, file, where)

@@ -303,16 +303,14 @@ def alias_bomb(levels: int = 9, width: int = 9) -> str:
 
 
 def cycles_doc(*, broken: bool = False) -> dict[str, Any]:
-    """Pure ``$ref`` cycles, ``allOf`` cycles, recursive arrays and maps, all used by operations;
-    ``broken``: also a parameter and a path item that are nothing but a ``$ref`` loop (errors)."""
+    """Recursive schemas (legal: through ``allOf``, ``oneOf``, ``items``, ``properties``,
+    ``additionalProperties``), all used by operations; ``broken``: also chains of nothing but
+    ``$ref``s that loop (a schema, a self-reference, a parameter, a path item): errors."""
 
     def ref(name: str) -> dict[str, str]:
         return {"$ref": "#/components/schemas/" + name}
 
     schemas = {
-        "RefA": ref("RefB"),
-        "RefB": ref("RefA"),
-        "Self": ref("Self"),
         "AllA": {"allOf": [ref("AllB"), {"type": "object", "properties": {"a": {"type": "string"}}}]},
         "AllB": {"allOf": [ref("AllA"), {"type": "object", "properties": {"b": {"type": "string"}}}]},
         "AllSelf": {"allOf": [ref("AllSelf")]},
@@ -321,7 +319,14 @@ def cycles_doc(*, broken: bool = False) -> dict[str, Any]:
         "Node": {"type": "object", "properties": {"next": ref("Node"), "any": {"oneOf": [ref("Node"), ref("Tree")]}}},
         "OneA": {"oneOf": [ref("OneB"), {"type": "string"}]},
         "OneB": {"oneOf": [ref("OneA"), {"type": "integer"}]},
+        # allOf over a recursive array: openapi-spec-validator's own walk never ends on it
+        "Forest": {"allOf": [ref("Trees")], "description": "trees"},
+        "Trees": {"type": "array", "items": ref("Forest")},
+        "Doubled": {"allOf": [ref("Node"), ref("Node"), {"properties": {"c": {"type": "integer"}}}]},
     }
+    if broken:
+        schemas.update({"RefA": ref("RefB"), "RefB": ref("RefA"), "Self": ref("Self")})
+        schemas["Sibling"] = {"$ref": "#/components/schemas/Sibling", "description": "a loop all the same"}
     paths = {
         f"/{name.lower()}": {
             "post": {
@@ -349,6 +354,38 @@ def cycles_doc(*, broken: bool = False) -> dict[str, Any]:
             "parameters": {"P": {"$ref": "#/components/parameters/Q"}, "Q": {"$ref": "#/components/parameters/P"}},
         },
     )
+
+
+def ref_chain(length: int) -> dict[str, Any]:
+    """``length`` object schemas, each with a property that refers to the next."""
+    schemas: dict[str, Any] = {
+        f"S{i}": {"type": "object", "properties": {"next": {"$ref": f"#/components/schemas/S{i + 1}"}}}
+        for i in range(length)
+    }
+    schemas[f"S{length}"] = {"type": "string"}
+    return base_doc(paths=_uses("#/components/schemas/S0"), components={"schemas": schemas})
+
+
+def all_of_doubling(levels: int) -> dict[str, Any]:
+    """``L{i}: allOf: [L{i-1}, L{i-1}]``: 2**levels paths through ``allOf`` to ``L0``."""
+    schemas: dict[str, Any] = {"L0": {"type": "object", "properties": {"a": {"type": "string"}}}}
+    for i in range(1, levels + 1):
+        below = {"$ref": f"#/components/schemas/L{i - 1}"}
+        schemas[f"L{i}"] = {"allOf": [below, below, {"properties": {f"p{i}": {"type": "integer"}}}]}
+    return base_doc(paths=_uses(f"#/components/schemas/L{levels}"), components={"schemas": schemas})
+
+
+def _uses(ref: str) -> dict[str, Any]:
+    content = {"application/json": {"schema": {"$ref": ref}}}
+    return {
+        "/use": {
+            "post": {
+                "operationId": "use",
+                "requestBody": {"content": content},
+                "responses": {"200": {"description": "ok", "content": content}},
+            }
+        }
+    }
 
 
 def many_operations(count: int = 2000) -> dict[str, Any]:

@@ -1,0 +1,166 @@
+"""openapi-spec-validator, bounded: the validator classes ``validate`` runs.
+
+Subclasses of the library's own, which
+
+* resolve ``$ref``s only to files the workspace already read (every other scheme refused);
+* run the second pass (operation ids, path parameters, each schema against its dialect) only
+  when the first (the document against the OpenAPI schema) found nothing: that pass assumes a
+  well-formed document and crashes on others;
+* walk schemas at most ``MAX_SCHEMA_LEVELS`` deep (a schema met deeper is left to the
+  components pass), with set lookups for the schemas already visited, and collect the
+  properties of ``allOf`` members visiting each schema once (the library's own collection is
+  exponential in nested ``allOf``s and never ends on a cycle);
+* mark each finding with the place it is about (``sdkgen_at``): the library reports paths
+  relative to the schema or value it checked, and often none at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .documents import MAX_DEPTH
+from .refs import Workspace
+
+MAX_SCHEMA_LEVELS = MAX_DEPTH + 100  # schemas nest at most MAX_DEPTH levels inline
+
+
+class Refused(Exception):
+    pass
+
+
+class _WorkspaceHandler:
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.root = ws.root_dir.resolve()
+
+    def __call__(self, uri: str) -> Any:
+        parts = urlsplit(uri)
+        if parts.scheme != "file":
+            raise Refused(uri)
+        path = unquote(parts.path)
+        try:
+            rel = Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            raise Refused(uri) from None
+        if rel not in self.ws.documents:
+            raise Refused(uri)
+        return self.ws.documents[rel]
+
+
+def _refuse(uri: str) -> Any:
+    raise Refused(uri)
+
+
+def validator_class(ws: Workspace, minor: int) -> type[Any]:
+    """The bounded validator class for one workspace and OpenAPI minor version (3.0 or 3.1)."""
+    # Imported here: the validator costs a second to import, and ``sdkgen diff`` never needs it.
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.validation import keywords
+
+    handlers = dict.fromkeys(("http", "https", "ftp", "data", "", "<all_urls>"), _refuse)
+    handlers["file"] = _WorkspaceHandler(ws)
+    base_cls: type[Any] = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
+    schema_base: type[Any] = keywords.OpenAPIV31SchemaValidator if minor >= 1 else keywords.OpenAPIV30SchemaValidator
+
+    class _SchemaValidator(schema_base):  # type: ignore[misc]
+        """Walks schemas at most ``MAX_SCHEMA_LEVELS`` deep: a schema met deeper is left for
+        later (a component is checked on its own by the components pass)."""
+
+        def __init__(self, registry: Any) -> None:
+            super().__init__(registry)
+            self.level = 0
+            self.deferred: list[tuple[Any, ...]] = []
+            self.visited_schema_ids = _IdList()
+            self.meta_checked_schema_ids = _IdList()
+
+        def __call__(self, schema: Any, require_properties: bool = True, meta_checked: bool = False) -> Iterator[Any]:
+            if self.level >= MAX_SCHEMA_LEVELS:
+                self.deferred.append(tuple(schema.parts))
+                return
+            self.level += 1
+            try:
+                yield from super().__call__(schema, require_properties, meta_checked)
+            finally:
+                self.level -= 1
+
+        _collect_properties = _collect_properties
+
+    keyword_validators = {**base_cls.keyword_validators, "schema": _SchemaValidator}
+    return type(
+        "_Validator",
+        (base_cls,),
+        {
+            "resolver_handlers": handlers,
+            "keyword_validators": {key: _marking(key, cls) for key, cls in keyword_validators.items()},
+            "iter_errors": _iter_errors,
+        },
+    )
+
+
+def _marking(key: str, cls: type[Any]) -> type[Any]:
+    """``cls`` with each error it yields marked with the object it was checking (its path as
+    the library walked it, and whether the error is about that object's ``default`` value),
+    unless a nested check marked it first."""
+    from jsonschema_path import SchemaPath
+
+    def call(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        where = next((a for a in args if isinstance(a, SchemaPath)), None)
+        for error in cls.__call__(self, *args, **kwargs):
+            if where is not None and getattr(error, "sdkgen_at", None) is None:
+                error.sdkgen_at = (tuple(where.parts), key == "default")
+            yield error
+
+    return type(cls.__name__, (cls,), {"__call__": call})
+
+
+class _IdList(list[int]):
+    """The library keeps the ids of the schemas it has visited in a list (linear lookups,
+    quadratic over a document): the same list, with a set for membership."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[int] = set()
+
+    def append(self, item: int) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+def _iter_errors(self: Any) -> Iterator[Any]:
+    """The document against the OpenAPI schema; then, only when it passed, the checks that
+    assume a well-formed document.  (Not cached per instance, unlike the library's.)"""
+    clean = True
+    for error in self.schema_validator.iter_errors(self.schema):
+        clean = False
+        yield error
+    if clean:
+        yield from self.root_validator(self.schema_path)
+
+
+def _collect_properties(self: Any, schema: Any) -> set[str]:
+    """Every property name reachable from a schema through allOf/anyOf/oneOf/items/not, each
+    schema visited once."""
+    props: set[str] = set()
+    seen: set[int] = set()
+    stack = [schema]
+    while stack:
+        current = stack.pop()
+        value = current.read_value()
+        if not isinstance(value, Mapping) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value.get("properties"), Mapping):
+            props.update(str(name) for name in value["properties"])
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            if isinstance(value.get(keyword), list):
+                stack.extend(current / keyword)
+        for keyword in ("items", "not"):
+            if isinstance(value.get(keyword), Mapping):
+                stack.append(current / keyword)
+    return props
