@@ -28,7 +28,7 @@ TAIL_CALL = tuple(f"{n}={n}" for n in ("extra_headers", "extra_query", "extra_bo
 class MethodCode:
     name: str
     params: tuple[str, ...]  # signature entries after ``self``
-    returns: str
+    returns: str  # the return annotation; ``cast`` gets it as a string (nothing to evaluate)
     doc: str
     endpoint: str  # name of the module-level Endpoint constant
     call: tuple[str, ...]  # arguments of ``request``
@@ -37,6 +37,10 @@ class MethodCode:
     pager_returns: tuple[str, str] | None = None  # (sync, async) return annotations
     pager_args: str = ""  # keyword arguments of the pager after the fetch function
     raw_wrapper: str = "to_raw_response_wrapper"
+
+    @property
+    def cast(self) -> str:
+        return py_literal(self.returns)
 
     @property
     def raw_assign(self) -> tuple[str, str]:
@@ -82,7 +86,9 @@ def all_resources(api: Api) -> list[Resource]:
 
 
 def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
-    ctx = TypeContext(decls=refs, response=False, prefix="..types.")
+    # Models are reached through the lazily loading types package (``_t.Model``) and only
+    # when a call needs them: importing a resource loads no model, and so no pydantic.
+    ctx = TypeContext(decls=refs, response=False, prefix="..types.", alias="_t")
     imports = Imports()
     imports.typing |= {"Optional", "Union"}
     imports.modules.add("httpx")
@@ -221,7 +227,8 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
     errors = [(e.status, e.type) for e in op.errors if e.kind == "json" and e.type is not None and e.type != ANY]
     if errors:
         err_ctx = ctx.direction(response=True)
-        args.append("errors={" + ", ".join(f"{py_literal(s)}: {print_type(t, err_ctx)}" for s, t in errors) + "}")
+        mapping = ", ".join(f"{py_literal(s)}: {print_type(t, err_ctx)}" for s, t in errors)
+        args.append(f"errors=lambda: {{{mapping}}}")  # evaluated when an error arrives
     if op.body is not None and op.body.kind != "json":
         args.append(f"body={py_literal(op.body.kind)}")
     if op.body is not None and op.body.content_type != "application/json":

@@ -14,7 +14,7 @@ import httpx
 from ._serde import to_jsonable
 from ._types import Body, NotGiven
 
-__all__ = ["Endpoint", "Prepared"]
+__all__ = ["Endpoint"]  # what generated modules import; the rest serves _base_client
 
 _IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
 
