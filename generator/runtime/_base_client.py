@@ -213,6 +213,8 @@ class BaseClient:
         """The first security requirement whose schemes all have credentials is applied."""
         for requirement in endpoint.security:
             schemes = [self._auth.get(key) for key in requirement]
+            if None in schemes:
+                continue
             trial_headers: Dict[str, str] = {}
             trial_params: List[Tuple[str, str]] = []
             for scheme in schemes:

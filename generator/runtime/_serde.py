@@ -41,19 +41,30 @@ def validate_as(tp: Any, data: object) -> Any:
 
 def to_jsonable(value: object) -> Any:
     """Request data → JSON-ready data: models by alias, omitted (NOT_GIVEN) values dropped."""
-    if type(value) in _PLAIN:
+    kind = type(value)
+    if kind in _PLAIN:
         return value
+    if kind is dict or kind is list:  # exactly: neither can be a model; the common containers
+        return _container(value)
     # A pydantic model exists only once pydantic.main is loaded: no import needed to tell.
     main = sys.modules.get("pydantic.main")
     if main is not None and isinstance(value, main.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
+    if isinstance(value, (dict, list, tuple)):
+        return _container(value)
     if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     return value
+
+
+def _container(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k if type(k) is str else str(k): v if type(v) in _PLAIN else to_jsonable(v)
+            for k, v in value.items()
+            if not isinstance(v, NotGiven)
+        }
+    return [v if type(v) in _PLAIN else to_jsonable(v) for v in value]
 
 
 def is_validation_error(exc: ValueError) -> "TypeGuard[pydantic.ValidationError]":
