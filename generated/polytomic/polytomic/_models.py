@@ -8,7 +8,8 @@ variants.  Field names are Python names; wire names are aliases, and both are ac
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Mapping
+from functools import lru_cache
+from typing import Any, Callable, Dict, Mapping, Tuple
 
 import pydantic
 
@@ -34,6 +35,15 @@ class BaseModel(pydantic.BaseModel):
 def union_tag(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str]:
     """The discriminator of a tagged union: which variant a value's ``prop`` names, or
     ``""`` (the raw-object variant) for a tag this SDK does not know."""
+    return _union_tag(prop, tuple(tags.items()))
+
+
+@lru_cache(maxsize=None)
+def _union_tag(prop: str, items: Tuple[Tuple[str, str], ...]) -> Callable[[Any], str]:
+    """One function per property and tags: a union written out again (a method's return type
+    is evaluated at each call) is then the same type to typing's caches and to the runtime's
+    validator cache, instead of a new TypeAdapter per call."""
+    tags = dict(items)
 
     def tag(value: Any) -> str:
         if isinstance(value, dict):
