@@ -27,6 +27,7 @@ from ._exceptions import (
     APITimeoutError,
     make_status_error,
 )
+from ._log import log_request, log_response
 from ._qs import encode_query
 from ._request import (
     Endpoint,
@@ -57,9 +58,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 RETRY_COUNT_HEADER = "X-Retry-Count"
 _ClientT = TypeVar("_ClientT", bound="BaseClient")
-_SENSITIVE = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
-)
 _PYTHON_VERSION = sys.version.split()[0]  # what platform.python_version() says, e.g. 3.11.7
 
 
@@ -258,7 +256,7 @@ class BaseClient:
             body: Any = response.json()
         except ValueError:
             body = response.text or None
-        model = _error_model(endpoint.errors, response.status_code)
+        model = endpoint.error_type(response.status_code)
         if model is not None and body is not None:
             try:
                 body = validate_as(model, body)
@@ -292,26 +290,6 @@ class BaseClient:
                 response, data, message=describe_validation_error(exc)
             ) from exc
 
-    def _log_request(self, request: httpx.Request, attempt: int) -> None:
-        headers = {
-            k: ("<redacted>" if self._is_secret(k, v) else v) for k, v in request.headers.items()
-        }
-        self._log.debug(
-            "HTTP request %s %s attempt=%d headers=%s",
-            request.method,
-            _redact_url(request.url, self._secret_values()),
-            attempt,
-            headers,
-        )
-
-    def _log_response(self, response: httpx.Response) -> None:
-        self._log.debug(
-            "HTTP response %s %s -> %d",
-            response.request.method,
-            _redact_url(response.request.url, self._secret_values()),
-            response.status_code,
-        )
-
     def _secret_values(self) -> List[str]:
         return [s for auth in self._auth.values() for s in auth.secrets()]
 
@@ -321,9 +299,6 @@ class BaseClient:
         secrets = self._secret_values()
         credential = request.headers.get("authorization", "").partition(" ")[2]
         return [*secrets, credential] if credential else secrets
-
-    def _is_secret(self, name: str, value: str) -> bool:
-        return name.lower() in _SENSITIVE or any(s and s in value for s in self._secret_values())
 
 
 class SyncAPIClient(BaseClient):
@@ -381,7 +356,7 @@ class SyncAPIClient(BaseClient):
         while True:
             request = self._build_request(self._client, prepared, attempt)
             if debug:
-                self._log_request(request, attempt)
+                log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
                 response = self._client.send(request)
@@ -398,7 +373,7 @@ class SyncAPIClient(BaseClient):
                     continue
                 raise APIConnectionError(request=request) from exc
             if debug:
-                self._log_response(response)
+                log_response(self._log, response, self._secret_values())
             if response.is_success:
                 return response
             if retryable and should_retry(response):
@@ -465,7 +440,7 @@ class AsyncAPIClient(BaseClient):
         while True:
             request = self._build_request(self._client, prepared, attempt)
             if debug:
-                self._log_request(request, attempt)
+                log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
                 response = await self._client.send(request)
@@ -482,7 +457,7 @@ class AsyncAPIClient(BaseClient):
                     continue
                 raise APIConnectionError(request=request) from exc
             if debug:
-                self._log_response(response)
+                log_response(self._log, response, self._secret_values())
             if response.is_success:
                 return response
             if retryable and should_retry(response):
@@ -501,16 +476,3 @@ async def _async_sleep(seconds: float) -> None:
     import anyio  # only retries sleep: not loaded until one does
 
     await anyio.sleep(seconds)
-
-
-def _error_model(errors: Mapping[str, Any], status: int) -> Any:
-    code = str(status)
-    return errors.get(code) or errors.get(code[0] + "XX") or errors.get("default")
-
-
-def _redact_url(url: httpx.URL, secrets: List[str]) -> str:
-    text = str(url)
-    for secret in secrets:
-        if secret:
-            text = text.replace(quote(secret, safe=""), "<redacted>").replace(secret, "<redacted>")
-    return text

@@ -73,6 +73,12 @@ class Endpoint:
         errors = self._errors
         return errors() if callable(errors) else errors
 
+    def error_type(self, status: int) -> Any:
+        """The type of the error body for a status: exact, then ``4XX``, then ``default``."""
+        errors = self.errors
+        code = str(status)
+        return errors.get(code) or errors.get(code[0] + "XX") or errors.get("default")
+
     def __repr__(self) -> str:
         return f"Endpoint({self.method!r}, {self.path!r})"
 
