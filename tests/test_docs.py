@@ -278,7 +278,7 @@ def test_reference_has_each_operation_once_with_its_real_signature(target: str) 
     client = getattr(pkg, sdk.client)()
     ns = _type_namespace(pkg)
     for section in sections:
-        signature = inspect.signature(_method(client, section.call))
+        signature = inspect.signature(_method(client, section.call), eval_str=True)  # PEP 563 strings
         actual = {name: p for name, p in signature.parameters.items() if name not in TAIL}
         documented = {p.name: p for p in section.params}
         assert documented.keys() == actual.keys(), section.call

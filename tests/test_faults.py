@@ -18,7 +18,6 @@ import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import anyio
 import pytest
 
 from tests.support.calls import TARGETS, client_class, package
@@ -77,10 +76,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         base = importlib.import_module(package(target).__name__ + "._base_client")
         fake_time = types.SimpleNamespace(**{k: getattr(time, k) for k in dir(time) if not k.startswith("__")})
         fake_time.sleep = recorded.append
-        fake_anyio = types.SimpleNamespace(**{k: getattr(anyio, k) for k in dir(anyio) if not k.startswith("__")})
-        fake_anyio.sleep = fake_async_sleep
         monkeypatch.setattr(base, "time", fake_time)
-        monkeypatch.setattr(base, "anyio", fake_anyio)
+        monkeypatch.setattr(base, "_async_sleep", fake_async_sleep)  # anyio.sleep, imported on first use
     return recorded
 
 

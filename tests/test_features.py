@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import typing
@@ -73,6 +74,23 @@ def test_unions_with_and_without_discriminator_keep_unknown_variants(generated: 
     assert type(owner.pet).__name__ == "Dog" and owner.id == 7
     unknown = pkg.types.Owner.model_validate({"pet": {"type": "parrot", "talks": True}})
     assert unknown.pet == {"type": "parrot", "talks": True}
+
+
+def test_an_inline_tagged_union_response_is_validated_by_one_cached_validator(generated: Any) -> None:
+    """The return type is written out at each call; it must still be the same type to the
+    runtime's validator cache (one TypeAdapter, not one per call)."""
+    schemas = {
+        "Cat": {"type": "object", "properties": {"type": {"const": "cat"}}, "required": ["type"]},
+        "Dog": {"type": "object", "properties": {"type": {"const": "dog"}}, "required": ["type"]},
+    }
+    union = {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}], "discriminator": {"propertyName": "type"}}
+    paths = {"/pet": {"get": {"operationId": "pets.get", "tags": ["pets"], "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": union}}}}}}}
+    pkg, _ = generated(minimal(paths=paths, schemas=schemas))
+    client = sync_client(pkg, lambda request: httpx.Response(200, json={"type": "dog"}))
+    results = [client.pets.get() for _ in range(3)]
+    assert [type(r).__name__ for r in results] == ["Dog"] * 3
+    cache = importlib.import_module(pkg.__name__ + "._serde")._validator.cache_info()
+    assert (cache.misses, cache.hits) == (1, 2)
 
 
 def test_recursive_and_mutually_recursive_schemas(generated: Any) -> None:

@@ -1,5 +1,5 @@
-"""Fast import: ``import polytomic`` loads nothing heavy; names load on first use, and both
-ordinary and static imports still work."""
+"""Fast import: ``import polytomic`` loads nothing heavy; names load on first use, models on
+the first call that needs them, and both ordinary and static imports still work."""
 
 from __future__ import annotations
 
@@ -30,6 +30,48 @@ LOADED = "json.dumps({m: m in sys.modules for m in ['httpx', 'pydantic', 'polyto
 def test_import_loads_only_the_version() -> None:
     loaded = _probe(f"import json, sys, polytomic; assert polytomic.API_VERSION == '2025-09-18'; print({LOADED})")
     assert not any(loaded.values()), loaded
+
+
+def test_import_loads_no_module_beyond_the_package() -> None:
+    """Not typing, not importlib (unless the interpreter loaded them at start-up), no dependency."""
+    new = _probe(
+        "import json, sys\n"
+        "before = set(sys.modules)\n"
+        "import polytomic\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))"
+    )
+    assert new == ["polytomic", "polytomic._version"], new
+    for module in ("typing", "importlib", "httpx", "pydantic"):
+        assert module not in new
+
+
+def test_resources_load_the_models_of_the_operations_called() -> None:
+    """A resource loads no model (so no pydantic); a call loads its response model, and the
+    error model only when an error arrives."""
+    code = (
+        "import json, sys, httpx, polytomic\n"
+        "def handler(request):\n"
+        "    if request.method == 'DELETE':\n"
+        "        return httpx.Response(404, json={'message': 'no such model'})\n"
+        "    return httpx.Response(200, json={'data': {'id': 'm1', 'name': 'Users'}})\n"
+        "client = polytomic.Polytomic(api_key='k', http_client=httpx.Client(transport=httpx.MockTransport(handler)))\n"
+        "names = ['pydantic', 'polytomic.types.model_response_envelope', 'polytomic.types.model_list_response_envelope', 'polytomic.types.api_error']\n"
+        "seen = {}\n"
+        "client.models\n"
+        "seen['resource'] = [n for n in names if n in sys.modules]\n"
+        "assert client.models.get('m1').data.name == 'Users'\n"
+        "seen['call'] = [n for n in names if n in sys.modules]\n"
+        "try:\n"
+        "    client.models.delete('m1')\n"
+        "except polytomic.NotFoundError as exc:\n"
+        "    assert type(exc.body).__name__ == 'ApiError', exc.body\n"
+        "seen['error'] = [n for n in names if n in sys.modules]\n"
+        "print(json.dumps(seen))"
+    )
+    seen = _probe(code)
+    assert seen["resource"] == []
+    assert seen["call"] == ["pydantic", "polytomic.types.model_response_envelope"]
+    assert seen["error"] == ["pydantic", "polytomic.types.model_response_envelope", "polytomic.types.api_error"]
 
 
 def test_names_load_on_first_use() -> None:

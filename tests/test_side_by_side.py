@@ -257,7 +257,7 @@ def test_explicit_null_and_omitted_fields(bench: Bench, pkg: Any) -> None:
     assert body["labels"] is None and "fields" not in body  # None is sent as null, NOT_GIVEN left out
     _done(server)
     # ``identifier`` is a non-nullable string: our signature does not accept None for it.
-    params = inspect.signature(pkg.resources.models.ModelsResource.update).parameters
+    params = inspect.signature(pkg.resources.models.ModelsResource.update, eval_str=True).parameters
     assert get_args(params["identifier"].annotation) == (str, pkg.NotGiven)
     assert type(None) in get_args(params["labels"].annotation)  # nullable in the document
 

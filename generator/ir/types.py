@@ -130,6 +130,9 @@ class TypeContext:
     uses_datetime: set[str] = field(default_factory=set)
     prefix: str = "."  # relative path from the printing module to the types package
     runtime: str = ".."  # relative path from the printing module to the package's runtime modules
+    # Set: declarations print as ``alias.Name``, through the types package imported as ``alias``
+    # (whose names load on first use), instead of one import per declaration.
+    alias: str | None = None
 
     def typing(self, name: str) -> str:
         self.typing_names.add(name)
@@ -168,9 +171,16 @@ def print_type(t: TypeRef, ctx: TypeContext) -> str:
 
 def _print_named(t: Named, ctx: TypeContext) -> str:
     ref = ctx.decls[t.key]
-    if ref.module != ctx.local_module:
-        ctx.imports.add((f"{ctx.prefix}{ref.module}", ref.name))
-    text = py_str(ref.name) if t.key in ctx.quote else ref.name
+    if ctx.alias is not None:
+        parent, _, package = ctx.prefix.rstrip(".").rpartition(".")
+        ctx.imports.add((parent + ".", f"{package} as {ctx.alias}"))
+        text = f"{ctx.alias}.{ref.name}"
+    else:
+        if ref.module != ctx.local_module:
+            ctx.imports.add((f"{ctx.prefix}{ref.module}", ref.name))
+        text = ref.name
+    if t.key in ctx.quote:
+        text = py_str(text)
     if ref.kind == "enum" and ctx.response and ref.base != "any":
         return f"{ctx.typing('Union')}[{text}, {_PRIM_TEXT[ref.base]}]"
     return text

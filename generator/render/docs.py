@@ -19,6 +19,7 @@ from ..ir.nodes import Api, Operation, Param, SecurityScheme
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from ..runtime import _base_client as runtime_client
 from ..runtime import _exceptions as runtime_errors
+from ..runtime import _retry as runtime_retry
 from .examples import Code, Sampler, Site, operation_sites, returns_value, sites
 from .fmt import format_sources
 from .package import Meta, env_prefix
@@ -191,7 +192,7 @@ def readme_context(api: Api, meta: Meta, refs: dict[str, DeclRef], *, formatted:
         "error_models_note": _error_models_note(api, refs),
         "retried": RETRIED,
         "max_retries": runtime_client.DEFAULT_MAX_RETRIES,
-        "retry_after_cap": _seconds(runtime_client.MAX_RETRY_AFTER),
+        "retry_after_cap": _seconds(runtime_retry.MAX_RETRY_AFTER),
         "retry_count_header_md": md_code(runtime_client.RETRY_COUNT_HEADER),
         "idempotency_header_md": md_code(idempotent.operation.idempotency_header or "") if idempotent else "",
         "idempotent_count": sum(1 for s in everything if s.operation.idempotency_header),

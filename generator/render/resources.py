@@ -28,7 +28,7 @@ TAIL_CALL = tuple(f"{n}={n}" for n in ("extra_headers", "extra_query", "extra_bo
 class MethodCode:
     name: str
     params: tuple[str, ...]  # signature entries after ``self``
-    returns: str
+    returns: str  # the return annotation; ``cast`` gets it as a string (nothing to evaluate)
     doc: str
     endpoint: str  # name of the module-level Endpoint constant
     call: tuple[str, ...]  # arguments of ``request``
@@ -49,10 +49,10 @@ class MethodCode:
         )
 
     @property
-    def cast_to(self) -> str:
-        """The first argument of ``cast(`` (with its comma), inside the pager's fetch function
-        or directly in the method."""
-        return _lines("", self.returns, ",", " " * (16 if self.pager_returns else 12))
+    def cast(self) -> str:
+        """The first argument of ``cast(``: the return type as a string (postponed, like every
+        annotation of the module, so that the models load on first use)."""
+        return py_literal(self.returns)
 
     @property
     def fetch_page(self) -> tuple[str, str]:
@@ -122,7 +122,9 @@ def all_resources(api: Api) -> list[Resource]:
 
 
 def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
-    ctx = TypeContext(decls=refs, response=False, prefix="..types.")
+    # Models are reached through the lazily loading types package (``_t.Model``) and only
+    # when a call needs them: importing a resource loads no model, and so no pydantic.
+    ctx = TypeContext(decls=refs, response=False, prefix="..types.", alias="_t")
     imports = Imports()
     imports.typing |= {"Optional", "Union"}
     imports.modules.add("httpx")
@@ -264,7 +266,7 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
     if errors:
         err_ctx = ctx.direction(response=True)
         entries = [f"{py_literal(s)}: {print_type(t, err_ctx)}" for s, t in errors]
-        args.append(bracketed("errors={", entries, "}", "    ", ","))
+        args.append(bracketed("errors=lambda: {", entries, "}", "    ", ","))  # evaluated when an error arrives
     if op.body is not None and op.body.kind != "json":
         args.append(f"body={py_literal(op.body.kind)}")
     if op.body is not None and op.body.content_type != "application/json":

@@ -1,4 +1,4 @@
-"""The base of every generated model, and (de)serialization helpers.
+"""The base of every generated model, and the discriminator of tagged unions.
 
 Models keep what a newer server sends: unknown fields are stored (``extra="allow"``) and
 serialized back; generated field types accept unknown enum values and unknown union
@@ -7,17 +7,12 @@ variants.  Field names are Python names; wire names are aliases, and both are ac
 
 from __future__ import annotations
 
-import datetime as _dt
 from functools import lru_cache
-from typing import Any, Callable, Dict, Mapping, TypeVar, cast
+from typing import Any, Callable, Dict, Mapping, Tuple
 
 import pydantic
 
-from ._types import NotGiven
-
-__all__ = ["BaseModel", "to_jsonable", "union_tag", "validate_as"]
-
-_T = TypeVar("_T")
+__all__ = ["BaseModel", "union_tag"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -36,34 +31,18 @@ class BaseModel(pydantic.BaseModel):
         return self.model_dump_json(indent=indent, by_alias=True, exclude_unset=True)
 
 
-@lru_cache(maxsize=None)
-def _adapter(tp: Any) -> "pydantic.TypeAdapter[Any]":
-    return pydantic.TypeAdapter(tp)
-
-
-def validate_as(tp: Any, data: object) -> Any:
-    """Validate JSON data as a type (a model class, ``List[Model]``, a union…)."""
-    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
-        return tp.model_validate(data)
-    return _adapter(tp).validate_python(data)
-
-
-def to_jsonable(value: object) -> Any:
-    """Request data → JSON-ready data: models by alias, omitted (NOT_GIVEN) values dropped."""
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items() if not isinstance(v, NotGiven)}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, (_dt.datetime, _dt.date)):
-        return value.isoformat()
-    return cast(Any, value)
-
-
 def union_tag(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str]:
     """The discriminator of a tagged union: which variant a value's ``prop`` names, or
     ``""`` (the raw-object variant) for a tag this SDK does not know."""
+    return _union_tag(prop, tuple(tags.items()))
+
+
+@lru_cache(maxsize=None)
+def _union_tag(prop: str, items: Tuple[Tuple[str, str], ...]) -> Callable[[Any], str]:
+    """One function per property and tags: a union written out again (a method's return type
+    is evaluated at each call) is then the same type to typing's caches and to the runtime's
+    validator cache, instead of a new TypeAdapter per call."""
+    tags = dict(items)
 
     def tag(value: Any) -> str:
         if isinstance(value, dict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, List, Mapping, Tuple
 
-from ._models import to_jsonable
+from ._serde import to_jsonable
 from ._types import NotGiven
 
 __all__ = ["encode_query"]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import IO, Any, Dict, Mapping, Optional, Tuple, TypeVar, Union
+from typing import IO, Any, Dict, Literal, Mapping, Optional, Tuple, TypeVar, Union, final
 
 import httpx
-from typing_extensions import Literal, final
 
 __all__ = ["NOT_GIVEN", "Body", "FileTypes", "Headers", "NotGiven", "Query", "Timeout"]
 

@@ -5,12 +5,27 @@ parsed body on demand.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Generic, Mapping, Optional, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Generic,
+    Mapping,
+    Optional,
+    TypeVar,
+    cast,
+)
 
 import httpx
-from typing_extensions import ParamSpec
 
-from .pagination import AsyncPager, SyncPager
+if TYPE_CHECKING:  # annotations only: typing_extensions is not loaded by the SDK's import
+    from typing_extensions import ParamSpec
+
+    from .pagination import AsyncPager, SyncPager
+
+    _P = ParamSpec("_P")
 
 __all__ = [
     "APIResponse",
@@ -25,7 +40,6 @@ RAW_RESPONSE_HEADER = "X-Sdk-Raw-Response"
 
 _T = TypeVar("_T")
 _PageT = TypeVar("_PageT")
-_P = ParamSpec("_P")
 
 
 class APIResponse(Generic[_T]):

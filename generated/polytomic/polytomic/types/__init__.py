@@ -5,10 +5,14 @@ Each name is imported from its own module the first time it is used, so
 ``import polytomic`` stays fast however large the API is.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any, Dict, List
+# Builtins go through a private name here: a submodule (``types/set.py``) or a model class
+# (``AttributeError``) loaded into this namespace would hide the plain name.
+import builtins as _builtins
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; type checkers read True
 if TYPE_CHECKING:
+    from typing import Any
+
     from .activate_sync_envelope import ActivateSyncEnvelope as ActivateSyncEnvelope
     from .activate_sync_input import ActivateSyncInput as ActivateSyncInput
     from .activate_sync_output import ActivateSyncOutput as ActivateSyncOutput
@@ -415,7 +419,7 @@ if TYPE_CHECKING:
     from .webhook_list_envelope import WebhookListEnvelope as WebhookListEnvelope
     from .work_task_status import WorkTaskStatus as WorkTaskStatus
 
-_MODULES: Dict[str, str] = {
+_MODULES = {
     "ActivateSyncEnvelope": "activate_sync_envelope",
     "ActivateSyncInput": "activate_sync_input",
     "ActivateSyncOutput": "activate_sync_output",
@@ -948,14 +952,16 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     module = _MODULES.get(name)
     if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module("." + module, __name__), name)
-    globals()[name] = value
+        raise _builtins.AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = _builtins.getattr(importlib.import_module("." + module, __name__), name)
+    _builtins.globals()[name] = value  # the next lookup finds it without calling this function
     return value
 
 
-def __dir__() -> List[str]:
-    return sorted(set(globals()) | set(__all__))
+def __dir__() -> "list[str]":
+    return _builtins.sorted({*_builtins.globals(), *__all__})

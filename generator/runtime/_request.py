@@ -1,0 +1,203 @@
+"""One request's parts: what the spec says about an operation (``Endpoint``), and the path,
+headers and body built from a call's arguments (``Prepared``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from urllib.parse import quote
+
+import httpx
+
+from ._serde import to_jsonable
+from ._types import Body, NotGiven
+
+__all__ = ["Endpoint"]  # what generated modules import; the rest serves _base_client
+
+_IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
+
+ErrorTypes = Union[Mapping[str, Any], Callable[[], Mapping[str, Any]]]
+
+
+class Endpoint:
+    """What the spec says about one operation; generated once per operation.
+
+    ``errors`` maps a status (``"404"``, ``"4XX"``, ``"default"``) to the type of the error
+    body.  Generated code passes a function that returns the mapping, so that error models
+    are imported when an error arrives, not with the resource.
+    """
+
+    __slots__ = (
+        "method",
+        "path",
+        "security",
+        "idempotency_header",
+        "query_styles",
+        "_errors",
+        "body",
+        "content_type",
+        "response",
+        "verb",
+        "idempotent",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        security: Tuple[Tuple[str, ...], ...] = (),
+        idempotency_header: Optional[str] = None,
+        query_styles: Optional[Mapping[str, Tuple[str, bool]]] = None,
+        errors: Optional[ErrorTypes] = None,
+        body: str = "json",  # json | form | multipart | binary | text
+        content_type: str = "application/json",
+        response: str = "json",  # json | text | binary | empty
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.security = security
+        self.idempotency_header = idempotency_header
+        self.query_styles: Mapping[str, Tuple[str, bool]] = query_styles or {}
+        self._errors: ErrorTypes = errors or {}
+        self.body = body
+        self.content_type = content_type
+        self.response = response
+        self.verb = method.upper()
+        self.idempotent = method in _IDEMPOTENT_METHODS
+
+    @property
+    def errors(self) -> Mapping[str, Any]:
+        errors = self._errors
+        return errors() if callable(errors) else errors
+
+    def error_type(self, status: int) -> Any:
+        """The type of the error body for a status: exact, then ``4XX``, then ``default``."""
+        errors = self.errors
+        code = str(status)
+        return errors.get(code) or errors.get(code[0] + "XX") or errors.get("default")
+
+    def __repr__(self) -> str:
+        return f"Endpoint({self.method!r}, {self.path!r})"
+
+
+class Prepared:
+    """A call's request, built once and sent by every attempt."""
+
+    __slots__ = ("endpoint", "url", "params", "headers", "content", "timeout", "max_retries", "raw")
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        url: str,
+        params: List[Tuple[str, str]],
+        headers: Dict[str, str],
+        content: Dict[str, Any],
+        timeout: httpx.Timeout,
+        max_retries: int,
+        raw: bool,
+    ) -> None:
+        self.endpoint = endpoint
+        self.url = url
+        self.params = params
+        self.headers = headers
+        self.content = content
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.raw = raw
+
+    def query(self) -> Optional[Tuple[Tuple[str, str], ...]]:
+        """The ``params`` argument of httpx: ``None`` when there are none (httpx then parses
+        the URL once, not twice), unless the URL carries a query, which ``()`` removes."""
+        if self.params or "?" in self.url:
+            return tuple(self.params)
+        return None
+
+
+def fill_path(template: str, values: Mapping[str, object]) -> str:
+    path = template
+    for name, value in values.items():
+        text = value if isinstance(value, str) else str(to_jsonable(value))
+        if not text:
+            raise ValueError(f"path parameter {name!r} must not be empty")
+        path = path.replace("{" + name + "}", quote(text, safe=""))
+    return path
+
+
+def scalar_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(to_jsonable(value))
+
+
+def find_header(headers: Mapping[str, object], name: str) -> Optional[str]:
+    """The key under which ``name`` is set, compared without case as HTTP does."""
+    lower = name.lower()
+    for key in headers:
+        if key.lower() == lower:
+            return key
+    return None
+
+
+def pop_header(headers: Dict[str, str], name: str) -> Optional[str]:
+    key = find_header(headers, name)
+    return None if key is None else headers.pop(key)
+
+
+def merge_headers(headers: Dict[str, str], changes: Mapping[str, object]) -> None:
+    """Set or (for ``None``) remove headers, replacing any spelling of the same name: a
+    per-request ``x-polytomic-version`` replaces the default ``X-Polytomic-Version`` instead
+    of being sent beside it."""
+    for name, value in changes.items():
+        pop_header(headers, name)
+        if value is not None:
+            headers[name] = str(value)
+
+
+def random_uuid() -> str:
+    """A random (version 4) UUID as text, as ``str(uuid.uuid4())`` gives it, without loading
+    the ``uuid`` module."""
+    data = bytearray(os.urandom(16))
+    data[6] = (data[6] & 0x0F) | 0x40
+    data[8] = (data[8] & 0x3F) | 0x80
+    h = data.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dict[str, Any]:
+    """The body arguments of httpx (``json=``, ``data=``, ``files=``, ``content=``)."""
+    if isinstance(body, NotGiven) and not extra_body:
+        return {}
+    kind = endpoint.body
+    if kind == "json" and type(body) is dict and not extra_body:
+        return {"json": to_jsonable(body)}  # the common case; to_jsonable drops NOT_GIVEN values
+    if kind in ("binary", "text"):
+        data = body.encode() if isinstance(body, str) else body
+        return {"content": data}
+    if isinstance(body, Mapping):
+        fields: Any = {k: v for k, v in body.items() if not isinstance(v, NotGiven)}
+    else:
+        fields = body
+    if extra_body:
+        fields = {**(fields if isinstance(fields, Mapping) else {}), **extra_body}
+    if kind == "form":
+        return {"data": {k: _form_value(v) for k, v in to_jsonable(fields).items()}}
+    if kind == "multipart":
+        files = {
+            k: v for k, v in fields.items() if isinstance(v, (bytes, tuple)) or hasattr(v, "read")
+        }
+        data = {
+            k: _form_value(v)
+            for k, v in to_jsonable({k: v for k, v in fields.items() if k not in files}).items()
+        }
+        return {"files": files, "data": data}
+    return {"json": to_jsonable(fields)}
+
+
+def _form_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return value

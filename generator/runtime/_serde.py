@@ -1,0 +1,82 @@
+"""Request data to JSON, JSON to typed values.
+
+pydantic is imported by the first call that needs it, not by ``import``: building a client
+and its resources loads neither pydantic nor any model, and a call loads only the models of
+its own operation.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable
+
+from ._types import NotGiven
+
+if TYPE_CHECKING:
+    import pydantic
+    from typing_extensions import TypeGuard
+
+__all__ = ["describe_validation_error", "is_validation_error", "to_jsonable", "validate_as"]
+
+# Exact types that are already JSON-ready; checked first, as most values are one of them.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@lru_cache(maxsize=None)
+def _validator(tp: Any) -> Callable[[Any], Any]:
+    """How to validate data as ``tp``, built once per type (a TypeAdapter is costly)."""
+    import pydantic
+
+    if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+        return tp.model_validate
+    return pydantic.TypeAdapter(tp).validate_python
+
+
+def validate_as(tp: Any, data: object) -> Any:
+    """Validate JSON data as a type (a model class, ``List[Model]``, a union…)."""
+    return _validator(tp)(data)
+
+
+def to_jsonable(value: object) -> Any:
+    """Request data → JSON-ready data: models by alias, omitted (NOT_GIVEN) values dropped."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict or kind is list:  # exactly: neither can be a model; the common containers
+        return _container(value)
+    # A pydantic model exists only once pydantic.main is loaded: no import needed to tell.
+    main = sys.modules.get("pydantic.main")
+    if main is not None and isinstance(value, main.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, (dict, list, tuple)):
+        return _container(value)
+    if isinstance(value, (_dt.datetime, _dt.date)):
+        return value.isoformat()
+    return value
+
+
+def _container(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            k if type(k) is str else str(k): v if type(v) in _PLAIN else to_jsonable(v)
+            for k, v in value.items()
+            if not isinstance(v, NotGiven)
+        }
+    return [v if type(v) in _PLAIN else to_jsonable(v) for v in value]
+
+
+def is_validation_error(exc: ValueError) -> "TypeGuard[pydantic.ValidationError]":
+    """A pydantic ValidationError (a ValueError) can only exist once pydantic_core is loaded."""
+    core = sys.modules.get("pydantic_core")
+    return core is not None and isinstance(exc, core.ValidationError)
+
+
+def describe_validation_error(exc: "pydantic.ValidationError") -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ())) or "<root>"
+        parts.append(f"{where}: {error.get('msg')}")
+    more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
+    return "response does not match the schema: " + "; ".join(parts) + more
