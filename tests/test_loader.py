@@ -139,3 +139,18 @@ def test_background_validation_reports_what_inline_validation_reports(monkeypatc
     assert [d for d in raised.value.diagnostics if d.message.startswith("invalid OpenAPI")] == [
         d for d in inline.diagnostics if d.message.startswith("invalid OpenAPI")
     ]
+
+
+def test_yaml_numbers_follow_yaml_12(tmp_path: Path) -> None:
+    """OpenAPI documents are YAML 1.2: no octal ``0755``, no sexagesimal ``1:30``, no ``1_000``;
+    ``1e3`` is a number.  PyYAML's YAML 1.1 rules would change the values on the wire."""
+    text = (
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n"
+        "    Mode: {type: integer, enum: [0755, 0644, 0o17, 0x1F, -3]}\n"
+        "    Time: {type: string, enum: [1:30, 2:45, 1_000]}\n"
+        "    Big: {type: number, enum: [1e3, .5, 1.0e+3]}\n"
+    )
+    schemas = load(write_spec(tmp_path, text)).document["components"]["schemas"]
+    assert schemas["Mode"]["enum"] == [755, 644, 15, 31, -3]
+    assert schemas["Time"]["enum"] == ["1:30", "2:45", "1_000"]
+    assert schemas["Big"]["enum"] == [1000.0, 0.5, 1000.0]

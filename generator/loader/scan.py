@@ -198,6 +198,10 @@ def key_text(key: Any) -> str:
     raise DocumentError("a mapping key must be a scalar", hint="quote the key")
 
 
+_FLOAT = "tag:yaml.org,2002:float"
+NAN_HINT = "JSON has no NaN or Infinity; write a string or a number"
+
+
 def _line(node: yaml.Node) -> str:
     return f"line {node.start_mark.line + 1}"
 
@@ -238,6 +242,10 @@ def check_nodes(loader: Any, root: yaml.Node) -> None:
         if node.tag not in _ALLOWED_TAGS:
             problems.append(
                 DocumentError(f"tag {node.tag!r} is not allowed ({_line(node)})", path_pointer(path), _TAG_HINT)
+            )
+        elif node.tag == _FLOAT and str(node.value).lower().endswith((".inf", ".nan")):
+            problems.append(
+                DocumentError(f"{node.value} is not a JSON value ({_line(node)})", path_pointer(path), NAN_HINT)
             )
         on_path.add(key)
         stack.append((node, path, depth, True))
