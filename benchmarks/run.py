@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import subprocess
 import sys
 import time
@@ -64,27 +65,34 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+@functools.cache
 def _generated_polytomic() -> Path:
-    """The `polytomic` project generated from this checkout (benchmark 2 leaves it; else make it)."""
-    project = WORK / "polytomic" / "out" / "polytomic"
-    if not (project / "polytomic" / "__init__.py").is_file():
-        gen._polytomic_project(WORK / "polytomic")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "generate",
-                "--config",
-                str(WORK / "polytomic/pyproject.toml"),
-                "--target",
-                "polytomic",
-                "-q",
-            ],
-            env=tools.sdkgen_env(),
-            check=True,
-        )
-    return project
+    """The `polytomic` project generated from this checkout, once per run (never an output
+    left by an earlier run, which may come from other code)."""
+    gen._polytomic_project(WORK / "polytomic")
+    config = str(WORK / "polytomic/pyproject.toml")
+    subprocess.run(
+        [sys.executable, "-m", "generator", "generate", "--config", config, "--target", "polytomic", "-q"],
+        env=tools.sdkgen_env(),
+        check=True,
+    )
+    return WORK / "polytomic" / "out" / "polytomic"
+
+
+def _machines_of(kept: list[Kept], earlier: list[Kept]) -> list[Kept]:
+    """The machine blocks of the earlier runs that produced a kept section, once each."""
+    keys = {_SECTION_KEYS.get(k.title.split(" ")[0], "profile") for k in kept}
+    out: dict[str, Kept] = {}
+    for block in earlier:
+        if block.title.startswith("Machine"):
+            machine_block = _earlier_machine(block)
+            mode = machine_block.title.partition("(")[2].rstrip(")")
+            if keys & {part.strip() for part in mode.partition(":")[2].split(",")}:
+                out[mode] = machine_block
+    return list(out.values())
+
+
+_SECTION_KEYS = {"1.": "huge", "2.": "polytomic", "3.": "import", "4.": "calls", "5.": "scaling"}
 
 
 def _earlier_machine(block: Kept) -> Kept:
@@ -155,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"\nMerged (`--merge`): {', '.join(k.title for k in kept)} kept from earlier runs, whose machine "
                 "blocks are kept at the end.\n"
             )
-            kept += [_earlier_machine(k) for k in earlier if k.title.startswith("Machine")]
+            kept += _machines_of(kept, earlier)
         ordered = sorted([*sections, *kept], key=lambda s: s.title)  # "1. …" to "5. …", appendix, machine
         write(args.output, header, ordered, machine.block(load_start, machine.loadavg(), mode))
         log(f"wrote {args.output}")

@@ -108,8 +108,6 @@ def test_extensions_hold_anything(tmp_path: Path) -> None:
 info: {title: Extensions, version: "1", x-logo: {url: [1, {a: null}]}}
 paths: {}
 x-huge: 123456789012345678901234567890123456789012345678901234567890
-x-inf: .inf
-x-nan: .nan
 x-null: null
 x-list: [[[[]]], {}, "", 0]
 x-ref: {$ref: "#/does/not/exist"}
