@@ -251,3 +251,49 @@ def test_a_folder_is_not_a_document(tmp_path: Path, capsys: pytest.CaptureFixtur
         f"sdkgen: {folder}: nothing written",
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_long_chain_of_models_imports_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    """150 models, each using the next: importing the first would nest 150 imports (over
+    Python's recursion limit) without ``types/__init__`` loading the chain deepest first.
+    (Past about 200, pydantic itself cannot build the schema: it inlines nested models.)"""
+    import subprocess
+    import sys
+
+    from generator import Config
+    from generator.pipeline import build
+    from generator.render.write import write_package
+
+    n = 150
+    schemas = {
+        f"Link{i}": {"type": "object", "properties": {"next": {"$ref": f"#/components/schemas/Link{i + 1}"}}}
+        for i in range(n)
+    }
+    schemas[f"Link{n}"] = {"type": "object", "properties": {"end": {"type": "string"}}}
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "Chain", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    spec = tmp_path / "openapi.json"
+    spec.write_text(json.dumps(doc), encoding="utf-8")
+    result = build(Config(spec=spec, output=tmp_path / "out", package_name="chain"), formatted=False)
+    write_package(result.package_dir, result.files)
+    payload: Any = {"end": "here"}
+    for _ in range(n):
+        payload = {"next": payload}
+    code = (
+        "import json, sys\n"
+        "from chain.types import Link0\n"
+        f"value = Link0.model_validate(json.loads({json.dumps(json.dumps(payload))}))\n"
+        "for _ in range(%d):\n    value = value.next\n"
+        "print(value.end)\n" % n
+    )
+    for snippet in (
+        code,
+        code.replace("from chain.types import Link0", "from chain import types\nLink0 = types.Link0"),
+    ):
+        proc = subprocess.run([sys.executable, "-c", snippet], cwd=result.package_dir, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert proc.stdout.strip() == "here"

@@ -12,8 +12,8 @@ import jinja2
 from ..ir.nodes import Api
 from .docs import readme_context, reference_context
 from .fmt import BLACK_VERSION, format_sources
-from .layout import import_from
-from .models import decl_refs, model_modules
+from .layout import bracketed, import_from
+from .models import decl_refs, import_chains, model_modules
 from .package import Meta, client_context
 from .resources import all_resources, resource_module
 from .text import comment, docstring, py_literal, toml_str
@@ -111,12 +111,17 @@ def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
     )
     refs = decl_refs(api)
     py: dict[str, str] = {}
-    for module in model_modules(api, refs):
+    modules = model_modules(api, refs)
+    for module in modules:
         py[f"{pkg}/types/{module.module}.py"] = env.get_template("model.py.jinja").render(header=header, m=module)
     exports = sorted((d.name, d.module) for d in api.decls)
     import_lines = [import_from("." + module, [f"{name} as {name}"], "    ") for name, module in exports]
+    chains = [
+        bracketed(f"{py_literal(m)}: (", [py_literal(d) for d in deps], ",)" if len(deps) == 1 else ")", "    ", ",")
+        for m, deps in import_chains(modules).items()
+    ]
     py[f"{pkg}/types/__init__.py"] = env.get_template("types_init.py.jinja").render(
-        header=header, exports=exports, package=pkg, import_lines=import_lines
+        header=header, exports=exports, package=pkg, import_lines=import_lines, chains=chains
     )
     for res in all_resources(api):
         py[f"{pkg}/resources/{res.module}.py"] = env.get_template("resource.py.jinja").render(

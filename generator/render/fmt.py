@@ -67,6 +67,27 @@ def _format_item(item: tuple[str, str]) -> tuple[str, str | None, str]:
         return path, None, f"{type(exc).__name__}: {str(exc)[:300]}"
 
 
+def _format_batch(items: list[tuple[str, str]]) -> list[tuple[str, str | None, str]]:
+    return [_format_item(item) for item in items]
+
+
+def _batches(items: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
+    """Sources grouped into batches of about ``size`` characters, the biggest first: the
+    workers stay busy to the end (a module of a megabyte is a batch of its own)."""
+    batches: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    filled = 0
+    for item in sorted(items, key=lambda item: -len(item[1])):
+        current.append(item)
+        filled += len(item[1])
+        if filled >= size:
+            batches.append(current)
+            current, filled = [], 0
+    if current:
+        batches.append(current)
+    return batches
+
+
 def format_sources(sources: dict[str, str], jobs: int | None = None) -> dict[str, str]:
     """Format many Python sources (path → text); raises FormatError on the first failure."""
     cache = cache_dir()
@@ -80,9 +101,11 @@ def format_sources(sources: dict[str, str], jobs: int | None = None) -> dict[str
             todo[path] = source
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     items = sorted(todo.items())
-    if workers > 1 and sum(len(s) for s in todo.values()) > PARALLEL_THRESHOLD:
+    total = sum(len(s) for s in todo.values())
+    if workers > 1 and total > PARALLEL_THRESHOLD:
+        batches = _batches(items, total // (workers * 16))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = list(pool.map(_format_item, items, chunksize=max(1, len(items) // (workers * 8))))
+            outputs = [out for batch in pool.map(_format_batch, batches) for out in batch]
     else:
         outputs = [_format_item(item) for item in items]
     for path, formatted, error in outputs:

@@ -37,6 +37,7 @@ class ModelModule:
     decls: tuple[DeclCode, ...]
     rebuild: tuple[str, ...]
     exports: str  # the ``__all__`` statement
+    deps: tuple[str, ...] = ()  # the other type modules this one imports
 
 
 def decl_refs(api: Api) -> dict[str, DeclRef]:
@@ -71,8 +72,33 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
             imports.add("pydantic", "Field")
         rebuild = tuple(d.name for d in decls if isinstance(d, Model) and quote)
         exports = names_list("__all__", [d.name for d in decls], py_literal)
-        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild, exports))
+        deps = tuple(sorted({m[1:] for m, _ in ctx.imports if m.startswith(".") and not m.startswith("..")}))
+        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild, exports, deps))
     return out
+
+
+# Type modules import the modules of the types they use, and each nested import costs the
+# interpreter several stack frames: a chain of a few hundred models importing models would
+# exceed Python's recursion limit on first use.  Modules deeper than this get their direct
+# imports listed in ``types/__init__``, which loads them deepest first, without nesting.
+CHAIN_DEPTH = 24
+
+
+def import_chains(modules: list[ModelModule]) -> dict[str, tuple[str, ...]]:
+    """The direct imports of every type module more than ``CHAIN_DEPTH`` imports deep."""
+    deps = {m.module: m.deps for m in modules}
+    depth: dict[str, int] = {}
+    for root in deps:
+        stack = [(root, False)]
+        while stack:
+            module, expanded = stack.pop()
+            if expanded:
+                depth[module] = 1 + max((depth.get(d, 0) for d in deps.get(module, ())), default=-1)
+            elif module not in depth:
+                depth[module] = 0  # in progress: a cycle (never made across modules) stops here
+                stack.append((module, True))
+                stack.extend((d, False) for d in deps.get(module, ()) if d not in depth)
+    return {m: deps[m] for m in sorted(deps) if depth[m] > CHAIN_DEPTH}
 
 
 def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
