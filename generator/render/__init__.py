@@ -116,10 +116,7 @@ def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
         py[f"{pkg}/types/{module.module}.py"] = env.get_template("model.py.jinja").render(header=header, m=module)
     exports = sorted((d.name, d.module) for d in api.decls)
     import_lines = [import_from("." + module, [f"{name} as {name}"], "    ") for name, module in exports]
-    chains = [
-        bracketed(f"{py_literal(m)}: (", [py_literal(d) for d in deps], ",)" if len(deps) == 1 else ")", "    ", ",")
-        for m, deps in import_chains(modules).items()
-    ]
+    chains = [_chain_entry(m, deps) for m, deps in import_chains(modules).items()]
     py[f"{pkg}/types/__init__.py"] = env.get_template("types_init.py.jinja").render(
         header=header, exports=exports, package=pkg, import_lines=import_lines, chains=chains
     )
@@ -153,3 +150,10 @@ def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
         package=pkg,
     )
     return dict(sorted(files.items()))
+
+
+def _chain_entry(module: str, deps: tuple[str, ...]) -> str:
+    """``"module": ("dep", ...)`` in ``types/__init__``'s table of chains (a one-item tuple
+    keeps its comma when it fits on the line)."""
+    entry = bracketed(f"{py_literal(module)}: (", [py_literal(d) for d in deps], ")", "    ", ",")
+    return entry[:-1] + ",)" if len(deps) == 1 and "\n" not in entry else entry
