@@ -15,12 +15,14 @@ parameters and fields, PascalCase for classes.  The rules:
 
 from __future__ import annotations
 
+import ast
 import builtins
 import hashlib
 import keyword
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, NewType
 
 Ident = NewType("Ident", str)
@@ -120,25 +122,19 @@ CLIENT_INIT_RESERVED = frozenset(
     | {"os", "auth", "super", "self", "cls"}
     | ANNOTATION_BUILTINS
 )
-# The package's public exception classes (``generator/runtime/_exceptions.py``): the client
-# class is exported beside them.
-EXCEPTION_NAMES = frozenset(
-    {
-        "APIConnectionError",
-        "APIError",
-        "APIResponseValidationError",
-        "APIStatusError",
-        "APITimeoutError",
-        "AuthenticationError",
-        "BadRequestError",
-        "ConflictError",
-        "InternalServerError",
-        "NotFoundError",
-        "PermissionDeniedError",
-        "RateLimitError",
-        "UnprocessableEntityError",
-    }
-)
+
+
+# The package's public exception classes, as ``generator/runtime/_exceptions.py`` exports
+# them (read from its ``__all__``): the client class is exported beside them.
+def _runtime_exports(module: str) -> frozenset[str]:
+    tree = ast.parse((Path(__file__).parent / "runtime" / f"{module}.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            return frozenset(ast.literal_eval(node.value))
+    raise LookupError(f"runtime/{module}.py has no __all__")
+
+
+EXCEPTION_NAMES = _runtime_exports("_exceptions")
 # Other names bound at module level in the modules that define or export the client class
 # (``_client.py``, the package ``__init__``).
 CLIENT_MODULE_NAMES = frozenset(

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from ..ir.nodes import Api
+from ..naming import EXCEPTION_NAMES
 from .docs import readme_context, reference_context
 from .fmt import BLACK_VERSION, format_sources
 from .layout import bracketed, import_from
@@ -71,21 +72,7 @@ def toolchain_sha256() -> str:
     return digest.hexdigest()
 
 
-_EXCEPTIONS = (
-    "APIConnectionError",
-    "APIError",
-    "APIResponseValidationError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "InternalServerError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "RateLimitError",
-    "UnprocessableEntityError",
-)
+_EXCEPTIONS = tuple(sorted(EXCEPTION_NAMES))
 
 
 def package_exports(client: str) -> dict[str, Any]:
