@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from generator.diagnostics import SpecError
 from generator.render import runtime_files, template_dir
 from generator.render.resources import all_resources
-from generator.render.text import comment, docstring, md_code, md_text, py_literal, toml_str
+from generator.render.text import _visible, clean_line, comment, docstring, md_code, md_text, py_literal, toml_str
 from tests.support.hostile import (
     Sdk,
     build_sdk,
@@ -638,3 +638,11 @@ def test_markdown_helpers_stay_on_one_line(text: str) -> None:
     assert markup(md_code(text)) == ""  # all of it is one code span
     prose = markup(md_text(text))
     assert not re.search(r"[<>`*_\[\]#|{}]", prose), prose
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=hostile | st.text(st.characters(max_codepoint=127)))
+def test_clean_line_keeps_exactly_the_visible_characters(text: str) -> None:
+    """ASCII text takes a shortcut: it must drop what the character-by-character rule drops."""
+    expected = "".join(ch for ch in text if _visible(ch)).replace("\t", " ")
+    assert clean_line(text) == expected

@@ -30,8 +30,14 @@ def _visible(ch: str) -> bool:
     return not (category.startswith("C") or category in ("Zl", "Zp"))
 
 
+# The ASCII characters ``_visible`` refuses (categories Cc): the whole test for ASCII text.
+_ASCII_HIDDEN = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
 def clean_line(text: str) -> str:
     """Drop control, format (bidi) and separator characters from a single line."""
+    if text.isascii():
+        return _ASCII_HIDDEN.sub("", text).replace("\t", " ")
     return "".join(ch if _visible(ch) else "" for ch in text).replace("\t", " ")
 
 
