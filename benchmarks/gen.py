@@ -10,7 +10,7 @@ from pathlib import Path
 from . import synth, tools
 from .common import REPO, WORK, Run, Series, log, loglog_slope, measured
 from .report import Goal, Section, fence, fmt_mb, fmt_ratio, fmt_s, fmt_stats, ratio
-from .specs import HUGE, POLYTOMIC_SPECS, NpmSpec
+from .specs import GITHUB_PREVIOUS, HUGE, POLYTOMIC_SPECS, NpmSpec
 
 HUGE_TIMEOUT = 2400.0  # per run; a busy 2-core machine needs the room
 # Slow series stop repeating once they have used this much wall time (at least one run each);
@@ -116,6 +116,8 @@ def huge_specs(reps: int, specs: tuple[NpmSpec, ...] = HUGE) -> Section:
                     fence(f"{spec.title}: {label} output — first import error", check["first_error"])
                 )
         oapc = results["openapi-python-client"]
+        if spec.key == "github" and base.ok:
+            _regenerations(section, spec, reps, base, oapc)
         if oapc.ok and base.ok:
             section.goals.append(
                 Goal(
@@ -134,6 +136,68 @@ def huge_specs(reps: int, specs: tuple[NpmSpec, ...] = HUGE) -> Section:
         elif base.ok:
             section.notes.append(f"{spec.title}: openapi-python-client failed, so there is no ratio to hold sdkgen to.")
     return section
+
+
+def _regenerations(section: Section, spec: NpmSpec, reps: int, cold: Series, oapc: Series) -> None:
+    """sdkgen regenerating after an API change: the cache is what a generation from an earlier
+    release of the document left; the new release is generated into that output.  The result
+    must be the cold run's, byte for byte."""
+    cold_out = WORK / "huge" / spec.key / "sdkgen" / spec.key
+    for old in GITHUB_PREVIOUS:
+        series = Series()
+        identical = True
+        for rep in range(reps):
+            out = _fresh(WORK / "regen" / spec.key / old.version)
+            env = tools.sdkgen_env(_fresh(WORK / "regen" / f"cache-{old.version}"))
+            log(f"[1] {spec.key} sdkgen after {old.version}, rep {rep + 1}/{reps}")
+            warm = tools.sdkgen(old.path(), out, spec.key).cmd
+            measured(
+                warm, env=env, log_path=WORK / "logs" / f"regen-{old.version}-warm-{rep}.log", timeout=HUGE_TIMEOUT
+            )
+            run = measured(
+                tools.sdkgen(spec.path(), out, spec.key).cmd,
+                env=env,
+                log_path=WORK / "logs" / f"regen-{old.version}-{rep}.log",
+                timeout=HUGE_TIMEOUT,
+            )
+            log(f"    {fmt_s(run.wall)}, {fmt_mb(run.maxrss_mb)}, rc {run.rc}")
+            series.runs.append(run)
+            identical = identical and run.ok and _same_tree(out / spec.key, cold_out)
+        status, tail = _series_rows(series)
+        if series.ok and not identical:
+            status = ["**output differs from the cold run's**"]
+        wall = series.wall()
+        section.rows.append(
+            [
+                spec.title,
+                f"sdkgen, regenerating after {old.version} (cache from it)",
+                str(len(series.runs)),
+                *fmt_stats(wall),
+                fmt_ratio(ratio(wall.median, cold.wall().median)),
+                fmt_s(series.cpu().median),
+                fmt_mb(series.maxrss().median),
+                fmt_mb(series.tree_peak().median),
+                fmt_ratio(ratio(series.maxrss().median, cold.maxrss().median)),
+                *status,
+                "same files as cold" if identical else "—",
+                "same files as cold" if identical else "—",
+            ]
+        )
+        if tail:
+            section.details.append(fence(f"{spec.title}: regeneration after {old.version} failed", tail))
+        if series.ok and oapc.ok:
+            section.notes.append(
+                f"{spec.title}, regenerating after {old.version} (not a goal: openapi-python-client has no "
+                f"cache, its every run is cold): sdkgen ÷ openapi-python-client wall "
+                f"{fmt_ratio(ratio(wall.median, oapc.wall().median))}."
+            )
+
+
+def _same_tree(left: Path, right: Path) -> bool:
+    files = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
+    if files != sorted(p.relative_to(right) for p in right.rglob("*") if p.is_file()):
+        return False
+    return all((left / f).read_bytes() == (right / f).read_bytes() for f in files)
 
 
 def _polytomic_project(root: Path) -> Path:

@@ -1,5 +1,6 @@
 """black, pinned and called in-process; results cached by content hash; big batches spread
-over every core.
+over every core.  Big modules go to black in pieces (``pieces``), so that a regeneration
+after an API change formats again only the pieces that changed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .pieces import Piece, assemble, plan, strip_header
 
 if TYPE_CHECKING:
     import black
@@ -38,8 +41,8 @@ def cache_dir() -> Path | None:
     return Path(base) / "black"
 
 
-def _key(source: str) -> str:
-    return hashlib.sha256(_MODE_KEY + b"\0" + source.encode()).hexdigest()
+def _key(piece: Piece) -> str:
+    return hashlib.sha256(_MODE_KEY + b"\0" + piece.header.encode() + b"\0" + piece.text.encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -59,27 +62,39 @@ def format_one(source: str) -> str:
     return black.format_str(source, mode=_mode())
 
 
-def _format_item(item: tuple[str, str]) -> tuple[str, str | None, str]:
-    path, source = item
+def format_piece(piece: Piece) -> str:
+    if not piece.header:
+        return format_one(piece.text)
+    return strip_header(piece, format_one(piece.header + piece.text))
+
+
+_Item = tuple[str, Piece]  # (the path it is from, for errors; the piece)
+
+
+_Output = tuple[str, Piece, "str | None", str]  # path, piece, formatted text or None, error
+
+
+def _format_item(item: _Item) -> _Output:
+    path, piece = item
     try:
-        return path, format_one(source), ""
+        return path, piece, format_piece(piece), ""
     except Exception as exc:  # noqa: BLE001 - reported as a FormatError with the path
-        return path, None, f"{type(exc).__name__}: {str(exc)[:300]}"
+        return path, piece, None, f"{type(exc).__name__}: {str(exc)[:300]}"
 
 
-def _format_batch(items: list[tuple[str, str]]) -> list[tuple[str, str | None, str]]:
+def _format_batch(items: list[_Item]) -> list[_Output]:
     return [_format_item(item) for item in items]
 
 
-def _batches(items: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
-    """Sources grouped into batches of about ``size`` characters, the biggest first: the
-    workers stay busy to the end (a module of a megabyte is a batch of its own)."""
-    batches: list[list[tuple[str, str]]] = []
-    current: list[tuple[str, str]] = []
+def _batches(items: list[_Item], size: int) -> list[list[_Item]]:
+    """Pieces grouped into batches of about ``size`` characters, the biggest first: the
+    workers stay busy to the end."""
+    batches: list[list[_Item]] = []
+    current: list[_Item] = []
     filled = 0
-    for item in sorted(items, key=lambda item: -len(item[1])):
+    for item in sorted(items, key=lambda item: -len(item[1].text)):
         current.append(item)
-        filled += len(item[1])
+        filled += len(item[1].text)
         if filled >= size:
             batches.append(current)
             current, filled = [], 0
@@ -90,30 +105,40 @@ def _batches(items: list[tuple[str, str]], size: int) -> list[list[tuple[str, st
 
 def format_sources(sources: dict[str, str], jobs: int | None = None) -> dict[str, str]:
     """Format many Python sources (path → text); raises FormatError on the first failure."""
+    plans = {path: plan(source) for path, source in sources.items()}
+    todo: dict[Piece, str] = {}  # piece → the first path it is from
+    for path, parts in sorted(plans.items()):
+        for part in parts:
+            if isinstance(part, Piece):
+                todo.setdefault(part, path)
+    formatted = _format_pieces(todo, jobs)
+    return {path: assemble(parts, formatted) for path, parts in plans.items()}
+
+
+def _format_pieces(pieces: dict[Piece, str], jobs: int | None) -> dict[Piece, str]:
     cache = cache_dir()
-    result: dict[str, str] = {}
-    todo: dict[str, str] = {}
-    for path, source in sources.items():
-        hit = _read_cache(cache, _key(source)) if cache else None
+    result: dict[Piece, str] = {}
+    items: list[_Item] = []
+    for piece, path in pieces.items():
+        hit = _read_cache(cache, _key(piece)) if cache else None
         if hit is not None:
-            result[path] = hit
+            result[piece] = hit
         else:
-            todo[path] = source
+            items.append((path, piece))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    items = sorted(todo.items())
-    total = sum(len(s) for s in todo.values())
+    total = sum(len(piece.text) for _, piece in items)
     if workers > 1 and total > PARALLEL_THRESHOLD:
         batches = _batches(items, total // (workers * 16))
         with ProcessPoolExecutor(max_workers=workers) as pool:
             outputs = [out for batch in pool.map(_format_batch, batches) for out in batch]
     else:
         outputs = [_format_item(item) for item in items]
-    for path, formatted, error in outputs:
-        if formatted is None:
+    for path, piece, text, error in outputs:
+        if text is None:
             raise FormatError(path, error)
-        result[path] = formatted
+        result[piece] = text
         if cache:
-            _write_cache(cache, _key(todo[path]), formatted)
+            _write_cache(cache, _key(piece), text)
     return result
 
 
