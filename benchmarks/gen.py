@@ -194,10 +194,15 @@ def _regenerations(section: Section, spec: NpmSpec, reps: int, cold: Series, oap
 
 
 def _same_tree(left: Path, right: Path) -> bool:
-    files = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
-    if files != sorted(p.relative_to(right) for p in right.rglob("*") if p.is_file()):
+    """The same generated files (bytecode the import check wrote left out)."""
+
+    def files(root: Path) -> list[Path]:
+        return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+    if files(left) != files(right):
         return False
-    return all((left / f).read_bytes() == (right / f).read_bytes() for f in files)
+    left_files = files(left)
+    return all((left / f).read_bytes() == (right / f).read_bytes() for f in left_files)
 
 
 def _polytomic_project(root: Path) -> Path:

@@ -30,12 +30,12 @@ def main() -> int:
         fmt.PARALLEL_THRESHOLD = float("inf")  # type: ignore[assignment]
         original = fmt._format_item
 
-        def timed(item: tuple[str, str]) -> tuple[str, str | None, str]:
+        def timed(item: tuple[str, fmt.Piece]) -> object:
             t0 = time.perf_counter()
             try:
                 return original(item)
             finally:
-                per_file.append((time.perf_counter() - t0, len(item[1]), item[0]))
+                per_file.append((time.perf_counter() - t0, len(item[1].text), item[0]))
 
         fmt._format_item = timed  # type: ignore[assignment]
     stages: list[tuple[float, str]] = []
@@ -76,9 +76,18 @@ def main() -> int:
     for d in diagnostics[:5]:
         out.write(f"  e.g. {d.format()[:300]}\n")
     if per_file:
+        pieces = len(per_file)
+        by_path: dict[str, tuple[float, int]] = {}
+        for t, n, path in per_file:  # a big module goes to black in pieces: one line per module
+            spent_so_far, size_so_far = by_path.get(path, (0.0, 0))
+            by_path[path] = (spent_so_far + t, size_so_far + n)
+        per_file = [(t, n, path) for path, (t, n) in by_path.items()]
         spent = sum(t for t, _, _ in per_file)
         size = sum(n for _, n, _ in per_file)
-        out.write(f"\nblack: {len(per_file)} files, {size / 1e6:.1f} MB of source, {spent:.1f} s; slowest files:\n")
+        out.write(
+            f"\nblack: {len(per_file)} files in {pieces} pieces, {size / 1e6:.1f} MB of source, {spent:.1f} s; "
+            "slowest files:\n"
+        )
         for t, n, path in sorted(per_file, reverse=True)[:10]:
             out.write(f"  {t:6.2f} s  {n / 1e3:8.1f} kB  {path}\n")
     for key, title, limit in (("cumulative", "by cumulative time", 30), ("tottime", "by own time", 20)):
