@@ -113,6 +113,8 @@ def test_only_changed_pieces_go_to_black_again(tmp_path: Path, monkeypatch: pyte
         ("x = 1\n\n'a bare string'\n", False),  # alone, it would be formatted as a docstring
         ("import a\nimport b\n", True),
         ("import a\nb = 1\n", False),
+        ("import a; import b\n", False),  # one line
+        ("x = 1\r\n\r\ny = 2\r\n", False),
     ],
 )
 def test_cuts_only_where_black_keeps_the_blank_lines(source: str, cut: bool, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -46,7 +46,7 @@ Plan = list["Piece | str"]  # pieces, and the blank lines between them
 def plan(source: str) -> Plan:
     """The module as pieces and blank lines; one piece when it is formatted whole."""
     whole: Plan = [Piece(source)]
-    if len(source) < WHOLE_BELOW or "fmt:" in source or not source.endswith("\n"):
+    if len(source) < WHOLE_BELOW or "fmt:" in source or "\r" in source or not source.endswith("\n"):
         return whole
     try:
         tree = ast.parse(source)
@@ -131,6 +131,8 @@ def _joinable(before: ast.stmt, stmt: ast.stmt, lines: list[str], depth: int) ->
     keeps it.  A bare string never starts a piece: alone it would pass for a docstring."""
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
         return False
+    if _first_line(stmt) <= _last_line(before):
+        return False  # on the line where ``before`` ends (after a semicolon)
     gap = range(_last_line(before) + 1, _first_line(stmt))
     if not all(_blank(lines[i]) for i in gap):
         return False
