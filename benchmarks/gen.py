@@ -199,10 +199,8 @@ def _same_tree(left: Path, right: Path) -> bool:
     def files(root: Path) -> list[Path]:
         return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
-    if files(left) != files(right):
-        return False
-    left_files = files(left)
-    return all((left / f).read_bytes() == (right / f).read_bytes() for f in left_files)
+    names = files(left)
+    return names == files(right) and all((left / f).read_bytes() == (right / f).read_bytes() for f in names)
 
 
 def _polytomic_project(root: Path) -> Path:

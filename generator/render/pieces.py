@@ -4,9 +4,9 @@ black formats a module one logical line at a time; what joins the lines is the b
 between them.  A piece is a run of whole statements of one block: the module, or the body of
 a top-level ``class`` or ``if`` (formatted under a one-line stand-in header at the same depth,
 so every line keeps its indentation and its line length).  What lies between two pieces is
-only blank lines, copied as they are: the generated code already has black's blank lines
-(``tests/test_layout.py`` holds the emitted code to black's output, and ``tests/test_pieces.py``
-holds the assembled pieces to black on the whole module).
+only blank lines, copied as they are, and a cut is made only where black would leave that
+many whatever comes before and after (``_joinable``); ``tests/test_pieces.py`` holds the
+assembled pieces to black on whole modules, generated ones and some far from black's style.
 
 The point is the cache: after an API version bump most methods of a big resource module are
 unchanged, and so are their pieces; only the changed ones go through black again.  A module is
@@ -79,19 +79,23 @@ def _starts(body: list[ast.stmt], lines: list[str]) -> list[tuple[int, str]]:
     for stmt, after in zip(body, [*body[1:], None], strict=True):
         if _first_line(stmt) in cuts:
             starts.append((_first_line(stmt), ""))
-        inner = _cuts(stmt.body, lines, 1) if isinstance(stmt, (ast.ClassDef, ast.If)) and _splittable(stmt) else []
+        block = _block(stmt)
+        inner = _cuts(block, lines, 1) if block else []
         if not inner:
             continue
         if after is not None and not _joinable(stmt, after, lines, 0):
             continue  # what follows the block cannot start a piece: keep the block whole
         starts += [(line, HEADERS[type(stmt)]) for line in inner]
-        if after is not None and _first_line(after) not in cuts:
+        if after is not None:
             cuts.add(_first_line(after))
     return starts
 
 
-def _splittable(stmt: ast.stmt) -> bool:
-    return isinstance(stmt, ast.ClassDef) or (isinstance(stmt, ast.If) and not stmt.orelse)
+def _block(stmt: ast.stmt) -> list[ast.stmt]:
+    """The body a piece may be cut from: a ``class``, or an ``if`` without ``else``."""
+    if isinstance(stmt, ast.ClassDef) or (isinstance(stmt, ast.If) and not stmt.orelse):
+        return stmt.body
+    return []
 
 
 def _first_line(stmt: ast.stmt) -> int:
