@@ -24,9 +24,15 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+def _test_requirement(name: str) -> str:
+    """The test extra's requirement for ``name``, so a session installs the pinned release."""
+    extra = nox.project.load_toml("pyproject.toml")["project"]["optional-dependencies"]["test"]
+    return next(req for req in extra if re.split(r"[<>=!~; \[]", req, maxsplit=1)[0] == name)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff")
+    session.install(_test_requirement("ruff"))
     session.run("ruff", "check", "generator", "tests", "corpus", "benchmarks")
     session.run("ruff", "format", "--check", "generator", "corpus")
 

@@ -21,9 +21,12 @@ def test_installed_wheel_generates_outside_the_repository(tmp_path: Path) -> Non
     names = zipfile.ZipFile(wheel).namelist()
     assert "generator/_templates/resource.py.jinja" in names
     assert "generator/runtime/_base_client.py" in names
+    # An isolated environment built from the wheel's own metadata: its declared dependencies,
+    # resolved by pip, and nothing else (not the interpreter's or this venv's packages), so a
+    # dependency missing from pyproject.toml fails here as it would for a user.
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True, env=CLEAN_ENV)
     work = tmp_path / "elsewhere"
     work.mkdir()
     spec = ROOT / "tests" / "data" / "tiny.yaml"

@@ -1,7 +1,7 @@
 """Checks of the hand-authored Polytomic OpenAPI documents.
 
 * both documents are valid (openapi-spec-validator, zero errors);
-* coverage against the fact inventory in ``../shared/polytomic/``: every
+* coverage against the fact inventory in ``spec/polytomic/tools/facts/``: every
   operation (method + path) and nothing else, every type with the same
   property names, required flags, enum values and JSON types;
 * the conventions the generator relies on (operationIds, tags, headers,
@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-FACTS = Path(__file__).resolve().parents[2] / "shared" / "polytomic"
+FACTS = REPO / "spec" / "polytomic" / "tools" / "facts"
 SPEC_DIR = REPO / "spec" / "polytomic"
 BUILD_SCRIPT = SPEC_DIR / "tools" / "build.py"
 
@@ -38,10 +38,6 @@ EXPECTED_COUNTS = {"2025-09-18": (127, 228), "2024-02-08": (114, 210)}
 MODEL_GROUPS = ("models", "model_sync")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-needs_facts = pytest.mark.skipif(
-    not FACTS.is_dir(),
-    reason=f"fact inventory not found at {FACTS} (../shared/polytomic beside the checkout)",
-)
 version_param = pytest.mark.parametrize("version", sorted(VERSIONS))
 
 
@@ -176,7 +172,6 @@ def test_security_schemes_and_version_header(version: str) -> None:
 # --------------------------------------------------------------- coverage
 
 
-@needs_facts
 @version_param
 def test_counts_match_inventory(version: str) -> None:
     inv = inventory(version)
@@ -187,7 +182,6 @@ def test_counts_match_inventory(version: str) -> None:
     assert {t["name"] for t in inv["types"]} <= set(doc["components"]["schemas"])
 
 
-@needs_facts
 @version_param
 def test_operations_match_inventory(version: str) -> None:
     doc = _spec(version)
@@ -209,7 +203,6 @@ def test_operations_match_inventory(version: str) -> None:
         assert op.get("summary"), key
 
 
-@needs_facts
 @version_param
 def test_parameters_match_inventory(version: str) -> None:
     doc = _spec(version)
@@ -261,7 +254,6 @@ def test_parameters_match_inventory(version: str) -> None:
         assert idem_param["required"] is False and idem_param["schema"] == {"type": "string"}
 
 
-@needs_facts
 @version_param
 def test_responses_match_inventory(version: str) -> None:
     doc = _spec(version)
@@ -290,7 +282,6 @@ def test_responses_match_inventory(version: str) -> None:
             assert ref_name(body["schema"]) == error_bodies[status], (key, status)
 
 
-@needs_facts
 @version_param
 def test_request_bodies_match_inventory(version: str) -> None:
     doc = _spec(version)
@@ -312,7 +303,6 @@ def test_request_bodies_match_inventory(version: str) -> None:
             assert_type_matches(doc, f["json_type"], schema["properties"][f["name"]], (key, f))
 
 
-@needs_facts
 @version_param
 def test_types_match_inventory(version: str) -> None:
     doc = _spec(version)
@@ -354,7 +344,6 @@ def test_types_match_inventory(version: str) -> None:
             raise AssertionError("unknown kind {}".format(t["kind"]))
 
 
-@needs_facts
 @version_param
 def test_extra_schemas_are_request_bodies(version: str) -> None:
     """Schemas beyond the inventory types may only be named request bodies."""
@@ -442,7 +431,6 @@ def assert_type_matches(doc: dict[str, Any], jt: str, node: dict[str, Any], wher
 # ------------------------------------------------------------- conventions
 
 
-@needs_facts
 @version_param
 def test_docs_facts_applied(version: str) -> None:
     """Docs pages: 401 extras, uuid formats and the "or null" marks of model bodies."""
@@ -630,7 +618,6 @@ def test_strict_example_check_catches_unknown_keys() -> None:
 # ------------------------------------------------------------------- build
 
 
-@needs_facts
 def test_committed_documents_are_build_output() -> None:
     spec_ = importlib.util.spec_from_file_location("polytomic_spec_build", BUILD_SCRIPT)
     assert spec_ is not None and spec_.loader is not None

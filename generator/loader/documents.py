@@ -158,17 +158,38 @@ def _parse(text: str, name: str) -> Any:
             raise
     try:
         yaml_depth(_Loader(text))  # before composing: PyYAML composes recursively, in C
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            check_nodes(loader, node)
-            return loader.construct_document(node)
-        finally:
-            loader.dispose()
+    except yaml.YAMLError as exc:
+        _own_limits_first(text, exc)
+        raise DocumentError(f"invalid YAML: {_yaml_message(exc)}") from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_nodes(loader, node)
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise DocumentError(f"invalid YAML: {_yaml_message(exc)}") from None
+    finally:
+        loader.dispose()
+
+
+def _own_limits_first(text: str, exc: yaml.YAMLError) -> None:
+    """sdkgen's limits, not libyaml's, decide what a document is refused for.
+
+    libyaml has limits of its own that change between releases (PyYAML 6.0.4's refuses flow
+    nesting past 1,000 levels while its scanner looks ahead, before the events that would have
+    crossed sdkgen's 500 arrive).  When it fails, the text up to the failing line is walked
+    again by PyYAML's pure-Python parser, which has no such limit: a place nested deeper than
+    ``MAX_DEPTH`` there is the error to report (with its pointer), not libyaml's message."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None or _BASE is yaml.SafeLoader:
+        return
+    prefix = "".join(text.splitlines(keepends=True)[: mark.line + 1])
+    try:
+        yaml_depth(yaml.SafeLoader(prefix))
+    except yaml.YAMLError:
+        return  # the prefix ends mid-document, or the text is not YAML: libyaml's words stand
 
 
 def _yaml_message(exc: yaml.YAMLError) -> str:

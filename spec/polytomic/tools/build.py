@@ -8,8 +8,8 @@ Usage::
     python spec/polytomic/tools/build.py --facts DIR
 
 Inputs:
-  * the fact inventory in ``../shared/polytomic/`` next to the repository
-    (``api-inventory.json`` for 2025-09-18, ``api-inventory-sdk-1.18.0.json``
+  * the fact inventory in ``facts/`` beside this script, a copy of the shared
+    Polytomic fact inventory (``api-inventory.json`` for 2025-09-18, ``api-inventory-sdk-1.18.0.json``
     for 2024-02-08, the ``fixtures/`` folder);
   * the hand-written overlays in ``overlays/`` beside this script
     (descriptions, request body names, authoring decisions, examples).
@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 SPEC_ROOT = HERE.parent  # spec/polytomic
 REPO_ROOT = HERE.parents[2]
 OVERLAYS = HERE / "overlays"
-DEFAULT_FACTS = REPO_ROOT.parent / "shared" / "polytomic"
+DEFAULT_FACTS = HERE / "facts"
 
 TARGETS: list[dict[str, str]] = [
     {"version": "2025-09-18", "inventory": "api-inventory.json", "openapi": "3.1.0"},
@@ -774,7 +774,7 @@ def main(argv: list[str] | None = None) -> int:
         "--facts",
         type=Path,
         default=Path(os.environ.get("POLYTOMIC_FACTS", DEFAULT_FACTS)),
-        help="fact inventory folder (default: ../shared/polytomic next to the repository)",
+        help="fact inventory folder (default: facts/ beside this script)",
     )
     parser.add_argument(
         "--check",
