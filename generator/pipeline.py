@@ -15,12 +15,14 @@ from .ir.build import build_api, default_package_name
 from .loader import LoadedSpec, load
 from .naming import checked_client_name, checked_package_name, convert
 from .render import BLACK_VERSION, Meta, render, toolchain_sha256
+from .render.compiled import CompileError
 from .render.fmt import FormatError
 from .render.write import UnsafePathError, write_package
 
 MANIFEST = "sdkgen-manifest.json"
 
 Progress = Callable[[str], None]
+_BUG_HINT = "this is a bug in sdkgen, not in the document: please report it with the document"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +68,10 @@ def build(
     meta = Meta(package=package, client=client, package_version=config.package_version, generator_version=__version__)
     try:
         texts = render(api, meta, formatted=formatted)
-    except FormatError as exc:  # a generator bug, never the user's: say so plainly
-        raise SpecError(
-            (Diagnostic(Level.ERROR, f"internal error: generated code did not parse ({exc})", str(config.spec), ""),)
-        ) from None
+    except (FormatError, CompileError) as exc:  # a generator bug, never the user's: say so plainly
+        verb = "parse" if isinstance(exc, FormatError) else "compile"
+        message = f"internal error: generated code did not {verb} ({exc})"
+        raise SpecError((Diagnostic(Level.ERROR, message, str(config.spec), "", _BUG_HINT),)) from None
     loaded = loaded.validated()
     all_diags = _all_diagnostics(config, loaded, diagnostics)
     if any(d.level is Level.ERROR for d in all_diags):

@@ -208,9 +208,36 @@ class OperationReader:
                 )
         names = scope.mint_all([p["name"] for p, _ in ordered])
         path_params = tuple(self._param(p, p_loc, names[p["name"]], pascal) for p, p_loc in ordered)
-        other_names = scope.mint_all([p["name"] for p, _ in others])
-        params = tuple(self._param(p, p_loc, other_names[p["name"]], pascal) for p, p_loc in others)
+        wanted = shared_names([(p["name"], p["in"]) for p, _ in ordered], [(p["name"], p["in"]) for p, _ in others])
+        other_names = _mint_own_names_first(scope, wanted, [p["name"] for p, _ in others])
+        params = tuple(
+            self._param(p, p_loc, name, pascal) for (p, p_loc), name in zip(others, other_names, strict=True)
+        )
+        self._report_shared(ordered, others, path_params, params)
         return path_params, params, version, idem
+
+    def _report_shared(
+        self,
+        ordered: list[tuple[dict[str, Any], Location]],
+        others: list[tuple[dict[str, Any], Location]],
+        path_params: tuple[Param, ...],
+        params: tuple[Param, ...],
+    ) -> None:
+        """A warning for each parameter whose name another location of the operation took."""
+        pairs = sorted(
+            zip([*path_params, *params], [loc for _, loc in [*ordered, *others]], strict=True),
+            key=lambda pair: _LOCATION_ORDER.index(pair[0].location),
+        )
+        first: dict[str, Param] = {}
+        for param, p_loc in pairs:
+            owner = first.setdefault(param.wire, param)
+            if owner is not param:
+                self.diagnostics.warning(
+                    f"{param.location} parameter {param.wire!r} is the argument {param.name!r}: "
+                    f"{owner.name!r} is the {owner.location} parameter of the same name",
+                    p_loc.file,
+                    p_loc.pointer,
+                )
 
     def _param(self, p: dict[str, Any], loc: Location, name: Ident, pascal: str) -> Param:
         schema = p.get("schema")
@@ -450,6 +477,32 @@ _MEDIA_TYPE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-
 def is_token(name: str) -> bool:
     """An HTTP token (RFC 9110): what a header or cookie name may be."""
     return _TOKEN.fullmatch(name) is not None
+
+
+# Which location keeps a parameter name that several locations use; the others are prefixed.
+_LOCATION_ORDER = ("path", "query", "querystring", "header", "cookie")
+
+
+def shared_names(path: list[tuple[str, str]], others: list[tuple[str, str]]) -> list[str]:
+    """The wire names to mint for ``others`` (name, location), aligned with them: a name used
+    in several locations (``id`` in the path and the query) is kept by the first location of
+    path, query, header, cookie; the others get the location as a prefix (``query_id``,
+    ``header_id``), so that each argument has its own predictable name."""
+    keeper: dict[str, str] = {}
+    for name, location in sorted(path + others, key=lambda item: _LOCATION_ORDER.index(item[1])):
+        keeper.setdefault(name, location)
+    return [name if keeper[name] == location else f"{location}_{name}" for name, location in others]
+
+
+def _mint_own_names_first(scope: Scope, wanted: list[str], wires: list[str]) -> list[Ident]:
+    """Names for ``wanted`` (aligned): the unprefixed ones first, so that a parameter really
+    called ``query_id`` keeps that name beside a prefixed ``id``."""
+    own = [i for i, (want, wire) in enumerate(zip(wanted, wires, strict=True)) if want == wire]
+    prefixed = [i for i in range(len(wanted)) if i not in set(own)]
+    names: dict[int, Ident] = {}
+    for group in (own, prefixed):
+        names.update(zip(group, scope.mint_list([wanted[i] for i in group]), strict=True))
+    return [names[i] for i in range(len(wanted))]
 
 
 def _template_names(path: str) -> list[str]:
