@@ -35,6 +35,11 @@ class Result:
     manifest: dict[str, object]
     operations: int
 
+    @property
+    def skipped(self) -> tuple[Diagnostic, ...]:
+        """The errors of the pieces a broken ``$ref`` cost (left out; the rest is generated)."""
+        return tuple(d for d in self.diagnostics if d.skipped)
+
 
 def _silent(_: str) -> None:
     return None
@@ -61,7 +66,7 @@ def build(
     if api is None:
         raise SpecError(_all_diagnostics(config, loaded.validated(), diagnostics))
     all_diags = _all_diagnostics(config, loaded, diagnostics)
-    if any(d.level is Level.ERROR for d in all_diags):
+    if any(d.blocking for d in all_diags):
         raise SpecError(_all_diagnostics(config, loaded.validated(), diagnostics))
     operations = len(api.all_operations())
     progress(f"rendering {operations} operations, {len(api.decls)} types")
@@ -74,10 +79,13 @@ def build(
         raise SpecError((Diagnostic(Level.ERROR, message, str(config.spec), "", _BUG_HINT),)) from None
     loaded = loaded.validated()
     all_diags = _all_diagnostics(config, loaded, diagnostics)
-    if any(d.level is Level.ERROR for d in all_diags):
+    if any(d.blocking for d in all_diags):
         raise SpecError(all_diags)
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     manifest = _manifest(config, loaded, api.api_version, files)
+    skipped = [d.format() for d in all_diags if d.skipped]
+    if skipped:  # what a broken $ref cost, for `sdkgen check` and reviewers of the generated code
+        manifest["skipped"] = skipped
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     progress(f"rendered {len(files)} files")
     return Result(config.output / package, dict(sorted(files.items())), all_diags, manifest, operations)
@@ -91,7 +99,7 @@ def _all_diagnostics(
     found.extend(loaded.diagnostics)
     found.extend(diagnostics)
     if config.strict:
-        found.items = [replace(d, level=Level.ERROR) for d in found.items]
+        found.items = [replace(d, level=Level.ERROR, skipped=False) for d in found.items]
     return found.sorted()
 
 

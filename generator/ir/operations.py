@@ -11,6 +11,7 @@ from ..loader import Location, RefError, Workspace
 from ..naming import PARAM_RESERVED, Ident, Scope, convert
 from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind
 from .schemas import SchemaConverter
+from .skips import Skips
 from .types import ANY, ListOf, Prim, TypeRef, UnionOf, nullable
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -94,15 +95,31 @@ class OperationReader:
                 try:
                     item_loc, item = self.ws.resolve(item["$ref"], item_loc)
                 except RefError as exc:
-                    self.diagnostics.error(exc.message, item_loc.file, item_loc.pointer + "/$ref")
+                    with self.skips.piece(f"path {path!r} (all its operations)", item_loc):
+                        self.skips.broken(exc, item_loc)
                     continue
             if not isinstance(item, dict):
                 self.diagnostics.warning("a path item must be an object; skipped", site.file, site.pointer)
                 continue
             for method in METHODS:
                 if isinstance(item.get(method), dict):
-                    out.append(self._read(path, method, item, item_loc))
+                    op_id = item[method].get("operationId")
+                    named = (
+                        f"{op_id!r} ({method.upper()} {path})" if isinstance(op_id, str) else f"{method.upper()} {path}"
+                    )
+                    with self.skips.piece(f"operation {named}", item_loc.child(method)) as piece:
+                        raw = self._read(path, method, item, item_loc)
+                    if not piece.skipped:
+                        out.append(raw)
         return out
+
+    @property
+    def skips(self) -> Skips:
+        return self.schemas.skips
+
+    def _broken(self, exc: RefError, at: Location) -> None:
+        if not self.skips.broken(exc, at):  # pragma: no cover - operations are always pieces
+            self.diagnostics.warning(exc.message, at.file, at.pointer + "/$ref")
 
     def _read(self, path: str, method: str, item: dict[str, Any], item_loc: Location) -> RawOperation:
         op = item[method]
@@ -153,7 +170,7 @@ class OperationReader:
                     try:
                         p_loc, raw = self.ws.resolve(raw["$ref"], p_loc)
                     except RefError as exc:
-                        self.diagnostics.error(exc.message, p_loc.file, p_loc.pointer + "/$ref")
+                        self._broken(exc, p_loc)
                         continue
                 if (
                     not isinstance(raw, dict)
@@ -274,7 +291,8 @@ class OperationReader:
         if isinstance(raw, dict) and "$ref" in raw:
             try:
                 loc, raw = self.ws.resolve(raw["$ref"], loc)
-            except RefError:
+            except RefError as exc:
+                self._broken(exc, loc)
                 return None
         content = raw.get("content") if isinstance(raw, dict) else None
         if not isinstance(content, dict) or not content:
@@ -310,7 +328,8 @@ class OperationReader:
         if isinstance(node, dict) and "$ref" in node:
             try:
                 node_loc, node = self.ws.resolve(node["$ref"], loc)
-            except RefError:
+            except RefError as exc:
+                self._broken(exc, loc)
                 return None
         if not isinstance(node, dict) or any(k in node for k in ("oneOf", "anyOf", "discriminator")):
             return None
@@ -409,7 +428,8 @@ class OperationReader:
         if isinstance(raw, dict) and "$ref" in raw:
             try:
                 loc, raw = self.ws.resolve(raw["$ref"], loc)
-            except RefError:
+            except RefError as exc:
+                self._broken(exc, loc)
                 return Response(status, "empty", None)
         if not isinstance(raw, dict):
             return Response(status, "empty", None)

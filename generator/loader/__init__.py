@@ -48,7 +48,7 @@ class LoadedSpec:
 
     @property
     def has_errors(self) -> bool:
-        return any(d.level is Level.ERROR for d in self.diagnostics)
+        return any(d.blocking for d in self.diagnostics)
 
 
 def load(path: Path, *, strict: bool = False, validation: bool = True, background: bool = False) -> LoadedSpec:
@@ -85,7 +85,7 @@ def load(path: Path, *, strict: bool = False, validation: bool = True, backgroun
     minor = _version(doc, diagnostics, path.name)
     if diagnostics.has_errors:
         return _result(ws, doc, minor, converted_from)
-    check_refs(ws)
+    check_refs(ws, keep_going=not strict)
     if validation and not diagnostics.has_errors:
         level = Level.ERROR if strict else Level.WARNING
         if background:

@@ -46,10 +46,14 @@ class Location:
 
 
 class RefError(Exception):
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", at: Location | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.at = at  # where the $ref that cannot be followed is written, when known
+
+    def located(self, at: Location) -> RefError:
+        return RefError(self.message, self.hint, at)
 
 
 _MISSING = object()
@@ -68,6 +72,9 @@ class Workspace:
     raw: dict[str, bytes] = field(default_factory=dict)
     # Applied to every other file as it is read (Swagger 2.0: the same conversion as the root).
     transform: Callable[[str, Any], Any] | None = None
+    # Without --strict: each $ref that cannot be followed, by where it is written (the node
+    # holding it), with why.  ``resolve`` raises that error for it; the IR skips what needs it.
+    broken: dict[Location, RefError] = field(default_factory=dict)
 
     def document(self, file: str) -> Any:
         if file not in self.documents:
@@ -138,6 +145,8 @@ class Workspace:
     def resolve(self, ref: Any, at: Location) -> tuple[Location, Any]:
         """Follow a ``$ref`` (and chains of pure refs) to its node."""
         seen: set[Location] = set()
+        if at in self.broken:
+            raise self.broken[at].located(at)
         loc = self.target(ref, at)
         while True:
             if loc in seen:
@@ -145,6 +154,8 @@ class Workspace:
             seen.add(loc)
             node = self.node(loc)
             if isinstance(node, dict) and "$ref" in node and len(node) == 1:
+                if loc in self.broken:
+                    raise self.broken[loc].located(loc)
                 loc = self.target(node["$ref"], loc)
                 continue
             return loc, node
@@ -179,9 +190,12 @@ _NAME_MAPS = frozenset(
 )
 
 
-def check_refs(ws: Workspace) -> None:
+def check_refs(ws: Workspace, *, keep_going: bool = False) -> None:
     """Visit every file reachable from the root; report each ref that cannot be followed, and
-    each chain of refs that loops back on itself (it resolves to nothing)."""
+    each chain of refs that loops back on itself (it resolves to nothing).
+
+    ``keep_going`` (without ``--strict``): nothing is reported here; each such ref is recorded
+    in ``ws.broken`` instead, for the IR to skip what needs it and report it there."""
     pending = [Location(ws.root_file)]
     visited_files: set[str] = set()
     found: list[Diagnostic] = []
@@ -211,8 +225,16 @@ def check_refs(ws: Workspace) -> None:
             sources.append(where)
             if target.file not in visited_files:
                 pending.append(Location(target.file))
+    loops = _ref_loops(ws, sources)
+    errors = [_loop_error(loop) for loop in loops]
+    if keep_going:
+        for d in found:
+            ws.broken[Location(d.file, d.pointer.removesuffix("/$ref"))] = RefError(d.message, d.hint)
+        for loop, d in zip(loops, errors, strict=True):
+            ws.broken.update(dict.fromkeys(loop, RefError(d.message, d.hint)))
+        return
     add_capped(ws.diagnostics, found, "unresolvable $refs")
-    add_capped(ws.diagnostics, [_loop_error(loop) for loop in _ref_loops(ws, sources)], "$ref loops")
+    add_capped(ws.diagnostics, errors, "$ref loops")
 
 
 def _kind(node: Any) -> str:

@@ -104,6 +104,8 @@ def validator_class(ws: Workspace, minor: int) -> type[Any]:
             "resolver_handlers": handlers,
             "keyword_validators": {key: _marking(key, cls) for key, cls in keyword_validators.items()},
             "iter_errors": _iter_errors,
+            # The second pass follows every $ref: not on a document with broken ones.
+            "sdkgen_second_pass": not ws.broken,
         },
     )
 
@@ -176,7 +178,7 @@ def _iter_errors(self: Any) -> Iterator[Any]:
         for error in self.schema_validator.iter_errors(self.schema):
             clean = False
             yield error
-    if clean:
+    if clean and self.sdkgen_second_pass:
         yield from self.root_validator(self.schema_path)
 
 
