@@ -151,7 +151,14 @@ def add_capped(target: Diagnostics, found: Sequence[Diagnostic], what: str, cap:
     target.items.extend(ordered[:cap])
     if len(ordered) > cap:
         first = ordered[cap]
-        more = Diagnostic(first.level, f"{len(ordered) - cap} more {what} not shown", first.file, "", summary=True)
+        more = Diagnostic(
+            first.level,
+            f"{len(ordered) - cap} more {what} not shown",
+            first.file,
+            "",
+            summary=True,
+            skipped=first.skipped,
+        )
         target.items.append(more)
 
 

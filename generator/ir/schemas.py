@@ -167,7 +167,8 @@ class SchemaConverter:
             pending.building = True
             self.locations[key] = loc
             if self._named_depth >= MAX_NAMED_DEPTH:
-                self.skips.note_owner(key)
+                if key not in self._shared:
+                    self.skips.note_owner(key)
                 self._deferred.append((key, pending.name, node, loc, self._depth))
             else:
                 self._build_decl(key, pending.name, node, loc)

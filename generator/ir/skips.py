@@ -52,9 +52,11 @@ class Skips:
     diagnostics: Diagnostics
     _stack: list[Piece] = field(default_factory=list)
     _met: set[Location] = field(default_factory=set)
+    _met_messages: set[str] = field(default_factory=set)  # a loop is met once, at one of its $refs
     # declaration key -> the piece it belongs to (itself, for a shared one)
     _owner: dict[str, Piece] = field(default_factory=dict)
     _degraded: list[tuple[Location, str]] = field(default_factory=list)
+    _errors: list[Diagnostic] = field(default_factory=list)
 
     # -- pieces -------------------------------------------------------------------------
 
@@ -73,13 +75,15 @@ class Skips:
         """Build a declaration: a shared one (a component or a ``$ref`` target) is a piece of
         its own; an inline one belongs to the piece it is written in."""
         if shared:
-            current = self._owner.get(key)
-            if current is not None and self._stack and self._stack[-1] is current:
-                yield  # the component's piece, entered by ``declare_components``
+            current = self._owner.setdefault(key, Piece(f"schema {name!r}", loc))
+            if self._stack and self._stack[-1] is current:
+                yield  # already inside: the component's piece, entered by ``declare_components``
                 return
-            with self.piece(f"schema {name!r}", loc) as current:
-                self._owner[key] = current
+            self._stack.append(current)
+            try:
                 yield
+            finally:
+                self._stack.pop()
             return
         owner = self._owner.setdefault(key, self._stack[-1]) if self._stack else None
         if owner is None or (self._stack and self._stack[-1] is owner):
@@ -102,13 +106,13 @@ class Skips:
         """A ``$ref`` written at ``at`` cannot be followed: skip the current piece, with an
         error naming it.  False when there is no piece to skip (the caller approximates)."""
         self._met.add(at)
+        self._met_messages.add(exc.message)
         if not self._stack:
             return False
         current = self._stack[-1]
         current.skipped = True
-        self.diagnostics.skipped(
-            f"{exc.message}; skipped: {current.named_from(at)}", at.file, at.pointer + "/$ref", exc.hint
-        )
+        message = f"{exc.message}; skipped: {current.named_from(at)}"
+        self._errors.append(Diagnostic(Level.ERROR, message, at.file, at.pointer + "/$ref", exc.hint, skipped=True))
         return True
 
     def broken_ref(self, exc: RefError, site: Location, loc: Location, *, here: str = _ANY_HERE) -> TypeRef:
@@ -160,14 +164,15 @@ class Skips:
                 )
 
     def report(self) -> None:
-        """The warnings of the places typed as any value, and one for each broken ``$ref``
-        that nothing generated needed."""
+        """The errors of the skipped pieces, the warnings of the places typed as any value,
+        and one for each broken ``$ref`` that nothing generated needed (each list capped)."""
+        add_capped(self.diagnostics, list(dict.fromkeys(self._errors)), "broken $refs")
         found = [self._warning(at, message) for at, message in sorted(set(self._degraded), key=lambda item: item[0])]
         add_capped(self.diagnostics, found, "places typed as any value")
         unused = [
             self._warning(Location(at.file, at.pointer + "/$ref"), f"{exc.message}; nothing generated needs it")
             for at, exc in sorted(self.ws.broken.items(), key=lambda item: item[0])
-            if at not in self._met
+            if at not in self._met and exc.message not in self._met_messages
         ]
         add_capped(self.diagnostics, unused, "broken $refs that nothing generated needs")
 
