@@ -91,10 +91,10 @@ def test_generated_code_that_does_not_compile_is_an_internal_error(
     """Whatever bug makes a module fail to compile: exit 2, nothing written, and the line says
     it is sdkgen's bug.  (The bug simulated is the one this module fixed: two parameters given
     the same argument name.)"""
-    from generator.ir import operations
+    from generator.ir import param_names
     from generator.naming import Ident
 
-    monkeypatch.setattr(operations, "_mint_own_names_first", lambda scope, wanted, wires: [Ident(w) for w in wires])
+    monkeypatch.setattr(param_names, "mint_own_names_first", lambda scope, wanted, wires: [Ident(w) for w in wires])
     spec = write_spec(tmp_path / "spec", _spec([_param("id", "query"), _param("id", "header")], path="/items"))
     out = tmp_path / "out"
     assert main(["generate", str(spec), "-o", str(out), "--package-name", "pkg"]) == 2

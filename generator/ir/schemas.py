@@ -379,6 +379,10 @@ class SchemaConverter:
         disc = node.get("discriminator")
         if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
             return None, ()
+        if "defaultMapping" in disc:  # OpenAPI 3.2
+            at = loc.child("discriminator", "defaultMapping")
+            message = "defaultMapping is not supported yet: a value with another tag is kept as it came"
+            self.diagnostics.warning(message, at.file, at.pointer)
         index = {m.key: i for i, m in enumerate(members) if isinstance(m, Named)}
         tags: dict[str, int] = {}
         raw_mapping = disc.get("mapping")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ __all__ = ["LoadedSpec", "Location", "RefError", "Workspace", "load", "spec_dige
 class LoadedSpec:
     workspace: Workspace
     document: dict[str, Any]
-    minor: int  # 0 for OpenAPI 3.0.x, 1 for 3.1.x
+    minor: int  # 0 for OpenAPI 3.0.x, 1 for 3.1.x, 2 for 3.2.x (read as 3.1 plus what 3.2 adds)
     spec_sha256: str  # the files as read
     normalized_sha256: str  # the parsed documents, canonical JSON
     diagnostics: tuple[Diagnostic, ...]
@@ -102,15 +103,22 @@ def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
             f"Swagger {doc.get('swagger')!s} documents are not supported",
             file,
             "/swagger",
-            hint="sdkgen reads Swagger 2.0 and OpenAPI 3.0 and 3.1",
+            hint="sdkgen reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2",
         )
         return 0
-    if not isinstance(version, str) or (not version.startswith(("3.0.", "3.1.")) and version not in ("3.0", "3.1")):
+    match = _VERSION.match(version) if isinstance(version, str) else None
+    if match is None:
         diagnostics.error(
-            f"unsupported 'openapi' version {version!r}", file, "/openapi", hint="sdkgen reads OpenAPI 3.0 and 3.1"
+            f"unsupported 'openapi' version {version!r}",
+            file,
+            "/openapi",
+            hint="sdkgen reads OpenAPI 3.0, 3.1 and 3.2",
         )
         return 0
-    return 1 if version.startswith("3.1") else 0
+    return int(match.group(1))
+
+
+_VERSION = re.compile(r"3\.([0-2])(?:\.|$)")
 
 
 def spec_digest(files: dict[str, bytes]) -> str:

@@ -7,7 +7,10 @@ one name, and a refusal policy that no library offers out of the box:
 * refs to files inside the folder of the root document (after following symlinks) are read;
 * ``file://`` URIs, absolute paths, ``..`` that leaves the folder, backslashes, and remote
   ``http(s)://`` refs are refused without being read or fetched;
-* fragments must be JSON pointers (RFC 6901, percent-decoded first).
+* fragments must be JSON pointers (RFC 6901, percent-decoded first);
+* an absolute URI that the root document's ``$self`` (OpenAPI 3.2: the document's own URI)
+  names, or that names a file beside it, is that file in the folder: it is read locally, the
+  same policy applying, and never fetched.
 
 Each file is read and parsed once.
 """
@@ -107,14 +110,17 @@ class Workspace:
         if "\\" in ref:
             raise RefError("$ref contains a backslash", hint="use forward slashes in relative refs")
         parts = urlsplit(ref)
-        if parts.scheme or parts.netloc:
+        by_self = self.file_by_self(ref) if parts.scheme or parts.netloc else None
+        if by_self is not None:
+            parts = urlsplit("#" + parts.fragment) if parts.fragment else urlsplit("")
+        elif parts.scheme or parts.netloc:
             if parts.scheme in ("http", "https"):
                 raise RefError(
                     f"remote $ref {ref!r} refused: sdkgen reads nothing outside the spec's folder",
                     hint="download the referenced document into the spec folder and refer to it by relative path",
                 )
             raise RefError(f"$ref {ref!r} refused: only relative refs inside the spec's folder are read")
-        file = at.file
+        file = by_self or at.file
         if parts.path:
             file = self._relative_file(unquote(parts.path), at.file)
         try:
@@ -129,6 +135,22 @@ class Workspace:
                 hint="write ~0 for '~' and ~1 for '/'",
             )
         return Location(file, fragment)
+
+    def file_by_self(self, uri: str) -> str | None:
+        """The file in the folder an absolute URI names through the root document's ``$self``
+        (the root itself, or a file beside or below it); None when it names none.  Raises
+        RefError when the file it names is refused or missing."""
+        root = self.documents.get(self.root_file)
+        own = root.get("$self") if isinstance(root, dict) else None
+        if not isinstance(own, str) or not urlsplit(own).scheme:
+            return None
+        url, base = urlsplit(uri)._replace(fragment="").geturl(), urlsplit(own)._replace(fragment="").geturl()
+        if url == base:
+            return self.root_file
+        folder = base.rsplit("/", 1)[0] + "/"
+        if not url.startswith(folder) or urlsplit(url).query:
+            return None
+        return self._relative_file(unquote(url[len(folder) :]), self.root_file)
 
     def _relative_file(self, rel: str, current: str) -> str:
         if rel.startswith("/"):
