@@ -57,6 +57,13 @@ def _parser() -> argparse.ArgumentParser:
         help="treat every warning as an error, and refuse a document with a broken $ref (nothing is written)",
     )
     gen.add_argument(
+        "--ref-root",
+        type=Path,
+        metavar="DIR",
+        help="a folder whose files $refs may read besides the spec's own (e.g. the repository root); "
+        "refs outside both, and URLs, stay refused",
+    )
+    gen.add_argument(
         "--api-version",
         metavar="V",
         help="generate from spec/<api>/<V>/: the target pinned to V, or else the selected targets re-pinned to V",
@@ -207,6 +214,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
                 output=args.output or Path("generated"),
                 package_name=args.package_name,
                 client_name=args.client_name,
+                ref_root=args.ref_root,
             )
         ]
         if args.strict:
@@ -217,7 +225,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             configs = _for_version(configs, args.api_version, bool(args.target))
         configs = [
             c.with_overrides(
-                output=args.output, package_name=args.package_name, client_name=args.client_name, strict=args.strict
+                output=args.output,
+                package_name=args.package_name,
+                client_name=args.client_name,
+                strict=args.strict,
+                ref_root=args.ref_root,
             )
             for c in configs
         ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
@@ -56,7 +57,7 @@ def build(
     if loaded is None:
         # A big document's validation runs in another process meanwhile; its findings are
         # waited for before anything is returned (or written).
-        loaded = load(config.spec, strict=config.strict, background=True)
+        loaded = load(config.spec, strict=config.strict, background=True, ref_root=config.ref_root)
     if loaded.has_errors:
         raise SpecError(loaded.validated().diagnostics)
     package, client, naming = choose_sdk_names(loaded, config)
@@ -168,6 +169,10 @@ def config_sha256(config: Config) -> str:
     """SHA-256 of the options that shape the output (not where it is written)."""
     shaping = {f.name: getattr(config, f.name) for f in fields(config) if f.name not in _NOT_SHAPING}
     shaping["spec"] = config.spec.name
+    if config.ref_root is None:  # (the hash of a target without one is what it was before ref-root)
+        del shaping["ref_root"]
+    else:  # where it is from the spec, not where the checkout is
+        shaping["ref_root"] = os.path.relpath(config.ref_root.resolve(), config.spec.parent.resolve())
     return hashlib.sha256(json.dumps(shaping, sort_keys=True, default=list).encode()).hexdigest()
 
 

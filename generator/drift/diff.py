@@ -72,7 +72,7 @@ def diff(old: DiffInput, new: DiffInput, *, strict: bool = False, sdk: bool = Tr
 
 
 def _load(config: Config) -> LoadedSpec:
-    loaded = load(config.spec, strict=False, validation=False)
+    loaded = load(config.spec, strict=False, validation=False, ref_root=config.ref_root)
     if loaded.has_errors:
         raise SpecError(loaded.diagnostics)
     return loaded

@@ -154,7 +154,9 @@ class SchemaConverter:
             except RefError as exc:
                 return self.skips.broken_ref(exc, site, loc)
             seen.add(loc)
-        result = self.type_of(node, loc, loc.tokens[-1] if loc.tokens else hint, named=True)
+        # named after its key, or for a whole file (``$ref: Pet.yaml``) after the file
+        name = loc.tokens[-1] if loc.tokens else loc.file.rsplit("/", 1)[-1].split(".", 1)[0] or hint
+        result = self.type_of(node, loc, name, named=True)
         return self.skips.skipped_type(nullable(result) if is_null else result, site)
 
     def _named(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:

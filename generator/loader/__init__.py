@@ -52,16 +52,24 @@ class LoadedSpec:
         return any(d.blocking for d in self.diagnostics)
 
 
-def load(path: Path, *, strict: bool = False, validation: bool = True, background: bool = False) -> LoadedSpec:
+def load(
+    path: Path,
+    *,
+    strict: bool = False,
+    validation: bool = True,
+    background: bool = False,
+    ref_root: Path | None = None,
+) -> LoadedSpec:
     """Read a spec and everything it refers to.  Never raises for bad input: check ``has_errors``.
 
     ``validation=False`` skips openapi-spec-validator (most of the time spent here); refs are
     still checked.  ``sdkgen diff`` uses it: it reads two documents and only needs their IR.
     ``background=True`` lets a big document's validation run in a separate process while the
-    caller goes on: its findings come with ``LoadedSpec.validated()``."""
+    caller goes on: its findings come with ``LoadedSpec.validated()``.  ``ref_root``: a folder
+    whose files $refs may read besides the spec's own (``ref-root``)."""
     diagnostics = Diagnostics()
     path = Path(path)
-    ws = Workspace(root_dir=path.parent, root_file=path.name, diagnostics=diagnostics)
+    ws = Workspace(root_dir=path.parent, root_file=path.name, diagnostics=diagnostics, ref_root=ref_root)
     if path.is_dir():
         inside = [name for name in ("openapi.yaml", "openapi.yml", "openapi.json") if (path / name).is_file()]
         hint = f"give the document inside it: {path / inside[0]}" if inside else ""

@@ -4,8 +4,10 @@ A small resolver of our own rather than ``referencing``/``jsonschema-path``: the
 canonical location (file + JSON pointer) of every target, to give each shared schema exactly
 one name, and a refusal policy that no library offers out of the box:
 
-* refs to files inside the folder of the root document (after following symlinks) are read;
-* ``file://`` URIs, absolute paths, ``..`` that leaves the folder, backslashes, and remote
+* refs to files inside the folder of the root document (after following symlinks) are read,
+  and inside ``ref_root`` when one is configured (``ref-root``: e.g. the repository root, for
+  a spec that shares ``../common/`` files with others);
+* ``file://`` URIs, absolute paths, ``..`` that leaves those folders, backslashes, and remote
   ``http(s)://`` refs are refused without being read or fetched;
 * fragments must be JSON pointers (RFC 6901, percent-decoded first);
 * an absolute URI that the root document's ``$self`` (OpenAPI 3.2: the document's own URI)
@@ -17,6 +19,7 @@ Each file is read and parsed once.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -78,6 +81,8 @@ class Workspace:
     # Without --strict: each $ref that cannot be followed, by where it is written (the node
     # holding it), with why.  ``resolve`` raises that error for it; the IR skips what needs it.
     broken: dict[Location, RefError] = field(default_factory=dict)
+    # A folder (holding the spec's, usually) whose files $refs may read too: ``ref-root``.
+    ref_root: Path | None = None
 
     def document(self, file: str) -> Any:
         if file not in self.documents:
@@ -156,13 +161,32 @@ class Workspace:
         if rel.startswith("/"):
             raise RefError(f"$ref to absolute path {rel!r} refused: only files inside the spec's folder are read")
         joined = PurePosixPath(current).parent / rel
-        root = self.root_dir.resolve()
-        candidate = (root / joined).resolve()
-        if root != candidate and root not in candidate.parents:
-            raise RefError(f"$ref to {rel!r} leaves the spec's folder and is refused")
+        candidate = (self.root_dir.resolve() / joined).resolve()
+        key = self.key_of(candidate)
+        if key is None:
+            raise self._outside(rel)
         if not candidate.is_file():
             raise RefError(f"$ref to {rel!r}: no such file")
-        return candidate.relative_to(root).as_posix()
+        return key
+
+    def key_of(self, path: Path) -> str | None:
+        """A file's name in the workspace (posix, relative to the spec's folder: ``../common/
+        Error.yaml`` under a ``ref_root``), or None when $refs may not read it."""
+        resolved = path.resolve()
+        base = self.root_dir.resolve()
+        roots = [base] if self.ref_root is None else [base, self.ref_root.resolve()]
+        if not any(root == resolved or root in resolved.parents for root in roots):
+            return None
+        return Path(os.path.relpath(resolved, base)).as_posix()
+
+    def _outside(self, rel: str) -> RefError:
+        if self.ref_root is None:
+            return RefError(
+                f"$ref to {rel!r} leaves the spec's folder and is refused",
+                hint="to read files above it, set ref-root (--ref-root) to a folder that holds them",
+            )
+        shown = Path(os.path.relpath(self.ref_root.resolve(), self.root_dir.resolve())).as_posix()
+        return RefError(f"$ref to {rel!r} leaves the spec's folder and ref-root ({shown}) and is refused")
 
     def resolve(self, ref: Any, at: Location) -> tuple[Location, Any]:
         """Follow a ``$ref`` (and chains of pure refs) to its node."""

@@ -60,12 +60,8 @@ class _WorkspaceHandler:
             return self.ws.documents[name]
         if parts.scheme != "file":
             raise Refused(uri)
-        path = unquote(parts.path)
-        try:
-            rel = Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            raise Refused(uri) from None
-        if rel not in self.ws.documents:
+        rel = self.ws.key_of(Path(unquote(parts.path)))
+        if rel is None or rel not in self.ws.documents:
             raise Refused(uri)
         return self.ws.documents[rel]
 
