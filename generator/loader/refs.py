@@ -114,7 +114,10 @@ class Workspace:
             raise RefError("$ref must be a string")
         if "\\" in ref:
             raise RefError("$ref contains a backslash", hint="use forward slashes in relative refs")
-        parts = urlsplit(ref)
+        try:
+            parts = urlsplit(ref)
+        except ValueError as exc:  # "http://[x": an invalid IPv6 host
+            raise RefError(f"$ref {ref!r} is not a URI reference ({exc})") from None
         by_self = self.file_by_self(ref) if parts.scheme or parts.netloc else None
         if by_self is not None:
             parts = urlsplit("#" + parts.fragment) if parts.fragment else urlsplit("")
@@ -147,9 +150,12 @@ class Workspace:
         RefError when the file it names is refused or missing."""
         root = self.documents.get(self.root_file)
         own = root.get("$self") if isinstance(root, dict) else None
-        if not isinstance(own, str) or not urlsplit(own).scheme:
+        try:
+            if not isinstance(own, str) or not urlsplit(own).scheme:
+                return None
+            url, base = urlsplit(uri)._replace(fragment="").geturl(), urlsplit(own)._replace(fragment="").geturl()
+        except ValueError:  # not URIs: names no file
             return None
-        url, base = urlsplit(uri)._replace(fragment="").geturl(), urlsplit(own)._replace(fragment="").geturl()
         if url == base:
             return self.root_file
         folder = base.rsplit("/", 1)[0] + "/"
