@@ -100,6 +100,7 @@ def generate(spec: Path, out: Path) -> dict[str, Any]:
         diagnostics=len(result.diagnostics),
         first=_first(result.diagnostics),
         files=len(result.files),
+        skipped=len(result.skipped),  # errors of pieces a broken $ref cost (generate exits 3)
     )
     if spy.api is not None:
         coverage = check(_raw_document(spec), spy.api, result.diagnostics)

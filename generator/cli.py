@@ -1,6 +1,7 @@
 """``sdkgen``: a thin shell over ``generate()``.
 
-Exit codes: 0 success; 1 findings (drift, breaking changes); 2 bad input or usage.
+Exit codes: 0 success; 1 findings (drift, breaking changes); 2 bad input or usage; 3 generated,
+but pieces of the document were skipped (a broken ``$ref``; each named by an error line).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from .config import Config, ConfigError, find_pyproject, load_targets, spec_for
 from .diagnostics import Diagnostic, Level, SpecError
 from .pipeline import generate
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_SKIPPED = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         "generate",
         help="generate SDKs (every [tool.sdkgen] target when no SPEC is given)",
         description="Generate an SDK from SPEC into OUTDIR/<package>, or every target declared in "
-        "[[tool.sdkgen.targets]] of pyproject.toml when no SPEC is given.",
+        "[[tool.sdkgen.targets]] of pyproject.toml when no SPEC is given. Exit codes: 0 generated; "
+        "2 bad input, nothing written; 3 generated without the schemas or operations that a broken "
+        "$ref costs (each named by an error line; --strict refuses the document instead).",
     )
     gen.add_argument(
         "spec", nargs="?", type=Path, help="OpenAPI document (YAML or JSON; OpenAPI 3.0 or 3.1, or Swagger 2.0)"
@@ -47,7 +50,19 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--package-name", help="import name of the generated package (default: from info.title)")
     gen.add_argument("--client-name", help="client class name (default: from the package name)")
     gen.add_argument("--target", action="append", default=[], help="only this [tool.sdkgen] target (repeatable)")
-    gen.add_argument("--strict", action="store_true", default=None, help="treat every warning as an error")
+    gen.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="treat every warning as an error, and refuse a document with a broken $ref (nothing is written)",
+    )
+    gen.add_argument(
+        "--ref-root",
+        type=Path,
+        metavar="DIR",
+        help="a folder whose files $refs may read besides the spec's own (e.g. the repository root); "
+        "refs outside both, and URLs, stay refused",
+    )
     gen.add_argument(
         "--api-version",
         metavar="V",
@@ -199,6 +214,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
                 output=args.output or Path("generated"),
                 package_name=args.package_name,
                 client_name=args.client_name,
+                ref_root=args.ref_root,
             )
         ]
         if args.strict:
@@ -209,7 +225,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             configs = _for_version(configs, args.api_version, bool(args.target))
         configs = [
             c.with_overrides(
-                output=args.output, package_name=args.package_name, client_name=args.client_name, strict=args.strict
+                output=args.output,
+                package_name=args.package_name,
+                client_name=args.client_name,
+                strict=args.strict,
+                ref_root=args.ref_root,
             )
             for c in configs
         ]
@@ -230,6 +250,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             sys.stdout.write(
                 f"generated {result.package_dir} ({result.operations} operations, {len(result.files)} files)\n"
             )
+        if result.skipped:
+            sys.stderr.write(f"sdkgen: {config.spec}: generated without the pieces the errors above name\n")
+            status = max(status, EXIT_SKIPPED) if status != EXIT_INPUT else status
     return status
 
 

@@ -53,6 +53,9 @@ class Config:
     idempotency_header: str = "Idempotency-Key"
     package_version: str = "0.1.0"
     strict: bool = False
+    # A folder whose files $refs may read besides the spec's own folder (e.g. the repository
+    # root, for specs that share ``../common/`` files); outside it, and for URLs, refused.
+    ref_root: Path | None = None
     # Cursor pagination: query parameters that take a cursor, and response fields (a name,
     # or a dotted path such as ``pagination.next_page_token``) that carry the next one.
     cursor_params: tuple[str, ...] = DEFAULT_CURSOR_PARAMS
@@ -99,6 +102,10 @@ def load_targets(pyproject: Path) -> list[Config]:
         else:
             values["spec"] = spec_for(base, str(raw["api"]), str(raw["api-version"]))
         values["output"] = base / values.get("output", "generated")
+        if "ref_root" in values:
+            if not isinstance(values["ref_root"], str):
+                raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}].ref-root: expected a folder name")
+            values["ref_root"] = base / values["ref_root"]
         for key in ("cursor_params", "next_cursor_fields"):
             if key in values:
                 if not isinstance(values[key], list) or not all(isinstance(v, str) for v in values[key]):

@@ -1,8 +1,13 @@
 """Diagnostics: collected, never raised one at a time.
 
 A diagnostic has a level (``error``: nothing is written; ``warning``: a piece was
-skipped or approximated), a message, the file it is about and a JSON pointer into
-that file, plus an optional hint.  The CLI prints every one of them.
+approximated, or left out at no cost to the SDK), a message, the file it is about and a
+JSON pointer into that file, plus an optional hint.  The CLI prints every one of them.
+
+An error marked ``skipped`` is the exception to "nothing is written": a broken ``$ref``
+costs only the schema or operation that needs it (``generator.ir.skips``), which is left
+out, named in the error; the rest is generated, and ``sdkgen generate`` exits 3.  With
+``--strict`` every diagnostic is a plain error and nothing is written.
 """
 
 from __future__ import annotations
@@ -35,6 +40,12 @@ class Diagnostic:
     pointer: str = ""
     hint: str = ""
     summary: bool = False  # "N more ... not shown": printed after the others of its file and level
+    skipped: bool = False  # an error that cost only the piece it names: the rest is still generated
+
+    @property
+    def blocking(self) -> bool:
+        """An error that stops generation: nothing is written."""
+        return self.level is Level.ERROR and not self.skipped
 
     def format(self) -> str:
         """One line: ``level: file#pointer: message (hint: ...)``.  Spec text cannot break it:
@@ -114,12 +125,16 @@ class Diagnostics:
     def warning(self, message: str, file: str = "", pointer: str = "", hint: str = "") -> None:
         self.items.append(Diagnostic(Level.WARNING, message, file, pointer, hint))
 
+    def skipped(self, message: str, file: str = "", pointer: str = "", hint: str = "") -> None:
+        """An error that cost one piece of the SDK (named in ``message``), not all of it."""
+        self.items.append(Diagnostic(Level.ERROR, message, file, pointer, hint, skipped=True))
+
     def extend(self, other: Diagnostics | tuple[Diagnostic, ...] | list[Diagnostic]) -> None:
         self.items.extend(other.items if isinstance(other, Diagnostics) else other)
 
     @property
     def has_errors(self) -> bool:
-        return any(d.level is Level.ERROR for d in self.items)
+        return any(d.blocking for d in self.items)
 
     def sorted(self) -> tuple[Diagnostic, ...]:
         unique = dict.fromkeys(self.items)
@@ -136,7 +151,14 @@ def add_capped(target: Diagnostics, found: Sequence[Diagnostic], what: str, cap:
     target.items.extend(ordered[:cap])
     if len(ordered) > cap:
         first = ordered[cap]
-        more = Diagnostic(first.level, f"{len(ordered) - cap} more {what} not shown", first.file, "", summary=True)
+        more = Diagnostic(
+            first.level,
+            f"{len(ordered) - cap} more {what} not shown",
+            first.file,
+            "",
+            summary=True,
+            skipped=first.skipped,
+        )
         target.items.append(more)
 
 
@@ -146,4 +168,5 @@ class SpecError(Exception):
     def __init__(self, diagnostics: tuple[Diagnostic, ...]) -> None:
         self.diagnostics = diagnostics
         errors = [d for d in diagnostics if d.level is Level.ERROR]
+        errors.sort(key=lambda d: not d.blocking)
         super().__init__(errors[0].format() if errors else "invalid input")

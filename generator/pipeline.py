@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
@@ -15,12 +16,14 @@ from .ir.build import build_api, default_package_name
 from .loader import LoadedSpec, load
 from .naming import checked_client_name, checked_package_name, convert
 from .render import BLACK_VERSION, Meta, render, toolchain_sha256
+from .render.compiled import CompileError
 from .render.fmt import FormatError
 from .render.write import UnsafePathError, write_package
 
 MANIFEST = "sdkgen-manifest.json"
 
 Progress = Callable[[str], None]
+_BUG_HINT = "this is a bug in sdkgen, not in the document: please report it with the document"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,11 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
     manifest: dict[str, object]
     operations: int
+
+    @property
+    def skipped(self) -> tuple[Diagnostic, ...]:
+        """The errors of the pieces a broken ``$ref`` cost (left out; the rest is generated)."""
+        return tuple(d for d in self.diagnostics if d.skipped)
 
 
 def _silent(_: str) -> None:
@@ -49,7 +57,7 @@ def build(
     if loaded is None:
         # A big document's validation runs in another process meanwhile; its findings are
         # waited for before anything is returned (or written).
-        loaded = load(config.spec, strict=config.strict, background=True)
+        loaded = load(config.spec, strict=config.strict, background=True, ref_root=config.ref_root)
     if loaded.has_errors:
         raise SpecError(loaded.validated().diagnostics)
     package, client, naming = choose_sdk_names(loaded, config)
@@ -59,23 +67,26 @@ def build(
     if api is None:
         raise SpecError(_all_diagnostics(config, loaded.validated(), diagnostics))
     all_diags = _all_diagnostics(config, loaded, diagnostics)
-    if any(d.level is Level.ERROR for d in all_diags):
+    if any(d.blocking for d in all_diags):
         raise SpecError(_all_diagnostics(config, loaded.validated(), diagnostics))
     operations = len(api.all_operations())
     progress(f"rendering {operations} operations, {len(api.decls)} types")
     meta = Meta(package=package, client=client, package_version=config.package_version, generator_version=__version__)
     try:
         texts = render(api, meta, formatted=formatted)
-    except FormatError as exc:  # a generator bug, never the user's: say so plainly
-        raise SpecError(
-            (Diagnostic(Level.ERROR, f"internal error: generated code did not parse ({exc})", str(config.spec), ""),)
-        ) from None
+    except (FormatError, CompileError) as exc:  # a generator bug, never the user's: say so plainly
+        verb = "parse" if isinstance(exc, FormatError) else "compile"
+        message = f"internal error: generated code did not {verb} ({exc})"
+        raise SpecError((Diagnostic(Level.ERROR, message, str(config.spec), "", _BUG_HINT),)) from None
     loaded = loaded.validated()
     all_diags = _all_diagnostics(config, loaded, diagnostics)
-    if any(d.level is Level.ERROR for d in all_diags):
+    if any(d.blocking for d in all_diags):
         raise SpecError(all_diags)
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     manifest = _manifest(config, loaded, api.api_version, files)
+    skipped = [d.format() for d in all_diags if d.skipped]
+    if skipped:  # what a broken $ref cost, for `sdkgen check` and reviewers of the generated code
+        manifest["skipped"] = skipped
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     progress(f"rendered {len(files)} files")
     return Result(config.output / package, dict(sorted(files.items())), all_diags, manifest, operations)
@@ -89,7 +100,7 @@ def _all_diagnostics(
     found.extend(loaded.diagnostics)
     found.extend(diagnostics)
     if config.strict:
-        found.items = [replace(d, level=Level.ERROR) for d in found.items]
+        found.items = [replace(d, level=Level.ERROR, skipped=False) for d in found.items]
     return found.sorted()
 
 
@@ -158,6 +169,10 @@ def config_sha256(config: Config) -> str:
     """SHA-256 of the options that shape the output (not where it is written)."""
     shaping = {f.name: getattr(config, f.name) for f in fields(config) if f.name not in _NOT_SHAPING}
     shaping["spec"] = config.spec.name
+    if config.ref_root is None:  # (the hash of a target without one is what it was before ref-root)
+        del shaping["ref_root"]
+    else:  # where it is from the spec, not where the checkout is
+        shaping["ref_root"] = os.path.relpath(config.ref_root.resolve(), config.spec.parent.resolve())
     return hashlib.sha256(json.dumps(shaping, sort_keys=True, default=list).encode()).hexdigest()
 
 

@@ -92,7 +92,7 @@ def test_the_installed_entry_point_prints_the_same(tmp_path: Path) -> None:
     """One case through a real process (``python -m generator``): same stderr, exit 2."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "escape-ref.yaml", "-o", str(tmp_path / "out")],
+        [sys.executable, "-m", "generator", "generate", "escape-ref.yaml", "--strict", "-o", str(tmp_path / "out")],
         cwd=BAD,
         env=env,
         capture_output=True,

@@ -32,11 +32,15 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_dangling_ref_exits_2_with_pointer_and_writes_nothing(tmp_path: Path) -> None:
     spec = minimal(schemas={"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Nope"}}}})
     path = write_spec(tmp_path / "spec", spec)
-    out = run("generate", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    out = run("generate", str(path), "--strict", "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert out.returncode == 2
     assert "#/components/schemas/A/properties/b/$ref" in out.stderr
     assert "Traceback" not in out.stderr
     assert not (tmp_path / "out").exists()
+    out = run("generate", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path)  # A is skipped, the rest written
+    assert out.returncode == 3
+    assert "#/components/schemas/A/properties/b/$ref" in out.stderr and "skipped: schema 'A'" in out.stderr
+    assert (tmp_path / "out").is_dir()
 
 
 def test_error_keeps_previous_output(tmp_path: Path) -> None:

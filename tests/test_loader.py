@@ -13,7 +13,7 @@ from tests.conftest import minimal, write_spec
 
 
 def errors(path: Path) -> list[str]:
-    loaded = load(path)
+    loaded = load(path, strict=True)
     return [d.format() for d in loaded.diagnostics if d.level is Level.ERROR]
 
 
@@ -62,6 +62,11 @@ def test_dangling_ref_names_file_and_pointer(tmp_path: Path) -> None:
     spec = minimal(schemas={"A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Missing"}}}})
     found = errors(write_spec(tmp_path, spec))
     assert any("openapi.yaml#/components/schemas/A/properties/b/$ref" in e and "Missing" in e for e in found)
+    lenient = load(write_spec(tmp_path, spec))  # without --strict: recorded for the IR to skip what needs it
+    assert not lenient.has_errors
+    assert [(str(at), e.message) for at, e in lenient.workspace.broken.items()] == [
+        ("openapi.yaml#/components/schemas/A/properties/b", "nothing at openapi.yaml#/components/schemas/Missing")
+    ]
 
 
 def test_multi_file_refs_inside_folder(tmp_path: Path) -> None:

@@ -55,10 +55,10 @@ def diff(old: DiffInput, new: DiffInput, *, strict: bool = False, sdk: bool = Tr
     configs = [
         _side_config(side.config, loaded, package, client) for side, loaded in ((old, old_loaded), (new, new_loaded))
     ]
-    before = _side("old", old.label, configs[0], old_loaded)
-    after = _side("new", new.label, configs[1], new_loaded)
-    changes = diff_specs(before, after)
     notes: list[str] = []
+    before = _side("old", old.label, configs[0], old_loaded, notes)
+    after = _side("new", new.label, configs[1], new_loaded, notes)
+    changes = diff_specs(before, after)
     if sdk:
         old_files = build(configs[0], loaded=old_loaded, formatted=False).files
         new_files = build(configs[1], loaded=new_loaded, formatted=False).files
@@ -72,7 +72,7 @@ def diff(old: DiffInput, new: DiffInput, *, strict: bool = False, sdk: bool = Tr
 
 
 def _load(config: Config) -> LoadedSpec:
-    loaded = load(config.spec, strict=False, validation=False)
+    loaded = load(config.spec, strict=False, validation=False, ref_root=config.ref_root)
     if loaded.has_errors:
         raise SpecError(loaded.diagnostics)
     return loaded
@@ -83,8 +83,15 @@ def _side_config(config: Config, loaded: LoadedSpec, package: str, client: str) 
     return config.with_overrides(package_name=package, client_name=client, version_header=header, strict=False)
 
 
-def _side(name: Any, label: str, config: Config, loaded: LoadedSpec) -> SideModel:
+def _side(name: Any, label: str, config: Config, loaded: LoadedSpec, notes: list[str]) -> SideModel:
     api, diagnostics = build_api(loaded, config, config.package_name or "", config.client_name or "")
+    skipped = [d for d in diagnostics if d.skipped]
+    if skipped:  # those pieces are missing from its SDK: what the diff says about them follows
+        places = ", ".join(f"{d.file}#{d.pointer}" for d in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        notes.append(
+            f"{name} ({label}): {len(skipped)} broken $ref(s) left schemas or operations out of its SDK "
+            f"({places}); changes to them are changes to what was left out"
+        )
     if api is None:
         errors = tuple(d for d in diagnostics if d.level is Level.ERROR) or (
             Diagnostic(Level.ERROR, "the document cannot be turned into an SDK", str(config.spec)),

@@ -26,6 +26,7 @@ from .nodes import Alias, Api, Decl, Enum, Model, Resource, SecurityScheme
 from .operations import TAIL, OperationReader, RawOperation, is_token, read_security
 from .pagination import paginate
 from .schemas import SchemaConverter
+from .tags import TagTree
 from .types import references
 
 # Names the generated modules import from the runtime; no schema or resource may take them.
@@ -130,6 +131,7 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
     schemes = _security_schemes(doc, config, package, diagnostics, root)
     known = frozenset(s.key for s in schemes)
     default_security = read_security(doc.get("security", []), known, diagnostics, root.child("security"))
+    tags = TagTree.read(doc, diagnostics, root)
     reader = OperationReader(
         loaded.workspace,
         diagnostics,
@@ -138,10 +140,11 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
         config.idempotency_header,
         default_security,
         known,
+        tags,
     )
     raws = reader.read_all(doc, root)
     converter.finish()
-    resources = paginate(_resources(raws, _tag_docs(doc), classes), converter.decls, config)
+    resources = paginate(_resources(raws, tags.docs, classes), converter.decls, config)
     decls, groups = _order_decls(converter.decls)
     raw_info = doc.get("info")
     info: dict[str, Any] = raw_info if isinstance(raw_info, dict) else {}
@@ -219,14 +222,6 @@ def _mint_pair(classes: Scope, wire: str) -> Ident:
                 classes.claim(c)
             return name
         wire = name + " 2"
-
-
-def _tag_docs(doc: dict[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for tag in doc.get("tags") or []:
-        if isinstance(tag, dict) and isinstance(tag.get("name"), str):
-            out[".".join(s for s in tag["name"].split(".") if s)] = str(tag.get("description") or "")
-    return out
 
 
 # -- declarations ---------------------------------------------------------------------------

@@ -92,6 +92,9 @@ class Body:
     type: TypeRef | None = None
     name: Ident | None = None
     doc: str = ""
+    # OpenAPI 3.2 ``itemSchema``: the type of each item of a sequential media type (JSON Lines,
+    # JSON text sequences, multipart/mixed...), for code that sends items one by one.
+    item_type: TypeRef | None = None
 
 
 ResponseKind = Literal["json", "text", "binary", "empty"]
@@ -105,6 +108,10 @@ class Response:
     content_type: str = ""
     doc: str = ""
     also: tuple[str, ...] = ()  # other success statuses whose bodies ``type`` covers too
+    # OpenAPI 3.2 ``itemSchema``: the type of each item of a sequential media type
+    # (``text/event-stream`` events, JSON Lines, JSON text sequences, multipart/mixed parts),
+    # for code that streams items; ``type`` and ``kind`` still describe the body read whole.
+    item_type: TypeRef | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +137,7 @@ class Operation:
     key: str  # "get /api/models/{id}"
     operation_id: str
     name: Ident
-    method: str  # lower-case HTTP method
+    method: str  # lower-case HTTP method; an OpenAPI 3.2 additional operation's as written
     path: str
     summary: str
     doc: str

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import PARAM_RESERVED, Ident, Scope, convert
+from . import oas32, param_names
 from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind
 from .schemas import SchemaConverter
+from .skips import Skips
+from .tags import TagTree
 from .types import ANY, ListOf, Prim, TypeRef, UnionOf, nullable
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 TAIL = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self", "cls"})
 # Header parameters OpenAPI says to ignore: the transport sets them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -79,6 +81,7 @@ class OperationReader:
     idempotency_header: str
     default_security: tuple[tuple[str, ...], ...]
     scheme_keys: frozenset[str]
+    tags: TagTree = field(default_factory=TagTree)
 
     def read_all(self, document: dict[str, Any], root: Location) -> list[RawOperation]:
         paths = document.get("paths") or {}
@@ -94,24 +97,36 @@ class OperationReader:
                 try:
                     item_loc, item = self.ws.resolve(item["$ref"], item_loc)
                 except RefError as exc:
-                    self.diagnostics.error(exc.message, item_loc.file, item_loc.pointer + "/$ref")
+                    with self.skips.piece(f"path {path!r} (all its operations)", item_loc):
+                        self.skips.broken(exc, item_loc)
                     continue
             if not isinstance(item, dict):
                 self.diagnostics.warning("a path item must be an object; skipped", site.file, site.pointer)
                 continue
-            for method in METHODS:
-                if isinstance(item.get(method), dict):
-                    out.append(self._read(path, method, item, item_loc))
+            for method, op, op_loc in oas32.operations(item, item_loc, self.schemas.minor, self.diagnostics, is_token):
+                op_id = op.get("operationId")
+                named = f"{op_id!r} ({method.upper()} {path})" if isinstance(op_id, str) else f"{method.upper()} {path}"
+                with self.skips.piece(f"operation {named}", op_loc) as piece:
+                    raw = self._read(path, method, op, op_loc, item, item_loc)
+                if not piece.skipped:
+                    out.append(raw)
         return out
 
-    def _read(self, path: str, method: str, item: dict[str, Any], item_loc: Location) -> RawOperation:
-        op = item[method]
-        loc = item_loc.child(method)
-        op_id = op.get("operationId") if isinstance(op.get("operationId"), str) else ""
+    @property
+    def skips(self) -> Skips:
+        return self.schemas.skips
+
+    def _broken(self, exc: RefError, at: Location) -> None:
+        if not self.skips.broken(exc, at):  # pragma: no cover - operations are always pieces
+            self.diagnostics.warning(exc.message, at.file, at.pointer + "/$ref")
+
+    def _read(
+        self, path: str, method: str, op: dict[str, Any], loc: Location, item: dict[str, Any], item_loc: Location
+    ) -> RawOperation:
+        op_id = op["operationId"] if isinstance(op.get("operationId"), str) else ""
         pascal = convert(op_id or f"{method} {path}", "pascal") or "Operation"
-        tags = op.get("tags") if isinstance(op.get("tags"), list) else []
-        tag = str(tags[0]) if tags else _path_group(path)
-        tag_path = tuple(seg for seg in tag.split(".") if seg) or ("default",)
+        tag_path = self.tags.resource_of(op["tags"] if isinstance(op.get("tags"), list) else []) or (_path_group(path),)
+        tag_path = tuple(seg for seg in tag_path if seg) or ("default",)
         scope = Scope(style="snake", reserved=TAIL | PARAM_RESERVED, digit_prefix="param", fallback="param")
         raw_params = self._merge_params(item.get("parameters"), item_loc, op.get("parameters"), loc)
         path_params, params, version, idem = self._params(raw_params, path, pascal, scope, loc)
@@ -153,12 +168,12 @@ class OperationReader:
                     try:
                         p_loc, raw = self.ws.resolve(raw["$ref"], p_loc)
                     except RefError as exc:
-                        self.diagnostics.error(exc.message, p_loc.file, p_loc.pointer + "/$ref")
+                        self._broken(exc, p_loc)
                         continue
                 if (
                     not isinstance(raw, dict)
                     or not isinstance(raw.get("name"), str)
-                    or raw.get("in") not in ("path", "query", "header", "cookie")
+                    or raw.get("in") not in ("path", "query", "querystring", "header", "cookie")
                 ):
                     self.diagnostics.warning(
                         "parameter without a valid 'name' and 'in' skipped", p_loc.file, p_loc.pointer
@@ -190,6 +205,10 @@ class OperationReader:
                 idem = p["name"]
             elif p["in"] == "header" and lower in _IGNORED_HEADERS:
                 continue
+            elif p["in"] == "querystring":
+                as_query = oas32.querystring(p, p_loc, self.diagnostics)
+                if as_query is not None:
+                    others.append((as_query, p_loc))
             elif p["in"] != "path":
                 others.append((p, p_loc))
         for name in sorted(set(by_path) - set(template_names)):
@@ -208,18 +227,31 @@ class OperationReader:
                 )
         names = scope.mint_all([p["name"] for p, _ in ordered])
         path_params = tuple(self._param(p, p_loc, names[p["name"]], pascal) for p, p_loc in ordered)
-        other_names = scope.mint_all([p["name"] for p, _ in others])
-        params = tuple(self._param(p, p_loc, other_names[p["name"]], pascal) for p, p_loc in others)
+        wanted = param_names.shared_names(
+            [(p["name"], p["in"]) for p, _ in ordered], [(p["name"], p["in"]) for p, _ in others]
+        )
+        other_names = param_names.mint_own_names_first(scope, wanted, [p["name"] for p, _ in others])
+        params = tuple(
+            self._param(p, p_loc, name, pascal) for (p, p_loc), name in zip(others, other_names, strict=True)
+        )
+        locs = [loc for _, loc in [*ordered, *others]]
+        param_names.report_shared(self.diagnostics, list(zip([*path_params, *params], locs, strict=True)))
         return path_params, params, version, idem
 
     def _param(self, p: dict[str, Any], loc: Location, name: Ident, pascal: str) -> Param:
         schema = p.get("schema")
+        schema_loc = loc.child("schema")
         if schema is None and isinstance(p.get("content"), dict) and p["content"]:
-            media = next(iter(p["content"].values()))
-            schema = media.get("schema") if isinstance(media, dict) else None
+            media_type = next(iter(p["content"]))
+            try:
+                media, media_loc = oas32.media(self.ws, p["content"], media_type, loc)
+            except RefError as exc:
+                self._broken(exc, loc.child("content", media_type))
+                media, media_loc = {}, loc
+            schema, schema_loc = media.get("schema"), media_loc.child("schema")
         t = self.schemas.type_of(
             schema if schema is not None else {"type": "string"},
-            loc.child("schema"),
+            schema_loc,
             pascal + convert(p["name"], "pascal"),
         )
         location = p["in"]
@@ -247,7 +279,8 @@ class OperationReader:
         if isinstance(raw, dict) and "$ref" in raw:
             try:
                 loc, raw = self.ws.resolve(raw["$ref"], loc)
-            except RefError:
+            except RefError as exc:
+                self._broken(exc, loc)
                 return None
         content = raw.get("content") if isinstance(raw, dict) else None
         if not isinstance(content, dict) or not content:
@@ -260,22 +293,36 @@ class OperationReader:
                 f"request body skipped: {media_type!r} is not a valid media type", loc.file, loc.pointer + "/content"
             )
             return None
-        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        try:
+            media, media_loc = oas32.media(self.ws, content, media_type, loc)
+        except RefError as exc:
+            self._broken(exc, loc.child("content", media_type))
+            return None
         schema = media.get("schema", {})
-        schema_loc = loc.child("content", media_type, "schema")
+        schema_loc = media_loc.child("schema")
         required = raw.get("required") is True
         doc = _text(raw.get("description"))
+        item = self._item_type(media, media_loc, media_type, pascal + "BodyItem", "sent")
         if kind in ("json", "form", "multipart"):
             flat = self._flatten(schema, schema_loc, pascal + "Body", kind, scope)
             if flat is not None:
-                return Body(kind, media_type, required, fields=flat, doc=doc)
+                return Body(kind, media_type, required, fields=flat, doc=doc, item_type=item)
         if kind == "binary":
             t: TypeRef = Prim("bytes")
         elif kind == "text":
             t = Prim("str")
         else:
             t = self.schemas.type_of(schema, schema_loc, pascal + "Body")
-        return Body(kind, media_type, required, type=t, name=scope.mint("body"), doc=doc)
+        return Body(kind, media_type, required, type=t, name=scope.mint("body"), doc=doc, item_type=item)
+
+    def _item_type(
+        self, media: dict[str, Any], media_loc: Location, media_type: str, hint: str, reading: str
+    ) -> TypeRef | None:
+        """The type of ``itemSchema`` (OpenAPI 3.2), kept for streaming; None without one."""
+        if "itemSchema" not in media:
+            return None
+        oas32.item_schema_warning(media_type, media_loc, self.diagnostics, reading)
+        return self.schemas.type_of(media["itemSchema"], media_loc.child("itemSchema"), hint)
 
     def _flatten(self, schema: Any, loc: Location, hint: str, kind: BodyKind, scope: Scope) -> tuple[Field, ...] | None:
         """An object body with properties becomes keyword arguments, one per property."""
@@ -283,7 +330,8 @@ class OperationReader:
         if isinstance(node, dict) and "$ref" in node:
             try:
                 node_loc, node = self.ws.resolve(node["$ref"], loc)
-            except RefError:
+            except RefError as exc:
+                self._broken(exc, loc)
                 return None
         if not isinstance(node, dict) or any(k in node for k in ("oneOf", "anyOf", "discriminator")):
             return None
@@ -382,7 +430,8 @@ class OperationReader:
         if isinstance(raw, dict) and "$ref" in raw:
             try:
                 loc, raw = self.ws.resolve(raw["$ref"], loc)
-            except RefError:
+            except RefError as exc:
+                self._broken(exc, loc)
                 return Response(status, "empty", None)
         if not isinstance(raw, dict):
             return Response(status, "empty", None)
@@ -391,16 +440,18 @@ class OperationReader:
         if not isinstance(content, dict) or not content:
             return Response(status, "empty", None, doc=doc)
         media_type, kind = _pick_response_media(content)
-        media = content[media_type] if isinstance(content[media_type], dict) else {}
+        try:
+            media, media_loc = oas32.media(self.ws, content, media_type, loc)
+        except RefError as exc:
+            self._broken(exc, loc.child("content", media_type))
+            return Response(status, "empty", None)
+        item = self._item_type(media, media_loc, media_type, hint + "Item", "read")
         if kind == "json":
             schema = media.get("schema")
-            t = (
-                self.schemas.type_of(schema, loc.child("content", media_type, "schema"), hint)
-                if schema is not None
-                else ANY
-            )
-            return Response(status, "json", t, media_type, doc)
-        return Response(status, kind, Prim("str") if kind == "text" else Prim("bytes"), media_type, doc)
+            t = self.schemas.type_of(schema, media_loc.child("schema"), hint) if schema is not None else ANY
+            return Response(status, "json", t, media_type, doc, item_type=item)
+        body_type = Prim("str") if kind == "text" else Prim("bytes")
+        return Response(status, kind, body_type, media_type, doc, item_type=item)
 
     # -- security -----------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .nodes import Alias, Decl, Enum, Field, Model
+from .skips import Skips
 from .types import (
     ANY,
     NONE,
@@ -90,6 +91,11 @@ class SchemaConverter:
     _named_depth: int = 0
     # (key, name, node, location, inline depth where it was met)
     _deferred: deque[tuple[str, Ident, dict[str, Any], Location, int]] = field(default_factory=deque)
+    skips: Skips = field(init=False)  # what broken $refs cost (see ``skips``)
+    _shared: set[str] = field(default_factory=set)  # keys of components and $ref targets
+
+    def __post_init__(self) -> None:
+        self.skips = Skips(self.ws, self.diagnostics)
 
     # -- entry points -------------------------------------------------------------------
 
@@ -103,7 +109,9 @@ class SchemaConverter:
             loc = root.child("components", "schemas", wire)
             self.names.setdefault(str(loc), _Pending(minted[wire]))
         for wire in wires:
-            self.type_of(schemas[wire], root.child("components", "schemas", wire), wire, named=True)
+            loc = root.child("components", "schemas", wire)
+            with self.skips.declaration(str(loc), minted[wire], loc, shared=True):
+                self.type_of(schemas[wire], loc, wire, named=True)
 
     def type_of(self, node: Any, loc: Location, hint: str, *, named: bool = False) -> TypeRef:
         """The type of a schema node; ``named``: the node is a declaration of its own."""
@@ -114,6 +122,7 @@ class SchemaConverter:
         if "$ref" in node:
             return self._ref(node, loc, hint)
         if named:
+            self._shared.add(str(loc))
             return self._named(node, loc, hint)
         self._depth += 1
         try:
@@ -135,6 +144,7 @@ class SchemaConverter:
         a loop, its ``nullable`` marks kept."""
         is_null = False
         seen: set[Location] = set()
+        site = loc
         while isinstance(node, dict) and "$ref" in node:
             is_null = is_null or node.get("nullable") is True or "null" in _type_list(node.get("type"))
             try:
@@ -142,11 +152,12 @@ class SchemaConverter:
                 if loc in seen:
                     raise RefError("$ref chain loops back on itself")
             except RefError as exc:
-                self.diagnostics.warning(f"{exc.message}; typed as any value", loc.file, loc.pointer + "/$ref")
-                return ANY
+                return self.skips.broken_ref(exc, site, loc)
             seen.add(loc)
-        result = self.type_of(node, loc, loc.tokens[-1] if loc.tokens else hint, named=True)
-        return nullable(result) if is_null else result
+        # named after its key, or for a whole file (``$ref: Pet.yaml``) after the file
+        name = loc.tokens[-1] if loc.tokens else loc.file.rsplit("/", 1)[-1].split(".", 1)[0] or hint
+        result = self.type_of(node, loc, name, named=True)
+        return self.skips.skipped_type(nullable(result) if is_null else result, site)
 
     def _named(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         key = str(loc)
@@ -158,6 +169,8 @@ class SchemaConverter:
             pending.building = True
             self.locations[key] = loc
             if self._named_depth >= MAX_NAMED_DEPTH:
+                if key not in self._shared:
+                    self.skips.note_owner(key)
                 self._deferred.append((key, pending.name, node, loc, self._depth))
             else:
                 self._build_decl(key, pending.name, node, loc)
@@ -168,7 +181,8 @@ class SchemaConverter:
     def _build_decl(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> None:
         self._named_depth += 1
         try:
-            self.decls[key] = self._declare(key, name, node, loc)
+            with self.skips.declaration(key, name, loc, shared=key in self._shared):
+                self.decls[key] = self._declare(key, name, node, loc)
         finally:
             self._named_depth -= 1
 
@@ -184,9 +198,11 @@ class SchemaConverter:
             self._depth = outer
 
     def finish(self) -> None:
-        """Fix the aliases pydantic cannot use (see ``aliases``); call once, after every schema
-        the operations use was converted."""
+        """Drop what broken $refs cost (see ``skips``) and fix the aliases pydantic cannot use
+        (see ``aliases``); call once, after every schema the operations use was converted."""
+        self.skips.prune(self.decls, self.locations)
         fix_aliases(self.decls, self.locations, self.diagnostics)
+        self.skips.report()
 
     def _declare(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Decl:
         doc = _doc(node)
@@ -271,7 +287,8 @@ class SchemaConverter:
         if isinstance(node, dict) and "$ref" in node:
             try:
                 loc, node = self.ws.resolve(node["$ref"], loc)
-            except RefError:
+            except RefError as exc:
+                self.skips.broken_ref(exc, loc, loc, here="its properties are left out here")
                 return None
         return (loc, node) if isinstance(node, dict) else None
 
@@ -352,6 +369,8 @@ class SchemaConverter:
             return NONE if has_null else ANY
         if len(unique) == 1:
             result: TypeRef = unique[0]
+        elif ANY in unique:  # a variant typed as any value (a skipped schema) has no tag
+            result = UnionOf(unique)
         else:
             result = UnionOf(unique, *self._discriminator(node, unique, loc))
         return nullable(result) if has_null else result
@@ -362,6 +381,10 @@ class SchemaConverter:
         disc = node.get("discriminator")
         if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
             return None, ()
+        if "defaultMapping" in disc:  # OpenAPI 3.2
+            at = loc.child("discriminator", "defaultMapping")
+            message = "defaultMapping is not supported yet: a value with another tag is kept as it came"
+            self.diagnostics.warning(message, at.file, at.pointer)
         index = {m.key: i for i, m in enumerate(members) if isinstance(m, Named)}
         tags: dict[str, int] = {}
         raw_mapping = disc.get("mapping")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ __all__ = ["LoadedSpec", "Location", "RefError", "Workspace", "load", "spec_dige
 class LoadedSpec:
     workspace: Workspace
     document: dict[str, Any]
-    minor: int  # 0 for OpenAPI 3.0.x, 1 for 3.1.x
+    minor: int  # 0 for OpenAPI 3.0.x, 1 for 3.1.x, 2 for 3.2.x (read as 3.1 plus what 3.2 adds)
     spec_sha256: str  # the files as read
     normalized_sha256: str  # the parsed documents, canonical JSON
     diagnostics: tuple[Diagnostic, ...]
@@ -48,19 +49,27 @@ class LoadedSpec:
 
     @property
     def has_errors(self) -> bool:
-        return any(d.level is Level.ERROR for d in self.diagnostics)
+        return any(d.blocking for d in self.diagnostics)
 
 
-def load(path: Path, *, strict: bool = False, validation: bool = True, background: bool = False) -> LoadedSpec:
+def load(
+    path: Path,
+    *,
+    strict: bool = False,
+    validation: bool = True,
+    background: bool = False,
+    ref_root: Path | None = None,
+) -> LoadedSpec:
     """Read a spec and everything it refers to.  Never raises for bad input: check ``has_errors``.
 
     ``validation=False`` skips openapi-spec-validator (most of the time spent here); refs are
     still checked.  ``sdkgen diff`` uses it: it reads two documents and only needs their IR.
     ``background=True`` lets a big document's validation run in a separate process while the
-    caller goes on: its findings come with ``LoadedSpec.validated()``."""
+    caller goes on: its findings come with ``LoadedSpec.validated()``.  ``ref_root``: a folder
+    whose files $refs may read besides the spec's own (``ref-root``)."""
     diagnostics = Diagnostics()
     path = Path(path)
-    ws = Workspace(root_dir=path.parent, root_file=path.name, diagnostics=diagnostics)
+    ws = Workspace(root_dir=path.parent, root_file=path.name, diagnostics=diagnostics, ref_root=ref_root)
     if path.is_dir():
         inside = [name for name in ("openapi.yaml", "openapi.yml", "openapi.json") if (path / name).is_file()]
         hint = f"give the document inside it: {path / inside[0]}" if inside else ""
@@ -85,7 +94,7 @@ def load(path: Path, *, strict: bool = False, validation: bool = True, backgroun
     minor = _version(doc, diagnostics, path.name)
     if diagnostics.has_errors:
         return _result(ws, doc, minor, converted_from)
-    check_refs(ws)
+    check_refs(ws, keep_going=not strict)
     if validation and not diagnostics.has_errors:
         level = Level.ERROR if strict else Level.WARNING
         if background:
@@ -102,15 +111,22 @@ def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
             f"Swagger {doc.get('swagger')!s} documents are not supported",
             file,
             "/swagger",
-            hint="sdkgen reads Swagger 2.0 and OpenAPI 3.0 and 3.1",
+            hint="sdkgen reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2",
         )
         return 0
-    if not isinstance(version, str) or (not version.startswith(("3.0.", "3.1.")) and version not in ("3.0", "3.1")):
+    match = _VERSION.match(version) if isinstance(version, str) else None
+    if match is None:
         diagnostics.error(
-            f"unsupported 'openapi' version {version!r}", file, "/openapi", hint="sdkgen reads OpenAPI 3.0 and 3.1"
+            f"unsupported 'openapi' version {version!r}",
+            file,
+            "/openapi",
+            hint="sdkgen reads OpenAPI 3.0, 3.1 and 3.2",
         )
         return 0
-    return 1 if version.startswith("3.1") else 0
+    return int(match.group(1))
+
+
+_VERSION = re.compile(r"3\.([0-2])(?:\.|$)")
 
 
 def spec_digest(files: dict[str, bytes]) -> str:

@@ -4,16 +4,22 @@ A small resolver of our own rather than ``referencing``/``jsonschema-path``: the
 canonical location (file + JSON pointer) of every target, to give each shared schema exactly
 one name, and a refusal policy that no library offers out of the box:
 
-* refs to files inside the folder of the root document (after following symlinks) are read;
-* ``file://`` URIs, absolute paths, ``..`` that leaves the folder, backslashes, and remote
+* refs to files inside the folder of the root document (after following symlinks) are read,
+  and inside ``ref_root`` when one is configured (``ref-root``: e.g. the repository root, for
+  a spec that shares ``../common/`` files with others);
+* ``file://`` URIs, absolute paths, ``..`` that leaves those folders, backslashes, and remote
   ``http(s)://`` refs are refused without being read or fetched;
-* fragments must be JSON pointers (RFC 6901, percent-decoded first).
+* fragments must be JSON pointers (RFC 6901, percent-decoded first);
+* an absolute URI that the root document's ``$self`` (OpenAPI 3.2: the document's own URI)
+  names, or that names a file beside it, is that file in the folder: it is read locally, the
+  same policy applying, and never fetched.
 
 Each file is read and parsed once.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -46,10 +52,14 @@ class Location:
 
 
 class RefError(Exception):
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", at: Location | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.at = at  # where the $ref that cannot be followed is written, when known
+
+    def located(self, at: Location) -> RefError:
+        return RefError(self.message, self.hint, at)
 
 
 _MISSING = object()
@@ -68,6 +78,11 @@ class Workspace:
     raw: dict[str, bytes] = field(default_factory=dict)
     # Applied to every other file as it is read (Swagger 2.0: the same conversion as the root).
     transform: Callable[[str, Any], Any] | None = None
+    # Without --strict: each $ref that cannot be followed, by where it is written (the node
+    # holding it), with why.  ``resolve`` raises that error for it; the IR skips what needs it.
+    broken: dict[Location, RefError] = field(default_factory=dict)
+    # A folder (holding the spec's, usually) whose files $refs may read too: ``ref-root``.
+    ref_root: Path | None = None
 
     def document(self, file: str) -> Any:
         if file not in self.documents:
@@ -99,15 +114,21 @@ class Workspace:
             raise RefError("$ref must be a string")
         if "\\" in ref:
             raise RefError("$ref contains a backslash", hint="use forward slashes in relative refs")
-        parts = urlsplit(ref)
-        if parts.scheme or parts.netloc:
+        try:
+            parts = urlsplit(ref)
+        except ValueError as exc:  # "http://[x": an invalid IPv6 host
+            raise RefError(f"$ref {ref!r} is not a URI reference ({exc})") from None
+        by_self = self.file_by_self(ref) if parts.scheme or parts.netloc else None
+        if by_self is not None:
+            parts = urlsplit("#" + parts.fragment) if parts.fragment else urlsplit("")
+        elif parts.scheme or parts.netloc:
             if parts.scheme in ("http", "https"):
                 raise RefError(
                     f"remote $ref {ref!r} refused: sdkgen reads nothing outside the spec's folder",
                     hint="download the referenced document into the spec folder and refer to it by relative path",
                 )
             raise RefError(f"$ref {ref!r} refused: only relative refs inside the spec's folder are read")
-        file = at.file
+        file = by_self or at.file
         if parts.path:
             file = self._relative_file(unquote(parts.path), at.file)
         try:
@@ -123,21 +144,61 @@ class Workspace:
             )
         return Location(file, fragment)
 
+    def file_by_self(self, uri: str) -> str | None:
+        """The file in the folder an absolute URI names through the root document's ``$self``
+        (the root itself, or a file beside or below it); None when it names none.  Raises
+        RefError when the file it names is refused or missing."""
+        root = self.documents.get(self.root_file)
+        own = root.get("$self") if isinstance(root, dict) else None
+        try:
+            if not isinstance(own, str) or not urlsplit(own).scheme:
+                return None
+            url, base = urlsplit(uri)._replace(fragment="").geturl(), urlsplit(own)._replace(fragment="").geturl()
+        except ValueError:  # not URIs: names no file
+            return None
+        if url == base:
+            return self.root_file
+        folder = base.rsplit("/", 1)[0] + "/"
+        if not url.startswith(folder) or urlsplit(url).query:
+            return None
+        return self._relative_file(unquote(url[len(folder) :]), self.root_file)
+
     def _relative_file(self, rel: str, current: str) -> str:
         if rel.startswith("/"):
             raise RefError(f"$ref to absolute path {rel!r} refused: only files inside the spec's folder are read")
         joined = PurePosixPath(current).parent / rel
-        root = self.root_dir.resolve()
-        candidate = (root / joined).resolve()
-        if root != candidate and root not in candidate.parents:
-            raise RefError(f"$ref to {rel!r} leaves the spec's folder and is refused")
+        candidate = (self.root_dir.resolve() / joined).resolve()
+        key = self.key_of(candidate)
+        if key is None:
+            raise self._outside(rel)
         if not candidate.is_file():
             raise RefError(f"$ref to {rel!r}: no such file")
-        return candidate.relative_to(root).as_posix()
+        return key
+
+    def key_of(self, path: Path) -> str | None:
+        """A file's name in the workspace (posix, relative to the spec's folder: ``../common/
+        Error.yaml`` under a ``ref_root``), or None when $refs may not read it."""
+        resolved = path.resolve()
+        base = self.root_dir.resolve()
+        roots = [base] if self.ref_root is None else [base, self.ref_root.resolve()]
+        if not any(root == resolved or root in resolved.parents for root in roots):
+            return None
+        return Path(os.path.relpath(resolved, base)).as_posix()
+
+    def _outside(self, rel: str) -> RefError:
+        if self.ref_root is None:
+            return RefError(
+                f"$ref to {rel!r} leaves the spec's folder and is refused",
+                hint="to read files above it, set ref-root (--ref-root) to a folder that holds them",
+            )
+        shown = Path(os.path.relpath(self.ref_root.resolve(), self.root_dir.resolve())).as_posix()
+        return RefError(f"$ref to {rel!r} leaves the spec's folder and ref-root ({shown}) and is refused")
 
     def resolve(self, ref: Any, at: Location) -> tuple[Location, Any]:
         """Follow a ``$ref`` (and chains of pure refs) to its node."""
         seen: set[Location] = set()
+        if at in self.broken:
+            raise self.broken[at].located(at)
         loc = self.target(ref, at)
         while True:
             if loc in seen:
@@ -145,6 +206,8 @@ class Workspace:
             seen.add(loc)
             node = self.node(loc)
             if isinstance(node, dict) and "$ref" in node and len(node) == 1:
+                if loc in self.broken:
+                    raise self.broken[loc].located(loc)
                 loc = self.target(node["$ref"], loc)
                 continue
             return loc, node
@@ -179,9 +242,12 @@ _NAME_MAPS = frozenset(
 )
 
 
-def check_refs(ws: Workspace) -> None:
+def check_refs(ws: Workspace, *, keep_going: bool = False) -> None:
     """Visit every file reachable from the root; report each ref that cannot be followed, and
-    each chain of refs that loops back on itself (it resolves to nothing)."""
+    each chain of refs that loops back on itself (it resolves to nothing).
+
+    ``keep_going`` (without ``--strict``): nothing is reported here; each such ref is recorded
+    in ``ws.broken`` instead, for the IR to skip what needs it and report it there."""
     pending = [Location(ws.root_file)]
     visited_files: set[str] = set()
     found: list[Diagnostic] = []
@@ -211,8 +277,16 @@ def check_refs(ws: Workspace) -> None:
             sources.append(where)
             if target.file not in visited_files:
                 pending.append(Location(target.file))
+    loops = _ref_loops(ws, sources)
+    errors = [_loop_error(loop) for loop in loops]
+    if keep_going:
+        for d in found:
+            ws.broken[Location(d.file, d.pointer.removesuffix("/$ref"))] = RefError(d.message, d.hint)
+        for loop, d in zip(loops, errors, strict=True):
+            ws.broken.update(dict.fromkeys(loop, RefError(d.message, d.hint)))
+        return
     add_capped(ws.diagnostics, found, "unresolvable $refs")
-    add_capped(ws.diagnostics, [_loop_error(loop) for loop in _ref_loops(ws, sources)], "$ref loops")
+    add_capped(ws.diagnostics, errors, "$ref loops")
 
 
 def _kind(node: Any) -> str:

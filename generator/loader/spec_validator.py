@@ -15,11 +15,16 @@ Subclasses of the library's own, which
   properties of ``allOf`` members visiting each schema once (the library's own collection is
   exponential in nested ``allOf``s and never ends on a cycle);
 * mark each finding with the place it is about (``sdkgen_at``): the library reports paths
-  relative to the schema or value it checked, and often none at all.
+  relative to the schema or value it checked, and often none at all;
+* read OpenAPI 3.2 as 3.1 plus what 3.2 adds: the document is checked against the official
+  3.2 schema (vendored: ``schemas/README.md`` says why), then by the 3.1 checks, which also
+  walk the ``query`` and ``additionalOperations`` operations and take the 3.2 schema dialect
+  for the 3.1 one (3.2 adds no schema keyword that changes what a value may be).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
@@ -27,9 +32,11 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .documents import MAX_DEPTH
-from .refs import Workspace
+from .refs import RefError, Workspace
 
 MAX_SCHEMA_LEVELS = MAX_DEPTH + 100  # schemas nest at most MAX_DEPTH levels inline
+OAS32_SCHEMA = Path(__file__).resolve().parent / "schemas" / "openapi-3.2.json"
+_OAS32_DIALECTS = "https://spec.openapis.org/oas/3.2/dialect/"
 
 
 class Refused(Exception):
@@ -43,14 +50,18 @@ class _WorkspaceHandler:
 
     def __call__(self, uri: str) -> Any:
         parts = urlsplit(uri)
+        if parts.scheme in ("http", "https"):  # a file the root document's $self names
+            try:
+                name = self.ws.file_by_self(uri)
+            except RefError:
+                name = None
+            if name is None or name not in self.ws.documents:
+                raise Refused(uri)
+            return self.ws.documents[name]
         if parts.scheme != "file":
             raise Refused(uri)
-        path = unquote(parts.path)
-        try:
-            rel = Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            raise Refused(uri) from None
-        if rel not in self.ws.documents:
+        rel = self.ws.key_of(Path(unquote(parts.path)))
+        if rel is None or rel not in self.ws.documents:
             raise Refused(uri)
         return self.ws.documents[rel]
 
@@ -65,8 +76,8 @@ def validator_class(ws: Workspace, minor: int) -> type[Any]:
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation import keywords
 
-    handlers = dict.fromkeys(("http", "https", "ftp", "data", "", "<all_urls>"), _refuse)
-    handlers["file"] = _WorkspaceHandler(ws)
+    handlers = dict.fromkeys(("ftp", "data", "", "<all_urls>"), _refuse)
+    handlers["file"] = handlers["http"] = handlers["https"] = _WorkspaceHandler(ws)
     base_cls: type[Any] = OpenAPIV31SpecValidator if minor >= 1 else OpenAPIV30SpecValidator
     schema_base: type[Any] = keywords.OpenAPIV31SchemaValidator if minor >= 1 else keywords.OpenAPIV30SchemaValidator
 
@@ -93,7 +104,20 @@ def validator_class(ws: Workspace, minor: int) -> type[Any]:
 
         _collect_properties = _collect_properties
 
+        def _get_validator_class_for_dialect(self, dialect_id: str) -> Any:
+            if minor >= 2 and dialect_id.startswith(_OAS32_DIALECTS):
+                dialect_id = keywords.OpenAPIV31SchemaValidator.default_jsonschema_dialect_id
+            return super()._get_validator_class_for_dialect(dialect_id)
+
+        def _get_schema_checker(self, schema: Any, schema_value: Any) -> Any:
+            check = super()._get_schema_checker(schema, schema_value)
+            if minor < 2:
+                return check
+            return lambda value: check(_without_32_keywords(value))
+
     keyword_validators = {**base_cls.keyword_validators, "schema": _SchemaValidator}
+    if minor >= 2:
+        keyword_validators["path"] = _path_validator_32(keyword_validators["path"])
     meta, fast = _meta_validators(minor)
     return type(
         "_Validator",
@@ -104,6 +128,8 @@ def validator_class(ws: Workspace, minor: int) -> type[Any]:
             "resolver_handlers": handlers,
             "keyword_validators": {key: _marking(key, cls) for key, cls in keyword_validators.items()},
             "iter_errors": _iter_errors,
+            # The second pass follows every $ref: not on a document with broken ones.
+            "sdkgen_second_pass": not ws.broken,
         },
     )
 
@@ -116,13 +142,50 @@ def _meta_validators(minor: int) -> tuple[Any, Any]:
     from jsonschema.validators import validator_for
     from openapi_spec_validator.schemas import schema_v30, schema_v31
 
-    schema = dict(schema_v31 if minor >= 1 else schema_v30)
+    if minor >= 2:
+        schema = json.loads(OAS32_SCHEMA.read_text(encoding="utf-8"))
+    else:
+        schema = dict(schema_v31 if minor >= 1 else schema_v30)
     meta = validator_for(schema)(schema)
     try:
         import jsonschema_rs
     except ImportError:  # pragma: no cover - jsonschema-rs is a dependency; still optional here
         return meta, None
     return meta, jsonschema_rs.validator_cls_for(schema)(schema, validate_formats=False)
+
+
+# What the 3.2 schema dialect adds to 3.1's: keywords the 3.1 meta-schema refuses.
+_KEYWORDS_32 = {"discriminator": ("defaultMapping",), "xml": ("nodeType",)}
+
+
+def _without_32_keywords(value: Any) -> Any:
+    """A schema as the 3.1 dialect sees it: without the keywords only 3.2 has."""
+    if isinstance(value, list):
+        return [_without_32_keywords(v) for v in value]
+    if not isinstance(value, Mapping):
+        return value
+    out = {}
+    for key, sub in value.items():
+        if key in _KEYWORDS_32 and isinstance(sub, Mapping):
+            sub = {k: v for k, v in sub.items() if k not in _KEYWORDS_32[key]}
+        out[key] = _without_32_keywords(sub)
+    return out
+
+
+def _path_validator_32(base: type[Any]) -> type[Any]:
+    """The path item check of 3.1, also over the operations 3.2 adds (``query``, and each of
+    ``additionalOperations``, whose keys are the methods as sent)."""
+
+    def call(self: Any, url: str, path_item: Any) -> Iterator[Any]:
+        yield from base.__call__(self, url, path_item)
+        parameters = path_item / "parameters" if "parameters" in path_item else None
+        if "query" in path_item:
+            yield from self.operation_validator(url, "query", path_item / "query", parameters)
+        if "additionalOperations" in path_item:
+            for method, operation in (path_item / "additionalOperations").items():
+                yield from self.operation_validator(url, str(method), operation, parameters)
+
+    return type(base.__name__, (base,), {"__call__": call})
 
 
 def _surely_valid(fast: Any, document: Any) -> bool:
@@ -176,7 +239,7 @@ def _iter_errors(self: Any) -> Iterator[Any]:
         for error in self.schema_validator.iter_errors(self.schema):
             clean = False
             yield error
-    if clean:
+    if clean and self.sdkgen_second_pass:
         yield from self.root_validator(self.schema_path)
 
 

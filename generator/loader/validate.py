@@ -123,6 +123,12 @@ def validate(ws: Workspace, document: dict[str, Any], minor: int, level: Level) 
     _run_deep(run)
     ws.diagnostics.extend(found)
     _report_deferred(ws, validator, level)
+    if ws.broken:
+        message = (
+            "only checked against the OpenAPI schema: the checks that follow $refs (operation ids, path "
+            "parameters, schemas against their dialect) were not run, as the document has broken $refs"
+        )
+        ws.diagnostics.warning(message, ws.root_file, "")
 
 
 def _report_deferred(ws: Workspace, validator: Any, level: Level) -> None:

@@ -11,6 +11,7 @@ import jinja2
 
 from ..ir.nodes import Api
 from ..naming import EXCEPTION_NAMES
+from .compiled import check_compiles
 from .docs import readme_context, reference_context
 from .fmt import BLACK_VERSION, format_sources
 from .layout import bracketed, import_from
@@ -123,6 +124,7 @@ def render(api: Api, meta: Meta, *, formatted: bool = True) -> dict[str, str]:
     for name, text in runtime_files().items():
         py[f"{pkg}/{name}"] = header + "\n" + text
     files = format_sources(py) if formatted else py
+    check_compiles(files, skip=[f"{pkg}/{name}" for name in runtime_files()])
     files[f"{pkg}/py.typed"] = ""
     readme = readme_context(api, meta, refs, formatted=formatted)
     files["README.md"] = env.get_template("README.md.jinja").render(**readme)

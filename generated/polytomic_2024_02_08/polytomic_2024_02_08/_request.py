@@ -17,7 +17,7 @@ from ._types import Body, NotGiven
 
 __all__ = ["Endpoint"]  # what generated modules import; the rest serves _base_client
 
-_IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace"})
+_IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace", "query"})
 
 ErrorTypes = Union[Mapping[str, Any], Callable[[], Mapping[str, Any]]]
 
