@@ -1,6 +1,7 @@
 """``sdkgen``: a thin shell over ``generate()``.
 
-Exit codes: 0 success; 1 findings (drift, breaking changes); 2 bad input or usage.
+Exit codes: 0 success; 1 findings (drift, breaking changes, merge conflicts to resolve); 2 bad input or
+usage.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import NoReturn, Sequence, TextIO
 from ._version import __version__
 from .config import Config, ConfigError, find_pyproject, load_targets, spec_for
 from .diagnostics import Diagnostic, Level, SpecError
+from .ownership import report_written
 from .pipeline import generate
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -46,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--package-name", help="import name of the generated package (default: from info.title)")
     gen.add_argument("--client-name", help="client class name (default: from the package name)")
+    gen.add_argument(
+        "--templates", type=Path, metavar="DIR", help="folder of templates overriding the built-in ones by name"
+    )
     gen.add_argument("--target", action="append", default=[], help="only this [tool.sdkgen] target (repeatable)")
     gen.add_argument("--strict", action="store_true", default=None, help="treat every warning as an error")
     gen.add_argument(
@@ -58,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
     _common(tgt)
     chk = sub.add_parser("check", help="exit 1 when generated code differs from what the spec and generator produce")
     chk.add_argument("targets", nargs="*", help="target names (default: all)")
+    chk.add_argument(
+        "--custom-code",
+        nargs="?",
+        const="text",
+        choices=("text", "json"),
+        help="also report the custom code: files edited, taken over or added, with lines against the "
+        "generated code (json: on stdout, the rest on stderr)",
+    )
     _common(chk)
     _diff_parser(sub)
     return parser
@@ -199,6 +212,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
                 output=args.output or Path("generated"),
                 package_name=args.package_name,
                 client_name=args.client_name,
+                templates=args.templates,
             )
         ]
         if args.strict:
@@ -209,7 +223,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             configs = _for_version(configs, args.api_version, bool(args.target))
         configs = [
             c.with_overrides(
-                output=args.output, package_name=args.package_name, client_name=args.client_name, strict=args.strict
+                output=args.output,
+                package_name=args.package_name,
+                client_name=args.client_name,
+                strict=args.strict,
+                templates=args.templates,
             )
             for c in configs
         ]
@@ -230,6 +248,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             sys.stdout.write(
                 f"generated {result.package_dir} ({result.operations} operations, {len(result.files)} files)\n"
             )
+        if result.written is not None and report_written(result.written, args.quiet, sys.stderr):
+            status = max(status, EXIT_FINDINGS)
     return status
 
 
@@ -250,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_diff(args)
         from .drift.check import run_check
 
-        return run_check(_select(_targets(args), args.targets), quiet=args.quiet)
+        return run_check(_select(_targets(args), args.targets), quiet=args.quiet, custom_code=args.custom_code)
     except ConfigError as exc:
         sys.stderr.write(f"sdkgen: {exc}\n")
         return EXIT_INPUT
