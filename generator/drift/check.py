@@ -167,15 +167,16 @@ def _print_diff(out: TextIO, changes: Plan, result: Result | None) -> None:
     package_dir = changes.package_dir
     lines: list[str] = []
     new_files = result.files if result is not None else {}
+    for path in changes.to_merge:  # what the new generation changes under the maintainer's edits
+        old = changes.bases[path].decode("utf-8", "replace").splitlines(keepends=True)
+        new = new_files.get(path, b"").decode("utf-8", "replace").splitlines(keepends=True)
+        lines.extend(difflib.unified_diff(old, new, f"a/{path} (generated last time)", f"b/{path} (generated now)"))
     for path in sorted(p for p in changes.writes if p != STORE):
         old = _text(package_dir / path)
         new = changes.writes[path].decode("utf-8", "replace").splitlines(keepends=True)
         lines.extend(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
     for path in changes.removes:
         lines.extend(difflib.unified_diff(_text(package_dir / path), [], f"a/{path}", "/dev/null"))
-    for path in changes.to_merge:  # what the generation changes under the maintainer's edits
-        new = new_files.get(path, b"").decode("utf-8", "replace").splitlines(keepends=True)
-        lines.extend(difflib.unified_diff(_text(package_dir / path), new, f"a/{path} (yours)", f"b/{path}"))
     for line in lines[:MAX_DIFF_LINES]:
         out.write(line if line.endswith("\n") else line + "\n")
     if len(lines) > MAX_DIFF_LINES:

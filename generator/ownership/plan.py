@@ -24,7 +24,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Diagnostics, Level, SpecError, add_capped
 from .ignore import IgnoreRules, load_ignore
 from .merge import MergeUnavailable, merge3, unresolved
-from .previous import MANIFEST, MissingBase, Previous, read_previous
+from .previous import MANIFEST, Refused, Previous, read_previous
 from .store import STORE, pack, sha256
 
 
@@ -48,6 +48,7 @@ class Plan:
     merged: list[str] = field(default_factory=list)  # hand edits merged cleanly with a change
     conflicts: list[str] = field(default_factory=list)  # merged with conflict markers
     to_merge: list[str] = field(default_factory=list)  # would need a merge (check never merges)
+    bases: dict[str, bytes] = field(default_factory=dict)  # of to_merge: the last generation
     kept: list[str] = field(default_factory=list)  # no longer generated, but carry hand edits
     ignored: list[str] = field(default_factory=list)  # generated paths .sdkgenignore takes over
     edited: list[str] = field(default_factory=list)  # carry hand edits once the plan is applied
@@ -111,7 +112,7 @@ def plan(gen: Generation, *, merge: bool = True) -> Plan:
     for path, data in sorted(owned.items()):
         try:
             _one(out, previous, path, data, merge, blocked)
-        except MissingBase as exc:
+        except Refused as exc:
             found.items.append(exc.diagnostic)
         except MergeUnavailable as exc:
             hint = "install git, or move the file aside, regenerate, and apply your edits again"
@@ -174,10 +175,16 @@ def _edited(out: Plan, previous: Previous, path: str, disk: bytes, new: bytes, m
             out.unresolved.append(path)
         return
     base = previous.base(path)
+    if not merge:
+        out.to_merge.append(path)
+        out.bases[path] = base
+        if unresolved(disk, base):
+            out.unresolved.append(path)
+        return
     if unresolved(disk, base):
         out.unresolved.append(path)
         hint = "resolve it first (keep the right lines, delete the marker lines), then regenerate"
-        raise MissingBase(
+        raise Refused(
             Diagnostic(
                 Level.ERROR,
                 f"{path} still holds conflict markers from the last run",
@@ -186,9 +193,6 @@ def _edited(out: Plan, previous: Previous, path: str, disk: bytes, new: bytes, m
                 hint,
             )
         )
-    if not merge:
-        out.to_merge.append(path)
-        return
     merged = merge3(base, disk, new)
     out.writes[path] = merged.data
     (out.conflicts if merged.conflicts else out.merged).append(path)

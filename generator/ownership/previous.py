@@ -13,8 +13,9 @@ MANIFEST = "sdkgen-manifest.json"
 SIDECARS = frozenset({MANIFEST, STORE})
 
 
-class MissingBase(Exception):
-    """The last generation of a file cannot be found; carries the diagnostic that says why."""
+class Refused(Exception):
+    """A file cannot be regenerated (its last generation cannot be found, or it holds an
+    unresolved conflict); carries the diagnostic that says why."""
 
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
@@ -56,7 +57,7 @@ class Previous:
         return self._store
 
     def base(self, path: str) -> bytes:
-        """What sdkgen generated for ``path`` last time; raises ``MissingBase``."""
+        """What sdkgen generated for ``path`` last time; raises ``Refused``."""
         store = self.store()
         data = store.get(path) if store is not None else None
         if data is not None and sha256(data) == self.generated.get(path):
@@ -72,7 +73,7 @@ class Previous:
             f"restore {STORE} from version control (git checkout -- {STORE}); or move {path} "
             "aside, regenerate, and apply your edits again"
         )
-        raise MissingBase(Diagnostic(Level.ERROR, message, str(self.package_dir / path), "", hint))
+        raise Refused(Diagnostic(Level.ERROR, message, str(self.package_dir / path), "", hint))
 
 
 def read_previous(package_dir: Path) -> tuple[Previous | None, tuple[Diagnostic, ...]]:

@@ -64,9 +64,10 @@ def check_templates(folder: Path | None, builtin: Path) -> tuple[Diagnostic, ...
         except jinja2.TemplateSyntaxError as exc:
             found.append(_diagnostic(name, path, exc.lineno, exc.message or str(exc)))
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.8)
+            lowered = {k.lower(): k for k in known}
+            close = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.8)
             if close:
-                message = f"template {name} overrides no built-in template; did you mean {close[0]}?"
+                message = f"template {name} overrides no built-in template; did you mean {lowered[close[0]]}?"
                 hint = "built-in templates: " + ", ".join(known)
                 found.append(Diagnostic(Level.WARNING, message, str(path), "", hint))
     return tuple(found)
