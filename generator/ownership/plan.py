@@ -24,7 +24,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Diagnostics, Level, SpecError, add_capped
 from .ignore import IgnoreRules, load_ignore
 from .merge import MergeUnavailable, merge3, unresolved
-from .previous import MANIFEST, Refused, Previous, read_previous
+from .previous import MANIFEST, Previous, Refused, read_previous
 from .store import STORE, pack, sha256
 
 
