@@ -78,7 +78,7 @@ def test_check_lists_a_hand_edit_without_calling_it_drift(tmp_path: Path) -> Non
     target.write_text(target.read_text().replace("BASE_URL", "BASE_URl", 1))
     out = run("check", cwd=tmp_path)
     assert out.returncode == 0, out.stdout
-    assert "hand edits kept in 1 file(s): tiny_sdk/_version.py" in out.stdout
+    assert "hand edits kept in 1 file(s): tiny_sdk/_version.py (+1 -1)" in out.stdout
 
 
 def _tiny_project(tmp_path: Path, **options: str) -> Path:

@@ -140,7 +140,7 @@ def test_maintainer_workflow(repo: Repo) -> None:
     assert "guard: id must not be empty" in imported.stdout
     check = repo.sdkgen("check")
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "hand edits kept in 1 file(s): polytomic/resources/models.py" in check.stdout
+    assert "hand edits kept in 1 file(s): polytomic/resources/models.py (+4 -0)" in check.stdout
     clean = repo.tree()
 
     # 2. An edit that collides with the upgrade: markers with both sides, nothing else touched.
@@ -193,4 +193,4 @@ def test_maintainer_workflow(repo: Repo) -> None:
     assert "taken over" in check.stdout and "README.md" in check.stdout
     assert f"edited               +4 -0  {MODELS}" in check.stdout
     status = repo.git("status", "--porcelain")
-    assert "sdkgen-pristine.tar.bz2" in status and "_version.py" in status
+    assert "sdkgen-pristine.tar.gz" in status and "_version.py" in status

@@ -314,7 +314,7 @@ def test_missing_or_corrupt_store_with_hand_edits_exits_2(project: Project) -> N
         code, _, err = project.generate()
         assert code == 2, err
         assert "what sdkgen generated for it last time is not available" in err
-        assert "git checkout -- sdkgen-pristine.tar.bz2" in err
+        assert "git checkout -- sdkgen-pristine.tar.gz" in err
         assert project.tree() == before
     project.file(STORE).unlink()
     assert project.generate()[0] == 2
@@ -325,7 +325,7 @@ def test_missing_or_corrupt_store_with_hand_edits_exits_2(project: Project) -> N
 def test_a_store_missing_without_hand_edits_is_written_again(project: Project) -> None:
     project.file(STORE).unlink()
     code, out, _ = project.check()
-    assert code == 1 and "sdkgen-pristine.tar.bz2) is missing" in out
+    assert code == 1 and "sdkgen-pristine.tar.gz) is missing" in out
     assert project.generate()[0] == 0
     assert project.check()[0] == 0
 
@@ -353,3 +353,30 @@ def test_store_is_deterministic_and_round_trips() -> None:
     files = {"b/x.py": b"x = 1\n", "a.md": "é\n".encode(), "long/" + "n" * 150 + ".py": b""}
     assert pack(files) == pack(dict(reversed(list(files.items()))))
     assert unpack(pack(files)) == files
+
+
+def test_a_run_killed_midway_is_reported_by_check_and_undone_by_generate(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.render import write
+
+    _add_maintainer_files(project)
+    before = project.tree()
+    project.use(V2)
+
+    def killed(op: object) -> None:
+        raise SystemExit(137)
+
+    monkeypatch.setattr(write, "after_step", killed)
+    monkeypatch.setattr(write, "_rollback", lambda *args: None)  # a killed process rolls nothing back...
+    monkeypatch.setattr(write.shutil, "rmtree", lambda *args, **kwargs: None)  # ...and cleans nothing up
+    with pytest.raises(SystemExit):
+        project.generate()
+    monkeypatch.undo()
+    assert project.tree() != before  # half-written
+    code, _, err = project.check()
+    assert code == 2 and "an interrupted sdkgen generate left this package half-written" in err
+    project.use(V1)
+    assert project.generate()[0] == 0  # rolls the killed run back first: V1 again, as before
+    assert project.tree() == before
+    assert project.check()[0] == 0

@@ -109,7 +109,7 @@ def run_check(configs: list[Config], quiet: bool = False, custom_code: str | Non
         elif not quiet:
             out.write(f"{name}: in sync ({changes.package_dir})\n")
             if changes.edited:
-                out.write(f"  hand edits kept in {len(changes.edited)} file(s): {', '.join(changes.edited[:10])}\n")
+                out.write(f"  hand edits kept in {len(changes.edited)} file(s): {_edits(changes)}\n")
             if changes.ignored:
                 out.write(f"  taken over by .sdkgenignore: {len(changes.ignored)} file(s)\n")
         if custom_code:
@@ -120,6 +120,16 @@ def run_check(configs: list[Config], quiet: bool = False, custom_code: str | Non
         for _, package_dir, files in reports:
             sys.stdout.write(as_text(package_dir, files))
     return status
+
+
+def _edits(changes: Plan) -> str:
+    """The files that carry hand edits, with their lines added and removed."""
+    counts = {f.path: f for f in custom_code_in(changes.package_dir) if f.kind == "edited" and f.known}
+    shown = [
+        f"{path} (+{counts[path].added} -{counts[path].removed})" if path in counts else path
+        for path in changes.edited[:10]
+    ]
+    return ", ".join(shown) + (f" and {len(changes.edited) - 10} more" if len(changes.edited) > 10 else "")
 
 
 def _plan(config: Config) -> tuple[Plan, Result | None]:

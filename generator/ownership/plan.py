@@ -82,7 +82,9 @@ class Plan:
         if self.ignored != self.was_ignored and not self.first:
             out.append("the .sdkgenignore rules changed which generated files are yours")
         if self.store == "missing":
-            out.append("the pristine copy of the last generation (sdkgen-pristine.tar.bz2) is missing")
+            out.append(f"the pristine copy of the last generation ({STORE}) is missing")
+        elif self.store == "outdated" and not self.writes.keys() - {STORE, MANIFEST} and not self.removes:
+            out.append(f"the pristine copy of the last generation ({STORE}) is not the one the manifest records")
         if self.unresolved:
             out.append(f"conflict markers from the last sdkgen generate are unresolved: {listed(self.unresolved)}")
         return out
@@ -236,10 +238,20 @@ def _removed(out: Plan, previous: Previous, rules: IgnoreRules, generated: Mappi
 def _sidecars(
     out: Plan, gen: Generation, owned: Mapping[str, bytes], ignored: set[str], previous: Previous | None
 ) -> None:
-    """The manifest (hashes of what was written, and of what was taken over) and the store."""
+    """The manifest (hashes of what was written, of what was taken over, and of the store) and
+    the store, written again only when the generation changed or the store is not intact."""
     manifest = dict(gen.manifest)
     manifest["files"] = {p: sha256(d) for p, d in sorted(owned.items())}
     manifest["ignored"] = {p: sha256(gen.files[p]) for p in sorted(ignored)}
+    same = previous is not None and previous.generated == {p: sha256(d) for p, d in gen.files.items()}
+    if previous is not None and same and previous.store_intact():
+        manifest["pristine_sha256"] = previous.manifest["pristine_sha256"]
+    else:
+        store = pack(dict(gen.files))
+        out.writes[STORE] = store
+        manifest["pristine_sha256"] = sha256(store)
+        exists = (gen.package_dir / STORE).is_file()
+        out.store = "outdated" if previous is None or not same or exists else "missing"
     data = manifest_bytes(manifest)
     try:
         current = _read(gen.package_dir, MANIFEST)
@@ -247,7 +259,3 @@ def _sidecars(
         current = None
     if current != data:
         out.writes[MANIFEST] = data
-    pristine = dict(gen.files)
-    if previous is None or previous.store() != pristine:
-        out.writes[STORE] = pack(pristine)
-        out.store = "outdated" if previous is None or previous.store() is not None else "missing"

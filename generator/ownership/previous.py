@@ -56,6 +56,15 @@ class Previous:
                 self._store_error = f"it cannot be read ({exc})"
         return self._store
 
+    def store_intact(self) -> bool:
+        """True when the store on disk is the one the manifest recorded (by its hash; nothing
+        is decompressed)."""
+        try:
+            data = (self.package_dir / STORE).read_bytes()
+        except OSError:
+            return False
+        return sha256(data) == self.manifest.get("pristine_sha256")
+
     def base(self, path: str) -> bytes:
         """What sdkgen generated for ``path`` last time; raises ``Refused``."""
         store = self.store()

@@ -6,25 +6,29 @@ including a fresh CI clone.  Regenerating the base from the recorded inputs is n
 upgraded sdkgen (the most common reason to regenerate) cannot reproduce an older one's output,
 and a spec updated in place is gone.  So the base is recorded in the repository:
 ``sdkgen-pristine.tar.bz2``, a tar archive of every file of the last generation (including the
-ones ``.sdkgenignore`` took over), compressed with bzip2 (about 7% of the package's size).
+ones ``.sdkgenignore`` took over), gzip-compressed (about a tenth of the package's size; gzip
+because it is fast: bzip2 or xz took seconds on a GitHub-sized SDK).
 
-The archive is byte-for-byte deterministic (sorted members, zero times and owners, fixed
-modes; bzip2's output does not vary across library versions), so regenerating an unchanged
-SDK leaves it unchanged, and ``tar -xjf`` shows what sdkgen generated.
+The archive is deterministic (sorted members, zero times and owners, fixed modes, no gzip
+timestamp), and ``tar -xzf`` shows what sdkgen generated.  Its bytes are not compared across
+machines (a zlib build such as zlib-ng may compress differently): the manifest records the hash
+of every file in it and of the archive itself, and the archive is written again only when the
+generation changed or it no longer has the recorded hash.
 """
 
 from __future__ import annotations
 
-import bz2
+import gzip
 import hashlib
 import io
 import tarfile
+import zlib
 
 from ..render.write import UnsafePathError, check_relpath
 
-STORE = "sdkgen-pristine.tar.bz2"
+STORE = "sdkgen-pristine.tar.gz"
 
-# A store larger than this once decompressed is refused rather than read (a bzip2 bomb in a
+# A store larger than this once decompressed is refused rather than read (a gzip bomb in a
 # pull request must not exhaust memory); generated SDKs are a few megabytes.
 MAX_UNPACKED = 1 << 30
 
@@ -46,16 +50,16 @@ def pack(files: dict[str, bytes]) -> bytes:
             info.uid = info.gid = 0
             info.uname = info.gname = ""
             tar.addfile(info, io.BytesIO(data))
-    return bz2.compress(raw.getvalue(), 9)
+    return gzip.compress(raw.getvalue(), 6, mtime=0)
 
 
 def unpack(data: bytes) -> dict[str, bytes]:
     """The files in an archive written by ``pack``, in memory (nothing is extracted)."""
     try:
-        decompressor = bz2.BZ2Decompressor()
+        decompressor = zlib.decompressobj(wbits=31)  # gzip
         raw = decompressor.decompress(data, MAX_UNPACKED + 1)
-        if len(raw) > MAX_UNPACKED or not decompressor.eof:
-            raise StoreError("larger than sdkgen ever writes, or truncated")
+        if len(raw) > MAX_UNPACKED or not decompressor.eof or decompressor.unused_data:
+            raise StoreError("larger than sdkgen ever writes, truncated, or followed by other data")
         files: dict[str, bytes] = {}
         with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tar:
             for member in tar.getmembers():
@@ -67,7 +71,7 @@ def unpack(data: bytes) -> dict[str, bytes]:
                     raise StoreError(f"{member.name!r} has no data")
                 files[member.name] = handle.read()
         return files
-    except (OSError, EOFError, tarfile.TarError, UnsafePathError) as exc:
+    except (OSError, EOFError, zlib.error, tarfile.TarError, UnsafePathError) as exc:
         raise StoreError(str(exc) or type(exc).__name__) from None
 
 

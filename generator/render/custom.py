@@ -57,6 +57,8 @@ def check_templates(folder: Path | None, builtin: Path) -> tuple[Diagnostic, ...
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     found: list[Diagnostic] = []
     for name, path in template_files(folder).items():
+        if not name.endswith(".jinja"):
+            continue  # read only if an override includes it: its errors are reported then
         try:
             env.parse(path.read_text(encoding="utf-8"), name, str(path))
         except UnicodeDecodeError as exc:
