@@ -54,7 +54,7 @@ def runtime_files() -> dict[str, str]:
 
 
 # What shapes the output besides the spec and the options: not the CLI, not `check`/`diff`.
-_SHAPING = ("loader", "ir", "render", "runtime", "naming.py", "config.py", "pipeline.py", "diagnostics.py")
+_SHAPING = ("loader", "ir", "render", "runtime", "ownership", "naming.py", "config.py", "pipeline.py", "diagnostics.py")
 
 
 @lru_cache(maxsize=1)
