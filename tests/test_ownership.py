@@ -380,3 +380,15 @@ def test_a_run_killed_midway_is_reported_by_check_and_undone_by_generate(
     assert project.generate()[0] == 0  # rolls the killed run back first: V1 again, as before
     assert project.tree() == before
     assert project.check()[0] == 0
+
+
+def test_warns_when_git_would_not_commit_the_record(project: Project) -> None:
+    import subprocess
+
+    if subprocess.run(["git", "init", "-q", str(project.root)], check=False).returncode != 0:
+        pytest.skip("git is not available")
+    (project.root / ".gitignore").write_text("*.tar.gz\n")
+    project.use(V2)
+    code, _, err = project.generate()
+    assert code == 0
+    assert "git ignores sdkgen-pristine.tar.gz here: commit it with the package (git add -f)" in err

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from ..render.write import apply_changes, recover
 from .ignore import IGNORE_FILE
+from .merge import ignored_by_git
 from .plan import Generation, Plan, manifest_bytes, plan
 from .previous import MANIFEST, SIDECARS, read_previous
 from .store import STORE, sha256
@@ -42,6 +43,7 @@ def regenerate(gen: Generation) -> Plan:
     changes = plan(gen)
     if changes.changes:
         apply_changes(gen.package_dir, changes.writes, changes.removes)
+    changes.not_committed = ignored_by_git(gen.package_dir, sorted(SIDECARS))
     return changes
 
 
@@ -79,6 +81,12 @@ def notes(changes: Plan) -> list[str]:
         lines.append(
             f"restored generated file(s) missing from disk: {listed(changes.restored)} "
             f"(list them in {IGNORE_FILE} to keep them away)"
+        )
+    if changes.not_committed:
+        lines.append(
+            f"git ignores {' and '.join(changes.not_committed)} here: commit "
+            f"{'it' if len(changes.not_committed) == 1 else 'them'} with the package (git add -f), "
+            "or hand edits cannot be merged in a fresh clone"
         )
     for path in changes.kept:
         lines.append(

@@ -62,6 +62,21 @@ def merge3(base: bytes, ours: bytes, theirs: bytes) -> Merged:
     return Merged(done.stdout, done.returncode)
 
 
+def ignored_by_git(folder: Path, names: list[str]) -> list[str]:
+    """Which of ``names`` (files in ``folder``) git would not commit, per the repository's
+    ignore rules; none when ``folder`` is not in a git repository or git is not installed."""
+    git = shutil.which("git")
+    if git is None or not names:
+        return []
+    try:
+        done = subprocess.run(
+            [git, "check-ignore", "--no-index", "--", *names], cwd=folder, capture_output=True, check=False
+        )
+    except OSError:
+        return []
+    return done.stdout.decode("utf-8", "replace").splitlines() if done.returncode == 0 else []
+
+
 def unresolved(data: bytes, base: bytes) -> bool:
     """True when ``data`` holds conflict markers that ``base`` (the generated file) does not:
     a conflict written by a merge and not resolved yet."""

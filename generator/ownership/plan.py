@@ -57,6 +57,7 @@ class Plan:
     first: bool = False  # no earlier generation in this directory
     was_ignored: list[str] = field(default_factory=list)  # taken over at the last generation
     store: str = ""  # the pristine store, when it must be written: "missing" or "outdated"
+    not_committed: list[str] = field(default_factory=list)  # sidecars git ignores (after writing)
 
     @property
     def changes(self) -> bool:
