@@ -392,3 +392,17 @@ def test_warns_when_git_would_not_commit_the_record(project: Project) -> None:
     code, _, err = project.generate()
     assert code == 0
     assert "git ignores sdkgen-pristine.tar.gz here: commit it with the package (git add -f)" in err
+
+
+def test_a_clean_merge_that_is_not_valid_python_is_pointed_out(tmp_path: Path) -> None:
+    from generator.ownership import Generation, notes, regenerate
+
+    package = tmp_path / "pkg"
+    base = b"def f():\n    return 1\n\n\ndef g():\n    return 2\n"
+    assert regenerate(Generation(package, {"m.py": base}, {})).writes
+    (package / "m.py").write_bytes(base.replace(b"def f():", b"class F:"))  # a hand edit...
+    new = base.replace(b"return 2", b"return 20")  # ...and a change elsewhere: no conflict
+    changes = regenerate(Generation(package, {"m.py": new}, {}))
+    assert changes.merged == ["m.py"] and not changes.conflicts
+    assert (package / "m.py").read_bytes() == b"class F:\n    return 1\n\n\ndef g():\n    return 20\n"
+    assert "m.py merged without conflict but is not valid Python: check the merge there" in notes(changes)

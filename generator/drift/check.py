@@ -36,13 +36,6 @@ def read_tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def compare(expected: dict[str, bytes], actual: dict[str, bytes]) -> tuple[list[str], list[str], list[str]]:
-    added = sorted(set(expected) - set(actual))
-    removed = sorted(set(actual) - set(expected))
-    changed = sorted(p for p in set(expected) & set(actual) if expected[p] != actual[p])
-    return added, removed, changed
-
-
 def reasons(result: Result, actual: dict[str, bytes]) -> list[str]:
     """Why the output differs, from the manifest on disk: which input changed."""
     try:

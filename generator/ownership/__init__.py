@@ -27,7 +27,9 @@ __all__ = [
     "STORE",
     "Generation",
     "Plan",
+    "conflict_lines",
     "manifest_bytes",
+    "notes",
     "plan",
     "recorded",
     "regenerate",
@@ -77,6 +79,8 @@ def notes(changes: Plan) -> list[str]:
         )
     if changes.merged:
         lines.append(f"your edits were merged into the new generation of {listed(changes.merged)}")
+    for path in changes.unparsable:
+        lines.append(f"{path} merged without conflict but is not valid Python: check the merge there")
     if changes.restored:
         lines.append(
             f"restored generated file(s) missing from disk: {listed(changes.restored)} "

@@ -47,6 +47,7 @@ class Plan:
     removes: list[str] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)  # hand edits merged cleanly with a change
     conflicts: list[str] = field(default_factory=list)  # merged with conflict markers
+    unparsable: list[str] = field(default_factory=list)  # merged cleanly, but not valid Python
     to_merge: list[str] = field(default_factory=list)  # would need a merge (check never merges)
     bases: dict[str, bytes] = field(default_factory=dict)  # of to_merge: the last generation
     kept: list[str] = field(default_factory=list)  # no longer generated, but carry hand edits
@@ -199,8 +200,19 @@ def _edited(out: Plan, previous: Previous, path: str, disk: bytes, new: bytes, m
     merged = merge3(base, disk, new)
     out.writes[path] = merged.data
     (out.conflicts if merged.conflicts else out.merged).append(path)
+    if not merged.conflicts and path.endswith(".py") and not _compiles(merged.data, path):
+        out.unparsable.append(path)
     if merged.data != new:
         out.edited.append(path)
+
+
+def _compiles(source: bytes, path: str) -> bool:
+    """A clean merge of two valid modules is almost always valid; say so when it is not."""
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _blocked(package_dir: Path, path: str, previous: Previous | None, why: str) -> Diagnostic:
