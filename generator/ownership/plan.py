@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Diagnostics, Level, SpecError, add_capped
+from ..render.write import check_relpath
 from .ignore import IgnoreRules, load_ignore
 from .merge import MergeUnavailable, merge3, unresolved
 from .previous import MANIFEST, Previous, Refused, read_previous
@@ -101,6 +102,8 @@ def plan(gen: Generation, *, merge: bool = True) -> Plan:
     lists the files a merge would change instead of running git.  Raises ``SpecError`` for an
     ignore file that cannot be read, a missing base, or a file sdkgen would overwrite but did
     not write: nothing may be written then."""
+    for path in gen.files:
+        check_relpath(path)  # raises UnsafePathError: nothing outside the package is even read
     found = Diagnostics()
     rules, errors = load_ignore(gen.package_dir)
     found.extend(errors)

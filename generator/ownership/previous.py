@@ -90,7 +90,7 @@ def read_previous(package_dir: Path) -> tuple[Previous | None, tuple[Diagnostic,
     path = package_dir / MANIFEST
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no package directory yet
         return None, ()
     except OSError as exc:
         return None, (Diagnostic(Level.ERROR, f"cannot read the manifest: {exc.strerror or exc}", str(path)),)
