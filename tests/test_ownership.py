@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.ownership import STORE
@@ -406,3 +408,56 @@ def test_a_clean_merge_that_is_not_valid_python_is_pointed_out(tmp_path: Path) -
     assert changes.merged == ["m.py"] and not changes.conflicts
     assert (package / "m.py").read_bytes() == b"class F:\n    return 1\n\n\ndef g():\n    return 20\n"
     assert "m.py merged without conflict but is not valid Python: check the merge there" in notes(changes)
+
+
+# -- a property: whatever two generations and the maintainer do, no file of theirs changes -----
+
+_NAMES = st.sampled_from(["a.py", "b.md", "pkg/c.py", "pkg/d.py", "pkg/sub/e.py", "docs/f.md", ".g"])
+_TEXT = st.lists(st.sampled_from(["x = 1\n", "y = 2\n", "# note\n", "z = 3\n"]), min_size=1, max_size=6).map(
+    lambda lines: "".join(lines).encode()
+)
+_GENERATION = st.dictionaries(_NAMES, _TEXT, max_size=6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    first=_GENERATION,
+    second=_GENERATION,
+    own=st.dictionaries(st.sampled_from(["mine.txt", "pkg/mine.py", "tests/t.py", "pkg/sub/m.py", "a.py"]), _TEXT),
+    edits=st.dictionaries(_NAMES, _TEXT, max_size=3),
+)
+def test_no_file_sdkgen_did_not_write_ever_changes(
+    tmp_path_factory: pytest.TempPathFactory,
+    first: dict[str, bytes],
+    second: dict[str, bytes],
+    own: dict[str, bytes],
+    edits: dict[str, bytes],
+) -> None:
+    from generator.diagnostics import SpecError
+    from generator.ownership import Generation, regenerate
+
+    package = tmp_path_factory.mktemp("prop") / "pkg_dir"
+    regenerate(Generation(package, first, {}))
+    own = {p: d for p, d in own.items() if p not in first}  # a path sdkgen wrote is not "own"
+    for rel, data in {**own, **{p: d for p, d in edits.items() if p in first}}.items():
+        (package / rel).parent.mkdir(parents=True, exist_ok=True)
+        (package / rel).write_bytes(data)
+    before = {p.relative_to(package).as_posix(): p.read_bytes() for p in package.rglob("*") if p.is_file()}
+    try:
+        changes = regenerate(Generation(package, second, {}))
+    except SpecError:  # refused (a new generated file would land on one of the maintainer's)
+        after = {p.relative_to(package).as_posix(): p.read_bytes() for p in package.rglob("*") if p.is_file()}
+        assert after == before
+        assert any(p in own for p in second)
+        return
+    for rel, data in own.items():
+        assert (package / rel).read_bytes() == data, rel
+    for rel in first:
+        if rel not in second and rel in edits and edits[rel] != first[rel]:
+            assert (package / rel).read_bytes() == edits[rel]  # edited, no longer generated: kept
+    for rel, data in second.items():
+        on_disk = (package / rel).read_bytes()
+        if rel in changes.conflicts:
+            assert b"<<<<<<< yours (on disk)" in on_disk
+        elif rel not in changes.edited:
+            assert on_disk == data
