@@ -1,7 +1,8 @@
 """``sdkgen``: a thin shell over ``generate()``.
 
-Exit codes: 0 success; 1 findings (drift, breaking changes); 2 bad input or usage; 3 generated,
-but pieces of the document were skipped (a broken ``$ref``; each named by an error line).
+Exit codes: 0 success; 1 findings (drift, breaking changes, merge conflicts to resolve); 2 bad input
+or usage; 3 generated, but pieces of the document were skipped (a broken ``$ref``; each named by
+an error line).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import NoReturn, Sequence, TextIO
 from ._version import __version__
 from .config import Config, ConfigError, find_pyproject, load_targets, spec_for
 from .diagnostics import Diagnostic, Level, SpecError
+from .ownership import report_written
 from .pipeline import generate
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_SKIPPED = 0, 1, 2, 3
@@ -49,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--package-name", help="import name of the generated package (default: from info.title)")
     gen.add_argument("--client-name", help="client class name (default: from the package name)")
+    gen.add_argument(
+        "--templates", type=Path, metavar="DIR", help="folder of templates overriding the built-in ones by name"
+    )
     gen.add_argument("--target", action="append", default=[], help="only this [tool.sdkgen] target (repeatable)")
     gen.add_argument(
         "--strict",
@@ -73,6 +78,14 @@ def _parser() -> argparse.ArgumentParser:
     _common(tgt)
     chk = sub.add_parser("check", help="exit 1 when generated code differs from what the spec and generator produce")
     chk.add_argument("targets", nargs="*", help="target names (default: all)")
+    chk.add_argument(
+        "--custom-code",
+        nargs="?",
+        const="text",
+        choices=("text", "json"),
+        help="also report the custom code: files edited, taken over or added, with lines against the "
+        "generated code (json: on stdout, the rest on stderr)",
+    )
     _common(chk)
     _diff_parser(sub)
     return parser
@@ -215,6 +228,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
                 package_name=args.package_name,
                 client_name=args.client_name,
                 ref_root=args.ref_root,
+                templates=args.templates,
             )
         ]
         if args.strict:
@@ -230,6 +244,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
                 client_name=args.client_name,
                 strict=args.strict,
                 ref_root=args.ref_root,
+                templates=args.templates,
             )
             for c in configs
         ]
@@ -253,6 +268,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         if result.skipped:
             sys.stderr.write(f"sdkgen: {config.spec}: generated without the pieces the errors above name\n")
             status = max(status, EXIT_SKIPPED) if status != EXIT_INPUT else status
+        if result.written is not None and report_written(result.written, args.quiet, sys.stderr):
+            status = max(status, EXIT_FINDINGS)
     return status
 
 
@@ -273,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_diff(args)
         from .drift.check import run_check
 
-        return run_check(_select(_targets(args), args.targets), quiet=args.quiet)
+        return run_check(_select(_targets(args), args.targets), quiet=args.quiet, custom_code=args.custom_code)
     except ConfigError as exc:
         sys.stderr.write(f"sdkgen: {exc}\n")
         return EXIT_INPUT

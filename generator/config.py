@@ -60,6 +60,9 @@ class Config:
     # or a dotted path such as ``pagination.next_page_token``) that carry the next one.
     cursor_params: tuple[str, ...] = DEFAULT_CURSOR_PARAMS
     next_cursor_fields: tuple[str, ...] = DEFAULT_NEXT_CURSOR_FIELDS
+    # A folder of templates that override the built-in ones by name (their hashes go into
+    # the manifest, not this path: see ``render.custom``).
+    templates: Path | None = None
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -106,6 +109,10 @@ def load_targets(pyproject: Path) -> list[Config]:
             if not isinstance(values["ref_root"], str):
                 raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}].ref-root: expected a folder name")
             values["ref_root"] = base / values["ref_root"]
+        if "templates" in values:
+            if not isinstance(values["templates"], str):
+                raise ConfigError(f"{pyproject}: tool.sdkgen.targets[{i}].templates: expected a folder path")
+            values["templates"] = base / values["templates"]
         for key in ("cursor_params", "next_cursor_fields"):
             if key in values:
                 if not isinstance(values[key], list) or not all(isinstance(v, str) for v in values[key]):

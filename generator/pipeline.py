@@ -9,18 +9,20 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
 
+import jinja2
+
 from ._version import __version__
 from .config import Config
 from .diagnostics import Diagnostic, Diagnostics, Level, SpecError
 from .ir.build import build_api, default_package_name
 from .loader import LoadedSpec, load
 from .naming import checked_client_name, checked_package_name, convert
-from .render import BLACK_VERSION, Meta, render, toolchain_sha256
+from .ownership import MANIFEST, Generation, Plan, regenerate
+from .render import BLACK_VERSION, Meta, render, template_dir, toolchain_sha256
 from .render.compiled import CompileError
+from .render.custom import check_templates, custom_hashes, template_error
 from .render.fmt import FormatError
-from .render.write import UnsafePathError, write_package
-
-MANIFEST = "sdkgen-manifest.json"
+from .render.write import UnsafePathError
 
 Progress = Callable[[str], None]
 _BUG_HINT = "this is a bug in sdkgen, not in the document: please report it with the document"
@@ -35,6 +37,7 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
     manifest: dict[str, object]
     operations: int
+    written: Plan | None = None  # what ``generate`` changed on disk (hand edits merged, conflicts)
 
     @property
     def skipped(self) -> tuple[Diagnostic, ...]:
@@ -53,6 +56,9 @@ def build(
 
     ``loaded``: the spec, when the caller has loaded it already; ``formatted=False`` skips black
     (for callers that only read the generated API, like ``sdkgen diff``)."""
+    custom = check_templates(config.templates, template_dir())
+    if any(d.level is Level.ERROR for d in custom):
+        raise SpecError(custom)
     progress("loading " + config.spec.name)
     if loaded is None:
         # A big document's validation runs in another process meanwhile; its findings are
@@ -63,7 +69,7 @@ def build(
     package, client, naming = choose_sdk_names(loaded, config)
     progress("building the IR")
     api, diagnostics = build_api(loaded, config, package, client)
-    diagnostics = (*naming, *diagnostics)
+    diagnostics = (*naming, *diagnostics, *custom)
     if api is None:
         raise SpecError(_all_diagnostics(config, loaded.validated(), diagnostics))
     all_diags = _all_diagnostics(config, loaded, diagnostics)
@@ -73,11 +79,17 @@ def build(
     progress(f"rendering {operations} operations, {len(api.decls)} types")
     meta = Meta(package=package, client=client, package_version=config.package_version, generator_version=__version__)
     try:
-        texts = render(api, meta, formatted=formatted)
-    except (FormatError, CompileError) as exc:  # a generator bug, never the user's: say so plainly
+        texts = render(api, meta, formatted=formatted, templates=config.templates)
+    except (FormatError, CompileError) as exc:  # a generator bug (or a custom template's): say so plainly
         verb = "parse" if isinstance(exc, FormatError) else "compile"
-        message = f"internal error: generated code did not {verb} ({exc})"
-        raise SpecError((Diagnostic(Level.ERROR, message, str(config.spec), "", _BUG_HINT),)) from None
+        if config.templates:
+            who, hint = f"custom templates in {config.templates} may be at fault", ""
+        else:
+            who, hint = "internal error", _BUG_HINT
+        message = f"{who}: generated code did not {verb} ({exc})"
+        raise SpecError((Diagnostic(Level.ERROR, message, str(config.spec), "", hint),)) from None
+    except jinja2.TemplateError as exc:
+        raise SpecError((template_error(exc, config.templates, template_dir()),)) from None
     loaded = loaded.validated()
     all_diags = _all_diagnostics(config, loaded, diagnostics)
     if any(d.blocking for d in all_diags):
@@ -108,14 +120,15 @@ def generate(config: Config, progress: Progress = _silent) -> Result:
     """Generate and write a package; nothing is written when there are errors."""
     result = build(config, progress)
     progress(f"writing {result.package_dir}")
+    generated = {path: data for path, data in result.files.items() if path != MANIFEST}
     try:
-        write_package(result.package_dir, result.files)
+        written = regenerate(Generation(result.package_dir, generated, result.manifest))
     except UnsafePathError as exc:  # a generator bug, never the user's: refused all the same
         raise SpecError((Diagnostic(Level.ERROR, f"internal error: {exc}", str(config.spec), ""),)) from None
     except OSError as exc:
         message = f"cannot write {result.package_dir}: {exc.strerror or exc}"
         raise SpecError((Diagnostic(Level.ERROR, message, str(config.spec), ""),)) from None
-    return result
+    return replace(result, written=written)
 
 
 def sdk_names(loaded: LoadedSpec, config: Config) -> tuple[str, str]:
@@ -176,7 +189,7 @@ def config_sha256(config: Config) -> str:
     return hashlib.sha256(json.dumps(shaping, sort_keys=True, default=list).encode()).hexdigest()
 
 
-_NOT_SHAPING = frozenset({"output", "strict", "api"})
+_NOT_SHAPING = frozenset({"output", "strict", "api", "templates"})  # templates: by content
 
 
 def _manifest(config: Config, loaded: LoadedSpec, api_version: str, files: dict[str, bytes]) -> dict[str, object]:
@@ -191,5 +204,7 @@ def _manifest(config: Config, loaded: LoadedSpec, api_version: str, files: dict[
         "normalized_spec_sha256": loaded.normalized_sha256,
         "toolchain_sha256": toolchain_sha256(),
         "formatter": f"black {BLACK_VERSION}",
+        "custom_templates": custom_hashes(config.templates),
         "files": {path: hashlib.sha256(data).hexdigest() for path, data in sorted(files.items())},
+        "ignored": {},  # generated paths .sdkgenignore takes over: filled in by ``ownership``
     }

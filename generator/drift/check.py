@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from .._version import __version__
 from ..config import Config
-from ..diagnostics import SpecError
+from ..diagnostics import Diagnostic, Level, SpecError
 from ..loader import spec_digest
-from ..pipeline import MANIFEST, Result, build, config_sha256
+from ..ownership import MANIFEST, SIDECARS, STORE, Generation, Plan, plan, recorded
+from ..ownership.report import as_json, as_text, custom_code_in
+from ..pipeline import Result, build, config_sha256
 from ..render import BLACK_VERSION, toolchain_sha256
+from ..render.custom import custom_hashes
+from ..render.write import pending
 
 MAX_DIFF_LINES = 400
 
@@ -32,15 +36,8 @@ def read_tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def compare(expected: dict[str, bytes], actual: dict[str, bytes]) -> tuple[list[str], list[str], list[str]]:
-    added = sorted(set(expected) - set(actual))
-    removed = sorted(set(actual) - set(expected))
-    changed = sorted(p for p in set(expected) & set(actual) if expected[p] != actual[p])
-    return added, removed, changed
-
-
 def reasons(result: Result, actual: dict[str, bytes]) -> list[str]:
-    """Why the tree on disk differs, from the manifest it carries."""
+    """Why the output differs, from the manifest on disk: which input changed."""
     try:
         old = json.loads(actual.get(MANIFEST, b"{}"))
     except ValueError:
@@ -56,26 +53,17 @@ def reasons(result: Result, actual: dict[str, bytes]) -> list[str]:
         or old.get("generator_version") != new["generator_version"]
     ):
         out.append("the templates or the generator changed")
+    if old.get("custom_templates", {}) != new["custom_templates"]:
+        out.append("the custom templates changed")
     if old.get("formatter") != new["formatter"]:
         out.append(f"the formatter changed ({old.get('formatter')} -> {new['formatter']})")
-    recorded = old.get("files") if isinstance(old.get("files"), dict) else {}
-    edited = sorted(
-        p
-        for p, data in actual.items()
-        if p != MANIFEST and recorded.get(p) not in (None, hashlib.sha256(data).hexdigest())
-    )
-    extra = sorted(p for p in actual if p != MANIFEST and p not in recorded)
-    if edited:
-        out.append("generated files were edited by hand: " + ", ".join(edited[:10]))
-    if extra:
-        out.append("files not produced by sdkgen were added: " + ", ".join(extra[:10]))
-    return out or ["unknown (the manifest matches but the files differ)"]
+    return out
 
 
 def unchanged(config: Config, package_dir: Path) -> bool:
-    """The fast path: True when the manifest on disk proves that regenerating would give the
-    same files: same spec bytes, options, generator, templates and formatter, and every file
-    on disk still has the hash the manifest recorded.  Nothing is loaded or rendered."""
+    """The fast path: True when the manifest on disk proves that regenerating would give what
+    the last generation gave: same spec bytes, options, generator, templates (built-in and
+    custom) and formatter.  Nothing is loaded or rendered."""
     try:
         manifest = json.loads((package_dir / MANIFEST).read_bytes())
         names = manifest["spec_files"]
@@ -88,50 +76,118 @@ def unchanged(config: Config, package_dir: Path) -> bool:
         "generator_version": __version__,
         "toolchain_sha256": toolchain_sha256(),
         "formatter": f"black {BLACK_VERSION}",
+        "custom_templates": custom_hashes(config.templates),
     }
-    if any(manifest.get(k) != v for k, v in expected.items()):
-        return False
-    actual = read_tree(package_dir)
-    actual.pop(MANIFEST, None)
-    recorded = manifest.get("files")
-    return isinstance(recorded, dict) and recorded == {p: hashlib.sha256(d).hexdigest() for p, d in actual.items()}
+    return all(manifest.get(k) == v for k, v in expected.items())
 
 
-def run_check(configs: list[Config], quiet: bool = False) -> int:
+def run_check(configs: list[Config], quiet: bool = False, custom_code: str | None = None) -> int:
+    """0 when regenerating every target (and re-applying the hand edits its files carry)
+    would change nothing on disk; 1 when it would, or a conflict is unresolved; 2 on bad input."""
     status = 0
+    out = sys.stderr if custom_code == "json" else sys.stdout
+    reports = []
     for config in configs:
         name = config.target or str(config.spec)
-        if config.package_name and unchanged(config, config.output / config.package_name):
-            if not quiet:
-                sys.stdout.write(f"{name}: in sync ({config.output / config.package_name})\n")
-            continue
         try:
-            result = build(config)
+            changes, result = _plan(config)
         except SpecError as exc:
             for d in exc.diagnostics:
                 sys.stderr.write(d.format() + "\n")
-            sys.stderr.write(f"sdkgen check: {name}: the spec has errors\n")
+            sys.stderr.write(f"sdkgen check: {name}: cannot check\n")
             return 2
-        actual = read_tree(result.package_dir)
-        added, removed, changed = compare(result.files, actual)
-        if not (added or removed or changed):
-            if not quiet:
-                sys.stdout.write(f"{name}: in sync ({result.package_dir})\n")
-            continue
-        status = 1
-        out = sys.stdout
-        out.write(f"{name}: {result.package_dir} is out of date\n")
-        for why in reasons(result, actual):
-            out.write(f"  why: {why}\n")
-        out.write(f"  files: {len(added)} missing, {len(removed)} extra, {len(changed)} changed\n")
-        lines: list[str] = []
-        for path in added + changed + removed:
-            old = actual.get(path, b"").decode("utf-8", "replace").splitlines(keepends=True)
-            new = result.files.get(path, b"").decode("utf-8", "replace").splitlines(keepends=True)
-            lines.extend(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
-        for line in lines[:MAX_DIFF_LINES]:
-            out.write(line if line.endswith("\n") else line + "\n")
-        if len(lines) > MAX_DIFF_LINES:
-            out.write(f"... {len(lines) - MAX_DIFF_LINES} more diff lines\n")
-        out.write(f"  fix: sdkgen generate{' --target ' + config.target if config.target else ''}\n")
+        if changes.changes or changes.unresolved:
+            status = 1
+            _stale(out, name, config, changes, result)
+        elif not quiet:
+            out.write(f"{name}: in sync ({changes.package_dir})\n")
+            if changes.edited:
+                out.write(f"  hand edits kept in {len(changes.edited)} file(s): {_edits(changes)}\n")
+            if changes.ignored:
+                out.write(f"  taken over by .sdkgenignore: {len(changes.ignored)} file(s)\n")
+        if custom_code:
+            reports.append((name, changes.package_dir, custom_code_in(changes.package_dir)))
+    if custom_code == "json":
+        sys.stdout.write(as_json(reports))
+    elif custom_code:
+        for _, package_dir, files in reports:
+            sys.stdout.write(as_text(package_dir, files))
     return status
+
+
+def _edits(changes: Plan) -> str:
+    """The files that carry hand edits, with their lines added and removed."""
+    counts = {f.path: f for f in custom_code_in(changes.package_dir) if f.kind == "edited" and f.known}
+    shown = [
+        f"{path} (+{counts[path].added} -{counts[path].removed})" if path in counts else path
+        for path in changes.edited[:10]
+    ]
+    return ", ".join(shown) + (f" and {len(changes.edited) - 10} more" if len(changes.edited) > 10 else "")
+
+
+def _plan(config: Config) -> tuple[Plan, Result | None]:
+    """What ``sdkgen generate`` would change, without writing or merging: from the pristine
+    store when nothing that shapes the output changed, else from a regeneration in memory."""
+    package_dir = config.output / config.package_name if config.package_name else None
+    if package_dir is not None and pending(package_dir):
+        message = "an interrupted sdkgen generate left this package half-written"
+        hint = "run sdkgen generate: it rolls the interrupted run back first"
+        raise SpecError((Diagnostic(Level.ERROR, message, str(package_dir), "", hint),))
+    gen = recorded(package_dir) if package_dir is not None and unchanged(config, package_dir) else None
+    result = None
+    if gen is None:
+        result = build(config)
+        files = {p: d for p, d in result.files.items() if p != MANIFEST}
+        gen = Generation(result.package_dir, files, result.manifest)
+    return plan(gen, merge=False), result
+
+
+def _stale(out: TextIO, name: str, config: Config, changes: Plan, result: Result | None) -> None:
+    package_dir = changes.package_dir
+    actual = {MANIFEST: (package_dir / MANIFEST).read_bytes()} if (package_dir / MANIFEST).is_file() else {}
+    why = reasons(result, actual) if result is not None else []
+    why += changes.reasons()
+    if changes.changes:
+        out.write(f"{name}: {package_dir} is out of date\n")
+    for path in changes.unresolved:
+        out.write(f"{name}: unresolved conflict in {package_dir / path}\n")
+    for line in why or ["unknown (the manifest matches but the files differ)"]:
+        out.write(f"  why: {line}\n")
+    if changes.changes:
+        to_write = [p for p in changes.writes if p not in SIDECARS]
+        out.write(
+            f"  files: {len(to_write)} to write, {len(changes.removes)} to remove, "
+            f"{len(changes.to_merge)} to merge with your edits\n"
+        )
+        _print_diff(out, changes, result)
+    if changes.unresolved:
+        out.write("  fix: in each file keep the right lines between <<<<<<< and >>>>>>> and delete the marker lines\n")
+    if changes.changes:
+        out.write(f"  fix: sdkgen generate{' --target ' + config.target if config.target else ''}\n")
+
+
+def _print_diff(out: TextIO, changes: Plan, result: Result | None) -> None:
+    package_dir = changes.package_dir
+    lines: list[str] = []
+    new_files = result.files if result is not None else {}
+    for path in changes.to_merge:  # what the new generation changes under the maintainer's edits
+        old = changes.bases[path].decode("utf-8", "replace").splitlines(keepends=True)
+        new = new_files.get(path, b"").decode("utf-8", "replace").splitlines(keepends=True)
+        lines.extend(difflib.unified_diff(old, new, f"a/{path} (generated last time)", f"b/{path} (generated now)"))
+    for path in sorted(p for p in changes.writes if p != STORE):
+        old = _text(package_dir / path)
+        new = changes.writes[path].decode("utf-8", "replace").splitlines(keepends=True)
+        lines.extend(difflib.unified_diff(old, new, f"a/{path}", f"b/{path}"))
+    for path in changes.removes:
+        lines.extend(difflib.unified_diff(_text(package_dir / path), [], f"a/{path}", "/dev/null"))
+    for line in lines[:MAX_DIFF_LINES]:
+        out.write(line if line.endswith("\n") else line + "\n")
+    if len(lines) > MAX_DIFF_LINES:
+        out.write(f"... {len(lines) - MAX_DIFF_LINES} more diff lines\n")
+
+
+def _text(path: Path) -> list[str]:
+    try:
+        return path.read_bytes().decode("utf-8", "replace").splitlines(keepends=True)
+    except OSError:
+        return []
