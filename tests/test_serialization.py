@@ -44,7 +44,7 @@ def _rows() -> list[Any]:
     rows = []
     for line in TABLE.strip().splitlines():
         style, explode, *cells = (c.strip() for c in line.split("|"))
-        for kind, value, cell in zip(("empty", "string", "array", "object"), (EMPTY, STRING, ARRAY, OBJECT), cells):
+        for kind, value, cell in zip(("empty", "string", "array", "object"), (EMPTY, STRING, ARRAY, OBJECT), cells, strict=True):
             if cell == "_n/a_":
                 continue
             expected = "" if cell == "_empty_" else cell.removeprefix("?")
