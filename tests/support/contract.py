@@ -420,6 +420,8 @@ def _synthesize(response: SchemaPath) -> Any:
             return Synth("response").value(media / "schema")
         if content_type.startswith("text/"):
             return "sample"
+        if "schema" not in media or (media / "schema").get("format") == "binary":
+            return b"\x89sample"  # any other media type: some bytes
     return None
 
 
