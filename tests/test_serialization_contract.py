@@ -139,7 +139,7 @@ def _read(seen: Any, where: str) -> Any:
         return seen.target.split("?", 1)[1]
     if where == "body":
         return unmarshalled.body
-    return {k: v for k, v in getattr(unmarshalled.parameters, where).items()}
+    return dict(getattr(unmarshalled.parameters, where).items())
 
 
 @pytest.mark.parametrize(("method", "args", "kwargs", "expected"), CALLS)
