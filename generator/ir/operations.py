@@ -272,7 +272,7 @@ class OperationReader:
             default=schema_d.get("default"),
             has_default="default" in schema_d,
             allow_reserved=wire.allow_reserved,
-            content_type=media_type if _MEDIA_TYPE.fullmatch(media_type) else "",
+            content_type=_param_media(media_type),
         )
 
     # -- request body -------------------------------------------------------------------
@@ -553,6 +553,17 @@ def _pick_response_media(content: dict[str, Any]) -> tuple[str, ResponseKind]:
             return media_type, "json"
     first = next(iter(content))
     return first, "text" if first.lower().startswith("text/") else "binary"
+
+
+def _param_media(media_type: str) -> str:
+    """The media type a ``content`` parameter is written in; a form-urlencoded object is
+    written as its ``form``-style pairs, which is what the default style does."""
+    if not _MEDIA_TYPE.fullmatch(media_type) or media_type.split(";", 1)[0].strip().lower() == _FORM:
+        return ""
+    return media_type
+
+
+_FORM = "application/x-www-form-urlencoded"
 
 
 def _readable_media(content: dict[str, Any], kind: ResponseKind) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ import re
 from typing import Any, Dict, List, NamedTuple, Tuple
 from urllib.parse import quote
 
-__all__ = ["DEFAULT_STYLES", "ParamSpec", "serialize", "text_of"]
+__all__ = ["DEFAULT_STYLES", "serialize", "text_of"]  # and ParamSpec, for _request and _qs
 
 
 class Row(NamedTuple):
