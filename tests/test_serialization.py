@@ -103,3 +103,18 @@ def test_the_specification_style_examples(style: str, explode: bool, value: Any,
 )
 def test_what_the_table_leaves_to_tools(location: str, spec: Any, value: Any, expected: str) -> None:
     assert serialize(location, "color", value, spec) == expected
+
+
+def test_a_model_passed_whole_as_a_form_or_multipart_body() -> None:
+    import pydantic
+
+    from generator.runtime._request import Endpoint, content
+
+    class Form(pydantic.BaseModel):
+        tags: list[str]
+        n: int
+
+    form = Endpoint("post", "/x", body="form", content_type="application/x-www-form-urlencoded")
+    assert content(form, Form(tags=["a", "b"], n=1), None) == {"content": b"tags=a&tags=b&n=1"}
+    multipart = Endpoint("post", "/x", body="multipart", content_type="multipart/form-data")
+    assert content(multipart, Form(tags=["a"], n=1), None) == {"files": [("tags", (None, b"a")), ("n", (None, b"1"))]}

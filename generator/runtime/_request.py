@@ -167,6 +167,8 @@ def content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dic
         fields = body
     if extra_body:
         fields = {**(fields if isinstance(fields, Mapping) else {}), **extra_body}
+    if kind in ("form", "multipart") and not isinstance(fields, Mapping):
+        fields = to_jsonable(fields)  # a model passed whole: its fields by wire name
     if kind == "form":
         return {"content": form_body(fields, endpoint.encoding)}
     if kind == "multipart":
