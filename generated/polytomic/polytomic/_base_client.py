@@ -15,7 +15,6 @@ import logging
 import sys
 import time
 from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
-from urllib.parse import quote
 
 import httpx
 
@@ -28,17 +27,15 @@ from ._exceptions import (
     make_status_error,
 )
 from ._log import log_request, log_response
-from ._qs import encode_query
+from ._qs import encode_cookies, encode_headers, encode_pairs, encode_query, fill_path
 from ._request import (
     Endpoint,
     Prepared,
     content,
-    fill_path,
     find_header,
     merge_headers,
     pop_header,
     random_uuid,
-    scalar_text,
 )
 from ._resource import AsyncResource, SyncResource
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
@@ -135,6 +132,7 @@ class BaseClient:
             headers[self._version_header[0]] = self._version_header[1]
         merge_headers(headers, self._default_headers)
         self._fixed_headers = headers
+        self._accept_set = find_header(self._default_headers, "Accept") is not None
 
     def _timeout(self, timeout: Union[Timeout, NotGiven]) -> httpx.Timeout:
         """``timeout`` (or the client's) as an ``httpx.Timeout``; a number or None is converted
@@ -165,20 +163,23 @@ class BaseClient:
     ) -> Prepared:
         if extra_query:
             query = {**(query or {}), **extra_query}
-        params = encode_query(query, endpoint.query_styles) if query else []
+        params = encode_query(query, endpoint.specs) if query else []
         merged = dict(self._fixed_headers)
-        self._apply_auth(endpoint, merged, params)
+        if endpoint.accept != "application/json" and not self._accept_set:
+            merged["Accept"] = endpoint.accept  # what the operation's success responses declare
+        credentials: List[Tuple[str, str]] = []
+        self._apply_auth(endpoint, merged, credentials)
+        params.extend(encode_pairs(credentials))
         if cookies:
-            jar = "; ".join(
-                f"{k}={quote(scalar_text(v), safe='')}"
-                for k, v in strip_not_given(cookies).items()
-                if v is not None
-            )
+            jar = encode_cookies(cookies, endpoint.specs)
             if jar:
                 cookie = find_header(merged, "Cookie")
                 merged[cookie or "Cookie"] = f"{merged[cookie]}; {jar}" if cookie else jar
         changes = (
-            {**strip_not_given(headers), **strip_not_given(extra_headers)}
+            {
+                **(encode_headers(headers, endpoint.specs) if headers else {}),
+                **strip_not_given(extra_headers),
+            }
             if headers or extra_headers
             else {}
         )
@@ -191,13 +192,21 @@ class BaseClient:
         if key and find_header(merged, key) is None and find_header(changes, key) is None:
             merged[key] = f"{self._package}-retry-{random_uuid()}"
         body_args = content(endpoint, body, extra_body)
-        if "content" in body_args and find_header(merged, "content-type") is None:
-            merged["Content-Type"] = endpoint.content_type  # raw bytes or text: say what they are
+        if (
+            "content" in body_args
+            or ("json" in body_args and endpoint.content_type != "application/json")
+        ) and find_header(merged, "content-type") is None:
+            merged["Content-Type"] = endpoint.content_type  # the media type the spec declares
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
-        path = fill_path(endpoint.path, path_params) if path_params else endpoint.path
+        path = (
+            fill_path(endpoint.path, path_params, endpoint.specs) if path_params else endpoint.path
+        )
+        url = self.base_url + path
+        if params:  # percent-encoded by the serialization table; httpx keeps them as they are
+            url += ("&" if "?" in url else "?") + "&".join(params)
         return Prepared(
             endpoint,
-            self.base_url + path,
+            url,
             params,
             merged,
             body_args,
@@ -232,8 +241,7 @@ class BaseClient:
             headers = {**headers, RETRY_COUNT_HEADER: str(attempt)}
         return client.build_request(
             prepared.endpoint.verb,
-            prepared.url,
-            params=prepared.query(),
+            prepared.url,  # with the query string: httpx's params= would encode it again
             headers=headers,
             extensions={"timeout": prepared.timeout.as_dict()},
             **prepared.content,

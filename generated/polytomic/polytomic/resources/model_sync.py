@@ -39,7 +39,7 @@ _op_get_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/source",
     security=(("bearerAuth",), ("basicAuth",)),
-    query_styles={"params": ("deepObject", True)},
+    params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {
         "400": _t.ApiError,
         "401": _t.ApiError,
@@ -52,7 +52,7 @@ _op_get_source_fields = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/source/fields",
     security=(("bearerAuth",), ("basicAuth",)),
-    query_styles={"params": ("deepObject", True)},
+    params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
 )
 _op_list = Endpoint(

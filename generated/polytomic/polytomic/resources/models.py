@@ -22,7 +22,7 @@ _op_get_enrichment_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/enrichment-source",
     security=(("bearerAuth",), ("basicAuth",)),
-    query_styles={"params": ("deepObject", True)},
+    params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
 )
 _op_post = Endpoint(

@@ -23,7 +23,7 @@ _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
-    query_styles={"filters": ("deepObject", True)},
+    params=(("query", "filters", "deepObject", True, False, ""),),
     errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
 )
 _op_patch = Endpoint(

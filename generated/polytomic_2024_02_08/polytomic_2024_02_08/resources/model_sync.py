@@ -36,7 +36,7 @@ _op_get_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/source",
     security=(("bearerAuth",), ("basicAuth",)),
-    query_styles={"params": ("deepObject", True)},
+    params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {
         "400": _t.ApiError,
         "401": _t.RestErrResponse,
@@ -49,7 +49,7 @@ _op_get_source_fields = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/source/fields",
     security=(("bearerAuth",), ("basicAuth",)),
-    query_styles={"params": ("deepObject", True)},
+    params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {
         "400": _t.ApiError,
         "401": _t.RestErrResponse,
