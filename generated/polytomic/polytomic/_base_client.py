@@ -43,7 +43,13 @@ from ._request import (
 from ._resource import AsyncResource, SyncResource
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
 from ._retry import retry_delay, should_retry
-from ._serde import describe_validation_error, is_validation_error, validate_as
+from ._serde import (
+    describe_validation_error,
+    is_json_syntax_error,
+    is_validation_error,
+    validate_as,
+    validate_json_as,
+)
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 __all__ = [
@@ -259,7 +265,7 @@ class BaseClient:
         model = endpoint.error_type(response.status_code)
         if model is not None and body is not None:
             try:
-                body = validate_as(model, body)
+                body = validate_as(model, body)  # with JSON semantics, as a success body
             except ValueError as exc:
                 if not is_validation_error(exc):
                     raise
@@ -275,7 +281,16 @@ class BaseClient:
             return response.text
         if not response.content:
             return None
-        try:
+        try:  # the bytes as JSON: see validate_json_as (unions of models with date-times)
+            return validate_json_as(cast_to, response.content)
+        except ValueError as exc:
+            if not is_validation_error(exc):
+                raise
+            if not is_json_syntax_error(exc):
+                raise APIResponseValidationError(
+                    response, response.json(), message=describe_validation_error(exc)
+                ) from exc
+        try:  # not UTF-8 JSON: JSON in another encoding (httpx detects it), or no JSON at all
             data = response.json()
         except ValueError:
             raise APIResponseValidationError(
