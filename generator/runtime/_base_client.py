@@ -49,6 +49,7 @@ from ._serde import (
     validate_as,
     validate_json_as,
 )
+from ._servers import Server
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 __all__ = [
@@ -73,14 +74,20 @@ class BaseClient:
     def __init__(
         self,
         *,
-        base_url: str,
+        base_url: Optional[str],
         auth: Mapping[str, Auth],
         version_header: Optional[Tuple[str, Optional[str]]],
         timeout: Timeout,
         max_retries: int,
         default_headers: Optional[Mapping[str, str]],
+        server: Optional[Server] = None,
+        server_variables: Optional[Mapping[str, str]] = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        # A base URL the user gives replaces every server, the operations' own included.
+        self._server_values = dict(server_variables or {})
+        self._base_url_given = bool(base_url)
+        self.base_url = (base_url or (server.resolve(self._server_values) if server else "")).rstrip("/")
+        self._server_urls: Dict[Server, str] = {}
         self._auth = dict(auth)
         self._version_header = version_header
         self.timeout = timeout
@@ -119,6 +126,7 @@ class BaseClient:
             clone._version_header = (self._version_header[0], api_version)
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")
+            clone._base_url_given = True
         if not isinstance(timeout, NotGiven):
             clone.timeout = timeout
         if not isinstance(max_retries, NotGiven):
@@ -171,6 +179,9 @@ class BaseClient:
         if extra_query:
             query = {**(query or {}), **extra_query}
         params = encode_query(query, endpoint.query_styles) if query else []
+        if endpoint.fixed_query:
+            given = {name for name, _ in params}
+            params[:0] = [pair for pair in endpoint.fixed_query if pair[0] not in given]
         merged = dict(self._fixed_headers)
         self._apply_auth(endpoint, merged, params)
         if cookies:
@@ -202,7 +213,7 @@ class BaseClient:
         path = fill_path(endpoint.path, path_params) if path_params else endpoint.path
         return Prepared(
             endpoint,
-            self.base_url + path,
+            self._base_for(endpoint) + path,
             params,
             merged,
             body_args,
@@ -210,6 +221,16 @@ class BaseClient:
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             raw,
         )
+
+    def _base_for(self, endpoint: Endpoint) -> str:
+        """The base URL of an operation: its own server's, unless the user gave one."""
+        server = endpoint.server
+        if server is None or self._base_url_given:
+            return self.base_url
+        url = self._server_urls.get(server)
+        if url is None:
+            url = self._server_urls[server] = server.resolve(self._server_values)
+        return url
 
     def _apply_auth(
         self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]

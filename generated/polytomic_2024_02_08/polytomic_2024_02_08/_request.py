@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from ._serde import to_jsonable
+from ._servers import Server
 from ._types import Body, NotGiven
 
 __all__ = ["Endpoint"]  # what generated modules import; the rest serves _base_client
@@ -42,6 +43,8 @@ class Endpoint:
         "response",
         "verb",
         "idempotent",
+        "fixed_query",
+        "server",
     )
 
     def __init__(
@@ -55,6 +58,8 @@ class Endpoint:
         body: str = "json",  # json | form | multipart | binary | text
         content_type: str = "application/json",
         response: str = "json",  # json | text | binary | empty
+        fixed_query: Tuple[Tuple[str, str], ...] = (),  # from a path key such as /items?beta=true
+        server: Optional[Server] = None,  # the operation's own server (None: the client's)
     ) -> None:
         self.method = method
         self.path = path
@@ -67,6 +72,8 @@ class Endpoint:
         self.response = response
         self.verb = method.upper()
         self.idempotent = method in _IDEMPOTENT_METHODS
+        self.fixed_query = fixed_query
+        self.server = server
 
     @property
     def errors(self) -> Mapping[str, Any]:
