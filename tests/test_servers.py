@@ -23,7 +23,9 @@ SERVERS_SPEC = minimal(
             "post": _op("uploads.create", tags=["uploads"]),
             "get": _op("uploads.list", tags=["uploads"], servers=[{"url": "https://cdn.files.test/"}]),
         },
-        "/token": {"post": _op("auth.token", tags=["auth"], servers=[{"url": "https://auth.test", "description": "login"}])},
+        "/token": {
+            "post": _op("auth.token", tags=["auth"], servers=[{"url": "https://auth.test", "description": "login"}])
+        },
         "/legacy": {"get": _op("legacy.get", tags=["legacy"], servers=[{"url": "/v0"}])},
     },
     servers=[
@@ -131,7 +133,10 @@ def test_what_servers_cannot_express_is_a_warning_with_its_pointer(generated: An
     pkg, result = generated(spec)
     found = {(d.pointer, d.message.split(";")[0]) for d in result.diagnostics}
     assert ("/servers/0/url", "server URL '/v1' is not absolute") in found
-    assert ("/paths/~1a/get/servers/0/url", "server URL '/v2' is relative and there is no absolute root server to resolve it against") in found
+    assert (
+        "/paths/~1a/get/servers/0/url",
+        "server URL '/v2' is relative and there is no absolute root server to resolve it against",
+    ) in found
     assert any(p == "/paths/~1b/get/servers/0/url" and "'tenant' has no default" in m for p, m in found)
     urls, transport = _recording()
     client = _client_class(pkg)(base_url="http://h.test/v1", http_client=httpx.Client(transport=transport))
@@ -147,16 +152,32 @@ def test_what_servers_cannot_express_is_a_warning_with_its_pointer(generated: An
 PATH_KEYS = minimal(
     paths={
         "/responses?beta=true": {
-            "post": _op("responses.create", tags=["responses"], parameters=[{"name": "limit", "in": "query", "schema": {"type": "integer"}}])
+            "post": _op(
+                "responses.create",
+                tags=["responses"],
+                parameters=[{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+            )
         },
         "/shared_items#folders": {"get": _op("shared.folders", tags=["shared"])},
         "/shared_items#files": {"get": _op("shared.files", tags=["shared"])},
         "/items/{id}?view=full&x=a%20b": {
-            "get": _op("items.get", tags=["items"], parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}])
+            "get": _op(
+                "items.get",
+                tags=["items"],
+                parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            )
         },
         "/flags?debug": {"get": _op("flags.get", tags=["flags"])},
-        "/search?q={q}": {"get": _op("search.run", tags=["search"], parameters=[{"name": "q", "in": "query", "schema": {"type": "string"}}])},
-        "/mode?mode=fast": {"get": _op("mode.get", tags=["mode"], parameters=[{"name": "mode", "in": "query", "schema": {"type": "string"}}])},
+        "/search?q={q}": {
+            "get": _op(
+                "search.run", tags=["search"], parameters=[{"name": "q", "in": "query", "schema": {"type": "string"}}]
+            )
+        },
+        "/mode?mode=fast": {
+            "get": _op(
+                "mode.get", tags=["mode"], parameters=[{"name": "mode", "in": "query", "schema": {"type": "string"}}]
+            )
+        },
     }
 )
 

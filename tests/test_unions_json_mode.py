@@ -38,15 +38,29 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 
 PATHS = {
     "/item": {
-        "get": {"operationId": "items.get", "tags": ["items"], "responses": {"200": {"description": "ok", "content": _json({"$ref": REF + "Item"})}}},
+        "get": {
+            "operationId": "items.get",
+            "tags": ["items"],
+            "responses": {"200": {"description": "ok", "content": _json({"$ref": REF + "Item"})}},
+        },
         "post": {
             "operationId": "items.create",
             "tags": ["items"],
-            "requestBody": {"content": _json({"type": "object", "properties": {"item": {"$ref": REF + "Item"}, "feed": {"$ref": REF + "Feed"}}})},
+            "requestBody": {
+                "content": _json(
+                    {"type": "object", "properties": {"item": {"$ref": REF + "Item"}, "feed": {"$ref": REF + "Feed"}}}
+                )
+            },
             "responses": {"200": {"description": "ok", "content": _json({"$ref": REF + "Feed"})}},
         },
     },
-    "/feed": {"get": {"operationId": "feed.get", "tags": ["feed"], "responses": {"200": {"description": "ok", "content": _json({"$ref": REF + "Feed"})}}}},
+    "/feed": {
+        "get": {
+            "operationId": "feed.get",
+            "tags": ["feed"],
+            "responses": {"200": {"description": "ok", "content": _json({"$ref": REF + "Feed"})}},
+        }
+    },
 }
 
 
@@ -96,7 +110,9 @@ def test_a_value_no_variant_matches_is_kept_raw(generated: Any) -> None:
 
 def test_error_bodies_and_invalid_json_still_report_clearly(generated: Any) -> None:
     pkg, _ = generated(minimal(paths=PATHS, schemas=SCHEMAS))
-    sync, _ = _clients(pkg, lambda request: httpx.Response(200, content=b"<html>", headers={"content-type": "application/json"}))
+    sync, _ = _clients(
+        pkg, lambda request: httpx.Response(200, content=b"<html>", headers={"content-type": "application/json"})
+    )
     try:
         sync.items.get()
     except pkg.APIResponseValidationError as exc:

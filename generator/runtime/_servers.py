@@ -27,8 +27,7 @@ class Server:
             value = values.get(name, default)
             if value is None:
                 raise ValueError(
-                    f"server variable {name!r} has no default: pass server_variables={{{name!r}: ...}} "
-                    "or base_url"
+                    f"server variable {name!r} has no default: pass server_variables={{{name!r}: ...}} or base_url"
                 )
             url = url.replace("{" + name + "}", value)
         return url.rstrip("/")
@@ -37,9 +36,7 @@ class Server:
         return f"Server({self.url!r})"
 
 
-def check_server_variables(
-    given: Optional[Mapping[str, str]], known: Mapping[str, Tuple[str, ...]]
-) -> Dict[str, str]:
+def check_server_variables(given: Optional[Mapping[str, str]], known: Mapping[str, Tuple[str, ...]]) -> Dict[str, str]:
     """The client's server variables, checked against the names (and allowed values) that
     the API's servers declare."""
     values = dict(given or {})
@@ -51,7 +48,5 @@ def check_server_variables(
             raise TypeError(f"server variable {name!r} must be a string, not {type(value).__name__}")
         allowed = known[name]
         if allowed and value not in allowed:
-            raise ValueError(
-                f"server variable {name!r} must be one of {', '.join(map(repr, allowed))}, not {value!r}"
-            )
+            raise ValueError(f"server variable {name!r} must be one of {', '.join(map(repr, allowed))}, not {value!r}")
     return values

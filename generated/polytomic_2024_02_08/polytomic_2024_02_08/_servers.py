@@ -28,8 +28,7 @@ class Server:
             value = values.get(name, default)
             if value is None:
                 raise ValueError(
-                    f"server variable {name!r} has no default: pass server_variables={{{name!r}: ...}} "
-                    "or base_url"
+                    f"server variable {name!r} has no default: pass server_variables={{{name!r}: ...}} or base_url"
                 )
             url = url.replace("{" + name + "}", value)
         return url.rstrip("/")
