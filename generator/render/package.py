@@ -77,10 +77,15 @@ def _server_lines(api: Api) -> list[str]:
         lines.append(f"_SERVER = {server_code(api.server)}")
     if api.server_variables:
         entries = ", ".join(
-            f"{py_literal(name)}: ({''.join(py_literal(v) + ', ' for v in enum)})" for name, enum in api.server_variables
+            f"{py_literal(name)}: {py_literal_tuple_of(enum)}" for name, enum in api.server_variables
         )
         lines.append(f"_SERVER_VARIABLES: Dict[str, Tuple[str, ...]] = {{{entries}}}")
     return lines
+
+
+def py_literal_tuple_of(values: tuple[str, ...]) -> str:
+    items = [py_literal(v) for v in values]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def env_prefix(package: str) -> str:
