@@ -8,8 +8,9 @@ import httpx
 
 from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
+from ._servers import Server
 from ._types import Timeout
-from ._version import API_VERSION, BASE_URL, __version__
+from ._version import API_VERSION, __version__
 
 if TYPE_CHECKING:
     from .resources.bulk_sync import AsyncBulkSyncResource, BulkSyncResource
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Polytomic", "AsyncPolytomic"]
 
+_SERVER = Server("https://app.polytomic.com")
+
 
 class Polytomic(SyncAPIClient):
     """Synchronous client for Polytomic API (API version 2024-02-08).
@@ -37,7 +40,8 @@ class Polytomic(SyncAPIClient):
     ``POLYTOMIC_2024_02_08_USERNAME``/``POLYTOMIC_2024_02_08_PASSWORD``; ``api_key`` (bearer
     token) from ``POLYTOMIC_API_KEY``.
     The base URL defaults to ``POLYTOMIC_2024_02_08_BASE_URL``, then
-    https://app.polytomic.com.
+    https://app.polytomic.com (a base URL given replaces every server of the API, the
+    operations' own included).
     Every request sends the API version in ``X-Polytomic-Version``; pass
     ``api_version=None`` to send none."""
 
@@ -67,12 +71,13 @@ class Polytomic(SyncAPIClient):
             api_key = os.environ.get("POLYTOMIC_API_KEY")
         auth["bearerAuth"] = BearerAuth(api_key)
         super().__init__(
-            base_url=base_url or os.environ.get("POLYTOMIC_2024_02_08_BASE_URL") or BASE_URL,
+            base_url=base_url or os.environ.get("POLYTOMIC_2024_02_08_BASE_URL"),
             auth=auth,
             version_header=("X-Polytomic-Version", api_version),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            server=_SERVER,
             http_client=http_client,
         )
 
@@ -168,7 +173,8 @@ class AsyncPolytomic(AsyncAPIClient):
     ``POLYTOMIC_2024_02_08_USERNAME``/``POLYTOMIC_2024_02_08_PASSWORD``; ``api_key`` (bearer
     token) from ``POLYTOMIC_API_KEY``.
     The base URL defaults to ``POLYTOMIC_2024_02_08_BASE_URL``, then
-    https://app.polytomic.com.
+    https://app.polytomic.com (a base URL given replaces every server of the API, the
+    operations' own included).
     Every request sends the API version in ``X-Polytomic-Version``; pass
     ``api_version=None`` to send none."""
 
@@ -198,12 +204,13 @@ class AsyncPolytomic(AsyncAPIClient):
             api_key = os.environ.get("POLYTOMIC_API_KEY")
         auth["bearerAuth"] = BearerAuth(api_key)
         super().__init__(
-            base_url=base_url or os.environ.get("POLYTOMIC_2024_02_08_BASE_URL") or BASE_URL,
+            base_url=base_url or os.environ.get("POLYTOMIC_2024_02_08_BASE_URL"),
             auth=auth,
             version_header=("X-Polytomic-Version", api_version),
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            server=_SERVER,
             http_client=http_client,
         )
 
