@@ -189,7 +189,8 @@ class ContractServer:
             answer = self._answer(seen, fault)
             seen.status = answer.status
             if answer.body and "json" in answer.headers.get("Content-Type", ""):
-                seen.response = json.loads(answer.body)
+                with contextlib.suppress(ValueError):  # a scripted raw body may be broken JSON
+                    seen.response = json.loads(answer.body)
             self.problems.extend(f"{seen.method} {seen.target}: {p}" for p in seen.problems)
         return answer
 
