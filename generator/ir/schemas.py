@@ -212,7 +212,7 @@ class SchemaConverter:
         if isinstance(values, list) and values and "const" not in node:
             clean = _literal_values(values)
             base = literal_base(clean)
-            if clean and base != "any":
+            if any(v is not None for v in clean) and base != "any":
                 return Enum(key, name, Ident(""), clean, base, doc, str(loc))
         return Alias(key, name, Ident(""), self._inline(node, loc, name), doc, str(loc))
 
