@@ -110,8 +110,20 @@ class SchemaConverter:
             self.names.setdefault(str(loc), _Pending(minted[wire]))
         for wire in wires:
             loc = root.child("components", "schemas", wire)
+            if str(wire).isidentifier() and minted[wire] != wire and minted[wire].rstrip("_0123456789") == wire:
+                self.diagnostics.warning(
+                    f"schema {wire!r} is {minted[wire]!r} in the SDK's types: {wire!r} is a name the generated"
+                    " code needs",
+                    loc.file,
+                    loc.pointer,
+                )
             with self.skips.declaration(str(loc), minted[wire], loc, shared=True):
-                self.type_of(schemas[wire], loc, wire, named=True)
+                node = schemas[wire]
+                target = self.type_of(node, loc, wire, named=True)
+                if isinstance(node, dict) and "$ref" in node and str(loc) not in self.decls:
+                    # a component that is only a $ref: exported under its own name too
+                    self.locations[str(loc)] = loc
+                    self.decls[str(loc)] = Alias(str(loc), minted[wire], Ident(""), target, _doc(node), str(loc))
 
     def type_of(self, node: Any, loc: Location, hint: str, *, named: bool = False) -> TypeRef:
         """The type of a schema node; ``named``: the node is a declaration of its own."""
