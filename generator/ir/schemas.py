@@ -199,7 +199,7 @@ class SchemaConverter:
         if _is_object_model(node):
             return self._model(key, name, node, loc)
         values = node.get("enum")
-        if isinstance(values, list) and values and "const" not in node:
+        if isinstance(values, list) and values and "const" not in node and not _unliteral(values):
             clean = _literal_values(values)
             base = literal_base(clean)
             if any(v is not None for v in clean) and base != "any":
@@ -316,6 +316,9 @@ class SchemaConverter:
         return nullable(t) if _is_nullable(node) else t
 
     def _inline_core(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        fixed = [node["const"]] if "const" in node else node.get("enum")
+        if isinstance(fixed, list) and _unliteral(fixed):
+            return self._unliteral_type(fixed, "const" if "const" in node else "enum", loc)
         if "const" in node:
             values = _literal_values([node["const"]])
             return LiteralOf(values, open=False) if values else ANY
@@ -323,6 +326,13 @@ class SchemaConverter:
             values = _literal_values(node["enum"])
             if values and literal_base(values) != "any":
                 return LiteralOf(values)
+            if values:
+                self.diagnostics.warning(
+                    "enum mixes strings, numbers and booleans: the SDK accepts any value here, without checking"
+                    " it is one of the values listed",
+                    loc.file,
+                    loc.pointer + "/enum",
+                )
             return Prim(literal_base(values)) if values else ANY
         all_of = node.get("allOf")
         if isinstance(all_of, list) and all_of and not _is_object_model(node):
@@ -334,6 +344,26 @@ class SchemaConverter:
             if isinstance(node.get(keyword), list) and node[keyword]:
                 return self._union(node, keyword, loc, hint)
         return self._by_type(node, loc, hint)
+
+    def _unliteral_type(self, values: list[Any], keyword: str, loc: Location) -> TypeRef:
+        """The type of an enum or const whose values a ``Literal`` cannot hold (numbers with a
+        fraction, objects, arrays), with a warning: the SDK does not check the value itself."""
+        kinds = {_json_kind(v) for v in values if v is not None}
+        t: TypeRef = ANY
+        if kinds <= {"int", "float"}:
+            t = Prim("float")
+        elif kinds == {"object"}:
+            t = Prim("object")
+        elif kinds == {"array"}:
+            t = ListOf(ANY)
+        what = {Prim("float"): "a number", Prim("object"): "an object", ListOf(ANY): "an array"}.get(t, "any value")
+        self.diagnostics.warning(
+            f"{keyword} of {'/'.join(sorted(kinds))} values (a Python Literal cannot hold them): the SDK accepts"
+            f" {what} here{' or null' if None in values else ''}, without checking it is one of the values listed",
+            loc.file,
+            loc.pointer + "/" + keyword,
+        )
+        return nullable(t) if None in values else t
 
     def _by_type(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         types = [t for t in _type_list(node.get("type")) if t != "null"]
@@ -477,6 +507,21 @@ def _is_object_model(node: dict[str, Any]) -> bool:
 def _structural(member: dict[str, Any]) -> bool:
     """An allOf member that adds structure (not just a description or a constraint)."""
     return "$ref" in member or any(k in member for k in ("properties", "allOf", "additionalProperties"))
+
+
+def _unliteral(values: list[Any]) -> bool:
+    """Whether enum/const values include some a ``Literal`` cannot hold."""
+    return any(not (v is None or isinstance(v, (str, bool, int))) for v in values)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "int" if isinstance(value, int) or value.is_integer() else "float"
+    if isinstance(value, dict):
+        return "object"
+    return "array" if isinstance(value, list) else "string"
 
 
 def _literal_values(values: list[Any]) -> tuple[Any, ...]:
