@@ -125,6 +125,7 @@ def base() -> Doc:
                 "Color": {"type": "string", "enum": ["red", "green"]},
                 "Sku": {"type": "string", "description": "A stock keeping unit (an alias)."},
                 "Unused": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Problem": {"type": "object", "properties": {"detail": {"type": "string"}}},
             },
         },
     }
@@ -275,7 +276,7 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
             or op(d, "/items/{item_id}", "get")["parameters"].__setitem__(0, {**ID, "name": "item_id"})
         ),
         "path-param-renamed",
-        P,
+        B,
     ),
     "request property added (required)": (
         lambda d: (
@@ -405,7 +406,7 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
     "response status changed within 2xx": (
         lambda d: op(d, "/items", "post")["responses"].update({"201": op(d, "/items", "post")["responses"].pop("200")}),
         "response-status-changed",
-        N,
+        P,
     ),
     "error status added": (
         lambda d: op(d, "/items", "get")["responses"].update({"429": {"description": "slow down"}}),
@@ -534,6 +535,52 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         "version-header-removed",
         P,
     ),
+    "request property became readOnly": (
+        lambda d: prop(d, "ItemCreate", "size").update(readOnly=True),
+        "request-property-became-read-only",
+        B,
+    ),
+    "response property became writeOnly": (
+        lambda d: prop(d, "Item", "note").update(writeOnly=True),
+        "response-property-became-write-only",
+        B,
+    ),
+    "parameter deprecated": (lambda d: limit(d).update(deprecated=True), "param-deprecated", N),
+    "response property deprecated": (
+        lambda d: prop(d, "Item", "note").update(deprecated=True),
+        "response-property-deprecated",
+        N,
+    ),
+    "request property deprecated": (
+        lambda d: prop(d, "ItemCreate", "priority").update(deprecated=True),
+        "request-property-deprecated",
+        N,
+    ),
+    "error schema added to a documented status": (
+        lambda d: op(d, "/items/{id}", "get")["responses"]["404"].update(content=_json(_ref("Problem"))),
+        "error-body-added",
+        P,
+    ),
+    "server base path changed": (
+        lambda d: d.update(servers=[{"url": "https://shop.example/v2"}]),
+        "server-url-changed",
+        B,
+    ),
+    "server host changed": (
+        lambda d: d.update(servers=[{"url": "https://api.shop.example"}]),
+        "server-url-changed",
+        P,
+    ),
+    "operation served from another base path": (
+        lambda d: op(d, "/items", "get").update(servers=[{"url": "https://shop.example/search"}]),
+        "server-added",
+        B,
+    ),
+    "alternative server added": (
+        lambda d: d["servers"].append({"url": "https://eu.shop.example"}),
+        "server-added",
+        N,
+    ),
 }
 
 
@@ -558,6 +605,22 @@ REVERSED: dict[str, tuple[str, str, str]] = {
     "security: alternative removed": ("security: alternative added", "security-requirement-removed", B),
     "security: operation now needs auth": ("security: operation no longer needs auth", "security-requirement-added", B),
     "version header added": ("version header removed", "version-header-added", N),
+    "request property no longer readOnly": (
+        "request property became readOnly",
+        "request-property-no-longer-read-only",
+        N,
+    ),
+    "response property no longer writeOnly": (
+        "response property became writeOnly",
+        "response-property-no-longer-write-only",
+        N,
+    ),
+    "error schema removed from a documented status": (
+        "error schema added to a documented status",
+        "error-body-removed",
+        B,
+    ),
+    "alternative server removed": ("alternative server added", "server-removed", P),
     "parameter maximum raised or dropped": ("parameter maximum lowered", "param-constraint-loosened", N),
     "response property maxLength dropped": (
         "response property maxLength lowered",

@@ -63,7 +63,7 @@ def diff(old: DiffInput, new: DiffInput, *, strict: bool = False, sdk: bool = Tr
         old_files = build(configs[0], loaded=old_loaded, formatted=False).files
         new_files = build(configs[1], loaded=new_loaded, formatted=False).files
         try:
-            changes += sdk_changes(before, after, old_files, new_files, changes)
+            changes = sdk_changes(before, after, old_files, new_files, changes)
         except Exception as exc:  # noqa: BLE001 - the spec diff stands on its own; say what is missing
             notes.append(f"the generated SDKs could not be compared ({type(exc).__name__}: {exc}); spec changes only")
     ordered = tuple(sorted(changes, key=Change.sort_key))
