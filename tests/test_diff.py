@@ -546,6 +546,7 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         B,
     ),
     "parameter deprecated": (lambda d: limit(d).update(deprecated=True), "param-deprecated", N),
+    "schema deprecated": (lambda d: schema(d, "Item").update(deprecated=True), "schema-deprecated", N),
     "response property deprecated": (
         lambda d: prop(d, "Item", "note").update(deprecated=True),
         "response-property-deprecated",
@@ -675,6 +676,132 @@ def test_30_and_31_spellings_of_the_same_api_are_equal(tmp_path: Path) -> None:
     old["openapi"] = "3.0.3"
     old["components"]["schemas"]["Item"]["properties"]["note"] = {"type": "string", "nullable": True}
     assert run(old, new, tmp_path).changes == ()
+
+
+# -- each change on its own: the verdict is the maximum ------------------------------------
+
+
+def _one_scheme(doc: Doc) -> None:
+    doc["components"]["securitySchemes"] = {"ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+    doc["security"] = [{"ApiKeyAuth": []}]
+
+
+def test_a_renamed_security_scheme_keeps_its_client_argument(tmp_path: Path) -> None:
+    def renamed(d: Doc) -> None:
+        d["components"]["securitySchemes"] = {"key": d["components"]["securitySchemes"].pop("ApiKeyAuth")}
+        d["security"] = [{"key": []}]
+
+    old, new = changed(renamed, lambda: (lambda d: (_one_scheme(d), d)[1])(base()))
+    result = run(old, new, tmp_path / "a", sdk=True)
+    assert [(c.rule, c.severity.value) for c in result.changes] == [("security-scheme-renamed", N)]
+    assert "api_key= and how it is sent stay" in result.changes[0].message
+    assert result.verdict.bump == "patch"
+
+    def bearer(d: Doc) -> None:
+        d["components"]["securitySchemes"] = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
+        d["security"] = [{"BearerAuth": []}]
+
+    old, new = changed(bearer, lambda: (lambda d: (_one_scheme(d), d)[1])(base()))
+    result = run(old, new, tmp_path / "b", sdk=True)
+    change = rules(result)["security-scheme-changed"]
+    assert "api_key= stays" in change.message and "gone" not in change.message
+    assert "security-scheme-removed" not in rules(result) and "security-requirement-removed" not in rules(result)
+
+
+def test_a_harmless_change_on_a_method_does_not_hide_a_breaking_one(tmp_path: Path) -> None:
+    """The request property made readOnly removes ``create(size=...)``; the same method also
+    stops documenting an error and gains an optional response property."""
+
+    def edit(d: Doc) -> None:
+        prop(d, "ItemCreate", "size")["readOnly"] = True
+        op(d, "/items", "post")["responses"]["400"] = {"description": "bad"}
+        schema(d, "Item")["properties"]["extra"] = {"type": "string"}
+
+    result = run(*changed(edit), tmp_path, sdk=True)
+    change = rules(result)["request-property-became-read-only"]
+    assert change.severity is Severity.BREAKING
+    assert "Shop.items.create(size=...)" in change.symbols
+    assert change.where.pointer == "/components/schemas/ItemCreate/properties/size"
+    assert result.verdict.bump == "major"
+
+
+def test_an_sdk_break_that_only_harmless_changes_name_stands_on_its_own() -> None:
+    from generator.drift.changes import SAFE, Where
+    from generator.drift.sdk_join import SdkFinding, join
+
+    harmless = Change("error-status-removed", SAFE, "no longer documents 400", Where("PUT", "/x"), ("C.x.update",))
+    finding = SdkFinding("sdk-parameter-removed", "C.x.update(type=...)", "C.x.update(type=...): parameter removed")
+    out = join([harmless], [finding])
+    assert [(c.rule, c.severity) for c in out] == [
+        ("error-status-removed", Severity.NON_BREAKING),
+        ("sdk-parameter-removed", Severity.BREAKING),
+    ]
+    breaking = Change("param-removed", Severity.BREAKING, "gone", Where("PUT", "/x"), ("C.x.update",))
+    out = join([harmless, breaking], [finding])
+    assert [c.rule for c in out] == ["error-status-removed", "param-removed"]
+    assert out[1].symbols == ("C.x.update", "C.x.update(type=...)")  # the join adds the symbol
+
+
+def test_error_body_switched_to_another_schema(tmp_path: Path) -> None:
+    def start() -> Doc:
+        doc = base()
+        doc["components"]["schemas"]["Fault"] = {"type": "object", "properties": {"code": {"type": "integer"}}}
+        op(doc, "/items/{id}", "get")["responses"]["404"]["content"] = _json(_ref("Problem"))
+        return doc
+
+    old, new = changed(
+        lambda d: op(d, "/items/{id}", "get")["responses"]["404"].update(content=_json(_ref("Fault"))), start
+    )
+    change = rules(run(old, new, tmp_path))["error-body-type-changed"]
+    assert change.severity is Severity.BREAKING
+    assert "Problem -> Fault" in change.message and "e.body" in change.message
+    assert change.where.pointer == "/paths/~1items~1{id}/get/responses/404"
+
+
+def test_error_status_removed_says_what_e_body_becomes(tmp_path: Path) -> None:
+    def start() -> Doc:
+        doc = base()
+        op(doc, "/items/{id}", "get")["responses"]["404"]["content"] = _json(_ref("Problem"))
+        return doc
+
+    old, new = changed(lambda d: op(d, "/items/{id}", "get")["responses"].pop("404"), start)
+    result = run(old, new, tmp_path)
+    change = rules(result)["error-status-removed"]
+    assert change.severity is Severity.NON_BREAKING and "decoded JSON instead of Problem" in change.message
+    assert result.verdict.bump == "patch"
+
+
+def test_server_variables(tmp_path: Path) -> None:
+    def start() -> Doc:
+        doc = base()
+        doc["servers"] = [
+            {
+                "url": "https://{region}.shop.example/{version}",
+                "variables": {
+                    "region": {"default": "us", "enum": ["us", "eu"]},
+                    "version": {"default": "v1"},
+                },
+            }
+        ]
+        return doc
+
+    def edit(d: Doc) -> None:
+        variables = d["servers"][0]["variables"]
+        variables["region"]["enum"] = ["us"]
+        variables["version"]["default"] = "v2"
+
+    found = rules(run(*changed(edit, start), tmp_path))
+    assert found["server-variable-value-removed"].severity is Severity.POSSIBLY_BREAKING
+    assert found["server-variable-value-removed"].where.pointer == "/servers/0/variables/region"
+    url = found["server-url-changed"]
+    assert url.severity is Severity.BREAKING and "'/v1' to '/v2'" in url.message
+    assert "https://us.shop.example/v2" in url.message and url.symbols == ("Shop",)
+
+
+def test_deprecation_is_a_minor_release(tmp_path: Path) -> None:
+    result = run(*changed(lambda d: op(d, "/items", "get").update(deprecated=True)), tmp_path)
+    assert result.verdict.bump == "minor"
+    assert any("deprecation" in r for r in result.verdict.reasons)
 
 
 # -- direction: one declaration used both ways --------------------------------------------
