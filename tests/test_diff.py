@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.config import Config
@@ -1156,11 +1158,118 @@ def test_old_side_from_another_checkout(tmp_path: Path) -> None:
             'package-name = "polytomic"\nclient-name = "Polytomic"\nversion-header = "X-Polytomic-Version"\n'
         )
     out = subprocess.run(
-        [sys.executable, "-m", "generator", "diff", "polytomic", "polytomic", "--old-config", "../base/pyproject.toml",
-         "--format", "json", "--fail-on", "breaking"],
-        cwd=tmp_path / "head", capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "diff",
+            "polytomic",
+            "polytomic",
+            "--old-config",
+            "../base/pyproject.toml",
+            "--format",
+            "json",
+            "--fail-on",
+            "breaking",
+        ],
+        cwd=tmp_path / "head",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 1, out.stderr
     report = json.loads(out.stdout)
     assert report["semver"] == "major"
     assert any(c["rule"] == "operation-became-paginated" for c in report["changes"])
+
+
+# -- property: a harmless change never lowers a verdict --------------------------------------
+
+
+def _ops(d: Doc) -> list[Doc]:
+    return [o for item in d["paths"].values() for o in item.values() if isinstance(o, dict) and "responses" in o]
+
+
+def _nothing(d: Doc) -> None:
+    pass
+
+
+def _document_503(d: Doc) -> None:
+    for o in _ops(d):
+        o["responses"].setdefault("503", {"description": "down", "content": _json(_ref("Problem"))})
+
+
+# Unrelated harmless changes: (edit of the old document, edit of the new one).
+HARMLESS: dict[str, tuple[Callable[[Doc], None], Callable[[Doc], None]]] = {
+    "error status added everywhere": (
+        _nothing,
+        lambda d: [o["responses"].setdefault("429", {"description": "slow"}) for o in _ops(d)],
+    ),
+    "error status (with a schema) no longer documented": (_document_503, _nothing),
+    "summaries changed": (_nothing, lambda d: [o.update(summary="Reworded.") for o in _ops(d)]),
+    "optional response property": (
+        _nothing,
+        lambda d: schema(d, "Item")["properties"].update(added={"type": "string"}),
+    ),
+    "new schema": (_nothing, lambda d: d["components"]["schemas"].update(Extra={"type": "object", "properties": {}})),
+    "optional query parameter": (
+        _nothing,
+        lambda d: [
+            o.setdefault("parameters", []).append({"name": "trace", "in": "query", "schema": {"type": "string"}})
+            for o in _ops(d)
+        ],
+    ),
+    "operations deprecated": (_nothing, lambda d: [o.update(deprecated=True) for o in _ops(d)]),
+}
+_RANK = {"patch": 0, "minor": 1, "major": 2}
+_FLOOR = {B: "major", P: "minor", N: "patch"}
+
+
+def _inline_list() -> Doc:
+    doc = base()
+    op(doc, "/items", "get")["responses"] = _ok({"type": "object", "properties": {"total": {"type": "integer"}}})
+    return doc
+
+
+# Breaking changes only the generated SDKs show (no spec rule names them).
+SDK_ONLY: dict[str, tuple[Callable[[], Doc], Callable[[Doc], None]]] = {
+    "a new component takes the inline response model's name": (
+        _inline_list,
+        lambda d: d["components"]["schemas"].update(
+            ItemsListResponse={"type": "object", "properties": {"z": {"type": "string"}}}
+        ),
+    ),
+}
+
+
+def _labelled(case: str) -> tuple[Doc, Doc, str]:
+    if case in SDK_ONLY:
+        old, new = changed(SDK_ONLY[case][1], SDK_ONLY[case][0])
+        return old, new, B
+    if case in REVERSED:
+        forward, _, severity = REVERSED[case]
+        new, old = changed(CASES[forward][0])
+        return old, new, severity
+    edit, _, severity = CASES[case]
+    old, new = changed(edit)
+    return old, new, severity
+
+
+@given(
+    case=st.sampled_from(sorted(SDK_ONLY) * 8 + sorted(CASES) + sorted(REVERSED)),
+    extra=st.lists(st.sampled_from(sorted(HARMLESS)), min_size=1, max_size=3, unique=True),
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_an_unrelated_harmless_change_never_lowers_a_verdict(case: str, extra: list[str]) -> None:
+    import tempfile
+
+    old, new, severity = _labelled(case)
+    old_more, new_more = copy.deepcopy(old), copy.deepcopy(new)
+    for name in extra:
+        HARMLESS[name][0](old_more)
+        HARMLESS[name][1](new_more)
+    with tempfile.TemporaryDirectory() as tmp:
+        alone = run(old, new, Path(tmp) / "alone", sdk=True).verdict.bump
+        both = run(old_more, new_more, Path(tmp) / "both", sdk=True).verdict.bump
+    assert _RANK[alone] >= _RANK[_FLOOR[severity]], (case, alone)
+    assert _RANK[both] >= _RANK[alone], (case, extra, alone, both)
