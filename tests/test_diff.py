@@ -25,6 +25,7 @@ from tests.conftest import ROOT, write_spec
 
 DATA = ROOT / "tests" / "data" / "diff"
 REPORT = ROOT / "docs" / "polytomic-2024-02-08-to-2025-09-18.md"
+FULL_REPORT = ROOT / "docs" / "polytomic-2024-02-08-to-2025-09-18.full.md"
 
 B, P, N = "breaking", "possibly-breaking", "non-breaking"
 
@@ -923,10 +924,13 @@ def test_sdk_change_not_explained_by_the_spec_is_reported(tmp_path: Path) -> Non
         start,
     )
     result = run(old, new, tmp_path, sdk=True)
-    sdk = [c for c in result.changes if c.sdk_only]
-    assert [(c.rule, c.symbols) for c in sdk] == [("sdk-return-type-changed", ("Shop.items.list",))]
-    assert sdk[0].severity is Severity.BREAKING
-    assert "ItemsListResponse" in sdk[0].message
+    sdk = {c.rule: c for c in result.changes if c.sdk_only}
+    assert sdk["sdk-return-type-changed"].symbols == ("Shop.items.list",)
+    assert sdk["sdk-return-type-changed"].severity is Severity.BREAKING
+    assert "ItemsListResponse" in sdk["sdk-return-type-changed"].message
+    # the inline model's class lost its name to the component: its attribute is gone, although
+    # a harmless change (the component added) names that class
+    assert sdk["sdk-object-removed"].symbols == ("shop.types.ItemsListResponse.total",)
 
 
 def test_a_failing_sdk_join_leaves_the_spec_diff_and_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1045,7 +1049,8 @@ def test_text_github_and_junit_formats(tmp_path: Path, capsys: pytest.CaptureFix
 
     assert main(["diff", old, new, "--format", "github"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    error = next(x for x in lines if x.startswith("::error "))
+    assert lines[0].startswith("::error title=sdkgen diff%3A major::SDK version bump: major")  # the verdict first
+    error = next(x for x in lines[1:] if x.startswith("::error "))
     assert "title=breaking%3A response-property-removed" in error
     line = int(error.split("line=")[1].split(",")[0])
     assert Path(old).read_text().splitlines()[line - 1].strip() == "note:"  # the removed property, in the old file
@@ -1131,17 +1136,43 @@ def test_polytomic_report_is_current(polytomic: DiffResult) -> None:
     cwd = Path.cwd()
     os.chdir(ROOT)
     try:
-        expected = render(polytomic, "markdown")
+        expected = render(polytomic, "markdown", full_report=FULL_REPORT.name)
+        expected_full = render(polytomic, "markdown-full")
     finally:
         os.chdir(cwd)
     if os.environ.get("SDKGEN_UPDATE_REPORTS"):
         REPORT.write_text(expected, encoding="utf-8")
+        FULL_REPORT.write_text(expected_full, encoding="utf-8")
     actual = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
-    assert actual == expected, (
+    actual_full = FULL_REPORT.read_text(encoding="utf-8") if FULL_REPORT.exists() else ""
+    assert (actual, actual_full) == (expected, expected_full), (
         f"{REPORT.relative_to(ROOT)} is stale; regenerate it with:\n"
         "  nox -s drift  (or: sdkgen diff --api polytomic --api-version 2024-02-08 2025-09-18 "
         "--format markdown -o docs/polytomic-2024-02-08-to-2025-09-18.md)"
     )
+
+
+def test_polytomic_report_fits_a_pull_request_comment(polytomic: DiffResult) -> None:
+    """GitHub refuses comments over 65,536 characters: the summary stays under 60,000, says the
+    verdict in its first lines, lists the breaking changes before anything else, and groups the
+    repeated findings (38 renames that drop a ``V4`` prefix, 99 error statuses no longer
+    documented) into one row each."""
+    report = render(polytomic, "markdown", full_report="full.md")
+    assert len(report) <= 60_000
+    head = report.splitlines()[:4]
+    assert any("SDK version bump: major" in line for line in head), head
+    assert report.index("### Breaking changes") < report.index("Non-breaking changes")
+    assert "[full.md](full.md)" in report.split("### Breaking changes")[0]
+    rows = [line for line in report.splitlines() if line.startswith("| `")]
+    error_rows = [r for r in rows if r.startswith("| `error-status-removed` (")]
+    assert any("error status 401" in r and int(r.split("(")[1].split(")")[0]) > 90 for r in error_rows), error_rows
+    renames = [r for r in rows if r.startswith("| `schema-renamed` (")]
+    assert len(renames) == 1 and renames[0].startswith("| `schema-renamed` (38)"), renames
+    assert "`V4BulkSyncExecutionLogs` → `BulkSyncExecutionLogs`" in renames[0]
+    # every breaking change is named in the summary, by its place or symbol
+    breaking = report.split("### Breaking changes")[1].split("### Possibly")[0]
+    assert "`Polytomic.connections.list_shared_connections(parent_connection_id=...)`" in breaking
+    assert "DELETE /api/webhooks/{id}" in breaking
 
 
 def test_old_side_from_another_checkout(tmp_path: Path) -> None:

@@ -104,7 +104,9 @@ def explained_by(symbol: str, kind: str, spec: list[Change], severity: Severity)
     """The index of a spec change at least as severe as ``severity`` that names ``symbol`` (or
     the method or type it belongs to)."""
     for i, change in enumerate(spec):
-        if change.severity.rank < severity.rank:
+        if change.severity.rank < severity.rank and not (
+            kind in ("attribute", "return") and symbol in change.symbols and _types(change.rule)
+        ):
             continue  # a harmless change on the same method explains nothing breaking
         for s in change.symbols:
             if not s:
@@ -116,6 +118,16 @@ def explained_by(symbol: str, kind: str, spec: list[Change], severity: Severity)
             ):
                 return i
     return None
+
+
+_TYPE_RULES = ("type-changed", "enum-value-", "union-variant-", "nullable", "became-optional", "became-required")
+
+
+def _types(rule: str) -> bool:
+    """A spec rule about the type of the very symbol whose annotation changed: the same fact,
+    judged by the spec rule (a response enum value added widens ``Literal[...]`` in an open
+    enum: possibly breaking, not breaking)."""
+    return any(part in rule for part in _TYPE_RULES)
 
 
 def _breakages(before: Any, after: Any, old: SideModel, new: SideModel) -> Iterator[SdkFinding]:

@@ -174,7 +174,7 @@ class OperationDiff:
         return out
 
     def path_param(self, po: Param, pn: Param, new: Operation) -> list[Change]:
-        symbol = f"{self.new.symbols.operation(new.key)}({pn.name})"
+        symbol = self.new.symbols.argument(new.key, str(pn.name))
         where = self.new.where(self.new.param_location(new, pn.wire, "path"), new.method, new.path)
         out = []
         if po.name != pn.name:
@@ -388,7 +388,13 @@ class OperationDiff:
             )
             return [Change("error-body-added", POSSIBLY, msg, where, (symbol,), direction="response")]
         site = Site("error-body", "response", f"{label} (e.body)", where, (symbol,))
-        return self.cmp.types(a, b, site)
+        out = []
+        for c in self.cmp.types(a, b, site):
+            if c.rule == "error-body-type-changed" and c.severity is BREAKING:
+                what = f"e.body is now parsed into {self.cmp.describe(b, self.new)}, no longer {self.cmp.describe(a, self.old)}"
+                c = replace(c, message=f"{c.message}: {what}; code that reads its attributes may break")
+            out.append(c)
+        return out
 
 
 def _statuses(r: Response) -> tuple[str, ...]:
