@@ -1304,3 +1304,73 @@ def test_an_unrelated_harmless_change_never_lowers_a_verdict(case: str, extra: l
         both = run(old_more, new_more, Path(tmp) / "both", sdk=True).verdict.bump
     assert _RANK[alone] >= _RANK[_FLOOR[severity]], (case, alone)
     assert _RANK[both] >= _RANK[alone], (case, extra, alone, both)
+
+
+# -- reports that fit where they are read ----------------------------------------------------
+
+
+def _many(tmp_path: Path, per_severity: int) -> DiffResult:
+    """A diff with ``per_severity`` distinct changes of each severity, none alike."""
+    from generator.drift.changes import Where, verdict
+
+    spec = write_spec(tmp_path / "spec", base())
+    changes = []
+    for severity in Severity:
+        for i in range(per_severity):
+            word = "".join(chr(97 + (i * 7 + k) % 26) for k in range(12))
+            changes.append(
+                Change(
+                    f"rule-{severity.value}-{i % 7}",
+                    severity,
+                    f"{word} {i} changed in a way no other change is, with a long explanation " * 2,
+                    Where("GET", f"/things/{i}", f"/paths/~1things~1{i}/get", "openapi.yaml"),
+                    (f"Shop.things.get_{word}",),
+                )
+            )
+    side = DiffInput("v1", Config(spec=spec))
+    return DiffResult(side, side, tuple(changes), verdict(changes))
+
+
+def test_markdown_summary_stays_under_the_comment_limit(tmp_path: Path) -> None:
+    result = _many(tmp_path, 1500)
+    report = render(result, "markdown", full_report="full.md")
+    assert len(report) <= 60_000
+    assert "**SDK version bump: major**" in "\n".join(report.splitlines()[:3])
+    assert report.index("rule-breaking-") < report.index("rule-possibly-breaking-")
+    assert "left out to stay under GitHub's comment limit" in report and "[full.md](full.md)" in report
+    full = render(result, "markdown-full")
+    assert all(c.message.strip() in full for c in result.changes[:50])
+
+
+def test_github_format_verdict_first_ten_per_level_and_job_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.drift.annotations import github, write_job_summary
+
+    result = _many(tmp_path, 40)
+    lines = github(result).splitlines()
+    assert lines[0].startswith("::error title=sdkgen diff%3A major::SDK version bump: major")
+    for level in ("error", "warning", "notice"):
+        mine = [x for x in lines if x.startswith(f"::{level} ")]
+        assert len(mine) <= 10, level
+        assert "more" in mine[-1] and "not annotated" in mine[-1]
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert write_job_summary(result) == summary
+    text = summary.read_text()
+    assert text.count("| `rule-") == 120  # the full table: every change, one row each
+
+    old, new = _pair(tmp_path / "cli", lambda d: schema(d, "Item")["properties"].pop("note"))
+    summary.unlink()
+    assert main(["diff", old, new, "--format", "github", "--fail-on", "breaking"]) == 1
+    assert capsys.readouterr().out.startswith("::error title=sdkgen diff%3A major::")
+    assert "response-property-removed" in summary.read_text()
+
+
+def test_markdown_output_file_links_its_full_report(tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, lambda d: schema(d, "Item")["properties"].pop("note"))
+    out = tmp_path / "reports" / "api.md"
+    assert main(["diff", old, new, "--format", "markdown", "-o", str(out), "-q"]) == 0
+    full = tmp_path / "reports" / "api.full.md"
+    assert "[api.full.md](api.full.md)" in out.read_text()
+    assert "| `response-property-removed` |" in full.read_text()
