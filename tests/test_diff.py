@@ -385,9 +385,14 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         B,
     ),
     "request body added (optional)": (
-        lambda d: op(d, "/items/{id}", "get").update(requestBody={"content": _json(_ref("ItemCreate"))}),
+        lambda d: op(d, "/items/{id}", "get").update(requestBody={"content": _json(_ref("ItemList"))}),
         "request-body-added",
         N,
+    ),
+    "optional request body added whose properties are required arguments": (
+        lambda d: op(d, "/items/{id}", "get").update(requestBody={"content": _json(_ref("ItemCreate"))}),
+        "request-body-added",
+        B,
     ),
     "request body media type changed": (
         lambda d: op(d, "/items", "post")["requestBody"].update(content={"text/plain": {"schema": {"type": "string"}}}),
@@ -536,7 +541,7 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
             and d["components"].pop("parameters")
         ),
         "version-header-removed",
-        P,
+        B,
     ),
     "request property became readOnly": (
         lambda d: prop(d, "ItemCreate", "size").update(readOnly=True),

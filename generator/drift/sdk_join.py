@@ -103,6 +103,7 @@ def explained(symbol: str, kind: str, spec: list[Change], severity: Severity = B
 def explained_by(symbol: str, kind: str, spec: list[Change], severity: Severity) -> int | None:
     """The index of a spec change at least as severe as ``severity`` that names ``symbol`` (or
     the method or type it belongs to)."""
+    symbol = symbol.replace(".__init__(", "(")  # the client's arguments: Client(api_key=...)
     for i, change in enumerate(spec):
         if change.severity.rank < severity.rank and not (
             kind in ("attribute", "return") and symbol in change.symbols and _types(change.rule)
@@ -120,7 +121,16 @@ def explained_by(symbol: str, kind: str, spec: list[Change], severity: Severity)
     return None
 
 
-_TYPE_RULES = ("type-changed", "enum-value-", "union-variant-", "nullable", "became-optional", "became-required")
+_TYPE_RULES = (
+    "type-changed",
+    "enum-value-",
+    "union-variant-",
+    "nullable",
+    "became-optional",
+    "became-required",
+    "response-body-",
+    "response-media-type-",
+)
 
 
 def _types(rule: str) -> bool:

@@ -131,7 +131,8 @@ def _schemes(old: SideModel, new: SideModel) -> list[Change]:
                     f"{named} changed: {_scheme(a)} -> {_scheme(b)}; client arguments "
                     f"{', '.join(f'{n}=' for n in a.names)} -> {args}"
                 )
-            out.append(Change("security-scheme-changed", BREAKING, msg, where, _args(client, b)))
+            args_both = tuple(dict.fromkeys(_args(client, a) + _args(client, b)))
+            out.append(Change("security-scheme-changed", BREAKING, msg, where, args_both))
         elif before != after:
             msg = f"security scheme {before!r} renamed to {after!r}: the client argument {args} and how it is sent stay"
             out.append(Change("security-scheme-renamed", SAFE, msg, where, _args(client, b)))
@@ -181,8 +182,15 @@ def diff_version_header(old: SideModel, new: SideModel) -> list[Change]:
     client = new.symbols.client
     if after is None:
         assert before is not None
-        msg = f"version header {old.api.version_header} is no longer sent"
-        return [Change("version-header-removed", POSSIBLY, msg, old.where(before[0]), (client,))]
+        msg = (
+            f"version header {old.api.version_header} is no longer sent: the client argument api_version= "
+            "(which pinned it) is gone"
+        )
+        return [
+            Change(
+                "version-header-removed", BREAKING, msg, old.where(before[0]), (client, f"{client}(api_version=...)")
+            )
+        ]
     where = new.where(after[0])
     if before is None:
         msg = f"every request now sends {new.api.version_header}: {new.api.api_version}"

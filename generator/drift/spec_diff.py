@@ -277,6 +277,14 @@ class OperationDiff:
             where = self.old.where(old.location + "/requestBody", old.method, old.path)
             return [Change("request-body-removed", BREAKING, f"{label} removed", where, (symbol,), direction="request")]
         if bo is None:
+            required = [str(f.name) for f in bn.fields if f.required]
+            if required and not bn.required:
+                msg = (
+                    f"optional {label} added, but the SDK method takes its required properties as required "
+                    f"keyword arguments ({', '.join(f'{n}=' for n in required)}): existing calls lack them"
+                )
+                symbols = (symbol, *(f"{symbol}({n}=...)" for n in required))
+                return [Change("request-body-added", BREAKING, msg, where, symbols, direction="request")]
             if bn.required:
                 return [
                     Change(
