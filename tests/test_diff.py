@@ -585,6 +585,11 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         "server-added",
         B,
     ),
+    "path item served from another base path": (
+        lambda d: d["paths"]["/items/{id}"].update(servers=[{"url": "https://files.shop.example/v9"}]),
+        "server-added",
+        B,
+    ),
     "alternative server added": (
         lambda d: d["servers"].append({"url": "https://eu.shop.example"}),
         "server-added",

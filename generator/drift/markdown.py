@@ -157,8 +157,11 @@ def _grouped(groups: list[Group], cap: int | None) -> list[str]:
         more = g.count - len(shown)
         if more:
             items += f"{', ' if items else ''}… and {more} more"
-        example = cell(g.first.message)
-        rows.append(f"| `{g.rule}` ({g.count}) | {cell(g.pattern)} (e.g. {example}) | {items} |")
+        if "{" in g.pattern or "…" in g.pattern:  # placeholders: one real message reads better
+            what = f"{cell(g.first.message)} — and {g.count - 1} more like it"
+        else:
+            what = cell(g.pattern)
+        rows.append(f"| `{g.rule}` ({g.count}) | {what} | {items} |")
     return rows
 
 
