@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator.runtime._sse import SSEDecoder, ServerSentEvent
+from generator.runtime._sse import ServerSentEvent, SSEDecoder
 
 
-def E(data: str, event: str = "message", id: str = "", retry: int | None = None) -> ServerSentEvent:  # noqa: N802
+def E(data: str, event: str = "message", id: str = "", retry: int | None = None) -> ServerSentEvent:
     return ServerSentEvent(event, data, id, retry)
 
 

@@ -101,6 +101,26 @@ ResponseKind = Literal["json", "text", "binary", "empty"]
 
 
 @dataclass(frozen=True, slots=True)
+class EventStream:
+    """A ``text/event-stream`` success response: the method yields ``type`` per event.
+
+    ``envelope``: ``type`` describes the whole event (``event``/``data``/``id``/``retry``),
+    else the decoded ``data``; ``json_data``: ``data`` is JSON; ``sentinel``: the data that
+    ends the stream; ``names``: the event names the spec declares; ``condition``: the wire name
+    of the boolean request-body field that asks for the stream when the operation answers
+    JSON otherwise (the method is then overloaded on it), None when it always streams.
+    """
+
+    type: TypeRef
+    envelope: bool = False
+    json_data: bool = True
+    sentinel: str | None = "[DONE]"
+    names: tuple[str, ...] = ()
+    text_names: tuple[str, ...] = ()  # named events whose data is text while others carry JSON
+    condition: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Response:
     status: str  # "200", "2XX", "default"
     kind: ResponseKind
@@ -112,6 +132,7 @@ class Response:
     # (``text/event-stream`` events, JSON Lines, JSON text sequences, multipart/mixed parts),
     # for code that streams items; ``type`` and ``kind`` still describe the body read whole.
     item_type: TypeRef | None = None
+    events: EventStream | None = None  # a server-sent event stream (see ``EventStream``)
 
 
 @dataclass(frozen=True, slots=True)

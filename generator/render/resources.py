@@ -12,6 +12,7 @@ from ..ir.nodes import Api, Operation, Param, Resource
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from .imports import Imports
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
+from .streams import events_arg, stream_method
 from .text import docstring, py_literal
 
 TAIL = (
@@ -37,10 +38,18 @@ class MethodCode:
     pager_returns: tuple[str, str] | None = None  # (sync, async) return annotations
     pager_args: str = ""  # keyword arguments of the pager after the fetch function
     raw_wrapper: str = "to_raw_response_wrapper"
+    # Server-sent events: the (sync, async) return annotations, and ``@overload`` stubs
+    stream_returns: tuple[str, str] | None = None
+    overloads: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     @property
     def sig_end(self) -> tuple[str, str]:
         """The line closing the signature, ``) -> returns:`` (sync, async), laid out."""
+        if self.stream_returns is not None:
+            return (
+                _lines(") -> ", self.stream_returns[0], ":", "    "),
+                _lines(") -> ", self.stream_returns[1], ":", "    "),
+            )
         if self.pager_returns is None:
             return (_lines(") -> ", self.returns, ":", "    "),) * 2
         return (
@@ -55,6 +64,13 @@ class MethodCode:
         return py_literal(self.returns)
 
     @property
+    def casts(self) -> tuple[str, str]:
+        """``cast``'s first argument for the sync and the async method."""
+        if self.stream_returns is not None:
+            return py_literal(self.stream_returns[0]), py_literal(self.stream_returns[1])
+        return self.cast, self.cast
+
+    @property
     def fetch_page(self) -> tuple[str, str]:
         """``def _fetch_page(...) -> page:`` of a pager (sync, async)."""
         return (_fetch_page("def ", self.returns), _fetch_page("async def ", self.returns))
@@ -63,6 +79,15 @@ class MethodCode:
     def raw_assign(self) -> tuple[str, str]:
         """``self.m = wrapper(resource.m)`` for the sync and the async raw-response class."""
         return (_assign(self.name, self.raw_wrapper), _assign(self.name, "async_" + self.raw_wrapper))
+
+    @property
+    def stream_wrapper(self) -> str:
+        return self.raw_wrapper.replace("_raw_", "_streamed_")
+
+    @property
+    def stream_assign(self) -> tuple[str, str]:
+        """``self.m = wrapper(resource.m)`` for the streaming-response classes."""
+        return (_assign(self.name, self.stream_wrapper), _assign(self.name, "async_" + self.stream_wrapper))
 
 
 def _lines(head: str, expr: str, tail: str, indent: str) -> str:
@@ -136,9 +161,12 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     for op in res.operations:
         endpoint_name = f"_op_{op.name}"
         endpoints.append(bracketed(f"{endpoint_name} = Endpoint(", _endpoint_args(op, ctx), ")"))
-        methods.append(_method(op, endpoint_name, ctx))
+        code = _method(op, endpoint_name, ctx)
+        methods.append(stream_method(code, op, ctx, imports) if op.response.events else code)
     if methods:
-        wrappers = sorted({w for m in methods for w in (m.raw_wrapper, "async_" + m.raw_wrapper)})
+        wrappers = sorted(
+            {w for m in methods for base in (m.raw_wrapper, m.stream_wrapper) for w in (base, "async_" + base)}
+        )
         imports.add(".._response", "APIResponse", "AsyncAPIResponse", *wrappers)
     if any(m.pager_returns for m in methods):
         imports.add("..pagination", "AsyncPager", "SyncPager")
@@ -153,7 +181,16 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     doc = docstring(res.doc, "    ") if res.doc else ""
     child_imports = tuple(
         import_from(
-            "." + c.module, [f"Async{c.cls}", f"Async{c.cls}WithRawResponse", c.cls, f"{c.cls}WithRawResponse"], "    "
+            "." + c.module,
+            [
+                f"Async{c.cls}",
+                f"Async{c.cls}WithRawResponse",
+                f"Async{c.cls}WithStreamingResponse",
+                c.cls,
+                f"{c.cls}WithRawResponse",
+                f"{c.cls}WithStreamingResponse",
+            ],
+            "    ",
         )
         for c in children
     )
@@ -273,6 +310,8 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         args.append(f"content_type={py_literal(op.body.content_type)}")
     if op.response.kind != "json":
         args.append(f"response={py_literal(op.response.kind)}")
+    if op.response.events is not None:
+        args.append(events_arg(op.response.events))
     return tuple(args)
 
 

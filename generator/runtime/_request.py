@@ -41,6 +41,7 @@ class Endpoint:
         "response",
         "verb",
         "idempotent",
+        "events",
     )
 
     def __init__(
@@ -54,6 +55,7 @@ class Endpoint:
         body: str = "json",  # json | form | multipart | binary | text
         content_type: str = "application/json",
         response: str = "json",  # json | text | binary | empty
+        events: Any = None,  # _streaming.Events: the operation answers server-sent events
     ) -> None:
         self.method = method
         self.path = path
@@ -66,6 +68,7 @@ class Endpoint:
         self.response = response
         self.verb = method.upper()
         self.idempotent = method in _IDEMPOTENT_METHODS
+        self.events = events
 
     @property
     def errors(self) -> Mapping[str, Any]:
@@ -85,7 +88,17 @@ class Endpoint:
 class Prepared:
     """A call's request, built once and sent by every attempt."""
 
-    __slots__ = ("endpoint", "url", "params", "headers", "content", "timeout", "max_retries", "raw")
+    __slots__ = (
+        "endpoint",
+        "url",
+        "params",
+        "headers",
+        "content",
+        "timeout",
+        "max_retries",
+        "raw",
+        "streamed",
+    )
 
     def __init__(
         self,
@@ -106,6 +119,7 @@ class Prepared:
         self.timeout = timeout
         self.max_retries = max_retries
         self.raw = raw
+        self.streamed = False  # the body is read by the caller (events, streamed responses)
 
     def query(self) -> Optional[Tuple[Tuple[str, str], ...]]:
         """The ``params`` argument of httpx: ``None`` when there are none (httpx then parses

@@ -116,9 +116,8 @@ class SSEDecoder:
         elif name == "id":
             if "\0" not in value:
                 self._last_id = value
-        elif name == "retry":
-            if value and all("0" <= c <= "9" for c in value):
-                self._retry = self.reconnection_time = int(value)
+        elif name == "retry" and value and all("0" <= c <= "9" for c in value):
+            self._retry = self.reconnection_time = int(value)
         return None
 
     def _dispatch(self) -> Optional[ServerSentEvent]:

@@ -38,7 +38,7 @@ from ._exceptions import (
     APITimeoutError,
 )
 from ._serde import describe_validation_error, is_validation_error, validate_as
-from ._sse import SSEDecoder, ServerSentEvent
+from ._sse import ServerSentEvent, SSEDecoder
 
 __all__ = ["AsyncStream", "Events", "Stream"]
 
@@ -54,10 +54,11 @@ class Events:
     ``envelope``: the event type describes the whole event (its ``event``/``data``/``id``/
     ``retry`` fields), else only the decoded ``data``; ``json_data``: ``data`` is JSON;
     ``sentinel``: the data that ends the stream; ``names``: the event names the spec declares
-    (others, heartbeats, are skipped; an undeclared ``error`` event raises).
+    (others, heartbeats, are skipped; an undeclared ``error`` event raises); ``text_names``:
+    the events among them whose data is text even though others carry JSON.
     """
 
-    __slots__ = ("envelope", "json_data", "sentinel", "names")
+    __slots__ = ("envelope", "json_data", "sentinel", "names", "text_names")
 
     def __init__(
         self,
@@ -66,11 +67,13 @@ class Events:
         json_data: bool = True,
         sentinel: Optional[str] = "[DONE]",
         names: Tuple[str, ...] = (),
+        text_names: Tuple[str, ...] = (),
     ) -> None:
         self.envelope = envelope
         self.json_data = json_data
         self.sentinel = sentinel
         self.names = names
+        self.text_names = text_names
 
 
 DEFAULT_EVENTS = Events()
@@ -102,7 +105,7 @@ class _BaseStream(Generic[_T]):
                 raise APIStreamError(self.response, sse.data, event=sse)
             return _SKIP
         data: Any = sse.data
-        if spec.json_data:
+        if spec.json_data and sse.event not in spec.text_names:
             try:
                 data = json.loads(data)
             except ValueError as exc:

@@ -41,7 +41,14 @@ from ._request import (
     scalar_text,
 )
 from ._resource import AsyncResource, SyncResource
-from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
+from ._response import (
+    RAW_RESPONSE_HEADER,
+    STREAM_RESPONSE_HEADER,
+    APIResponse,
+    AsyncAPIResponse,
+    AsyncStreamedAPIResponse,
+    StreamedAPIResponse,
+)
 from ._retry import retry_delay, should_retry
 from ._serde import describe_validation_error, is_validation_error, validate_as
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
@@ -185,6 +192,7 @@ class BaseClient:
         if changes:
             merge_headers(merged, changes)
         raw = pop_header(merged, RAW_RESPONSE_HEADER) is not None
+        streamed = pop_header(merged, STREAM_RESPONSE_HEADER) is not None
         # An idempotency key is generated unless the caller set one, or opted out with None
         # (the request is then sent once, never retried).
         key = endpoint.idempotency_header
@@ -195,7 +203,7 @@ class BaseClient:
             merged["Content-Type"] = endpoint.content_type  # raw bytes or text: say what they are
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
         path = fill_path(endpoint.path, path_params) if path_params else endpoint.path
-        return Prepared(
+        prepared = Prepared(
             endpoint,
             self.base_url + path,
             params,
@@ -205,6 +213,22 @@ class BaseClient:
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             raw,
         )
+        prepared.streamed = streamed
+        return prepared
+
+    def _for_events(self, prepared: Prepared) -> None:
+        """A request whose answer is read as server-sent events."""
+        merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+        prepared.streamed = True
+
+    def _events(
+        self, cls: Any, prepared: Prepared, response: httpx.Response, event_type: Any, reopen: Any
+    ) -> Any:
+        """The stream of events (a failure before the first event re-sends the request, when
+        the request may be repeated; see ``_streaming``)."""
+        retries = prepared.max_retries if self._may_retry(prepared) else 0
+        events = cls(response, event_type, prepared.endpoint.events, reopen=reopen, retries=retries)
+        return APIResponse(response, lambda: events) if prepared.raw else events
 
     def _apply_auth(
         self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
@@ -330,6 +354,8 @@ class SyncAPIClient(BaseClient):
         extra_body: Optional[Body] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        stream: bool = False,
+        event_type: Any = None,
     ) -> Any:
         prepared = self._prepare(
             endpoint,
@@ -344,7 +370,17 @@ class SyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
+        if stream:
+            self._for_events(prepared)
         response = self._send(prepared)
+        if stream:
+            from ._streaming import Stream
+
+            return self._events(
+                Stream, prepared, response, event_type, lambda: self._send(prepared)
+            )
+        if prepared.streamed:
+            return StreamedAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         if prepared.raw:
             return APIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         return self._parse(endpoint, cast_to, response)
@@ -359,7 +395,7 @@ class SyncAPIClient(BaseClient):
                 log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
-                response = self._client.send(request)
+                response = self._client.send(request, stream=prepared.streamed)
             except httpx.TimeoutException as exc:
                 if retryable:
                     time.sleep(retry_delay(attempt, None))
@@ -414,6 +450,8 @@ class AsyncAPIClient(BaseClient):
         extra_body: Optional[Body] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        stream: bool = False,
+        event_type: Any = None,
     ) -> Any:
         prepared = self._prepare(
             endpoint,
@@ -428,7 +466,19 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
+        if stream:
+            self._for_events(prepared)
         response = await self._send(prepared)
+        if stream:
+            from ._streaming import AsyncStream
+
+            return self._events(
+                AsyncStream, prepared, response, event_type, lambda: self._send(prepared)
+            )
+        if prepared.streamed:
+            return AsyncStreamedAPIResponse(
+                response, lambda: self._parse(endpoint, cast_to, response)
+            )
         if prepared.raw:
             return AsyncAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         return self._parse(endpoint, cast_to, response)
@@ -443,7 +493,7 @@ class AsyncAPIClient(BaseClient):
                 log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
-                response = await self._client.send(request)
+                response = await self._client.send(request, stream=prepared.streamed)
             except httpx.TimeoutException as exc:
                 if retryable:
                     await _async_sleep(retry_delay(attempt, None))

@@ -42,6 +42,7 @@ class Endpoint:
         "response",
         "verb",
         "idempotent",
+        "events",
     )
 
     def __init__(
@@ -55,6 +56,7 @@ class Endpoint:
         body: str = "json",  # json | form | multipart | binary | text
         content_type: str = "application/json",
         response: str = "json",  # json | text | binary | empty
+        events: Any = None,  # _streaming.Events: the operation answers server-sent events
     ) -> None:
         self.method = method
         self.path = path
@@ -67,6 +69,7 @@ class Endpoint:
         self.response = response
         self.verb = method.upper()
         self.idempotent = method in _IDEMPOTENT_METHODS
+        self.events = events
 
     @property
     def errors(self) -> Mapping[str, Any]:
@@ -86,7 +89,17 @@ class Endpoint:
 class Prepared:
     """A call's request, built once and sent by every attempt."""
 
-    __slots__ = ("endpoint", "url", "params", "headers", "content", "timeout", "max_retries", "raw")
+    __slots__ = (
+        "endpoint",
+        "url",
+        "params",
+        "headers",
+        "content",
+        "timeout",
+        "max_retries",
+        "raw",
+        "streamed",
+    )
 
     def __init__(
         self,
@@ -107,6 +120,7 @@ class Prepared:
         self.timeout = timeout
         self.max_retries = max_retries
         self.raw = raw
+        self.streamed = False  # the body is read by the caller (events, streamed responses)
 
     def query(self) -> Optional[Tuple[Tuple[str, str], ...]]:
         """The ``params`` argument of httpx: ``None`` when there are none (httpx then parses
