@@ -186,18 +186,21 @@ class Resource:
     children: tuple[Resource, ...]
 
 
-SecurityKind = Literal["bearer", "basic", "api_key"]
+SecurityKind = Literal["bearer", "basic", "api_key", "oauth2_client_credentials"]
 
 
 @dataclass(frozen=True, slots=True)
 class SecurityScheme:
     key: str  # the scheme's name in components.securitySchemes
     kind: SecurityKind
-    names: tuple[Ident, ...]  # client argument names (``api_key``; ``username``, ``password``)
+    # client argument names (``api_key``; ``username``, ``password``; ``client_id``, ``client_secret``)
+    names: tuple[Ident, ...]
     wire: str = ""  # header / query / cookie name for api keys
     location: str = "header"  # for api keys
     env: tuple[str, ...] = ()  # environment variables that supply the defaults, per name
     doc: str = ""
+    token_url: str = ""  # OAuth2 client credentials: where the token comes from...
+    scopes: tuple[str, ...] = ()  # ...with these scopes
 
 
 @dataclass(frozen=True, slots=True)

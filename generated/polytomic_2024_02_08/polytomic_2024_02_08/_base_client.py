@@ -25,6 +25,8 @@ from ._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    AuthenticationError,
+    MissingCredentialsError,
     make_status_error,
 )
 from ._log import log_request, log_response
@@ -84,6 +86,7 @@ class BaseClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._auth = dict(auth)
+        self._fetches_tokens = any(a.fetches_tokens for a in self._auth.values())
         self._version_header = version_header
         self.timeout = timeout
         self.max_retries = max_retries
@@ -174,7 +177,7 @@ class BaseClient:
             query = {**(query or {}), **extra_query}
         params = encode_query(query, endpoint.query_styles) if query else []
         merged = dict(self._fixed_headers)
-        self._apply_auth(endpoint, merged, params)
+        authorized = self._apply_auth(endpoint, merged, params)
         if cookies:
             jar = "; ".join(
                 f"{k}={quote(scalar_text(v), safe='')}"
@@ -191,6 +194,8 @@ class BaseClient:
         )
         if changes:
             merge_headers(merged, changes)
+        if not authorized:
+            self._check_credentials(endpoint, merged, params)
         raw = pop_header(merged, RAW_RESPONSE_HEADER) is not None
         streamed = pop_header(merged, STREAM_RESPONSE_HEADER) is not None
         # An idempotency key is generated unless the caller set one, or opted out with None
@@ -232,9 +237,15 @@ class BaseClient:
 
     def _apply_auth(
         self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
-    ) -> None:
-        """The first security requirement whose schemes all have credentials is applied."""
+    ) -> bool:
+        """The first security requirement whose schemes all have credentials is applied; an
+        empty requirement (optional security) only when none has.  False: the operation's
+        security is not satisfied."""
+        optional = not endpoint.security
         for requirement in endpoint.security:
+            if not requirement:
+                optional = True
+                continue
             schemes = [self._auth.get(key) for key in requirement]
             if None in schemes:
                 continue
@@ -246,7 +257,39 @@ class BaseClient:
             else:
                 headers.update(trial_headers)
                 params.extend(trial_params)
+                return True
+        return optional
+
+    def _check_credentials(
+        self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
+    ) -> None:
+        """Raise before sending when the operation needs credentials the client was not given
+        (unless the caller set them in headers, ``default_headers`` or ``extra_headers``)."""
+        options = []
+        for requirement in endpoint.security:
+            schemes = [self._auth.get(key) for key in requirement]
+            if all(s is not None and s.present(headers, params) for s in schemes):
                 return
+            options.append(" and ".join(s.hint or "credentials" for s in schemes if s is not None))
+        listed = "; or ".join(o for o in options if o)
+        request = httpx.Request(endpoint.verb, self.base_url + endpoint.path)
+        raise MissingCredentialsError(
+            f"{endpoint.verb} {endpoint.path} needs credentials the client was not given: "
+            f"{listed}",
+            request,
+        )
+
+    def _token_auths(self, endpoint: Endpoint) -> List[Any]:
+        """OAuth2 client credentials this call uses: their tokens are fetched before sending."""
+        if not self._fetches_tokens:
+            return []
+        from ._oauth import token_auths
+
+        return token_auths(self._auth, endpoint.security)
+
+    def _reauthorize(self, prepared: Prepared, auths: List[Any]) -> None:
+        """After a new token was fetched: the request carries it."""
+        self._apply_auth(prepared.endpoint, prepared.headers, [])
 
     def _build_request(
         self, client: Union[httpx.Client, httpx.AsyncClient], prepared: Prepared, attempt: int
@@ -357,6 +400,9 @@ class SyncAPIClient(BaseClient):
         stream: bool = False,
         event_type: Any = None,
     ) -> Any:
+        tokens = self._token_auths(endpoint)
+        for auth in tokens:
+            auth.refresh(self._client, self.base_url, self._timeout(timeout))
         prepared = self._prepare(
             endpoint,
             path_params=path_params,
@@ -372,7 +418,16 @@ class SyncAPIClient(BaseClient):
         )
         if stream:
             self._for_events(prepared)
-        response = self._send(prepared)
+        try:
+            response = self._send(prepared)
+        except AuthenticationError:
+            if not tokens:
+                raise
+            for auth in tokens:  # the token was refused: once more with a new one
+                auth.invalidate(prepared.headers.get("Authorization"))
+                auth.refresh(self._client, self.base_url, prepared.timeout)
+            self._reauthorize(prepared, tokens)
+            response = self._send(prepared)
         if stream:
             from ._streaming import Stream
 
@@ -453,6 +508,9 @@ class AsyncAPIClient(BaseClient):
         stream: bool = False,
         event_type: Any = None,
     ) -> Any:
+        tokens = self._token_auths(endpoint)
+        for auth in tokens:
+            await auth.arefresh(self._client, self.base_url, self._timeout(timeout))
         prepared = self._prepare(
             endpoint,
             path_params=path_params,
@@ -468,7 +526,16 @@ class AsyncAPIClient(BaseClient):
         )
         if stream:
             self._for_events(prepared)
-        response = await self._send(prepared)
+        try:
+            response = await self._send(prepared)
+        except AuthenticationError:
+            if not tokens:
+                raise
+            for auth in tokens:  # the token was refused: once more with a new one
+                auth.invalidate(prepared.headers.get("Authorization"))
+                await auth.arefresh(self._client, self.base_url, prepared.timeout)
+            self._reauthorize(prepared, tokens)
+            response = await self._send(prepared)
         if stream:
             from ._streaming import AsyncStream
 
