@@ -8,9 +8,10 @@ Naming rule (documented in docs/authentication.md):
   ``auth-env`` from the configuration, else ``<PACKAGE>_API_KEY``).  When it has several, the
   one most operations declare (ties: the first by name) keeps ``api_key``; each other is named
   after its scheme: the scheme name in snake case, generic words at its end (``auth``,
-  ``authentication``, ``scheme``, ``security``, ``bearer``, ``http``) dropped, then ``_api_key``
-  added unless it already ends in ``key`` or ``token`` (``AdminBearer`` → ``admin_api_key``,
-  ``partnerKey`` → ``partner_key``);
+  ``authentication``, ``scheme``, ``security``, ``bearer``, ``http``, ``oauth``) dropped, then
+  ``_api_key`` added unless it already ends in ``key``, ``token``, ``id``, ``secret`` or
+  ``password`` (``AdminBearer`` → ``admin_api_key``, ``partnerKey`` → ``partner_key``,
+  ``appId`` → ``app_id``);
 * HTTP basic: ``username``/``password``; with several basic schemes, the others get the
   scheme's prefix (``admin_username``);
 * OAuth2 client credentials: ``client_id``/``client_secret``, prefixed the same way when there
@@ -30,6 +31,7 @@ from ..naming import CLIENT_INIT_RESERVED, Scope, convert
 from .nodes import SecurityKind, SecurityScheme
 
 _GENERIC = ("auth", "authentication", "scheme", "security", "bearer", "http", "oauth", "oauth2")
+_CREDENTIAL_WORDS = ("key", "token", "id", "secret", "password")
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace", "query")
 
 
@@ -118,7 +120,7 @@ def _names(
                 continue
             base = _base(key)
             if group == "token":
-                wanted = base if base.endswith(("key", "token")) else f"{base}_api_key"
+                wanted = base if base.endswith(_CREDENTIAL_WORDS) else f"{base}_api_key"
                 fallback = convert(key, "snake") or "api_key"
                 out[key] = (mint(wanted if wanted not in taken else fallback),)
             else:
