@@ -283,7 +283,7 @@ def test_token_never_logged_or_printed(oauth: Any, caplog: pytest.LogCaptureFixt
     with serve(server) as (url, _), caplog.at_level(logging.DEBUG):
         client = oauth.Client(base_url=url, client_id="cid", client_secret="s3cret")
         client.t.things()
-        auth = client._auth["oauth"]  # noqa: SLF001
+        auth = client._auth["oauth"]
         assert "tok-1" not in repr(auth) and "s3cret" not in repr(auth)
     assert "tok-1" not in caplog.text and "s3cret" not in caplog.text
 
