@@ -63,9 +63,7 @@ class BearerAuth(Auth):
 
 
 class BasicAuth(Auth):
-    def __init__(
-        self, username: Optional[str], password: Optional[str], *, hint: str = ""
-    ) -> None:
+    def __init__(self, username: Optional[str], password: Optional[str], *, hint: str = "") -> None:
         super().__init__(hint=hint)
         self._username = username
         self._password = password

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 import httpx
 
@@ -215,7 +215,7 @@ class OAuth2ClientCredentials(Auth):
         return text
 
 
-def token_auths(auth: Dict[str, Auth], security: Tuple[Tuple[str, ...], ...]) -> List[Any]:
+def token_auths(auth: Mapping[str, Auth], security: Tuple[Tuple[str, ...], ...]) -> List[Any]:
     """The token-fetching credentials of the security requirement a call will use."""
     for requirement in security:
         if not requirement:

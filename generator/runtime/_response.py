@@ -258,7 +258,9 @@ def async_to_raw_page_wrapper(
 def to_streamed_response_wrapper(
     func: Callable[_P, _T],
 ) -> Callable[_P, ResponseContextManager[StreamedAPIResponse[_T]]]:
-    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> ResponseContextManager[StreamedAPIResponse[_T]]:
+    def wrapped(
+        *args: _P.args, **kwargs: _P.kwargs
+    ) -> ResponseContextManager[StreamedAPIResponse[_T]]:
         marked = _with_stream_marker(kwargs)
         return ResponseContextManager(lambda: cast(StreamedAPIResponse[_T], func(*args, **marked)))
 
@@ -271,7 +273,9 @@ def async_to_streamed_response_wrapper(
     def wrapped(
         *args: _P.args, **kwargs: _P.kwargs
     ) -> AsyncResponseContextManager[AsyncStreamedAPIResponse[_T]]:
-        send = cast(Awaitable[AsyncStreamedAPIResponse[_T]], func(*args, **_with_stream_marker(kwargs)))
+        send = cast(
+            Awaitable[AsyncStreamedAPIResponse[_T]], func(*args, **_with_stream_marker(kwargs))
+        )
         return AsyncResponseContextManager(send)
 
     return wrapped
@@ -282,7 +286,9 @@ def to_streamed_page_wrapper(
 ) -> Callable[_P, ResponseContextManager[StreamedAPIResponse[_PageT]]]:
     """For a paginated method: the first page's response, streamed."""
 
-    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> ResponseContextManager[StreamedAPIResponse[_PageT]]:
+    def wrapped(
+        *args: _P.args, **kwargs: _P.kwargs
+    ) -> ResponseContextManager[StreamedAPIResponse[_PageT]]:
         marked = _with_stream_marker(kwargs)
         return ResponseContextManager(
             lambda: cast(StreamedAPIResponse[_PageT], func(*args, **marked).first_page())

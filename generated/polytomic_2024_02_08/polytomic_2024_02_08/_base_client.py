@@ -14,19 +14,19 @@ import copy
 import logging
 import sys
 import time
-from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
+from typing import Any, List, Mapping, Optional, Tuple, TypeVar, Union
 from urllib.parse import quote
 
 import httpx
 
 from ._auth import Auth
+from ._credentials import CredentialsMixin
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
-    MissingCredentialsError,
     make_status_error,
 )
 from ._log import log_request, log_response
@@ -70,7 +70,7 @@ _ClientT = TypeVar("_ClientT", bound="BaseClient")
 _PYTHON_VERSION = sys.version.split()[0]  # what platform.python_version() says, e.g. 3.11.7
 
 
-class BaseClient:
+class BaseClient(CredentialsMixin):
     _version: str = "0.0.0"
     _package: str = "sdk"
 
@@ -221,76 +221,6 @@ class BaseClient:
         prepared.streamed = streamed
         return prepared
 
-    def _for_events(self, prepared: Prepared) -> None:
-        """A request whose answer is read as server-sent events."""
-        merge_headers(prepared.headers, {"Accept": "text/event-stream"})
-        prepared.streamed = True
-
-    def _events(
-        self, cls: Any, prepared: Prepared, response: httpx.Response, event_type: Any, reopen: Any
-    ) -> Any:
-        """The stream of events (a failure before the first event re-sends the request, when
-        the request may be repeated; see ``_streaming``)."""
-        retries = prepared.max_retries if self._may_retry(prepared) else 0
-        events = cls(response, event_type, prepared.endpoint.events, reopen=reopen, retries=retries)
-        return APIResponse(response, lambda: events) if prepared.raw else events
-
-    def _apply_auth(
-        self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
-    ) -> bool:
-        """The first security requirement whose schemes all have credentials is applied; an
-        empty requirement (optional security) only when none has.  False: the operation's
-        security is not satisfied."""
-        optional = not endpoint.security
-        for requirement in endpoint.security:
-            if not requirement:
-                optional = True
-                continue
-            schemes = [self._auth.get(key) for key in requirement]
-            if None in schemes:
-                continue
-            trial_headers: Dict[str, str] = {}
-            trial_params: List[Tuple[str, str]] = []
-            for scheme in schemes:
-                if scheme is None or not scheme.apply(trial_headers, trial_params):
-                    break
-            else:
-                headers.update(trial_headers)
-                params.extend(trial_params)
-                return True
-        return optional
-
-    def _check_credentials(
-        self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
-    ) -> None:
-        """Raise before sending when the operation needs credentials the client was not given
-        (unless the caller set them in headers, ``default_headers`` or ``extra_headers``)."""
-        options = []
-        for requirement in endpoint.security:
-            schemes = [self._auth.get(key) for key in requirement]
-            if all(s is not None and s.present(headers, params) for s in schemes):
-                return
-            options.append(" and ".join(s.hint or "credentials" for s in schemes if s is not None))
-        listed = "; or ".join(o for o in options if o)
-        request = httpx.Request(endpoint.verb, self.base_url + endpoint.path)
-        raise MissingCredentialsError(
-            f"{endpoint.verb} {endpoint.path} needs credentials the client was not given: "
-            f"{listed}",
-            request,
-        )
-
-    def _token_auths(self, endpoint: Endpoint) -> List[Any]:
-        """OAuth2 client credentials this call uses: their tokens are fetched before sending."""
-        if not self._fetches_tokens:
-            return []
-        from ._oauth import token_auths
-
-        return token_auths(self._auth, endpoint.security)
-
-    def _reauthorize(self, prepared: Prepared, auths: List[Any]) -> None:
-        """After a new token was fetched: the request carries it."""
-        self._apply_auth(prepared.endpoint, prepared.headers, [])
-
     def _build_request(
         self, client: Union[httpx.Client, httpx.AsyncClient], prepared: Prepared, attempt: int
     ) -> httpx.Request:
@@ -417,7 +347,8 @@ class SyncAPIClient(BaseClient):
             max_retries=max_retries,
         )
         if stream:
-            self._for_events(prepared)
+            merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+            prepared.streamed = True
         try:
             response = self._send(prepared)
         except AuthenticationError:
@@ -429,10 +360,17 @@ class SyncAPIClient(BaseClient):
             self._reauthorize(prepared, tokens)
             response = self._send(prepared)
         if stream:
-            from ._streaming import Stream
+            from ._streaming import Stream, open_events
 
-            return self._events(
-                Stream, prepared, response, event_type, lambda: self._send(prepared)
+            reopen = lambda: self._send(prepared)  # noqa: E731
+            return open_events(
+                Stream,
+                APIResponse,
+                prepared,
+                response,
+                event_type,
+                self._may_retry(prepared),
+                reopen,
             )
         if prepared.streamed:
             return StreamedAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
@@ -525,7 +463,8 @@ class AsyncAPIClient(BaseClient):
             max_retries=max_retries,
         )
         if stream:
-            self._for_events(prepared)
+            merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+            prepared.streamed = True
         try:
             response = await self._send(prepared)
         except AuthenticationError:
@@ -537,10 +476,17 @@ class AsyncAPIClient(BaseClient):
             self._reauthorize(prepared, tokens)
             response = await self._send(prepared)
         if stream:
-            from ._streaming import AsyncStream
+            from ._streaming import AsyncStream, open_events
 
-            return self._events(
-                AsyncStream, prepared, response, event_type, lambda: self._send(prepared)
+            reopen = lambda: self._send(prepared)  # noqa: E731
+            return open_events(
+                AsyncStream,
+                AsyncAPIResponse,
+                prepared,
+                response,
+                event_type,
+                self._may_retry(prepared),
+                reopen,
             )
         if prepared.streamed:
             return AsyncStreamedAPIResponse(

@@ -41,7 +41,7 @@ from ._exceptions import (
 from ._serde import describe_validation_error, is_validation_error, validate_as
 from ._sse import ServerSentEvent, SSEDecoder
 
-__all__ = ["AsyncStream", "Events", "Stream"]
+__all__ = ["AsyncStream", "Events", "Stream", "open_events"]
 
 _T = TypeVar("_T")
 
@@ -245,3 +245,19 @@ class AsyncStream(_BaseStream[_T]):
 
     async def __aexit__(self, *args: object) -> None:
         await self.close()
+
+
+def open_events(
+    cls: Any,
+    raw_cls: Any,
+    prepared: Any,
+    response: httpx.Response,
+    event_type: Any,
+    may_retry: bool,
+    reopen: Callable[[], Any],
+) -> Any:
+    """The stream of a call's events (its raw response when the call asked for one); a failure
+    before the first event re-sends the request when the request may be repeated."""
+    retries = prepared.max_retries if may_retry else 0
+    events = cls(response, event_type, prepared.endpoint.events, retries=retries, reopen=reopen)
+    return raw_cls(response, lambda: events) if prepared.raw else events
