@@ -256,3 +256,21 @@ def test_json_and_stream_without_a_stream_field_is_warned(generated: Any) -> Non
     }
     _, result = generated(minimal({"/x": {"get": {"operationId": "get_x", "responses": both}}}))
     assert any("text/event-stream response is not generated" in d.message for d in result.diagnostics)
+
+
+def test_raw_and_streaming_responses_of_a_stream(chat: tuple[Any, str, Any]) -> None:
+    pkg, url, _ = chat
+    client = pkg.Client(base_url=url)
+    raw = client.chat.with_raw_response.create(prompt="hi", stream=True)
+    assert raw.headers["content-type"] == "text/event-stream"
+    assert [c.delta for c in raw.parse()] == ["Hel", "lo"]
+    with client.lines.with_streaming_response.get() as response:
+        assert response.status_code == 200
+        assert list(response.parse()) == ["plain text"]
+
+    async def main() -> list[str]:
+        async with pkg.AsyncClient(base_url=url) as client:
+            async with client.chat.with_streaming_response.create(prompt="hi", stream=True) as response:
+                return [c.delta async for c in await response.parse()]
+
+    assert asyncio.run(main()) == ["Hel", "lo"]

@@ -14,6 +14,7 @@ from .imports import Imports
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
 from .streams import events_arg, stream_method
 from .text import docstring, py_literal
+from .uploads import upload_annotation
 
 TAIL = (
     "extra_headers: Optional[Headers] = None",
@@ -161,7 +162,7 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     for op in res.operations:
         endpoint_name = f"_op_{op.name}"
         endpoints.append(bracketed(f"{endpoint_name} = Endpoint(", _endpoint_args(op, ctx), ")"))
-        code = _method(op, endpoint_name, ctx)
+        code = _method(op, endpoint_name, ctx, imports)
         methods.append(stream_method(code, op, ctx, imports) if op.response.events else code)
     if methods:
         wrappers = sorted(
@@ -212,7 +213,7 @@ def _annotation(t: TypeRef, ctx: TypeContext) -> str:
     return print_type(t, ctx)
 
 
-def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
+def _method(op: Operation, endpoint: str, ctx: TypeContext, imports: Imports) -> MethodCode:
     params: list[str] = [_param(p.name, _annotation(p.type, ctx), "") for p in op.path_params]
     params.append("*")
     required: list[str] = []
@@ -226,11 +227,15 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     if op.body is not None:
         if op.body.fields:
             for f in op.body.fields:
-                (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx))
+                text = upload_annotation(op.body, f.type, imports)
+                (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx, text))
             entries = [f"{py_literal(f.wire)}: {f.name}" for f in op.body.fields]
             body_arg = bracketed("body={", entries, "}", indent, ",")
         elif op.body.type is not None and op.body.name:
-            (required if op.body.required else optional).append(_kw(op.body.name, op.body.type, op.body.required, ctx))
+            text = upload_annotation(op.body, op.body.type, imports)
+            (required if op.body.required else optional).append(
+                _kw(op.body.name, op.body.type, op.body.required, ctx, text)
+            )
             body_arg = f"body={op.body.name}"
     params.extend(required + optional + list(TAIL))
     response_ctx = ctx.direction(response=True)
@@ -256,8 +261,8 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     return replace(code, pager_returns=pager_returns, pager_args=pager_args, raw_wrapper="to_raw_page_wrapper")
 
 
-def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
-    text = _annotation(t, ctx)
+def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext, text: str | None = None) -> str:
+    text = text or _annotation(t, ctx)
     if required:
         return _param(name, text, "")
     return _param(name, f"Union[{text}, NotGiven]", "NOT_GIVEN")

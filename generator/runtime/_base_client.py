@@ -28,6 +28,7 @@ from ._exceptions import (
     AuthenticationError,
     make_status_error,
 )
+from ._files import content_length, for_client
 from ._log import log_request, log_response
 from ._qs import encode_query
 from ._request import (
@@ -205,6 +206,10 @@ class BaseClient(CredentialsMixin):
         body_args = content(endpoint, body, extra_body)
         if "content" in body_args and find_header(merged, "content-type") is None:
             merged["Content-Type"] = endpoint.content_type  # raw bytes or text: say what they are
+        if "content" in body_args and not isinstance(body_args["content"], bytes):
+            size = content_length(body_args["content"])  # a file: streamed with its length
+            if size is not None:
+                merged["Content-Length"] = str(size)
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
         path = fill_path(endpoint.path, path_params) if path_params else endpoint.path
         prepared = Prepared(
@@ -226,13 +231,17 @@ class BaseClient(CredentialsMixin):
         headers = prepared.headers
         if attempt:
             headers = {**headers, RETRY_COUNT_HEADER: str(attempt)}
+        body = prepared.content
+        if "content" in body and not isinstance(body["content"], bytes):  # a file, rewound
+            asynchronous = isinstance(client, httpx.AsyncClient)
+            body = {**body, "content": for_client(body["content"], asynchronous)}
         return client.build_request(
             prepared.endpoint.verb,
             prepared.url,
             params=prepared.query(),
             headers=headers,
             extensions={"timeout": prepared.timeout.as_dict()},
-            **prepared.content,
+            **body,
         )
 
     # -- retries -------------------------------------------------------------------------
@@ -345,6 +354,7 @@ class SyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
+        raw_type: Any = StreamedAPIResponse if prepared.streamed else APIResponse
         if stream:
             merge_headers(prepared.headers, {"Accept": "text/event-stream"})
             prepared.streamed = True
@@ -364,7 +374,7 @@ class SyncAPIClient(BaseClient):
             reopen = lambda: self._send(prepared)  # noqa: E731
             return open_events(
                 Stream,
-                APIResponse,
+                raw_type,
                 prepared,
                 response,
                 event_type,
@@ -461,6 +471,7 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
+        raw_type: Any = AsyncStreamedAPIResponse if prepared.streamed else AsyncAPIResponse
         if stream:
             merge_headers(prepared.headers, {"Accept": "text/event-stream"})
             prepared.streamed = True
@@ -480,7 +491,7 @@ class AsyncAPIClient(BaseClient):
             reopen = lambda: self._send(prepared)  # noqa: E731
             return open_events(
                 AsyncStream,
-                AsyncAPIResponse,
+                raw_type,
                 prepared,
                 response,
                 event_type,

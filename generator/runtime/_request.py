@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ._files import file_part, is_file, raw_content
 from ._serde import to_jsonable
 from ._types import Body, NotGiven
 
@@ -187,8 +188,7 @@ def content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dic
     if kind == "json" and type(body) is dict and not extra_body:
         return {"json": to_jsonable(body)}  # the common case; to_jsonable drops NOT_GIVEN values
     if kind in ("binary", "text"):
-        data = body.encode() if isinstance(body, str) else body
-        return {"content": data}
+        return {"content": raw_content(body)}  # a path or an open file is streamed
     if isinstance(body, Mapping):
         fields: Any = {k: v for k, v in body.items() if not isinstance(v, NotGiven)}
     else:
@@ -198,9 +198,7 @@ def content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dic
     if kind == "form":
         return {"data": {k: _form_value(v) for k, v in to_jsonable(fields).items()}}
     if kind == "multipart":
-        files = {
-            k: v for k, v in fields.items() if isinstance(v, (bytes, tuple)) or hasattr(v, "read")
-        }
+        files = {k: file_part(v) for k, v in fields.items() if is_file(v)}
         data = {
             k: _form_value(v)
             for k, v in to_jsonable({k: v for k, v in fields.items() if k not in files}).items()
