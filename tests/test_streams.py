@@ -269,8 +269,10 @@ def test_raw_and_streaming_responses_of_a_stream(chat: tuple[Any, str, Any]) -> 
         assert list(response.parse()) == ["plain text"]
 
     async def main() -> list[str]:
-        async with pkg.AsyncClient(base_url=url) as client:
-            async with client.chat.with_streaming_response.create(prompt="hi", stream=True) as response:
-                return [c.delta async for c in await response.parse()]
+        client = pkg.AsyncClient(base_url=url)
+        async with client.chat.with_streaming_response.create(prompt="hi", stream=True) as response:
+            deltas = [c.delta async for c in await response.parse()]
+        await client.close()
+        return deltas
 
     assert asyncio.run(main()) == ["Hel", "lo"]
