@@ -364,7 +364,7 @@ def test_readme_retry_claims_hold() -> None:
             attempts.append(int(request.headers["X-Retry-Count"]))
             return httpx.Response(status, headers={"retry-after-ms": "0"}, json={"message": "no"})
 
-        client = getattr(pkg, sdk.client)(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+        client = getattr(pkg, sdk.client)(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
         with pytest.raises(pkg.APIStatusError):
             client.bulk_sync.list()
         assert attempts == (list(range(retries + 1)) if retried else [0]), status

@@ -5,9 +5,9 @@
     ├── APIConnectionError
     │   └── APITimeoutError
     ├── APIResponseValidationError
-    ├── APIStreamError                 an ``error`` event in a stream
-    ├── MissingCredentialsError        raised before sending
-    ├── OAuth2TokenError               the token endpoint failed
+    ├── APIStreamError
+    ├── MissingCredentialsError
+    ├── OAuth2TokenError
     └── APIStatusError
         ├── BadRequestError            400
         ├── AuthenticationError        401
@@ -18,6 +18,9 @@
         ├── RateLimitError             429
         └── InternalServerError        5xx
 
+``APIStreamError``: an ``error`` event in a server-sent event stream;
+``MissingCredentialsError``: an operation needs credentials the client was not given (raised
+before sending); ``OAuth2TokenError``: the OAuth2 token endpoint gave no token.
 Every error carries the ``request``; status errors also carry the ``response``, its
 ``status_code`` and ``headers``, and ``body``: the error body parsed into the spec's error
 model when the operation declares one (else the decoded JSON, else the text).
