@@ -13,8 +13,7 @@ import copy
 import logging
 import sys
 import time
-from typing import Any, List, Mapping, Optional, Tuple, TypeVar, Union
-from urllib.parse import quote
+from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 
 import httpx
 
@@ -30,17 +29,15 @@ from ._exceptions import (
 )
 from ._files import content_length, for_client
 from ._log import log_request, log_response
-from ._qs import encode_query
+from ._qs import encode_cookies, encode_headers, encode_pairs, encode_query, fill_path
 from ._request import (
     Endpoint,
     Prepared,
     content,
-    fill_path,
     find_header,
     merge_headers,
     pop_header,
     random_uuid,
-    scalar_text,
 )
 from ._resource import AsyncResource, SyncResource
 from ._response import (
@@ -52,7 +49,14 @@ from ._response import (
     StreamedAPIResponse,
 )
 from ._retry import retry_delay, should_retry
-from ._serde import describe_validation_error, is_validation_error, validate_as
+from ._serde import (
+    describe_validation_error,
+    is_json_syntax_error,
+    is_validation_error,
+    validate_as,
+    validate_json_as,
+)
+from ._servers import Server
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 __all__ = [
@@ -77,14 +81,22 @@ class BaseClient(CredentialsMixin):
     def __init__(
         self,
         *,
-        base_url: str,
+        base_url: Optional[str],
         auth: Mapping[str, Auth],
         version_header: Optional[Tuple[str, Optional[str]]],
         timeout: Timeout,
         max_retries: int,
         default_headers: Optional[Mapping[str, str]],
+        server: Optional[Server] = None,
+        server_variables: Optional[Mapping[str, str]] = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        # A base URL the user gives replaces every server, the operations' own included.
+        self._server_values = dict(server_variables or {})
+        self._base_url_given = bool(base_url)
+        self.base_url = (
+            base_url or (server.resolve(self._server_values) if server else "")
+        ).rstrip("/")
+        self._server_urls: Dict[Server, str] = {}
         self._auth = dict(auth)
         self._fetches_tokens = any(a.fetches_tokens for a in self._auth.values())
         self._version_header = version_header
@@ -124,6 +136,7 @@ class BaseClient(CredentialsMixin):
             clone._version_header = (self._version_header[0], api_version)
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")
+            clone._base_url_given = True
         if not isinstance(timeout, NotGiven):
             clone.timeout = timeout
         if not isinstance(max_retries, NotGiven):
@@ -145,6 +158,7 @@ class BaseClient(CredentialsMixin):
             headers[self._version_header[0]] = self._version_header[1]
         merge_headers(headers, self._default_headers)
         self._fixed_headers = headers
+        self._accept_set = find_header(self._default_headers, "Accept") is not None
 
     def _timeout(self, timeout: Union[Timeout, NotGiven]) -> httpx.Timeout:
         """``timeout`` (or the client's) as an ``httpx.Timeout``; a number or None is converted
@@ -175,27 +189,35 @@ class BaseClient(CredentialsMixin):
     ) -> Prepared:
         if extra_query:
             query = {**(query or {}), **extra_query}
-        params = encode_query(query, endpoint.query_styles) if query else []
-        merged = dict(self._fixed_headers)
-        authorized = self._apply_auth(endpoint, merged, params)
-        if cookies:
-            jar = "; ".join(
-                f"{k}={quote(scalar_text(v), safe='')}"
-                for k, v in strip_not_given(cookies).items()
-                if v is not None
+        params = encode_query(query, endpoint.specs) if query else []
+        if endpoint.fixed_query:  # a query written into the spec's path key: sent unless given
+            given = set(query or ())
+            params[:0] = encode_pairs(
+                [pair for pair in endpoint.fixed_query if pair[0] not in given]
             )
+        merged = dict(self._fixed_headers)
+        if endpoint.accept != "application/json" and not self._accept_set:
+            merged["Accept"] = endpoint.accept  # what the operation's success responses declare
+        credentials: List[Tuple[str, str]] = []
+        authorized = self._apply_auth(endpoint, merged, credentials)
+        params.extend(encode_pairs(credentials))
+        if cookies:
+            jar = encode_cookies(cookies, endpoint.specs)
             if jar:
                 cookie = find_header(merged, "Cookie")
                 merged[cookie or "Cookie"] = f"{merged[cookie]}; {jar}" if cookie else jar
         changes = (
-            {**strip_not_given(headers), **strip_not_given(extra_headers)}
+            {
+                **(encode_headers(headers, endpoint.specs) if headers else {}),
+                **strip_not_given(extra_headers),
+            }
             if headers or extra_headers
             else {}
         )
         if changes:
             merge_headers(merged, changes)
-        if not authorized:
-            self._check_credentials(endpoint, merged, params)
+        if not authorized:  # unless the caller set them, credentials are missing: say so
+            self._check_credentials(endpoint, merged, [(str(k), "") for k in query or ()])
         raw = pop_header(merged, RAW_RESPONSE_HEADER) is not None
         streamed = pop_header(merged, STREAM_RESPONSE_HEADER) is not None
         # An idempotency key is generated unless the caller set one, or opted out with None
@@ -204,17 +226,25 @@ class BaseClient(CredentialsMixin):
         if key and find_header(merged, key) is None and find_header(changes, key) is None:
             merged[key] = f"{self._package}-retry-{random_uuid()}"
         body_args = content(endpoint, body, extra_body)
-        if "content" in body_args and find_header(merged, "content-type") is None:
-            merged["Content-Type"] = endpoint.content_type  # raw bytes or text: say what they are
+        if (
+            "content" in body_args
+            or ("json" in body_args and endpoint.content_type != "application/json")
+        ) and find_header(merged, "content-type") is None:
+            merged["Content-Type"] = endpoint.content_type  # the media type the spec declares
         if "content" in body_args and not isinstance(body_args["content"], bytes):
             size = content_length(body_args["content"])  # a file: streamed with its length
             if size is not None:
                 merged["Content-Length"] = str(size)
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
-        path = fill_path(endpoint.path, path_params) if path_params else endpoint.path
+        path = (
+            fill_path(endpoint.path, path_params, endpoint.specs) if path_params else endpoint.path
+        )
+        url = self._base_for(endpoint) + path
+        if params:  # percent-encoded by the serialization table; httpx keeps them as they are
+            url += ("&" if "?" in url else "?") + "&".join(params)
         prepared = Prepared(
             endpoint,
-            self.base_url + path,
+            url,
             params,
             merged,
             body_args,
@@ -224,6 +254,16 @@ class BaseClient(CredentialsMixin):
         )
         prepared.streamed = streamed
         return prepared
+
+    def _base_for(self, endpoint: Endpoint) -> str:
+        """The base URL of an operation: its own server's, unless the user gave one."""
+        server = endpoint.server
+        if server is None or self._base_url_given:
+            return self.base_url
+        url = self._server_urls.get(server)
+        if url is None:
+            url = self._server_urls[server] = server.resolve(self._server_values)
+        return url
 
     def _build_request(
         self, client: Union[httpx.Client, httpx.AsyncClient], prepared: Prepared, attempt: int
@@ -237,8 +277,7 @@ class BaseClient(CredentialsMixin):
             body = {**body, "content": for_client(body["content"], asynchronous)}
         return client.build_request(
             prepared.endpoint.verb,
-            prepared.url,
-            params=prepared.query(),
+            prepared.url,  # with the query string: httpx's params= would encode it again
             headers=headers,
             extensions={"timeout": prepared.timeout.as_dict()},
             **body,
@@ -264,7 +303,7 @@ class BaseClient(CredentialsMixin):
         model = endpoint.error_type(response.status_code)
         if model is not None and body is not None:
             try:
-                body = validate_as(model, body)
+                body = validate_as(model, body)  # with JSON semantics, as a success body
             except ValueError as exc:
                 if not is_validation_error(exc):
                     raise
@@ -280,7 +319,16 @@ class BaseClient(CredentialsMixin):
             return response.text
         if not response.content:
             return None
-        try:
+        try:  # the bytes as JSON: see validate_json_as (unions of models with date-times)
+            return validate_json_as(cast_to, response.content)
+        except ValueError as exc:
+            if not is_validation_error(exc):
+                raise
+            if not is_json_syntax_error(exc):
+                raise APIResponseValidationError(
+                    response, response.json(), message=describe_validation_error(exc)
+                ) from exc
+        try:  # not UTF-8 JSON: JSON in another encoding (httpx detects it), or no JSON at all
             data = response.json()
         except ValueError:
             raise APIResponseValidationError(

@@ -10,9 +10,17 @@ content type guessed from it (``application/octet-stream`` otherwise).
 from __future__ import annotations
 
 import os
-from typing import IO, Any, AsyncIterator, Iterator, Optional, Tuple, Union
+from typing import IO, Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Tuple, Union
 
-__all__ = ["OpenFile", "PathFile", "content_length", "file_part", "for_client", "is_file", "raw_content"]
+__all__ = [
+    "OpenFile",
+    "PathFile",
+    "content_length",
+    "file_part",
+    "for_client",
+    "raw_content",
+    "upload_fields",
+]
 
 CHUNK_SIZE = 64 * 1024
 
@@ -65,21 +73,42 @@ class PathFile:
         return f"PathFile({self.name!r})"
 
 
-def is_file(value: object) -> bool:
-    return isinstance(value, (bytes, bytearray, tuple, os.PathLike)) or hasattr(value, "read")
+def _is_upload(value: object) -> bool:
+    return isinstance(value, os.PathLike) or (
+        hasattr(value, "read") and not isinstance(value, PathFile)
+    )
 
 
-def file_part(value: Any) -> Any:
-    """A multipart file value as httpx takes it: paths opened lazily, with their filename."""
+def file_part(value: Any, declared: str = "") -> Any:
+    """A multipart file value as httpx takes it, ``(filename, content, content type)``: a path
+    opened lazily; the filename from the path or the open file; the content type the spec's
+    ``encoding`` declares, else guessed from the filename."""
     if isinstance(value, os.PathLike):
-        return (os.path.basename(os.fspath(value)), PathFile(value), _guess(os.fspath(value)))
+        path = os.fspath(value)
+        return (os.path.basename(path), PathFile(value), declared or _guess(path))
     if isinstance(value, tuple) and len(value) >= 2 and isinstance(value[1], os.PathLike):
         name, path = value[0], value[1]
-        kind = value[2] if len(value) > 2 else _guess(str(name or os.fspath(path)))
-        return (name, PathFile(path), kind)
-    if isinstance(value, bytearray):
-        return bytes(value)
+        kind = value[2] if len(value) > 2 else declared or _guess(str(name or os.fspath(path)))
+        return (name, PathFile(path), kind, *value[3:])
+    if _is_upload(value):
+        name = getattr(value, "name", None)
+        filename = os.path.basename(name) if isinstance(name, str) and name else "upload"
+        return (filename, value, declared or _guess(filename))
     return value
+
+
+def upload_fields(
+    fields: Mapping[str, Any], encoding: Mapping[str, Tuple[Any, ...]]
+) -> Dict[str, Any]:
+    """A multipart body's fields with every file (also in a list) as ``file_part`` makes it."""
+    out: Dict[str, Any] = {}
+    for name, value in fields.items():
+        declared = str(encoding[name][3]) if name in encoding else ""
+        if isinstance(value, list):
+            out[name] = [file_part(v, declared) for v in value]
+        else:
+            out[name] = file_part(value, declared)
+    return out
 
 
 def raw_content(value: Any) -> Any:
