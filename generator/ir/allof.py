@@ -55,14 +55,23 @@ class Merged:
 
     def update(self, other: Merged) -> None:
         for wire, found in other.sources.items():
-            self.sources.setdefault(wire, []).extend(found)
+            for entry in found:
+                self._add(wire, entry)
         self.required |= other.required
-        self.extras.extend(other.extras)
+        self.extras.extend(e for e in other.extras if not any(e[0] is x for x, _ in self.extras))
+
+    def _add(self, wire: str, entry: tuple[Any, Location]) -> None:
+        """One more declaration of a property; the same schema object reached again (a member
+        listed twice, or through two paths: ``L2: allOf: [L1, L1]``) is one declaration, so
+        nested allOfs cost their size, not their number of paths."""
+        found = self.sources.setdefault(wire, [])
+        if not any(node is entry[0] for node, _ in found):
+            found.append(entry)
 
     def add_own(self, node: dict[str, Any], loc: Location) -> None:
         props = node.get("properties")
         for wire, sub in props.items() if isinstance(props, dict) else ():
-            self.sources.setdefault(str(wire), []).append((sub, loc.child("properties", wire)))
+            self._add(str(wire), (sub, loc.child("properties", wire)))
         req = node.get("required")
         if isinstance(req, list):
             self.required.update(str(r) for r in req)
