@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Mapping, Optional, Union
 
 import httpx
 
-from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth
+from ._auth import Auth, BasicAuth, BearerAuth
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
 from ._types import Timeout
 from ._version import API_VERSION, BASE_URL, __version__

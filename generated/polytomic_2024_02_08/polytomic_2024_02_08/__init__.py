@@ -14,37 +14,27 @@ if TYPE_CHECKING:
     from typing import Any
 
     from . import types as types
-    from ._client import (
-        AsyncPolytomic as AsyncPolytomic,
-        Polytomic as Polytomic,
-    )
-    from ._exceptions import (
-        APIConnectionError as APIConnectionError,
-        APIError as APIError,
-        APIResponseValidationError as APIResponseValidationError,
-        APIStatusError as APIStatusError,
-        APITimeoutError as APITimeoutError,
-        AuthenticationError as AuthenticationError,
-        BadRequestError as BadRequestError,
-        ConflictError as ConflictError,
-        InternalServerError as InternalServerError,
-        NotFoundError as NotFoundError,
-        PermissionDeniedError as PermissionDeniedError,
-        RateLimitError as RateLimitError,
-        UnprocessableEntityError as UnprocessableEntityError,
-    )
-    from ._response import (
-        APIResponse as APIResponse,
-        AsyncAPIResponse as AsyncAPIResponse,
-    )
-    from ._types import (
-        NOT_GIVEN as NOT_GIVEN,
-        NotGiven as NotGiven,
-    )
-    from .pagination import (
-        AsyncPager as AsyncPager,
-        SyncPager as SyncPager,
-    )
+    from ._client import AsyncPolytomic as AsyncPolytomic
+    from ._client import Polytomic as Polytomic
+    from ._exceptions import APIConnectionError as APIConnectionError
+    from ._exceptions import APIError as APIError
+    from ._exceptions import APIResponseValidationError as APIResponseValidationError
+    from ._exceptions import APIStatusError as APIStatusError
+    from ._exceptions import APITimeoutError as APITimeoutError
+    from ._exceptions import AuthenticationError as AuthenticationError
+    from ._exceptions import BadRequestError as BadRequestError
+    from ._exceptions import ConflictError as ConflictError
+    from ._exceptions import InternalServerError as InternalServerError
+    from ._exceptions import NotFoundError as NotFoundError
+    from ._exceptions import PermissionDeniedError as PermissionDeniedError
+    from ._exceptions import RateLimitError as RateLimitError
+    from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
+    from ._response import APIResponse as APIResponse
+    from ._response import AsyncAPIResponse as AsyncAPIResponse
+    from ._types import NOT_GIVEN as NOT_GIVEN
+    from ._types import NotGiven as NotGiven
+    from .pagination import AsyncPager as AsyncPager
+    from .pagination import SyncPager as SyncPager
 
 _LAZY = {
     "AsyncPolytomic": "_client",

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, TYPE_CHECKING, Union, cast
-import httpx
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union, cast
+
+import httpx
 
 from .. import types as _t
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
-from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
-    async_to_raw_response_wrapper,
-    to_raw_response_wrapper,
-)
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 if TYPE_CHECKING:
     from .bulk_sync_executions import (

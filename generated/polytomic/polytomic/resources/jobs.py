@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
+
+import httpx
 
 from .. import types as _t
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
-from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
-    async_to_raw_response_wrapper,
-    to_raw_response_wrapper,
-)
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 __all__ = ["JobsResource", "AsyncJobsResource"]
 _op_get = Endpoint(

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING, Union
-import httpx
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
 if TYPE_CHECKING:
     from .permissions_policies import (
