@@ -121,10 +121,22 @@ def all_resources(api: Api) -> list[Resource]:
     return out
 
 
+def types_alias(res: Resource) -> str:
+    """How the module names the types package: ``types``, so that signatures (``help()``, an
+    IDE) read ``-> types.UserEnvelope``, the public ``<package>.types.UserEnvelope``; ``_t`` only
+    when a method, argument or child resource of the module is itself called ``types``."""
+    names = {c.attr for c in res.children}
+    for op in res.operations:
+        names |= {op.name, *(p.name for p in (*op.path_params, *op.params))}
+        if op.body is not None:
+            names |= {f.name for f in op.body.fields} | ({op.body.name} if op.body.name else set())
+    return "_t" if "types" in names else "types"
+
+
 def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
-    # Models are reached through the lazily loading types package (``_t.Model``) and only
+    # Models are reached through the lazily loading types package (``types.Model``) and only
     # when a call needs them: importing a resource loads no model, and so no pydantic.
-    ctx = TypeContext(decls=refs, response=False, prefix="..types.", alias="_t")
+    ctx = TypeContext(decls=refs, response=False, prefix="..types.", alias=types_alias(res))
     imports = Imports()
     imports.typing |= {"Optional", "Union"}
     imports.modules.add("httpx")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -39,34 +39,44 @@ _op_list = Endpoint(
     "get",
     "/api/bulk/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/bulk/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/bulk/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_delete = Endpoint(
     "delete",
     "/api/bulk/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_activate = Endpoint(
@@ -74,39 +84,39 @@ _op_activate = Endpoint(
     "/api/bulk/syncs/{id}/activate",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_start = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "409": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "409": types.ApiError},
 )
 _op_get_status = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_get_source = Endpoint(
     "get",
     "/api/connections/{id}/bulksync/source",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_destination = Endpoint(
     "get",
     "/api/connections/{id}/bulksync/target",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "403": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -146,7 +156,7 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncListEnvelope:
+    ) -> types.BulkSyncListEnvelope:
         """List the bulk syncs of the organization.
 
         Returns every bulk sync visible to the caller. Use `active` to keep only
@@ -156,10 +166,10 @@ class BulkSyncResource(SyncResource):
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
             both."""
         return cast(
-            "_t.BulkSyncListEnvelope",
+            "types.BulkSyncListEnvelope",
             self._client.request(
                 _op_list,
-                _t.BulkSyncListEnvelope,
+                types.BulkSyncListEnvelope,
                 query={"active": active},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -172,33 +182,33 @@ class BulkSyncResource(SyncResource):
     def create(
         self,
         *,
-        default_schedule: _t.BulkSyncDefaultScheduleRequest,
+        default_schedule: types.BulkSyncDefaultScheduleRequest,
         destination_configuration: Dict[str, Any],
         destination_connection_id: str,
         name: str,
         source_connection_id: str,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         additional_schedules: Union[
-            List[_t.BulkSyncAdditionalScheduleRequest], NotGiven
+            List[types.BulkSyncAdditionalScheduleRequest], NotGiven
         ] = NOT_GIVEN,
-        automatically_add_new_fields: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
-        automatically_add_new_objects: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_fields: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_objects: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
         concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_record_timestamps: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
-        normalize_names: Union[_t.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
+        mode: Union[types.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
+        normalize_names: Union[types.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         resync_concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
-        schemas: Union[List[_t.CreateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.CreateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
         source_configuration: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Create a bulk sync.
 
         Args:
@@ -210,10 +220,10 @@ class BulkSyncResource(SyncResource):
           source_configuration: Source-specific settings (such as a replication slot or a
             lookback window); the keys depend on the source type."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 body={
                     "active": active,
                     "additional_schedules": additional_schedules,
@@ -253,7 +263,7 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Get a bulk sync.
 
         Args:
@@ -261,10 +271,10 @@ class BulkSyncResource(SyncResource):
 
           refresh_schemas: Refresh the source schemas before answering."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 path_params={"id": id},
                 query={"refresh_schemas": refresh_schemas},
                 extra_headers=extra_headers,
@@ -279,33 +289,33 @@ class BulkSyncResource(SyncResource):
         self,
         id: str,
         *,
-        default_schedule: _t.BulkSyncDefaultScheduleRequest,
+        default_schedule: types.BulkSyncDefaultScheduleRequest,
         destination_configuration: Dict[str, Any],
         destination_connection_id: str,
         name: str,
         source_connection_id: str,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         additional_schedules: Union[
-            List[_t.BulkSyncAdditionalScheduleRequest], NotGiven
+            List[types.BulkSyncAdditionalScheduleRequest], NotGiven
         ] = NOT_GIVEN,
-        automatically_add_new_fields: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
-        automatically_add_new_objects: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_fields: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_objects: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
         concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_record_timestamps: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
-        normalize_names: Union[_t.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
+        mode: Union[types.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
+        normalize_names: Union[types.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         resync_concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
-        schemas: Union[List[_t.UpdateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.UpdateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
         source_configuration: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Update the top-level settings of a bulk sync.
 
         Args:
@@ -317,10 +327,10 @@ class BulkSyncResource(SyncResource):
           source_configuration: Source-specific settings (such as a replication slot or a
             lookback window); the keys depend on the source type."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -390,7 +400,7 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a bulk sync on or off.
 
         Args:
@@ -398,10 +408,10 @@ class BulkSyncResource(SyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -421,16 +431,16 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running executions of a bulk sync to stop.
 
         Args:
           id: Identifier of the bulk sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -444,8 +454,8 @@ class BulkSyncResource(SyncResource):
         self,
         id: str,
         *,
-        fetch_mode: Union[_t.BulkFetchMode, NotGiven] = NOT_GIVEN,
-        resync_mode: Union[_t.BulkResyncMode, NotGiven] = NOT_GIVEN,
+        fetch_mode: Union[types.BulkFetchMode, NotGiven] = NOT_GIVEN,
+        resync_mode: Union[types.BulkResyncMode, NotGiven] = NOT_GIVEN,
         schemas: Union[List[str], NotGiven] = NOT_GIVEN,
         test: Union[bool, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
@@ -453,16 +463,16 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Start a run of a bulk sync.
 
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             self._client.request(
                 _op_start,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id},
                 body={
                     "fetch_mode": fetch_mode,
@@ -487,16 +497,16 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncStatusEnvelope:
+    ) -> types.BulkSyncStatusEnvelope:
         """Get the current status of a bulk sync.
 
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.BulkSyncStatusEnvelope",
+            "types.BulkSyncStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.BulkSyncStatusEnvelope,
+                types.BulkSyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -516,7 +526,7 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceEnvelope:
+    ) -> types.BulkSyncSourceEnvelope:
         """List the schemas a connection offers as a bulk sync source.
 
         Args:
@@ -525,10 +535,10 @@ class BulkSyncResource(SyncResource):
           include_fields: Include the field list of every schema. Set to false for a smaller
             answer when fields are not needed."""
         return cast(
-            "_t.BulkSyncSourceEnvelope",
+            "types.BulkSyncSourceEnvelope",
             self._client.request(
                 _op_get_source,
-                _t.BulkSyncSourceEnvelope,
+                types.BulkSyncSourceEnvelope,
                 path_params={"id": id},
                 query={"include_fields": include_fields},
                 extra_headers=extra_headers,
@@ -548,16 +558,16 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncDestEnvelope:
+    ) -> types.BulkSyncDestEnvelope:
         """Describe the destination settings a connection accepts for bulk syncs.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncDestEnvelope",
+            "types.BulkSyncDestEnvelope",
             self._client.request(
                 _op_get_destination,
-                _t.BulkSyncDestEnvelope,
+                types.BulkSyncDestEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -632,7 +642,7 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncListEnvelope:
+    ) -> types.BulkSyncListEnvelope:
         """List the bulk syncs of the organization.
 
         Returns every bulk sync visible to the caller. Use `active` to keep only
@@ -642,10 +652,10 @@ class AsyncBulkSyncResource(AsyncResource):
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
             both."""
         return cast(
-            "_t.BulkSyncListEnvelope",
+            "types.BulkSyncListEnvelope",
             await self._client.request(
                 _op_list,
-                _t.BulkSyncListEnvelope,
+                types.BulkSyncListEnvelope,
                 query={"active": active},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -658,33 +668,33 @@ class AsyncBulkSyncResource(AsyncResource):
     async def create(
         self,
         *,
-        default_schedule: _t.BulkSyncDefaultScheduleRequest,
+        default_schedule: types.BulkSyncDefaultScheduleRequest,
         destination_configuration: Dict[str, Any],
         destination_connection_id: str,
         name: str,
         source_connection_id: str,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         additional_schedules: Union[
-            List[_t.BulkSyncAdditionalScheduleRequest], NotGiven
+            List[types.BulkSyncAdditionalScheduleRequest], NotGiven
         ] = NOT_GIVEN,
-        automatically_add_new_fields: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
-        automatically_add_new_objects: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_fields: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_objects: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
         concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_record_timestamps: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
-        normalize_names: Union[_t.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
+        mode: Union[types.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
+        normalize_names: Union[types.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         resync_concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
-        schemas: Union[List[_t.CreateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.CreateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
         source_configuration: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Create a bulk sync.
 
         Args:
@@ -696,10 +706,10 @@ class AsyncBulkSyncResource(AsyncResource):
           source_configuration: Source-specific settings (such as a replication slot or a
             lookback window); the keys depend on the source type."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 body={
                     "active": active,
                     "additional_schedules": additional_schedules,
@@ -739,7 +749,7 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Get a bulk sync.
 
         Args:
@@ -747,10 +757,10 @@ class AsyncBulkSyncResource(AsyncResource):
 
           refresh_schemas: Refresh the source schemas before answering."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 path_params={"id": id},
                 query={"refresh_schemas": refresh_schemas},
                 extra_headers=extra_headers,
@@ -765,33 +775,33 @@ class AsyncBulkSyncResource(AsyncResource):
         self,
         id: str,
         *,
-        default_schedule: _t.BulkSyncDefaultScheduleRequest,
+        default_schedule: types.BulkSyncDefaultScheduleRequest,
         destination_configuration: Dict[str, Any],
         destination_connection_id: str,
         name: str,
         source_connection_id: str,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         additional_schedules: Union[
-            List[_t.BulkSyncAdditionalScheduleRequest], NotGiven
+            List[types.BulkSyncAdditionalScheduleRequest], NotGiven
         ] = NOT_GIVEN,
-        automatically_add_new_fields: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
-        automatically_add_new_objects: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_fields: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_objects: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
         concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_record_timestamps: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
-        normalize_names: Union[_t.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
+        mode: Union[types.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
+        normalize_names: Union[types.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         resync_concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
-        schemas: Union[List[_t.UpdateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.UpdateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
         source_configuration: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Update the top-level settings of a bulk sync.
 
         Args:
@@ -803,10 +813,10 @@ class AsyncBulkSyncResource(AsyncResource):
           source_configuration: Source-specific settings (such as a replication slot or a
             lookback window); the keys depend on the source type."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -876,7 +886,7 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a bulk sync on or off.
 
         Args:
@@ -884,10 +894,10 @@ class AsyncBulkSyncResource(AsyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             await self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -907,16 +917,16 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running executions of a bulk sync to stop.
 
         Args:
           id: Identifier of the bulk sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -930,8 +940,8 @@ class AsyncBulkSyncResource(AsyncResource):
         self,
         id: str,
         *,
-        fetch_mode: Union[_t.BulkFetchMode, NotGiven] = NOT_GIVEN,
-        resync_mode: Union[_t.BulkResyncMode, NotGiven] = NOT_GIVEN,
+        fetch_mode: Union[types.BulkFetchMode, NotGiven] = NOT_GIVEN,
+        resync_mode: Union[types.BulkResyncMode, NotGiven] = NOT_GIVEN,
         schemas: Union[List[str], NotGiven] = NOT_GIVEN,
         test: Union[bool, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
@@ -939,16 +949,16 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Start a run of a bulk sync.
 
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             await self._client.request(
                 _op_start,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id},
                 body={
                     "fetch_mode": fetch_mode,
@@ -973,16 +983,16 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncStatusEnvelope:
+    ) -> types.BulkSyncStatusEnvelope:
         """Get the current status of a bulk sync.
 
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.BulkSyncStatusEnvelope",
+            "types.BulkSyncStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.BulkSyncStatusEnvelope,
+                types.BulkSyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1002,7 +1012,7 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceEnvelope:
+    ) -> types.BulkSyncSourceEnvelope:
         """List the schemas a connection offers as a bulk sync source.
 
         Args:
@@ -1011,10 +1021,10 @@ class AsyncBulkSyncResource(AsyncResource):
           include_fields: Include the field list of every schema. Set to false for a smaller
             answer when fields are not needed."""
         return cast(
-            "_t.BulkSyncSourceEnvelope",
+            "types.BulkSyncSourceEnvelope",
             await self._client.request(
                 _op_get_source,
-                _t.BulkSyncSourceEnvelope,
+                types.BulkSyncSourceEnvelope,
                 path_params={"id": id},
                 query={"include_fields": include_fields},
                 extra_headers=extra_headers,
@@ -1034,16 +1044,16 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncDestEnvelope:
+    ) -> types.BulkSyncDestEnvelope:
         """Describe the destination settings a connection accepts for bulk syncs.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncDestEnvelope",
+            "types.BulkSyncDestEnvelope",
             await self._client.request(
                 _op_get_destination,
-                _t.BulkSyncDestEnvelope,
+                types.BulkSyncDestEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
@@ -24,51 +24,61 @@ _op_list_status = Endpoint(
     "get",
     "/api/bulk/syncs/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/executions/{exec_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/executions/{exec_id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_console_logs = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/consolelog",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "408": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "404": types.ApiError,
+        "408": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_logs = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/logs",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_export_logs = Endpoint(
     "post",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/logs/export",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_schema_console_logs = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/schemas/{schema_id}/consolelog",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "408": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "404": types.ApiError,
+        "408": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 
 
@@ -91,7 +101,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSyncExecutionsStatusEnvelope:
+    ) -> types.ListBulkSyncExecutionsStatusEnvelope:
         """Get a short per-schema status for one or more bulk syncs.
 
         Args:
@@ -103,10 +113,10 @@ class BulkSyncExecutionsResource(SyncResource):
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
             `all` or `active` is true."""
         return cast(
-            "_t.ListBulkSyncExecutionsStatusEnvelope",
+            "types.ListBulkSyncExecutionsStatusEnvelope",
             self._client.request(
                 _op_list_status,
-                _t.ListBulkSyncExecutionsStatusEnvelope,
+                types.ListBulkSyncExecutionsStatusEnvelope,
                 query={"all": all, "active": active, "sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -129,7 +139,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.BulkSyncExecution, _t.ListBulkSyncExecutionsEnvelope]:
+    ) -> SyncPager[types.BulkSyncExecution, types.ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -148,12 +158,12 @@ class BulkSyncExecutionsResource(SyncResource):
 
           limit: Largest number of executions to return (at most 100)."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListBulkSyncExecutionsEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
-                "_t.ListBulkSyncExecutionsEnvelope",
+                "types.ListBulkSyncExecutionsEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListBulkSyncExecutionsEnvelope,
+                    types.ListBulkSyncExecutionsEnvelope,
                     path_params={"id": id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -181,7 +191,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Get one run of a bulk sync with its per-schema status.
 
         Args:
@@ -189,10 +199,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           exec_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -212,7 +222,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask one run of a bulk sync to stop.
 
         Args:
@@ -220,10 +230,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           exec_id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -245,7 +255,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of a bulk sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -260,10 +270,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             self._client.request(
                 _op_get_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"limit": limit, "after": after},
                 extra_headers=extra_headers,
@@ -284,7 +294,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionLogsEnvelope:
+    ) -> types.BulkSyncExecutionLogsEnvelope:
         """Get signed download URLs for the log files of a bulk sync run.
 
         Args:
@@ -292,10 +302,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           execution_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionLogsEnvelope",
+            "types.BulkSyncExecutionLogsEnvelope",
             self._client.request(
                 _op_get_logs,
-                _t.BulkSyncExecutionLogsEnvelope,
+                types.BulkSyncExecutionLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -316,7 +326,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExportSyncLogsEnvelope:
+    ) -> types.ExportSyncLogsEnvelope:
         """Start a background job that bundles the logs of a bulk sync run into one archive.
 
         Args:
@@ -326,10 +336,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           notify: Notify the user once the archive can be downloaded."""
         return cast(
-            "_t.ExportSyncLogsEnvelope",
+            "types.ExportSyncLogsEnvelope",
             self._client.request(
                 _op_export_logs,
-                _t.ExportSyncLogsEnvelope,
+                types.ExportSyncLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"notify": notify},
                 extra_headers=extra_headers,
@@ -353,7 +363,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of one schema in a bulk sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -371,10 +381,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             self._client.request(
                 _op_get_schema_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={
                     "sync_id": sync_id,
                     "execution_id": execution_id,
@@ -422,7 +432,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSyncExecutionsStatusEnvelope:
+    ) -> types.ListBulkSyncExecutionsStatusEnvelope:
         """Get a short per-schema status for one or more bulk syncs.
 
         Args:
@@ -434,10 +444,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
             `all` or `active` is true."""
         return cast(
-            "_t.ListBulkSyncExecutionsStatusEnvelope",
+            "types.ListBulkSyncExecutionsStatusEnvelope",
             await self._client.request(
                 _op_list_status,
-                _t.ListBulkSyncExecutionsStatusEnvelope,
+                types.ListBulkSyncExecutionsStatusEnvelope,
                 query={"all": all, "active": active, "sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -460,7 +470,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.BulkSyncExecution, _t.ListBulkSyncExecutionsEnvelope]:
+    ) -> AsyncPager[types.BulkSyncExecution, types.ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -479,12 +489,12 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           limit: Largest number of executions to return (at most 100)."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListBulkSyncExecutionsEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
-                "_t.ListBulkSyncExecutionsEnvelope",
+                "types.ListBulkSyncExecutionsEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListBulkSyncExecutionsEnvelope,
+                    types.ListBulkSyncExecutionsEnvelope,
                     path_params={"id": id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -512,7 +522,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Get one run of a bulk sync with its per-schema status.
 
         Args:
@@ -520,10 +530,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           exec_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -543,7 +553,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask one run of a bulk sync to stop.
 
         Args:
@@ -551,10 +561,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           exec_id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -576,7 +586,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of a bulk sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -591,10 +601,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             await self._client.request(
                 _op_get_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"limit": limit, "after": after},
                 extra_headers=extra_headers,
@@ -615,7 +625,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionLogsEnvelope:
+    ) -> types.BulkSyncExecutionLogsEnvelope:
         """Get signed download URLs for the log files of a bulk sync run.
 
         Args:
@@ -623,10 +633,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           execution_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionLogsEnvelope",
+            "types.BulkSyncExecutionLogsEnvelope",
             await self._client.request(
                 _op_get_logs,
-                _t.BulkSyncExecutionLogsEnvelope,
+                types.BulkSyncExecutionLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -647,7 +657,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExportSyncLogsEnvelope:
+    ) -> types.ExportSyncLogsEnvelope:
         """Start a background job that bundles the logs of a bulk sync run into one archive.
 
         Args:
@@ -657,10 +667,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           notify: Notify the user once the archive can be downloaded."""
         return cast(
-            "_t.ExportSyncLogsEnvelope",
+            "types.ExportSyncLogsEnvelope",
             await self._client.request(
                 _op_export_logs,
-                _t.ExportSyncLogsEnvelope,
+                types.ExportSyncLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"notify": notify},
                 extra_headers=extra_headers,
@@ -684,7 +694,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of one schema in a bulk sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -702,10 +712,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             await self._client.request(
                 _op_get_schema_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={
                     "sync_id": sync_id,
                     "execution_id": execution_id,

@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,34 +18,44 @@ _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/bulk/syncs/{sync_id}/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_delete = Endpoint(
     "delete",
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 
@@ -67,16 +77,16 @@ class BulkSyncSchedulesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchedulesEnvelope:
+    ) -> types.SchedulesEnvelope:
         """List the schedules of a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.SchedulesEnvelope",
+            "types.SchedulesEnvelope",
             self._client.request(
                 _op_list,
-                _t.SchedulesEnvelope,
+                types.SchedulesEnvelope,
                 path_params={"sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -90,22 +100,22 @@ class BulkSyncSchedulesResource(SyncResource):
         self,
         sync_id: str,
         *,
-        schedule: _t.BulkSyncScheduleApi,
+        schedule: types.BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Add a schedule to a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_create,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -126,7 +136,7 @@ class BulkSyncSchedulesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Get one schedule of a bulk sync.
 
         Args:
@@ -134,10 +144,10 @@ class BulkSyncSchedulesResource(SyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_get,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -152,13 +162,13 @@ class BulkSyncSchedulesResource(SyncResource):
         sync_id: str,
         schedule_id: str,
         *,
-        schedule: _t.BulkSyncScheduleApi,
+        schedule: types.BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Change one schedule of a bulk sync.
 
         Args:
@@ -166,10 +176,10 @@ class BulkSyncSchedulesResource(SyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_update,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -236,16 +246,16 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchedulesEnvelope:
+    ) -> types.SchedulesEnvelope:
         """List the schedules of a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.SchedulesEnvelope",
+            "types.SchedulesEnvelope",
             await self._client.request(
                 _op_list,
-                _t.SchedulesEnvelope,
+                types.SchedulesEnvelope,
                 path_params={"sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -259,22 +269,22 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         self,
         sync_id: str,
         *,
-        schedule: _t.BulkSyncScheduleApi,
+        schedule: types.BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Add a schedule to a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -295,7 +305,7 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Get one schedule of a bulk sync.
 
         Args:
@@ -303,10 +313,10 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -321,13 +331,13 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         sync_id: str,
         schedule_id: str,
         *,
-        schedule: _t.BulkSyncScheduleApi,
+        schedule: types.BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Change one schedule of a bulk sync.
 
         Args:
@@ -335,10 +345,10 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,

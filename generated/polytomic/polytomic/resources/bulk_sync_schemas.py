@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -20,34 +20,39 @@ _op_list = Endpoint(
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
     query_styles={"filters": ("deepObject", True)},
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_patch = Endpoint(
     "patch",
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/bulk/syncs/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/schemas/{schema_id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -69,7 +74,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchemaEnvelope:
+    ) -> types.ListBulkSchemaEnvelope:
         """List the per-schema settings of a bulk sync.
 
         Args:
@@ -78,10 +83,10 @@ class BulkSyncSchemasResource(SyncResource):
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
             `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
-            "_t.ListBulkSchemaEnvelope",
+            "types.ListBulkSchemaEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListBulkSchemaEnvelope,
+                types.ListBulkSchemaEnvelope,
                 path_params={"id": id},
                 query={"filters": filters},
                 extra_headers=extra_headers,
@@ -96,13 +101,13 @@ class BulkSyncSchemasResource(SyncResource):
         self,
         id: str,
         *,
-        schemas: Union[List[_t.BulkSchema], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.BulkSchema], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UpdateBulkSyncSchemasEnvelope:
+    ) -> types.UpdateBulkSyncSchemasEnvelope:
         """Change several schemas of a bulk sync in one call.
 
         A partial update: only the schemas listed in the body are changed.
@@ -111,10 +116,10 @@ class BulkSyncSchemasResource(SyncResource):
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.UpdateBulkSyncSchemasEnvelope",
+            "types.UpdateBulkSyncSchemasEnvelope",
             self._client.request(
                 _op_patch,
-                _t.UpdateBulkSyncSchemasEnvelope,
+                types.UpdateBulkSyncSchemasEnvelope,
                 path_params={"id": id},
                 body={"schemas": schemas},
                 extra_headers=extra_headers,
@@ -135,7 +140,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Get the settings of one schema of a bulk sync.
 
         Args:
@@ -144,10 +149,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -165,8 +170,8 @@ class BulkSyncSchemasResource(SyncResource):
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_data_cutoff: Union[bool, NotGiven] = NOT_GIVEN,
         enabled: Union[bool, NotGiven] = NOT_GIVEN,
-        fields: Union[List[_t.UpdateBulkField], NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.BulkFilter], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UpdateBulkField], NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.BulkFilter], NotGiven] = NOT_GIVEN,
         partition_key: Union[str, NotGiven] = NOT_GIVEN,
         tracking_field: Union[str, NotGiven] = NOT_GIVEN,
         user_output_name: Union[str, NotGiven] = NOT_GIVEN,
@@ -175,7 +180,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Replace the settings of one schema of a bulk sync.
 
         Args:
@@ -184,10 +189,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             self._client.request(
                 _op_update,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 body={
                     "data_cutoff_timestamp": data_cutoff_timestamp,
@@ -217,7 +222,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running work for one schema of a bulk sync to stop.
 
         Args:
@@ -226,10 +231,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -268,7 +273,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchemaEnvelope:
+    ) -> types.ListBulkSchemaEnvelope:
         """List the per-schema settings of a bulk sync.
 
         Args:
@@ -277,10 +282,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
             `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
-            "_t.ListBulkSchemaEnvelope",
+            "types.ListBulkSchemaEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListBulkSchemaEnvelope,
+                types.ListBulkSchemaEnvelope,
                 path_params={"id": id},
                 query={"filters": filters},
                 extra_headers=extra_headers,
@@ -295,13 +300,13 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         self,
         id: str,
         *,
-        schemas: Union[List[_t.BulkSchema], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.BulkSchema], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UpdateBulkSyncSchemasEnvelope:
+    ) -> types.UpdateBulkSyncSchemasEnvelope:
         """Change several schemas of a bulk sync in one call.
 
         A partial update: only the schemas listed in the body are changed.
@@ -310,10 +315,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.UpdateBulkSyncSchemasEnvelope",
+            "types.UpdateBulkSyncSchemasEnvelope",
             await self._client.request(
                 _op_patch,
-                _t.UpdateBulkSyncSchemasEnvelope,
+                types.UpdateBulkSyncSchemasEnvelope,
                 path_params={"id": id},
                 body={"schemas": schemas},
                 extra_headers=extra_headers,
@@ -334,7 +339,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Get the settings of one schema of a bulk sync.
 
         Args:
@@ -343,10 +348,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -364,8 +369,8 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_data_cutoff: Union[bool, NotGiven] = NOT_GIVEN,
         enabled: Union[bool, NotGiven] = NOT_GIVEN,
-        fields: Union[List[_t.UpdateBulkField], NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.BulkFilter], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UpdateBulkField], NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.BulkFilter], NotGiven] = NOT_GIVEN,
         partition_key: Union[str, NotGiven] = NOT_GIVEN,
         tracking_field: Union[str, NotGiven] = NOT_GIVEN,
         user_output_name: Union[str, NotGiven] = NOT_GIVEN,
@@ -374,7 +379,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Replace the settings of one schema of a bulk sync.
 
         Args:
@@ -383,10 +388,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             await self._client.request(
                 _op_update,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 body={
                     "data_cutoff_timestamp": data_cutoff_timestamp,
@@ -416,7 +421,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running work for one schema of a bulk sync to stop.
 
         Args:
@@ -425,10 +430,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,26 +18,26 @@ _op_get_types = Endpoint(
     "get",
     "/api/connection_types",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_get_connection_type_schema = Endpoint(
     "get",
     "/api/connection_types/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_get_type_parameter_values = Endpoint(
     "post",
     "/api/connection_types/{type}/parameter_values",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/connections",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
@@ -45,11 +45,11 @@ _op_create = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_connect = Endpoint(
@@ -57,21 +57,26 @@ _op_connect = Endpoint(
     "/api/connections/connect/",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_test_connection = Endpoint(
     "post",
     "/api/connections/test",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_get = Endpoint(
     "get",
     "/api/connections/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
@@ -79,12 +84,12 @@ _op_update = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_delete = Endpoint(
@@ -93,11 +98,11 @@ _op_delete = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -105,7 +110,7 @@ _op_get_parameter_values = Endpoint(
     "get",
     "/api/connections/{id}/parameter_values",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_execute_proxy = Endpoint(
     "post",
@@ -113,14 +118,14 @@ _op_execute_proxy = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "429": _t.ApiError,
-        "500": _t.ApiError,
-        "502": _t.ApiError,
-        "504": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "429": types.ApiError,
+        "500": types.ApiError,
+        "502": types.ApiError,
+        "504": types.ApiError,
     },
 )
 _op_get_proxy_info = Endpoint(
@@ -128,31 +133,41 @@ _op_get_proxy_info = Endpoint(
     "/api/connections/{id}/proxy/info",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list_shared_connections = Endpoint(
     "get",
     "/api/connections/{id}/shared",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_list_shared_connections_for_partner = Endpoint(
     "get",
     "/api/organizations/{org_id}/connections/{connection_id}/shared",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_create_shared_connection = Endpoint(
     "post",
     "/api/organizations/{org_id}/connections/{connection_id}/shared",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -173,13 +188,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionTypeResponseEnvelope:
+    ) -> types.ConnectionTypeResponseEnvelope:
         """List the connection types this deployment supports."""
         return cast(
-            "_t.ConnectionTypeResponseEnvelope",
+            "types.ConnectionTypeResponseEnvelope",
             self._client.request(
                 _op_get_types,
-                _t.ConnectionTypeResponseEnvelope,
+                types.ConnectionTypeResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -197,16 +212,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JsonschemaSchema:
+    ) -> types.JsonschemaSchema:
         """Get the JSON schema that describes a connection type's configuration.
 
         Args:
           id: Connection type name, such as `postgresql`, `salesforce` or `hubspot`."""
         return cast(
-            "_t.JsonschemaSchema",
+            "types.JsonschemaSchema",
             self._client.request(
                 _op_get_connection_type_schema,
-                _t.JsonschemaSchema,
+                types.JsonschemaSchema,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -229,16 +244,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of a parameter field for a connection type.
 
         Args:
           type: Connection type name."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             self._client.request(
                 _op_get_type_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"type": type},
                 body={
                     "connection_id": connection_id,
@@ -262,13 +277,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the connections of the organization (secrets are masked)."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -293,13 +308,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Create a connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 body={
                     "configuration": configuration,
                     "healthcheck_interval": healthcheck_interval,
@@ -333,13 +348,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectCardResponseEnvelope:
+    ) -> types.ConnectCardResponseEnvelope:
         """Open a Polytomic Connect session and get the URL of its embeddable modal."""
         return cast(
-            "_t.ConnectCardResponseEnvelope",
+            "types.ConnectCardResponseEnvelope",
             self._client.request(
                 _op_connect,
-                _t.ConnectCardResponseEnvelope,
+                types.ConnectCardResponseEnvelope,
                 body={
                     "connection": connection,
                     "dark": dark,
@@ -390,16 +405,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionResponseEnvelope:
+    ) -> types.ConnectionResponseEnvelope:
         """Get a connection (secrets are masked).
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionResponseEnvelope",
+            "types.ConnectionResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ConnectionResponseEnvelope,
+                types.ConnectionResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -426,16 +441,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Update a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "configuration": configuration,
@@ -493,16 +508,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of the parameter fields of a saved connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             self._client.request(
                 _op_get_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -516,13 +531,13 @@ class ConnectionsResource(SyncResource):
         self,
         id: str,
         *,
-        request: _t.ConnectionProxyCall,
+        request: types.ConnectionProxyCall,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecuteConnectionProxyEnvelope:
+    ) -> types.ExecuteConnectionProxyEnvelope:
         """Send an HTTP request to the connection's own API with its stored credentials.
 
         The call is subject to per-connection rate limits and to request and
@@ -531,10 +546,10 @@ class ConnectionsResource(SyncResource):
         Args:
           id: Identifier of the connection the request goes through."""
         return cast(
-            "_t.ExecuteConnectionProxyEnvelope",
+            "types.ExecuteConnectionProxyEnvelope",
             self._client.request(
                 _op_execute_proxy,
-                _t.ExecuteConnectionProxyEnvelope,
+                types.ExecuteConnectionProxyEnvelope,
                 path_params={"id": id},
                 body={"request": request},
                 extra_headers=extra_headers,
@@ -554,16 +569,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetConnectionProxyInfoEnvelope:
+    ) -> types.GetConnectionProxyInfoEnvelope:
         """Get the proxy contract (limits, allowed methods and headers) of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.GetConnectionProxyInfoEnvelope",
+            "types.GetConnectionProxyInfoEnvelope",
             self._client.request(
                 _op_get_proxy_info,
-                _t.GetConnectionProxyInfoEnvelope,
+                types.GetConnectionProxyInfoEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -582,16 +597,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection owned by the caller's organization.
 
         Args:
           id: Identifier of the parent connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list_shared_connections,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -611,7 +626,7 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection owned by one organization of the partner account.
 
         Args:
@@ -619,10 +634,10 @@ class ConnectionsResource(SyncResource):
 
           connection_id: Identifier of the parent connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list_shared_connections_for_partner,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"org_id": org_id, "connection_id": connection_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -644,7 +659,7 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateSharedConnectionResponseEnvelope:
+    ) -> types.CreateSharedConnectionResponseEnvelope:
         """Share a connection with another organization of the partner account.
 
         Args:
@@ -652,10 +667,10 @@ class ConnectionsResource(SyncResource):
 
           connection_id: Identifier of the parent connection."""
         return cast(
-            "_t.CreateSharedConnectionResponseEnvelope",
+            "types.CreateSharedConnectionResponseEnvelope",
             self._client.request(
                 _op_create_shared_connection,
-                _t.CreateSharedConnectionResponseEnvelope,
+                types.CreateSharedConnectionResponseEnvelope,
                 path_params={"org_id": org_id, "connection_id": connection_id},
                 body={"child_organization_id": child_organization_id, "name": name},
                 extra_headers=extra_headers,
@@ -709,13 +724,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionTypeResponseEnvelope:
+    ) -> types.ConnectionTypeResponseEnvelope:
         """List the connection types this deployment supports."""
         return cast(
-            "_t.ConnectionTypeResponseEnvelope",
+            "types.ConnectionTypeResponseEnvelope",
             await self._client.request(
                 _op_get_types,
-                _t.ConnectionTypeResponseEnvelope,
+                types.ConnectionTypeResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -733,16 +748,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JsonschemaSchema:
+    ) -> types.JsonschemaSchema:
         """Get the JSON schema that describes a connection type's configuration.
 
         Args:
           id: Connection type name, such as `postgresql`, `salesforce` or `hubspot`."""
         return cast(
-            "_t.JsonschemaSchema",
+            "types.JsonschemaSchema",
             await self._client.request(
                 _op_get_connection_type_schema,
-                _t.JsonschemaSchema,
+                types.JsonschemaSchema,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -765,16 +780,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of a parameter field for a connection type.
 
         Args:
           type: Connection type name."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             await self._client.request(
                 _op_get_type_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"type": type},
                 body={
                     "connection_id": connection_id,
@@ -798,13 +813,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the connections of the organization (secrets are masked)."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -829,13 +844,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Create a connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 body={
                     "configuration": configuration,
                     "healthcheck_interval": healthcheck_interval,
@@ -869,13 +884,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectCardResponseEnvelope:
+    ) -> types.ConnectCardResponseEnvelope:
         """Open a Polytomic Connect session and get the URL of its embeddable modal."""
         return cast(
-            "_t.ConnectCardResponseEnvelope",
+            "types.ConnectCardResponseEnvelope",
             await self._client.request(
                 _op_connect,
-                _t.ConnectCardResponseEnvelope,
+                types.ConnectCardResponseEnvelope,
                 body={
                     "connection": connection,
                     "dark": dark,
@@ -926,16 +941,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionResponseEnvelope:
+    ) -> types.ConnectionResponseEnvelope:
         """Get a connection (secrets are masked).
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionResponseEnvelope",
+            "types.ConnectionResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ConnectionResponseEnvelope,
+                types.ConnectionResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -962,16 +977,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Update a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "configuration": configuration,
@@ -1029,16 +1044,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of the parameter fields of a saved connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             await self._client.request(
                 _op_get_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1052,13 +1067,13 @@ class AsyncConnectionsResource(AsyncResource):
         self,
         id: str,
         *,
-        request: _t.ConnectionProxyCall,
+        request: types.ConnectionProxyCall,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecuteConnectionProxyEnvelope:
+    ) -> types.ExecuteConnectionProxyEnvelope:
         """Send an HTTP request to the connection's own API with its stored credentials.
 
         The call is subject to per-connection rate limits and to request and
@@ -1067,10 +1082,10 @@ class AsyncConnectionsResource(AsyncResource):
         Args:
           id: Identifier of the connection the request goes through."""
         return cast(
-            "_t.ExecuteConnectionProxyEnvelope",
+            "types.ExecuteConnectionProxyEnvelope",
             await self._client.request(
                 _op_execute_proxy,
-                _t.ExecuteConnectionProxyEnvelope,
+                types.ExecuteConnectionProxyEnvelope,
                 path_params={"id": id},
                 body={"request": request},
                 extra_headers=extra_headers,
@@ -1090,16 +1105,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetConnectionProxyInfoEnvelope:
+    ) -> types.GetConnectionProxyInfoEnvelope:
         """Get the proxy contract (limits, allowed methods and headers) of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.GetConnectionProxyInfoEnvelope",
+            "types.GetConnectionProxyInfoEnvelope",
             await self._client.request(
                 _op_get_proxy_info,
-                _t.GetConnectionProxyInfoEnvelope,
+                types.GetConnectionProxyInfoEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1118,16 +1133,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection owned by the caller's organization.
 
         Args:
           id: Identifier of the parent connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list_shared_connections,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1147,7 +1162,7 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection owned by one organization of the partner account.
 
         Args:
@@ -1155,10 +1170,10 @@ class AsyncConnectionsResource(AsyncResource):
 
           connection_id: Identifier of the parent connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list_shared_connections_for_partner,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"org_id": org_id, "connection_id": connection_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1180,7 +1195,7 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateSharedConnectionResponseEnvelope:
+    ) -> types.CreateSharedConnectionResponseEnvelope:
         """Share a connection with another organization of the partner account.
 
         Args:
@@ -1188,10 +1203,10 @@ class AsyncConnectionsResource(AsyncResource):
 
           connection_id: Identifier of the parent connection."""
         return cast(
-            "_t.CreateSharedConnectionResponseEnvelope",
+            "types.CreateSharedConnectionResponseEnvelope",
             await self._client.request(
                 _op_create_shared_connection,
-                _t.CreateSharedConnectionResponseEnvelope,
+                types.CreateSharedConnectionResponseEnvelope,
                 path_params={"org_id": org_id, "connection_id": connection_id},
                 body={"child_organization_id": child_organization_id, "name": name},
                 extra_headers=extra_headers,

@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,13 +18,18 @@ _op_get = Endpoint(
     "get",
     "/api/entities/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_for_partner = Endpoint(
     "get",
     "/api/organizations/entities/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -45,16 +50,16 @@ class EntitiesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EntityResponseEnvelope:
+    ) -> types.EntityResponseEnvelope:
         """Resolve an entity from its identifier.
 
         Args:
           id: UUID of the entity."""
         return cast(
-            "_t.EntityResponseEnvelope",
+            "types.EntityResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.EntityResponseEnvelope,
+                types.EntityResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -73,16 +78,16 @@ class EntitiesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EntityResponseEnvelope:
+    ) -> types.EntityResponseEnvelope:
         """Resolve an entity from its identifier within a partner organization.
 
         Args:
           id: UUID of the entity."""
         return cast(
-            "_t.EntityResponseEnvelope",
+            "types.EntityResponseEnvelope",
             self._client.request(
                 _op_get_for_partner,
-                _t.EntityResponseEnvelope,
+                types.EntityResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -117,16 +122,16 @@ class AsyncEntitiesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EntityResponseEnvelope:
+    ) -> types.EntityResponseEnvelope:
         """Resolve an entity from its identifier.
 
         Args:
           id: UUID of the entity."""
         return cast(
-            "_t.EntityResponseEnvelope",
+            "types.EntityResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.EntityResponseEnvelope,
+                types.EntityResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -145,16 +150,16 @@ class AsyncEntitiesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EntityResponseEnvelope:
+    ) -> types.EntityResponseEnvelope:
         """Resolve an entity from its identifier within a partner organization.
 
         Args:
           id: UUID of the entity."""
         return cast(
-            "_t.EntityResponseEnvelope",
+            "types.EntityResponseEnvelope",
             await self._client.request(
                 _op_get_for_partner,
-                _t.EntityResponseEnvelope,
+                types.EntityResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

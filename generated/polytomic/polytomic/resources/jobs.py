@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,7 +18,7 @@ _op_get = Endpoint(
     "get",
     "/api/jobs/{type}/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -40,7 +40,7 @@ class JobsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JobResponseEnvelope:
+    ) -> types.JobResponseEnvelope:
         """Get the state of a background job.
 
         Work that runs in the background (the model endpoints called with
@@ -53,10 +53,10 @@ class JobsResource(SyncResource):
 
           id: Identifier of the job, as returned by the endpoint that started it."""
         return cast(
-            "_t.JobResponseEnvelope",
+            "types.JobResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.JobResponseEnvelope,
+                types.JobResponseEnvelope,
                 path_params={"type": type, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -91,7 +91,7 @@ class AsyncJobsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JobResponseEnvelope:
+    ) -> types.JobResponseEnvelope:
         """Get the state of a background job.
 
         Work that runs in the background (the model endpoints called with
@@ -104,10 +104,10 @@ class AsyncJobsResource(AsyncResource):
 
           id: Identifier of the job, as returned by the endpoint that started it."""
         return cast(
-            "_t.JobResponseEnvelope",
+            "types.JobResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.JobResponseEnvelope,
+                types.JobResponseEnvelope,
                 path_params={"type": type, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
@@ -40,11 +40,11 @@ _op_get_source = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     query_styles={"params": ("deepObject", True)},
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_source_fields = Endpoint(
@@ -52,32 +52,47 @@ _op_get_source_fields = Endpoint(
     "/api/connections/{id}/modelsync/source/fields",
     security=(("bearerAuth",), ("basicAuth",)),
     query_styles={"params": ("deepObject", True)},
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_list = Endpoint(
     "get",
     "/api/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "401": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_create = Endpoint(
     "post",
     "/api/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_schedule_options = Endpoint(
     "get",
     "/api/syncs/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
@@ -85,12 +100,12 @@ _op_update = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_delete = Endpoint(
@@ -99,11 +114,11 @@ _op_delete = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "409": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "409": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -112,14 +127,14 @@ _op_activate = Endpoint(
     "/api/syncs/{id}/activate",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/syncs/{id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_start = Endpoint(
     "post",
@@ -127,18 +142,18 @@ _op_start = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "409": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "409": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_status = Endpoint(
     "get",
     "/api/syncs/{id}/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -172,7 +187,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetSyncSourceMetaEnvelope:
+    ) -> types.GetSyncSourceMetaEnvelope:
         """Describe the source configuration a connection offers to model syncs.
 
         Call this before building a model to learn which configuration keys the
@@ -187,10 +202,10 @@ class ModelSyncResource(SyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetSyncSourceMetaEnvelope",
+            "types.GetSyncSourceMetaEnvelope",
             self._client.request(
                 _op_get_source,
-                _t.GetSyncSourceMetaEnvelope,
+                types.GetSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -211,7 +226,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelFieldResponse:
+    ) -> types.ModelFieldResponse:
         """List the source fields a connection offers for a given source configuration.
 
         Args:
@@ -220,10 +235,10 @@ class ModelSyncResource(SyncResource):
           params: Source configuration, in the same `params[key]=value` form as the source
             endpoint, that picks the source whose fields are listed."""
         return cast(
-            "_t.ModelFieldResponse",
+            "types.ModelFieldResponse",
             self._client.request(
                 _op_get_source_fields,
-                _t.ModelFieldResponse,
+                types.ModelFieldResponse,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -238,7 +253,7 @@ class ModelSyncResource(SyncResource):
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.ModelsyncSyncTargetMode, NotGiven] = NOT_GIVEN,
+        mode: Union[types.ModelsyncSyncTargetMode, NotGiven] = NOT_GIVEN,
         target_connection_id: Union[str, NotGiven] = NOT_GIVEN,
         page_token: Union[str, NotGiven] = NOT_GIVEN,
         limit: Union[int, NotGiven] = NOT_GIVEN,
@@ -247,7 +262,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.ListSyncItem, _t.ListSyncResponseEnvelope]:
+    ) -> SyncPager[types.ListSyncItem, types.ListSyncResponseEnvelope]:
         """List the model syncs of the organization.
 
         Syncs are returned newest change first (`updated_at` descending, `id`
@@ -275,12 +290,12 @@ class ModelSyncResource(SyncResource):
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
             lowered to 50)."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListSyncResponseEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListSyncResponseEnvelope:
             return cast(
-                "_t.ListSyncResponseEnvelope",
+                "types.ListSyncResponseEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListSyncResponseEnvelope,
+                    types.ListSyncResponseEnvelope,
                     query={
                         "active": active,
                         "mode": mode,
@@ -301,20 +316,20 @@ class ModelSyncResource(SyncResource):
     def create(
         self,
         *,
-        fields: List[_t.SyncField],
-        mode: _t.ModelsyncSyncTargetMode,
+        fields: List[types.SyncField],
+        mode: types.ModelsyncSyncTargetMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.SyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.SyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -323,7 +338,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Create a model sync.
 
         Args:
@@ -351,10 +366,10 @@ class ModelSyncResource(SyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 body={
                     "active": active,
                     "encryption_passphrase": encryption_passphrase,
@@ -390,13 +405,13 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleOptionResponseEnvelope:
+    ) -> types.ScheduleOptionResponseEnvelope:
         """List the schedule kinds a model sync can use."""
         return cast(
-            "_t.ScheduleOptionResponseEnvelope",
+            "types.ScheduleOptionResponseEnvelope",
             self._client.request(
                 _op_get_schedule_options,
-                _t.ScheduleOptionResponseEnvelope,
+                types.ScheduleOptionResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -414,16 +429,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Get a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -437,20 +452,20 @@ class ModelSyncResource(SyncResource):
         self,
         id: str,
         *,
-        fields: List[_t.SyncField],
-        mode: _t.ModelsyncSyncTargetMode,
+        fields: List[types.SyncField],
+        mode: types.ModelsyncSyncTargetMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.SyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.SyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -459,7 +474,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Update a model sync.
 
         PUT replaces the whole sync definition: send every field you want to
@@ -492,10 +507,10 @@ class ModelSyncResource(SyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -559,7 +574,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a model sync on or off.
 
         Args:
@@ -567,10 +582,10 @@ class ModelSyncResource(SyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -590,16 +605,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelSyncResponseEnvelope:
+    ) -> types.CancelSyncResponseEnvelope:
         """Ask the running executions of a model sync to stop.
 
         Args:
           id: Identifier of the model sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelSyncResponseEnvelope",
+            "types.CancelSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelSyncResponseEnvelope,
+                types.CancelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -621,16 +636,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.StartSyncResponseEnvelope:
+    ) -> types.StartSyncResponseEnvelope:
         """Start a run of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.StartSyncResponseEnvelope",
+            "types.StartSyncResponseEnvelope",
             self._client.request(
                 _op_start,
-                _t.StartSyncResponseEnvelope,
+                types.StartSyncResponseEnvelope,
                 path_params={"id": id},
                 body={"identities": identities, "resync": resync, "test": test},
                 extra_headers=extra_headers,
@@ -650,16 +665,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncStatusEnvelope:
+    ) -> types.SyncStatusEnvelope:
         """Get the current status of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncStatusEnvelope",
+            "types.SyncStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.SyncStatusEnvelope,
+                types.SyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -725,7 +740,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetSyncSourceMetaEnvelope:
+    ) -> types.GetSyncSourceMetaEnvelope:
         """Describe the source configuration a connection offers to model syncs.
 
         Call this before building a model to learn which configuration keys the
@@ -740,10 +755,10 @@ class AsyncModelSyncResource(AsyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetSyncSourceMetaEnvelope",
+            "types.GetSyncSourceMetaEnvelope",
             await self._client.request(
                 _op_get_source,
-                _t.GetSyncSourceMetaEnvelope,
+                types.GetSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -764,7 +779,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelFieldResponse:
+    ) -> types.ModelFieldResponse:
         """List the source fields a connection offers for a given source configuration.
 
         Args:
@@ -773,10 +788,10 @@ class AsyncModelSyncResource(AsyncResource):
           params: Source configuration, in the same `params[key]=value` form as the source
             endpoint, that picks the source whose fields are listed."""
         return cast(
-            "_t.ModelFieldResponse",
+            "types.ModelFieldResponse",
             await self._client.request(
                 _op_get_source_fields,
-                _t.ModelFieldResponse,
+                types.ModelFieldResponse,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -791,7 +806,7 @@ class AsyncModelSyncResource(AsyncResource):
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.ModelsyncSyncTargetMode, NotGiven] = NOT_GIVEN,
+        mode: Union[types.ModelsyncSyncTargetMode, NotGiven] = NOT_GIVEN,
         target_connection_id: Union[str, NotGiven] = NOT_GIVEN,
         page_token: Union[str, NotGiven] = NOT_GIVEN,
         limit: Union[int, NotGiven] = NOT_GIVEN,
@@ -800,7 +815,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.ListSyncItem, _t.ListSyncResponseEnvelope]:
+    ) -> AsyncPager[types.ListSyncItem, types.ListSyncResponseEnvelope]:
         """List the model syncs of the organization.
 
         Syncs are returned newest change first (`updated_at` descending, `id`
@@ -828,12 +843,12 @@ class AsyncModelSyncResource(AsyncResource):
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
             lowered to 50)."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListSyncResponseEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListSyncResponseEnvelope:
             return cast(
-                "_t.ListSyncResponseEnvelope",
+                "types.ListSyncResponseEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListSyncResponseEnvelope,
+                    types.ListSyncResponseEnvelope,
                     query={
                         "active": active,
                         "mode": mode,
@@ -854,20 +869,20 @@ class AsyncModelSyncResource(AsyncResource):
     async def create(
         self,
         *,
-        fields: List[_t.SyncField],
-        mode: _t.ModelsyncSyncTargetMode,
+        fields: List[types.SyncField],
+        mode: types.ModelsyncSyncTargetMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.SyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.SyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -876,7 +891,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Create a model sync.
 
         Args:
@@ -904,10 +919,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 body={
                     "active": active,
                     "encryption_passphrase": encryption_passphrase,
@@ -943,13 +958,13 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleOptionResponseEnvelope:
+    ) -> types.ScheduleOptionResponseEnvelope:
         """List the schedule kinds a model sync can use."""
         return cast(
-            "_t.ScheduleOptionResponseEnvelope",
+            "types.ScheduleOptionResponseEnvelope",
             await self._client.request(
                 _op_get_schedule_options,
-                _t.ScheduleOptionResponseEnvelope,
+                types.ScheduleOptionResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -967,16 +982,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Get a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -990,20 +1005,20 @@ class AsyncModelSyncResource(AsyncResource):
         self,
         id: str,
         *,
-        fields: List[_t.SyncField],
-        mode: _t.ModelsyncSyncTargetMode,
+        fields: List[types.SyncField],
+        mode: types.ModelsyncSyncTargetMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.SyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.SyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -1012,7 +1027,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Update a model sync.
 
         PUT replaces the whole sync definition: send every field you want to
@@ -1045,10 +1060,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -1112,7 +1127,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a model sync on or off.
 
         Args:
@@ -1120,10 +1135,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             await self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -1143,16 +1158,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelSyncResponseEnvelope:
+    ) -> types.CancelSyncResponseEnvelope:
         """Ask the running executions of a model sync to stop.
 
         Args:
           id: Identifier of the model sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelSyncResponseEnvelope",
+            "types.CancelSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelSyncResponseEnvelope,
+                types.CancelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1174,16 +1189,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.StartSyncResponseEnvelope:
+    ) -> types.StartSyncResponseEnvelope:
         """Start a run of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.StartSyncResponseEnvelope",
+            "types.StartSyncResponseEnvelope",
             await self._client.request(
                 _op_start,
-                _t.StartSyncResponseEnvelope,
+                types.StartSyncResponseEnvelope,
                 path_params={"id": id},
                 body={"identities": identities, "resync": resync, "test": test},
                 extra_headers=extra_headers,
@@ -1203,16 +1218,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncStatusEnvelope:
+    ) -> types.SyncStatusEnvelope:
         """Get the current status of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncStatusEnvelope",
+            "types.SyncStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.SyncStatusEnvelope,
+                types.SyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

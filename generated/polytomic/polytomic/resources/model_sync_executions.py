@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
@@ -24,38 +24,48 @@ _op_list = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/syncs/{sync_id}/executions/{id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_console_logs = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}/consolelog",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "408": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "404": types.ApiError,
+        "408": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_log_urls = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}/{type}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_logs = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}/{type}/{filename}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 
@@ -80,7 +90,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.GetExecutionResponseSchema, _t.ListExecutionResponseEnvelope]:
+    ) -> SyncPager[types.GetExecutionResponseSchema, types.ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -97,12 +107,12 @@ class ModelSyncExecutionsResource(SyncResource):
 
           ascending: Oldest first instead of the default newest first."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListExecutionResponseEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListExecutionResponseEnvelope:
             return cast(
-                "_t.ListExecutionResponseEnvelope",
+                "types.ListExecutionResponseEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListExecutionResponseEnvelope,
+                    types.ListExecutionResponseEnvelope,
                     path_params={"sync_id": sync_id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -129,7 +139,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Get one run of a model sync.
 
         Args:
@@ -137,10 +147,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -160,7 +170,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelSyncExecutionResponseEnvelope:
+    ) -> types.CancelSyncExecutionResponseEnvelope:
         """Ask one run of a model sync to stop.
 
         Args:
@@ -168,10 +178,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelSyncExecutionResponseEnvelope",
+            "types.CancelSyncExecutionResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelSyncExecutionResponseEnvelope,
+                types.CancelSyncExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -193,7 +203,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of a model sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -208,10 +218,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             self._client.request(
                 _op_get_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 query={"limit": limit, "after": after},
                 extra_headers=extra_headers,
@@ -226,14 +236,14 @@ class ModelSyncExecutionsResource(SyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.ExecutionLogType,
+        type: types.ExecutionLogType,
         *,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionLogsResponseEnvelope:
+    ) -> types.ExecutionLogsResponseEnvelope:
         """Get signed URLs for all log files of one kind produced by a model sync run.
 
         Args:
@@ -243,10 +253,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           type: Kind of log file."""
         return cast(
-            "_t.ExecutionLogsResponseEnvelope",
+            "types.ExecutionLogsResponseEnvelope",
             self._client.request(
                 _op_get_log_urls,
-                _t.ExecutionLogsResponseEnvelope,
+                types.ExecutionLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id, "type": type},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -260,7 +270,7 @@ class ModelSyncExecutionsResource(SyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.ExecutionLogType,
+        type: types.ExecutionLogType,
         filename: str,
         *,
         extra_headers: Optional[Headers] = None,
@@ -322,7 +332,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.GetExecutionResponseSchema, _t.ListExecutionResponseEnvelope]:
+    ) -> AsyncPager[types.GetExecutionResponseSchema, types.ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -339,12 +349,12 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           ascending: Oldest first instead of the default newest first."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListExecutionResponseEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListExecutionResponseEnvelope:
             return cast(
-                "_t.ListExecutionResponseEnvelope",
+                "types.ListExecutionResponseEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListExecutionResponseEnvelope,
+                    types.ListExecutionResponseEnvelope,
                     path_params={"sync_id": sync_id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -371,7 +381,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Get one run of a model sync.
 
         Args:
@@ -379,10 +389,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -402,7 +412,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelSyncExecutionResponseEnvelope:
+    ) -> types.CancelSyncExecutionResponseEnvelope:
         """Ask one run of a model sync to stop.
 
         Args:
@@ -410,10 +420,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelSyncExecutionResponseEnvelope",
+            "types.CancelSyncExecutionResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelSyncExecutionResponseEnvelope,
+                types.CancelSyncExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -435,7 +445,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of a model sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -450,10 +460,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             await self._client.request(
                 _op_get_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 query={"limit": limit, "after": after},
                 extra_headers=extra_headers,
@@ -468,14 +478,14 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.ExecutionLogType,
+        type: types.ExecutionLogType,
         *,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionLogsResponseEnvelope:
+    ) -> types.ExecutionLogsResponseEnvelope:
         """Get signed URLs for all log files of one kind produced by a model sync run.
 
         Args:
@@ -485,10 +495,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           type: Kind of log file."""
         return cast(
-            "_t.ExecutionLogsResponseEnvelope",
+            "types.ExecutionLogsResponseEnvelope",
             await self._client.request(
                 _op_get_log_urls,
-                _t.ExecutionLogsResponseEnvelope,
+                types.ExecutionLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id, "type": type},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -502,7 +512,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.ExecutionLogType,
+        type: types.ExecutionLogType,
         filename: str,
         *,
         extra_headers: Optional[Headers] = None,

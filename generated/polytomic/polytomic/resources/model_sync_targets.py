@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,19 +18,29 @@ _op_get_target_fields = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/target/fields",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/targetobjects",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_create_property = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/targetobjects/properties/{property}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 
 
@@ -53,7 +63,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetResponseEnvelope:
+    ) -> types.TargetResponseEnvelope:
         """List the fields of one target object of a connection.
 
         Args:
@@ -64,10 +74,10 @@ class ModelSyncTargetsResource(SyncResource):
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
-            "_t.TargetResponseEnvelope",
+            "types.TargetResponseEnvelope",
             self._client.request(
                 _op_get_target_fields,
-                _t.TargetResponseEnvelope,
+                types.TargetResponseEnvelope,
                 path_params={"id": id},
                 query={"target": target, "refresh": refresh},
                 extra_headers=extra_headers,
@@ -87,16 +97,16 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetObjectsResponseEnvelope:
+    ) -> types.TargetObjectsResponseEnvelope:
         """List the objects a connection can receive model sync data into.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.TargetObjectsResponseEnvelope",
+            "types.TargetObjectsResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.TargetObjectsResponseEnvelope,
+                types.TargetObjectsResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -116,7 +126,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetPropertyValuesEnvelope:
+    ) -> types.TargetPropertyValuesEnvelope:
         """List the allowed values of a property used when creating a new target object.
 
         Args:
@@ -124,10 +134,10 @@ class ModelSyncTargetsResource(SyncResource):
 
           property: Name of the target-creation property."""
         return cast(
-            "_t.TargetPropertyValuesEnvelope",
+            "types.TargetPropertyValuesEnvelope",
             self._client.request(
                 _op_get_create_property,
-                _t.TargetPropertyValuesEnvelope,
+                types.TargetPropertyValuesEnvelope,
                 path_params={"id": id, "property": property},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -165,7 +175,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetResponseEnvelope:
+    ) -> types.TargetResponseEnvelope:
         """List the fields of one target object of a connection.
 
         Args:
@@ -176,10 +186,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
-            "_t.TargetResponseEnvelope",
+            "types.TargetResponseEnvelope",
             await self._client.request(
                 _op_get_target_fields,
-                _t.TargetResponseEnvelope,
+                types.TargetResponseEnvelope,
                 path_params={"id": id},
                 query={"target": target, "refresh": refresh},
                 extra_headers=extra_headers,
@@ -199,16 +209,16 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetObjectsResponseEnvelope:
+    ) -> types.TargetObjectsResponseEnvelope:
         """List the objects a connection can receive model sync data into.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.TargetObjectsResponseEnvelope",
+            "types.TargetObjectsResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.TargetObjectsResponseEnvelope,
+                types.TargetObjectsResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -228,7 +238,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetPropertyValuesEnvelope:
+    ) -> types.TargetPropertyValuesEnvelope:
         """List the allowed values of a property used when creating a new target object.
 
         Args:
@@ -236,10 +246,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
 
           property: Name of the target-creation property."""
         return cast(
-            "_t.TargetPropertyValuesEnvelope",
+            "types.TargetPropertyValuesEnvelope",
             await self._client.request(
                 _op_get_create_property,
-                _t.TargetPropertyValuesEnvelope,
+                types.TargetPropertyValuesEnvelope,
                 path_params={"id": id, "property": property},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

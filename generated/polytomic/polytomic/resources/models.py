@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -19,61 +19,66 @@ _op_get_enrichment_source = Endpoint(
     "/api/connections/{id}/modelsync/enrichment-source",
     security=(("bearerAuth",), ("basicAuth",)),
     query_styles={"params": ("deepObject", True)},
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_post = Endpoint(
     "post",
     "/api/enrichment/{connection_id}/inputfields",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_preview = Endpoint(
     "post",
     "/api/model-preview",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/models",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "404": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/models",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "403": types.ApiError, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_delete = Endpoint(
     "delete",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_sample = Endpoint(
     "get",
     "/api/models/{id}/sample",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -95,7 +100,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetSyncSourceMetaEnvelope:
+    ) -> types.GetSyncSourceMetaEnvelope:
         """Describe the enrichment configuration a connection offers.
 
         Args:
@@ -104,10 +109,10 @@ class ModelsResource(SyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetSyncSourceMetaEnvelope",
+            "types.GetSyncSourceMetaEnvelope",
             self._client.request(
                 _op_get_enrichment_source,
-                _t.GetSyncSourceMetaEnvelope,
+                types.GetSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -122,22 +127,22 @@ class ModelsResource(SyncResource):
         self,
         connection_id: str,
         *,
-        configuration: Union[_t.EnricherConfiguration, NotGiven] = NOT_GIVEN,
+        configuration: Union[types.EnricherConfiguration, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetEnrichmentInputFieldsResponseEnvelope:
+    ) -> types.GetEnrichmentInputFieldsResponseEnvelope:
         """List the input field combinations an enrichment configuration accepts.
 
         Args:
           connection_id: Identifier of the connection."""
         return cast(
-            "_t.GetEnrichmentInputFieldsResponseEnvelope",
+            "types.GetEnrichmentInputFieldsResponseEnvelope",
             self._client.request(
                 _op_post,
-                _t.GetEnrichmentInputFieldsResponseEnvelope,
+                types.GetEnrichmentInputFieldsResponseEnvelope,
                 path_params={"connection_id": connection_id},
                 body={"configuration": configuration},
                 extra_headers=extra_headers,
@@ -155,21 +160,23 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Preview the fields a model definition would expose, without saving it.
 
         Takes the same body as model creation. With `async=true` the preview
@@ -202,10 +209,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_preview,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -237,16 +244,16 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelListResponseEnvelope:
+    ) -> types.ModelListResponseEnvelope:
         """List the models of the organization.
 
         Models are returned newest change first (`updated_at` descending, `id`
         breaking ties)."""
         return cast(
-            "_t.ModelListResponseEnvelope",
+            "types.ModelListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ModelListResponseEnvelope,
+                types.ModelListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -262,21 +269,23 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Create a model.
 
         A model is a query or view over a connection's data (a SQL query, a
@@ -314,10 +323,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -351,7 +360,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Get a model with its fields, identity and relations.
 
         Args:
@@ -360,10 +369,10 @@ class ModelsResource(SyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -382,22 +391,24 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         refresh: Union[bool, NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Update a model (full replacement).
 
         This is a full replacement of the model's configuration: every field of
@@ -442,10 +453,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 body={
@@ -510,7 +521,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSampleResponseEnvelope:
+    ) -> types.ModelSampleResponseEnvelope:
         """Fetch a few sample records from a model.
 
         Args:
@@ -519,10 +530,10 @@ class ModelsResource(SyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelSampleResponseEnvelope",
+            "types.ModelSampleResponseEnvelope",
             self._client.request(
                 _op_sample,
-                _t.ModelSampleResponseEnvelope,
+                types.ModelSampleResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -566,7 +577,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetSyncSourceMetaEnvelope:
+    ) -> types.GetSyncSourceMetaEnvelope:
         """Describe the enrichment configuration a connection offers.
 
         Args:
@@ -575,10 +586,10 @@ class AsyncModelsResource(AsyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetSyncSourceMetaEnvelope",
+            "types.GetSyncSourceMetaEnvelope",
             await self._client.request(
                 _op_get_enrichment_source,
-                _t.GetSyncSourceMetaEnvelope,
+                types.GetSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -593,22 +604,22 @@ class AsyncModelsResource(AsyncResource):
         self,
         connection_id: str,
         *,
-        configuration: Union[_t.EnricherConfiguration, NotGiven] = NOT_GIVEN,
+        configuration: Union[types.EnricherConfiguration, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetEnrichmentInputFieldsResponseEnvelope:
+    ) -> types.GetEnrichmentInputFieldsResponseEnvelope:
         """List the input field combinations an enrichment configuration accepts.
 
         Args:
           connection_id: Identifier of the connection."""
         return cast(
-            "_t.GetEnrichmentInputFieldsResponseEnvelope",
+            "types.GetEnrichmentInputFieldsResponseEnvelope",
             await self._client.request(
                 _op_post,
-                _t.GetEnrichmentInputFieldsResponseEnvelope,
+                types.GetEnrichmentInputFieldsResponseEnvelope,
                 path_params={"connection_id": connection_id},
                 body={"configuration": configuration},
                 extra_headers=extra_headers,
@@ -626,21 +637,23 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Preview the fields a model definition would expose, without saving it.
 
         Takes the same body as model creation. With `async=true` the preview
@@ -673,10 +686,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_preview,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -708,16 +721,16 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelListResponseEnvelope:
+    ) -> types.ModelListResponseEnvelope:
         """List the models of the organization.
 
         Models are returned newest change first (`updated_at` descending, `id`
         breaking ties)."""
         return cast(
-            "_t.ModelListResponseEnvelope",
+            "types.ModelListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ModelListResponseEnvelope,
+                types.ModelListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -733,21 +746,23 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Create a model.
 
         A model is a query or view over a connection's data (a SQL query, a
@@ -785,10 +800,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -822,7 +837,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Get a model with its fields, identity and relations.
 
         Args:
@@ -831,10 +846,10 @@ class AsyncModelsResource(AsyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -853,22 +868,24 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         refresh: Union[bool, NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Update a model (full replacement).
 
         This is a full replacement of the model's configuration: every field of
@@ -913,10 +930,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 body={
@@ -981,7 +998,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSampleResponseEnvelope:
+    ) -> types.ModelSampleResponseEnvelope:
         """Fetch a few sample records from a model.
 
         Args:
@@ -990,10 +1007,10 @@ class AsyncModelsResource(AsyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelSampleResponseEnvelope",
+            "types.ModelSampleResponseEnvelope",
             await self._client.request(
                 _op_sample,
-                _t.ModelSampleResponseEnvelope,
+                types.ModelSampleResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,

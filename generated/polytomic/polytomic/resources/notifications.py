@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,14 +18,14 @@ _op_get_global_error_subscribers = Endpoint(
     "get",
     "/api/notifications/global-error-subscribers",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_set_global_error_subscribers = Endpoint(
     "put",
     "/api/notifications/global-error-subscribers",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -45,13 +45,13 @@ class NotificationsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GlobalErrorSubscribersResponse:
+    ) -> types.GlobalErrorSubscribersResponse:
         """List the email addresses that receive every sync error notification."""
         return cast(
-            "_t.GlobalErrorSubscribersResponse",
+            "types.GlobalErrorSubscribersResponse",
             self._client.request(
                 _op_get_global_error_subscribers,
-                _t.GlobalErrorSubscribersResponse,
+                types.GlobalErrorSubscribersResponse,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -69,13 +69,13 @@ class NotificationsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GlobalErrorSubscribersResponse:
+    ) -> types.GlobalErrorSubscribersResponse:
         """Replace the email addresses that receive every sync error notification."""
         return cast(
-            "_t.GlobalErrorSubscribersResponse",
+            "types.GlobalErrorSubscribersResponse",
             self._client.request(
                 _op_set_global_error_subscribers,
-                _t.GlobalErrorSubscribersResponse,
+                types.GlobalErrorSubscribersResponse,
                 body={"emails": emails},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -113,13 +113,13 @@ class AsyncNotificationsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GlobalErrorSubscribersResponse:
+    ) -> types.GlobalErrorSubscribersResponse:
         """List the email addresses that receive every sync error notification."""
         return cast(
-            "_t.GlobalErrorSubscribersResponse",
+            "types.GlobalErrorSubscribersResponse",
             await self._client.request(
                 _op_get_global_error_subscribers,
-                _t.GlobalErrorSubscribersResponse,
+                types.GlobalErrorSubscribersResponse,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -137,13 +137,13 @@ class AsyncNotificationsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GlobalErrorSubscribersResponse:
+    ) -> types.GlobalErrorSubscribersResponse:
         """Replace the email addresses that receive every sync error notification."""
         return cast(
-            "_t.GlobalErrorSubscribersResponse",
+            "types.GlobalErrorSubscribersResponse",
             await self._client.request(
                 _op_set_global_error_subscribers,
-                _t.GlobalErrorSubscribersResponse,
+                types.GlobalErrorSubscribersResponse,
                 body={"emails": emails},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -19,7 +19,7 @@ _op_upsert_field = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/fields",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_delete_field = Endpoint(
@@ -27,7 +27,7 @@ _op_delete_field = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/fields/{field_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_set_primary_keys = Endpoint(
@@ -35,7 +35,7 @@ _op_set_primary_keys = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/primary_keys",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_reset_primary_keys = Endpoint(
@@ -43,7 +43,7 @@ _op_reset_primary_keys = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/primary_keys",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_refresh = Endpoint(
@@ -51,26 +51,31 @@ _op_refresh = Endpoint(
     "/api/connections/{id}/schemas/refresh",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_get_status = Endpoint(
     "get",
     "/api/connections/{id}/schemas/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/connections/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_records = Endpoint(
     "get",
     "/api/connections/{id}/schemas/{schema_id}/records",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 
 
@@ -87,7 +92,7 @@ class SchemasResource(SyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.UserFieldRequest], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UserFieldRequest], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -154,7 +159,7 @@ class SchemasResource(SyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -243,16 +248,16 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceStatusEnvelope:
+    ) -> types.BulkSyncSourceStatusEnvelope:
         """Get the state of the schema inspection of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncSourceStatusEnvelope",
+            "types.BulkSyncSourceStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.BulkSyncSourceStatusEnvelope,
+                types.BulkSyncSourceStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -272,7 +277,7 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceSchemaEnvelope:
+    ) -> types.BulkSyncSourceSchemaEnvelope:
         """Get one schema of a connection.
 
         Args:
@@ -281,10 +286,10 @@ class SchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSyncSourceSchemaEnvelope",
+            "types.BulkSyncSourceSchemaEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncSourceSchemaEnvelope,
+                types.BulkSyncSourceSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -304,7 +309,7 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchemaRecordsResponseEnvelope:
+    ) -> types.SchemaRecordsResponseEnvelope:
         """Fetch a few sample records from a schema of a connection.
 
         Args:
@@ -313,10 +318,10 @@ class SchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.SchemaRecordsResponseEnvelope",
+            "types.SchemaRecordsResponseEnvelope",
             self._client.request(
                 _op_get_records,
-                _t.SchemaRecordsResponseEnvelope,
+                types.SchemaRecordsResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -353,7 +358,7 @@ class AsyncSchemasResource(AsyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.UserFieldRequest], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UserFieldRequest], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -420,7 +425,7 @@ class AsyncSchemasResource(AsyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -509,16 +514,16 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceStatusEnvelope:
+    ) -> types.BulkSyncSourceStatusEnvelope:
         """Get the state of the schema inspection of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncSourceStatusEnvelope",
+            "types.BulkSyncSourceStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.BulkSyncSourceStatusEnvelope,
+                types.BulkSyncSourceStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -538,7 +543,7 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceSchemaEnvelope:
+    ) -> types.BulkSyncSourceSchemaEnvelope:
         """Get one schema of a connection.
 
         Args:
@@ -547,10 +552,10 @@ class AsyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSyncSourceSchemaEnvelope",
+            "types.BulkSyncSourceSchemaEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncSourceSchemaEnvelope,
+                types.BulkSyncSourceSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -570,7 +575,7 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchemaRecordsResponseEnvelope:
+    ) -> types.SchemaRecordsResponseEnvelope:
         """Fetch a few sample records from a schema of a connection.
 
         Args:
@@ -579,10 +584,10 @@ class AsyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.SchemaRecordsResponseEnvelope",
+            "types.SchemaRecordsResponseEnvelope",
             await self._client.request(
                 _op_get_records,
-                _t.SchemaRecordsResponseEnvelope,
+                types.SchemaRecordsResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

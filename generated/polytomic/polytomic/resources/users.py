@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,74 +18,74 @@ _op_list_current_org_users = Endpoint(
     "get",
     "/api/organization/users",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError},
 )
 _op_create_current_org_user = Endpoint(
     "post",
     "/api/organization/users",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_get_current_org_user = Endpoint(
     "get",
     "/api/organization/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update_current_org_user = Endpoint(
     "put",
     "/api/organization/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_delete_current_org_user = Endpoint(
     "delete",
     "/api/organization/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/organizations/{org_id}/users",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/organizations/{org_id}/users",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_delete = Endpoint(
     "delete",
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_create_api_key = Endpoint(
     "post",
     "/api/organizations/{org_id}/users/{id}/keys",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -105,13 +105,13 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of the caller's organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             self._client.request(
                 _op_list_current_org_users,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -131,13 +131,13 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in the caller's organization with the given roles."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_create_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -156,16 +156,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_get_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -186,16 +186,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Change the roles of a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_update_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 body={"role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -215,16 +215,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_delete_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -243,16 +243,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of an organization.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 path_params={"org_id": org_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -274,16 +274,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in an organization with the given roles.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_create,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -304,7 +304,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of an organization.
 
         Args:
@@ -312,10 +312,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_get,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -338,7 +338,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Update a user of an organization.
 
         Args:
@@ -346,10 +346,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_update,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -370,7 +370,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of an organization.
 
         Args:
@@ -378,10 +378,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_delete,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -402,7 +402,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ApiKeyResponseEnvelope:
+    ) -> types.ApiKeyResponseEnvelope:
         """Issue a new API key for a user.
 
         Args:
@@ -412,10 +412,10 @@ class UsersResource(SyncResource):
 
           force: Revoke the user's current API key before issuing the new one."""
         return cast(
-            "_t.ApiKeyResponseEnvelope",
+            "types.ApiKeyResponseEnvelope",
             self._client.request(
                 _op_create_api_key,
-                _t.ApiKeyResponseEnvelope,
+                types.ApiKeyResponseEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 query={"force": force},
                 extra_headers=extra_headers,
@@ -459,13 +459,13 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of the caller's organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             await self._client.request(
                 _op_list_current_org_users,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -485,13 +485,13 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in the caller's organization with the given roles."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_create_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -510,16 +510,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_get_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -540,16 +540,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Change the roles of a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_update_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 body={"role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -569,16 +569,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_delete_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -597,16 +597,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of an organization.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 path_params={"org_id": org_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -628,16 +628,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in an organization with the given roles.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_create,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -658,7 +658,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of an organization.
 
         Args:
@@ -666,10 +666,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_get,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -692,7 +692,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Update a user of an organization.
 
         Args:
@@ -700,10 +700,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_update,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -724,7 +724,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of an organization.
 
         Args:
@@ -732,10 +732,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_delete,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -756,7 +756,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ApiKeyResponseEnvelope:
+    ) -> types.ApiKeyResponseEnvelope:
         """Issue a new API key for a user.
 
         Args:
@@ -766,10 +766,10 @@ class AsyncUsersResource(AsyncResource):
 
           force: Revoke the user's current API key before issuing the new one."""
         return cast(
-            "_t.ApiKeyResponseEnvelope",
+            "types.ApiKeyResponseEnvelope",
             await self._client.request(
                 _op_create_api_key,
-                _t.ApiKeyResponseEnvelope,
+                types.ApiKeyResponseEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 query={"force": force},
                 extra_headers=extra_headers,

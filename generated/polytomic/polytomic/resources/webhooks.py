@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,34 +18,34 @@ _op_list = Endpoint(
     "get",
     "/api/webhooks",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/webhooks",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_delete = Endpoint(
     "delete",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_disable = Endpoint(
@@ -53,14 +53,14 @@ _op_disable = Endpoint(
     "/api/webhooks/{id}/disable",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_enable = Endpoint(
     "post",
     "/api/webhooks/{id}/enable",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -80,13 +80,13 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookListEnvelope:
+    ) -> types.WebhookListEnvelope:
         """List the webhooks of the organization."""
         return cast(
-            "_t.WebhookListEnvelope",
+            "types.WebhookListEnvelope",
             self._client.request(
                 _op_list,
-                _t.WebhookListEnvelope,
+                types.WebhookListEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -106,13 +106,13 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Create a webhook for the organization."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_create,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -131,16 +131,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Get a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_get,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -162,16 +162,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Update a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_update,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
@@ -216,16 +216,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Pause a webhook without deleting it.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_disable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -244,16 +244,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Resume a paused webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_enable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -292,13 +292,13 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookListEnvelope:
+    ) -> types.WebhookListEnvelope:
         """List the webhooks of the organization."""
         return cast(
-            "_t.WebhookListEnvelope",
+            "types.WebhookListEnvelope",
             await self._client.request(
                 _op_list,
-                _t.WebhookListEnvelope,
+                types.WebhookListEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -318,13 +318,13 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Create a webhook for the organization."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_create,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -343,16 +343,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Get a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_get,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -374,16 +374,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Update a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_update,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
@@ -428,16 +428,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Pause a webhook without deleting it.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_disable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -456,16 +456,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Resume a paused webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_enable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

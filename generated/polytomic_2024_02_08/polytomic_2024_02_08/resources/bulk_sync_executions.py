@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
@@ -24,46 +24,46 @@ _op_list_status = Endpoint(
     "get",
     "/api/bulk/syncs/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/executions/{exec_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/executions/{exec_id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_logs = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/logs",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_export_logs = Endpoint(
     "post",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/logs/export",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -87,7 +87,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSyncExecutionStatusEnvelope:
+    ) -> types.ListBulkSyncExecutionStatusEnvelope:
         """Get a short per-schema status for one or more bulk syncs.
 
         Args:
@@ -99,10 +99,10 @@ class BulkSyncExecutionsResource(SyncResource):
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
             `all` or `active` is true."""
         return cast(
-            "_t.ListBulkSyncExecutionStatusEnvelope",
+            "types.ListBulkSyncExecutionStatusEnvelope",
             self._client.request(
                 _op_list_status,
-                _t.ListBulkSyncExecutionStatusEnvelope,
+                types.ListBulkSyncExecutionStatusEnvelope,
                 query={"all": all, "active": active, "sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -125,7 +125,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.BulkSyncExecution, _t.ListBulkSyncExecutionsEnvelope]:
+    ) -> SyncPager[types.BulkSyncExecution, types.ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -144,12 +144,12 @@ class BulkSyncExecutionsResource(SyncResource):
 
           limit: Largest number of executions to return (at most 100)."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListBulkSyncExecutionsEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
-                "_t.ListBulkSyncExecutionsEnvelope",
+                "types.ListBulkSyncExecutionsEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListBulkSyncExecutionsEnvelope,
+                    types.ListBulkSyncExecutionsEnvelope,
                     path_params={"id": id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -177,7 +177,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Get one run of a bulk sync with its per-schema status.
 
         Args:
@@ -185,10 +185,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           exec_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -208,7 +208,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask one run of a bulk sync to stop.
 
         Args:
@@ -216,10 +216,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           exec_id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -239,7 +239,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4BulkSyncExecutionLogsEnvelope:
+    ) -> types.V4BulkSyncExecutionLogsEnvelope:
         """Get signed download URLs for the log files of a bulk sync run.
 
         Args:
@@ -247,10 +247,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           execution_id: Identifier of the execution."""
         return cast(
-            "_t.V4BulkSyncExecutionLogsEnvelope",
+            "types.V4BulkSyncExecutionLogsEnvelope",
             self._client.request(
                 _op_get_logs,
-                _t.V4BulkSyncExecutionLogsEnvelope,
+                types.V4BulkSyncExecutionLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -271,7 +271,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4ExportSyncLogsEnvelope:
+    ) -> types.V4ExportSyncLogsEnvelope:
         """Start a background job that bundles the logs of a bulk sync run into one archive.
 
         Args:
@@ -281,10 +281,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           notify: Notify the user once the archive can be downloaded."""
         return cast(
-            "_t.V4ExportSyncLogsEnvelope",
+            "types.V4ExportSyncLogsEnvelope",
             self._client.request(
                 _op_export_logs,
-                _t.V4ExportSyncLogsEnvelope,
+                types.V4ExportSyncLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"notify": notify},
                 extra_headers=extra_headers,
@@ -326,7 +326,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSyncExecutionStatusEnvelope:
+    ) -> types.ListBulkSyncExecutionStatusEnvelope:
         """Get a short per-schema status for one or more bulk syncs.
 
         Args:
@@ -338,10 +338,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
             `all` or `active` is true."""
         return cast(
-            "_t.ListBulkSyncExecutionStatusEnvelope",
+            "types.ListBulkSyncExecutionStatusEnvelope",
             await self._client.request(
                 _op_list_status,
-                _t.ListBulkSyncExecutionStatusEnvelope,
+                types.ListBulkSyncExecutionStatusEnvelope,
                 query={"all": all, "active": active, "sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -364,7 +364,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.BulkSyncExecution, _t.ListBulkSyncExecutionsEnvelope]:
+    ) -> AsyncPager[types.BulkSyncExecution, types.ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -383,12 +383,12 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           limit: Largest number of executions to return (at most 100)."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListBulkSyncExecutionsEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
-                "_t.ListBulkSyncExecutionsEnvelope",
+                "types.ListBulkSyncExecutionsEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListBulkSyncExecutionsEnvelope,
+                    types.ListBulkSyncExecutionsEnvelope,
                     path_params={"id": id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -416,7 +416,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Get one run of a bulk sync with its per-schema status.
 
         Args:
@@ -424,10 +424,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           exec_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -447,7 +447,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask one run of a bulk sync to stop.
 
         Args:
@@ -455,10 +455,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           exec_id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -478,7 +478,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4BulkSyncExecutionLogsEnvelope:
+    ) -> types.V4BulkSyncExecutionLogsEnvelope:
         """Get signed download URLs for the log files of a bulk sync run.
 
         Args:
@@ -486,10 +486,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           execution_id: Identifier of the execution."""
         return cast(
-            "_t.V4BulkSyncExecutionLogsEnvelope",
+            "types.V4BulkSyncExecutionLogsEnvelope",
             await self._client.request(
                 _op_get_logs,
-                _t.V4BulkSyncExecutionLogsEnvelope,
+                types.V4BulkSyncExecutionLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -510,7 +510,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4ExportSyncLogsEnvelope:
+    ) -> types.V4ExportSyncLogsEnvelope:
         """Start a background job that bundles the logs of a bulk sync run into one archive.
 
         Args:
@@ -520,10 +520,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           notify: Notify the user once the archive can be downloaded."""
         return cast(
-            "_t.V4ExportSyncLogsEnvelope",
+            "types.V4ExportSyncLogsEnvelope",
             await self._client.request(
                 _op_export_logs,
-                _t.V4ExportSyncLogsEnvelope,
+                types.V4ExportSyncLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"notify": notify},
                 extra_headers=extra_headers,

@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -19,10 +19,10 @@ _op_list = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_create = Endpoint(
@@ -30,11 +30,11 @@ _op_create = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
@@ -42,10 +42,10 @@ _op_get = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_update = Endpoint(
@@ -53,11 +53,11 @@ _op_update = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_delete = Endpoint(
@@ -65,10 +65,10 @@ _op_delete = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -91,16 +91,16 @@ class BulkSyncSchedulesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchedulesEnvelope:
+    ) -> types.SchedulesEnvelope:
         """List the schedules of a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.SchedulesEnvelope",
+            "types.SchedulesEnvelope",
             self._client.request(
                 _op_list,
-                _t.SchedulesEnvelope,
+                types.SchedulesEnvelope,
                 path_params={"sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -114,22 +114,22 @@ class BulkSyncSchedulesResource(SyncResource):
         self,
         sync_id: str,
         *,
-        schedule: _t.V4BulkSyncScheduleApi,
+        schedule: types.V4BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Add a schedule to a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_create,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -150,7 +150,7 @@ class BulkSyncSchedulesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Get one schedule of a bulk sync.
 
         Args:
@@ -158,10 +158,10 @@ class BulkSyncSchedulesResource(SyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_get,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -176,13 +176,13 @@ class BulkSyncSchedulesResource(SyncResource):
         sync_id: str,
         schedule_id: str,
         *,
-        schedule: _t.V4BulkSyncScheduleApi,
+        schedule: types.V4BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Change one schedule of a bulk sync.
 
         Args:
@@ -190,10 +190,10 @@ class BulkSyncSchedulesResource(SyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_update,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -260,16 +260,16 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchedulesEnvelope:
+    ) -> types.SchedulesEnvelope:
         """List the schedules of a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.SchedulesEnvelope",
+            "types.SchedulesEnvelope",
             await self._client.request(
                 _op_list,
-                _t.SchedulesEnvelope,
+                types.SchedulesEnvelope,
                 path_params={"sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -283,22 +283,22 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         self,
         sync_id: str,
         *,
-        schedule: _t.V4BulkSyncScheduleApi,
+        schedule: types.V4BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Add a schedule to a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -319,7 +319,7 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Get one schedule of a bulk sync.
 
         Args:
@@ -327,10 +327,10 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -345,13 +345,13 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         sync_id: str,
         schedule_id: str,
         *,
-        schedule: _t.V4BulkSyncScheduleApi,
+        schedule: types.V4BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Change one schedule of a bulk sync.
 
         Args:
@@ -359,10 +359,10 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,

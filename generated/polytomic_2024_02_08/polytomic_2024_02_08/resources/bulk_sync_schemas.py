@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -20,35 +20,35 @@ _op_list = Endpoint(
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
     query_styles={"filters": ("deepObject", True)},
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_patch = Endpoint(
     "patch",
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/bulk/syncs/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_cancel = Endpoint(
@@ -56,10 +56,10 @@ _op_cancel = Endpoint(
     "/api/bulk/syncs/{id}/schemas/{schema_id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -82,7 +82,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchema:
+    ) -> types.ListBulkSchema:
         """List the per-schema settings of a bulk sync.
 
         Args:
@@ -91,10 +91,10 @@ class BulkSyncSchemasResource(SyncResource):
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
             `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
-            "_t.ListBulkSchema",
+            "types.ListBulkSchema",
             self._client.request(
                 _op_list,
-                _t.ListBulkSchema,
+                types.ListBulkSchema,
                 path_params={"id": id},
                 query={"filters": filters},
                 extra_headers=extra_headers,
@@ -109,13 +109,13 @@ class BulkSyncSchemasResource(SyncResource):
         self,
         id: str,
         *,
-        schemas: Union[List[_t.BulkSchema], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.BulkSchema], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchema:
+    ) -> types.ListBulkSchema:
         """Change several schemas of a bulk sync in one call.
 
         A partial update: only the schemas listed in the body are changed.
@@ -124,10 +124,10 @@ class BulkSyncSchemasResource(SyncResource):
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.ListBulkSchema",
+            "types.ListBulkSchema",
             self._client.request(
                 _op_patch,
-                _t.ListBulkSchema,
+                types.ListBulkSchema,
                 path_params={"id": id},
                 body={"schemas": schemas},
                 extra_headers=extra_headers,
@@ -148,7 +148,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Get the settings of one schema of a bulk sync.
 
         Args:
@@ -157,10 +157,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -178,8 +178,8 @@ class BulkSyncSchemasResource(SyncResource):
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_data_cutoff: Union[bool, NotGiven] = NOT_GIVEN,
         enabled: Union[bool, NotGiven] = NOT_GIVEN,
-        fields: Union[List[_t.UpdateBulkField], NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.BulkFilter], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UpdateBulkField], NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.BulkFilter], NotGiven] = NOT_GIVEN,
         partition_key: Union[str, NotGiven] = NOT_GIVEN,
         tracking_field: Union[str, NotGiven] = NOT_GIVEN,
         user_output_name: Union[str, NotGiven] = NOT_GIVEN,
@@ -188,7 +188,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Replace the settings of one schema of a bulk sync.
 
         Args:
@@ -197,10 +197,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             self._client.request(
                 _op_update,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 body={
                     "data_cutoff_timestamp": data_cutoff_timestamp,
@@ -230,7 +230,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running work for one schema of a bulk sync to stop.
 
         Args:
@@ -239,10 +239,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -281,7 +281,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchema:
+    ) -> types.ListBulkSchema:
         """List the per-schema settings of a bulk sync.
 
         Args:
@@ -290,10 +290,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
             `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
-            "_t.ListBulkSchema",
+            "types.ListBulkSchema",
             await self._client.request(
                 _op_list,
-                _t.ListBulkSchema,
+                types.ListBulkSchema,
                 path_params={"id": id},
                 query={"filters": filters},
                 extra_headers=extra_headers,
@@ -308,13 +308,13 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         self,
         id: str,
         *,
-        schemas: Union[List[_t.BulkSchema], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.BulkSchema], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchema:
+    ) -> types.ListBulkSchema:
         """Change several schemas of a bulk sync in one call.
 
         A partial update: only the schemas listed in the body are changed.
@@ -323,10 +323,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.ListBulkSchema",
+            "types.ListBulkSchema",
             await self._client.request(
                 _op_patch,
-                _t.ListBulkSchema,
+                types.ListBulkSchema,
                 path_params={"id": id},
                 body={"schemas": schemas},
                 extra_headers=extra_headers,
@@ -347,7 +347,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Get the settings of one schema of a bulk sync.
 
         Args:
@@ -356,10 +356,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -377,8 +377,8 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_data_cutoff: Union[bool, NotGiven] = NOT_GIVEN,
         enabled: Union[bool, NotGiven] = NOT_GIVEN,
-        fields: Union[List[_t.UpdateBulkField], NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.BulkFilter], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UpdateBulkField], NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.BulkFilter], NotGiven] = NOT_GIVEN,
         partition_key: Union[str, NotGiven] = NOT_GIVEN,
         tracking_field: Union[str, NotGiven] = NOT_GIVEN,
         user_output_name: Union[str, NotGiven] = NOT_GIVEN,
@@ -387,7 +387,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Replace the settings of one schema of a bulk sync.
 
         Args:
@@ -396,10 +396,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             await self._client.request(
                 _op_update,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 body={
                     "data_cutoff_timestamp": data_cutoff_timestamp,
@@ -429,7 +429,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running work for one schema of a bulk sync to stop.
 
         Args:
@@ -438,10 +438,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

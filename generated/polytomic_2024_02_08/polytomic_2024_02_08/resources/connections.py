@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,41 +18,41 @@ _op_get_types = Endpoint(
     "get",
     "/api/connection_types",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_get_connection_type_schema = Endpoint(
     "get",
     "/api/connection_types/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_type_parameter_values = Endpoint(
     "post",
     "/api/connection_types/{type}/parameter_values",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list = Endpoint(
     "get",
     "/api/connections",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/connections",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_connect = Endpoint(
@@ -60,10 +60,10 @@ _op_connect = Endpoint(
     "/api/connections/connect/",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_test_connection = Endpoint(
@@ -71,10 +71,10 @@ _op_test_connection = Endpoint(
     "/api/connections/test",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -82,19 +82,19 @@ _op_get = Endpoint(
     "get",
     "/api/connections/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/connections/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -102,11 +102,11 @@ _op_remove = Endpoint(
     "/api/connections/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -114,18 +114,18 @@ _op_get_parameter_values = Endpoint(
     "get",
     "/api/connections/{id}/parameter_values",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_create_shared_connection = Endpoint(
     "post",
     "/api/connections/{parent_connection_id}/share",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list_shared_connections = Endpoint(
@@ -133,11 +133,11 @@ _op_list_shared_connections = Endpoint(
     "/api/connections/{parent_connection_id}/shared",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -159,13 +159,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionTypeResponseEnvelope:
+    ) -> types.ConnectionTypeResponseEnvelope:
         """List the connection types this deployment supports."""
         return cast(
-            "_t.ConnectionTypeResponseEnvelope",
+            "types.ConnectionTypeResponseEnvelope",
             self._client.request(
                 _op_get_types,
-                _t.ConnectionTypeResponseEnvelope,
+                types.ConnectionTypeResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -183,16 +183,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JsonschemaSchema:
+    ) -> types.JsonschemaSchema:
         """Get the JSON schema that describes a connection type's configuration.
 
         Args:
           id: Connection type name, such as `postgresql`, `salesforce` or `hubspot`."""
         return cast(
-            "_t.JsonschemaSchema",
+            "types.JsonschemaSchema",
             self._client.request(
                 _op_get_connection_type_schema,
-                _t.JsonschemaSchema,
+                types.JsonschemaSchema,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -215,16 +215,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of a parameter field for a connection type.
 
         Args:
           type: Connection type name."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             self._client.request(
                 _op_get_type_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"type": type},
                 body={
                     "connection_id": connection_id,
@@ -248,13 +248,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the connections of the organization (secrets are masked)."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -279,13 +279,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Create a connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 body={
                     "configuration": configuration,
                     "healthcheck_interval": healthcheck_interval,
@@ -319,13 +319,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectCardResponseEnvelope:
+    ) -> types.ConnectCardResponseEnvelope:
         """Open a Polytomic Connect session and get the URL of its embeddable modal."""
         return cast(
-            "_t.ConnectCardResponseEnvelope",
+            "types.ConnectCardResponseEnvelope",
             self._client.request(
                 _op_connect,
-                _t.ConnectCardResponseEnvelope,
+                types.ConnectCardResponseEnvelope,
                 body={
                     "connection": connection,
                     "dark": dark,
@@ -376,16 +376,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionResponseEnvelope:
+    ) -> types.ConnectionResponseEnvelope:
         """Get a connection (secrets are masked).
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionResponseEnvelope",
+            "types.ConnectionResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ConnectionResponseEnvelope,
+                types.ConnectionResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -412,16 +412,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Update a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "configuration": configuration,
@@ -479,16 +479,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of the parameter fields of a saved connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             self._client.request(
                 _op_get_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -509,16 +509,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V2CreateSharedConnectionResponseEnvelope:
+    ) -> types.V2CreateSharedConnectionResponseEnvelope:
         """Share a connection with another organization of the partner account.
 
         Args:
           parent_connection_id: Identifier of the parent (shared) connection."""
         return cast(
-            "_t.V2CreateSharedConnectionResponseEnvelope",
+            "types.V2CreateSharedConnectionResponseEnvelope",
             self._client.request(
                 _op_create_shared_connection,
-                _t.V2CreateSharedConnectionResponseEnvelope,
+                types.V2CreateSharedConnectionResponseEnvelope,
                 path_params={"parent_connection_id": parent_connection_id},
                 body={"child_organization_id": child_organization_id, "name": name},
                 extra_headers=extra_headers,
@@ -538,16 +538,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection.
 
         Args:
           parent_connection_id: Identifier of the parent (shared) connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list_shared_connections,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"parent_connection_id": parent_connection_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -595,13 +595,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionTypeResponseEnvelope:
+    ) -> types.ConnectionTypeResponseEnvelope:
         """List the connection types this deployment supports."""
         return cast(
-            "_t.ConnectionTypeResponseEnvelope",
+            "types.ConnectionTypeResponseEnvelope",
             await self._client.request(
                 _op_get_types,
-                _t.ConnectionTypeResponseEnvelope,
+                types.ConnectionTypeResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -619,16 +619,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JsonschemaSchema:
+    ) -> types.JsonschemaSchema:
         """Get the JSON schema that describes a connection type's configuration.
 
         Args:
           id: Connection type name, such as `postgresql`, `salesforce` or `hubspot`."""
         return cast(
-            "_t.JsonschemaSchema",
+            "types.JsonschemaSchema",
             await self._client.request(
                 _op_get_connection_type_schema,
-                _t.JsonschemaSchema,
+                types.JsonschemaSchema,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -651,16 +651,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of a parameter field for a connection type.
 
         Args:
           type: Connection type name."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             await self._client.request(
                 _op_get_type_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"type": type},
                 body={
                     "connection_id": connection_id,
@@ -684,13 +684,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the connections of the organization (secrets are masked)."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -715,13 +715,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Create a connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 body={
                     "configuration": configuration,
                     "healthcheck_interval": healthcheck_interval,
@@ -755,13 +755,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectCardResponseEnvelope:
+    ) -> types.ConnectCardResponseEnvelope:
         """Open a Polytomic Connect session and get the URL of its embeddable modal."""
         return cast(
-            "_t.ConnectCardResponseEnvelope",
+            "types.ConnectCardResponseEnvelope",
             await self._client.request(
                 _op_connect,
-                _t.ConnectCardResponseEnvelope,
+                types.ConnectCardResponseEnvelope,
                 body={
                     "connection": connection,
                     "dark": dark,
@@ -812,16 +812,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionResponseEnvelope:
+    ) -> types.ConnectionResponseEnvelope:
         """Get a connection (secrets are masked).
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionResponseEnvelope",
+            "types.ConnectionResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ConnectionResponseEnvelope,
+                types.ConnectionResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -848,16 +848,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Update a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "configuration": configuration,
@@ -915,16 +915,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of the parameter fields of a saved connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             await self._client.request(
                 _op_get_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -945,16 +945,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V2CreateSharedConnectionResponseEnvelope:
+    ) -> types.V2CreateSharedConnectionResponseEnvelope:
         """Share a connection with another organization of the partner account.
 
         Args:
           parent_connection_id: Identifier of the parent (shared) connection."""
         return cast(
-            "_t.V2CreateSharedConnectionResponseEnvelope",
+            "types.V2CreateSharedConnectionResponseEnvelope",
             await self._client.request(
                 _op_create_shared_connection,
-                _t.V2CreateSharedConnectionResponseEnvelope,
+                types.V2CreateSharedConnectionResponseEnvelope,
                 path_params={"parent_connection_id": parent_connection_id},
                 body={"child_organization_id": child_organization_id, "name": name},
                 extra_headers=extra_headers,
@@ -974,16 +974,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection.
 
         Args:
           parent_connection_id: Identifier of the parent (shared) connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list_shared_connections,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"parent_connection_id": parent_connection_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

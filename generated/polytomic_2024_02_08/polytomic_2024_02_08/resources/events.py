@@ -8,7 +8,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -19,13 +19,13 @@ _op_list = Endpoint(
     "get",
     "/api/events",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "422": types.ApiError, "500": types.ApiError},
 )
 _op_get_types = Endpoint(
     "get",
     "/api/events_types",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse},
+    errors=lambda: {"401": types.RestErrResponse},
 )
 
 
@@ -50,7 +50,7 @@ class EventsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EventsEnvelope:
+    ) -> types.EventsEnvelope:
         """List audit events of the organization.
 
         Args:
@@ -65,10 +65,10 @@ class EventsResource(SyncResource):
 
           limit: Largest number of events to return (default 10, at most 100)."""
         return cast(
-            "_t.EventsEnvelope",
+            "types.EventsEnvelope",
             self._client.request(
                 _op_list,
-                _t.EventsEnvelope,
+                types.EventsEnvelope,
                 query={
                     "organization_id": organization_id,
                     "type": type,
@@ -92,13 +92,13 @@ class EventsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EventTypesEnvelope:
+    ) -> types.EventTypesEnvelope:
         """List the event type names accepted by the events endpoint."""
         return cast(
-            "_t.EventTypesEnvelope",
+            "types.EventTypesEnvelope",
             self._client.request(
                 _op_get_types,
-                _t.EventTypesEnvelope,
+                types.EventTypesEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -136,7 +136,7 @@ class AsyncEventsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EventsEnvelope:
+    ) -> types.EventsEnvelope:
         """List audit events of the organization.
 
         Args:
@@ -151,10 +151,10 @@ class AsyncEventsResource(AsyncResource):
 
           limit: Largest number of events to return (default 10, at most 100)."""
         return cast(
-            "_t.EventsEnvelope",
+            "types.EventsEnvelope",
             await self._client.request(
                 _op_list,
-                _t.EventsEnvelope,
+                types.EventsEnvelope,
                 query={
                     "organization_id": organization_id,
                     "type": type,
@@ -178,13 +178,13 @@ class AsyncEventsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EventTypesEnvelope:
+    ) -> types.EventTypesEnvelope:
         """List the event type names accepted by the events endpoint."""
         return cast(
-            "_t.EventTypesEnvelope",
+            "types.EventTypesEnvelope",
             await self._client.request(
                 _op_get_types,
-                _t.EventTypesEnvelope,
+                types.EventTypesEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,

@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,7 +18,7 @@ _op_get = Endpoint(
     "get",
     "/api/me",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 
 
@@ -38,13 +38,13 @@ class IdentityResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetIdentityResponseEnvelope:
+    ) -> types.GetIdentityResponseEnvelope:
         """Describe the caller and, when scoped to one, its organization."""
         return cast(
-            "_t.GetIdentityResponseEnvelope",
+            "types.GetIdentityResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.GetIdentityResponseEnvelope,
+                types.GetIdentityResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -76,13 +76,13 @@ class AsyncIdentityResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetIdentityResponseEnvelope:
+    ) -> types.GetIdentityResponseEnvelope:
         """Describe the caller and, when scoped to one, its organization."""
         return cast(
-            "_t.GetIdentityResponseEnvelope",
+            "types.GetIdentityResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.GetIdentityResponseEnvelope,
+                types.GetIdentityResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,

@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -19,10 +19,10 @@ _op_get = Endpoint(
     "/api/jobs/{type}/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -45,7 +45,7 @@ class JobsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JobResponseEnvelope:
+    ) -> types.JobResponseEnvelope:
         """Get the state of a background job.
 
         Work that runs in the background (the model endpoints called with
@@ -58,10 +58,10 @@ class JobsResource(SyncResource):
 
           id: Identifier of the job, as returned by the endpoint that started it."""
         return cast(
-            "_t.JobResponseEnvelope",
+            "types.JobResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.JobResponseEnvelope,
+                types.JobResponseEnvelope,
                 path_params={"type": type, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -96,7 +96,7 @@ class AsyncJobsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JobResponseEnvelope:
+    ) -> types.JobResponseEnvelope:
         """Get the state of a background job.
 
         Work that runs in the background (the model endpoints called with
@@ -109,10 +109,10 @@ class AsyncJobsResource(AsyncResource):
 
           id: Identifier of the job, as returned by the endpoint that started it."""
         return cast(
-            "_t.JobResponseEnvelope",
+            "types.JobResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.JobResponseEnvelope,
+                types.JobResponseEnvelope,
                 path_params={"type": type, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -34,11 +34,11 @@ _op_get_source = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     query_styles={"params": ("deepObject", True)},
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_source_fields = Endpoint(
@@ -47,11 +47,11 @@ _op_get_source_fields = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     query_styles={"params": ("deepObject", True)},
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list = Endpoint(
@@ -59,10 +59,10 @@ _op_list = Endpoint(
     "/api/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_create = Endpoint(
@@ -70,36 +70,36 @@ _op_create = Endpoint(
     "/api/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_schedule_options = Endpoint(
     "get",
     "/api/syncs/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -107,11 +107,11 @@ _op_remove = Endpoint(
     "/api/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "409": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "409": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -120,10 +120,10 @@ _op_activate = Endpoint(
     "/api/syncs/{id}/activate",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_cancel = Endpoint(
@@ -131,10 +131,10 @@ _op_cancel = Endpoint(
     "/api/syncs/{id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_start = Endpoint(
@@ -142,19 +142,19 @@ _op_start = Endpoint(
     "/api/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "409": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "409": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_status = Endpoint(
     "get",
     "/api/syncs/{id}/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -188,7 +188,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetModelSyncSourceMetaEnvelope:
+    ) -> types.GetModelSyncSourceMetaEnvelope:
         """Describe the source configuration a connection offers to model syncs.
 
         Call this before building a model to learn which configuration keys the
@@ -203,10 +203,10 @@ class ModelSyncResource(SyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetModelSyncSourceMetaEnvelope",
+            "types.GetModelSyncSourceMetaEnvelope",
             self._client.request(
                 _op_get_source,
-                _t.GetModelSyncSourceMetaEnvelope,
+                types.GetModelSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -227,7 +227,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelFieldResponse:
+    ) -> types.ModelFieldResponse:
         """List the source fields a connection offers for a given source configuration.
 
         Args:
@@ -236,10 +236,10 @@ class ModelSyncResource(SyncResource):
           params: Source configuration, in the same `params[key]=value` form as the source
             endpoint, that picks the source whose fields are listed."""
         return cast(
-            "_t.ModelFieldResponse",
+            "types.ModelFieldResponse",
             self._client.request(
                 _op_get_source_fields,
-                _t.ModelFieldResponse,
+                types.ModelFieldResponse,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -254,14 +254,14 @@ class ModelSyncResource(SyncResource):
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.ModelSyncMode, NotGiven] = NOT_GIVEN,
+        mode: Union[types.ModelSyncMode, NotGiven] = NOT_GIVEN,
         target_connection_id: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListModelSyncResponseEnvelope:
+    ) -> types.ListModelSyncResponseEnvelope:
         """List the model syncs of the organization.
 
         Returns every model sync visible to the caller, each with its full
@@ -275,10 +275,10 @@ class ModelSyncResource(SyncResource):
 
           target_connection_id: Keep only syncs that write to this connection."""
         return cast(
-            "_t.ListModelSyncResponseEnvelope",
+            "types.ListModelSyncResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListModelSyncResponseEnvelope,
+                types.ListModelSyncResponseEnvelope,
                 query={
                     "active": active,
                     "mode": mode,
@@ -295,20 +295,20 @@ class ModelSyncResource(SyncResource):
     def create(
         self,
         *,
-        fields: List[_t.ModelSyncField],
-        mode: _t.ModelSyncMode,
+        fields: List[types.ModelSyncField],
+        mode: types.ModelSyncMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.ModelSyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.ModelSyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -317,7 +317,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Create a model sync.
 
         Args:
@@ -345,10 +345,10 @@ class ModelSyncResource(SyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 body={
                     "active": active,
                     "encryption_passphrase": encryption_passphrase,
@@ -384,13 +384,13 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleOptionResponseEnvelope:
+    ) -> types.ScheduleOptionResponseEnvelope:
         """List the schedule kinds a model sync can use."""
         return cast(
-            "_t.ScheduleOptionResponseEnvelope",
+            "types.ScheduleOptionResponseEnvelope",
             self._client.request(
                 _op_get_schedule_options,
-                _t.ScheduleOptionResponseEnvelope,
+                types.ScheduleOptionResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -408,16 +408,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Get a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -431,20 +431,20 @@ class ModelSyncResource(SyncResource):
         self,
         id: str,
         *,
-        fields: List[_t.ModelSyncField],
-        mode: _t.ModelSyncMode,
+        fields: List[types.ModelSyncField],
+        mode: types.ModelSyncMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.ModelSyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.ModelSyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -453,7 +453,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Update a model sync.
 
         PUT replaces the whole sync definition: send every field you want to
@@ -486,10 +486,10 @@ class ModelSyncResource(SyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -553,7 +553,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a model sync on or off.
 
         Args:
@@ -561,10 +561,10 @@ class ModelSyncResource(SyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -584,16 +584,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelModelSyncResponseEnvelope:
+    ) -> types.CancelModelSyncResponseEnvelope:
         """Ask the running executions of a model sync to stop.
 
         Args:
           id: Identifier of the model sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelModelSyncResponseEnvelope",
+            "types.CancelModelSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelModelSyncResponseEnvelope,
+                types.CancelModelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -615,16 +615,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.StartModelSyncResponseEnvelope:
+    ) -> types.StartModelSyncResponseEnvelope:
         """Start a run of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.StartModelSyncResponseEnvelope",
+            "types.StartModelSyncResponseEnvelope",
             self._client.request(
                 _op_start,
-                _t.StartModelSyncResponseEnvelope,
+                types.StartModelSyncResponseEnvelope,
                 path_params={"id": id},
                 body={"identities": identities, "resync": resync, "test": test},
                 extra_headers=extra_headers,
@@ -644,16 +644,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncStatusEnvelope:
+    ) -> types.SyncStatusEnvelope:
         """Get the current status of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncStatusEnvelope",
+            "types.SyncStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.SyncStatusEnvelope,
+                types.SyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -719,7 +719,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetModelSyncSourceMetaEnvelope:
+    ) -> types.GetModelSyncSourceMetaEnvelope:
         """Describe the source configuration a connection offers to model syncs.
 
         Call this before building a model to learn which configuration keys the
@@ -734,10 +734,10 @@ class AsyncModelSyncResource(AsyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetModelSyncSourceMetaEnvelope",
+            "types.GetModelSyncSourceMetaEnvelope",
             await self._client.request(
                 _op_get_source,
-                _t.GetModelSyncSourceMetaEnvelope,
+                types.GetModelSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -758,7 +758,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelFieldResponse:
+    ) -> types.ModelFieldResponse:
         """List the source fields a connection offers for a given source configuration.
 
         Args:
@@ -767,10 +767,10 @@ class AsyncModelSyncResource(AsyncResource):
           params: Source configuration, in the same `params[key]=value` form as the source
             endpoint, that picks the source whose fields are listed."""
         return cast(
-            "_t.ModelFieldResponse",
+            "types.ModelFieldResponse",
             await self._client.request(
                 _op_get_source_fields,
-                _t.ModelFieldResponse,
+                types.ModelFieldResponse,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -785,14 +785,14 @@ class AsyncModelSyncResource(AsyncResource):
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.ModelSyncMode, NotGiven] = NOT_GIVEN,
+        mode: Union[types.ModelSyncMode, NotGiven] = NOT_GIVEN,
         target_connection_id: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListModelSyncResponseEnvelope:
+    ) -> types.ListModelSyncResponseEnvelope:
         """List the model syncs of the organization.
 
         Returns every model sync visible to the caller, each with its full
@@ -806,10 +806,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           target_connection_id: Keep only syncs that write to this connection."""
         return cast(
-            "_t.ListModelSyncResponseEnvelope",
+            "types.ListModelSyncResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListModelSyncResponseEnvelope,
+                types.ListModelSyncResponseEnvelope,
                 query={
                     "active": active,
                     "mode": mode,
@@ -826,20 +826,20 @@ class AsyncModelSyncResource(AsyncResource):
     async def create(
         self,
         *,
-        fields: List[_t.ModelSyncField],
-        mode: _t.ModelSyncMode,
+        fields: List[types.ModelSyncField],
+        mode: types.ModelSyncMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.ModelSyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.ModelSyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -848,7 +848,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Create a model sync.
 
         Args:
@@ -876,10 +876,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 body={
                     "active": active,
                     "encryption_passphrase": encryption_passphrase,
@@ -915,13 +915,13 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleOptionResponseEnvelope:
+    ) -> types.ScheduleOptionResponseEnvelope:
         """List the schedule kinds a model sync can use."""
         return cast(
-            "_t.ScheduleOptionResponseEnvelope",
+            "types.ScheduleOptionResponseEnvelope",
             await self._client.request(
                 _op_get_schedule_options,
-                _t.ScheduleOptionResponseEnvelope,
+                types.ScheduleOptionResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -939,16 +939,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Get a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -962,20 +962,20 @@ class AsyncModelSyncResource(AsyncResource):
         self,
         id: str,
         *,
-        fields: List[_t.ModelSyncField],
-        mode: _t.ModelSyncMode,
+        fields: List[types.ModelSyncField],
+        mode: types.ModelSyncMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.ModelSyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.ModelSyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -984,7 +984,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Update a model sync.
 
         PUT replaces the whole sync definition: send every field you want to
@@ -1017,10 +1017,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -1084,7 +1084,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a model sync on or off.
 
         Args:
@@ -1092,10 +1092,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             await self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -1115,16 +1115,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelModelSyncResponseEnvelope:
+    ) -> types.CancelModelSyncResponseEnvelope:
         """Ask the running executions of a model sync to stop.
 
         Args:
           id: Identifier of the model sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelModelSyncResponseEnvelope",
+            "types.CancelModelSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelModelSyncResponseEnvelope,
+                types.CancelModelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1146,16 +1146,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.StartModelSyncResponseEnvelope:
+    ) -> types.StartModelSyncResponseEnvelope:
         """Start a run of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.StartModelSyncResponseEnvelope",
+            "types.StartModelSyncResponseEnvelope",
             await self._client.request(
                 _op_start,
-                _t.StartModelSyncResponseEnvelope,
+                types.StartModelSyncResponseEnvelope,
                 path_params={"id": id},
                 body={"identities": identities, "resync": resync, "test": test},
                 extra_headers=extra_headers,
@@ -1175,16 +1175,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncStatusEnvelope:
+    ) -> types.SyncStatusEnvelope:
         """Get the current status of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncStatusEnvelope",
+            "types.SyncStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.SyncStatusEnvelope,
+                types.SyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

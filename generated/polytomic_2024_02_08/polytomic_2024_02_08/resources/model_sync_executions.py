@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
@@ -24,24 +24,24 @@ _op_list = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/syncs/{sync_id}/executions/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_log_urls = Endpoint(
@@ -49,10 +49,10 @@ _op_get_log_urls = Endpoint(
     "/api/syncs/{sync_id}/executions/{id}/{type}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_logs = Endpoint(
@@ -60,10 +60,10 @@ _op_get_logs = Endpoint(
     "/api/syncs/{sync_id}/executions/{id}/{type}/{filename}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -89,7 +89,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.GetExecutionResponseSchema, _t.ListExecutionResponseEnvelope]:
+    ) -> SyncPager[types.GetExecutionResponseSchema, types.ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -106,12 +106,12 @@ class ModelSyncExecutionsResource(SyncResource):
 
           ascending: Oldest first instead of the default newest first."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListExecutionResponseEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListExecutionResponseEnvelope:
             return cast(
-                "_t.ListExecutionResponseEnvelope",
+                "types.ListExecutionResponseEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListExecutionResponseEnvelope,
+                    types.ListExecutionResponseEnvelope,
                     path_params={"sync_id": sync_id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -138,7 +138,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Get one run of a model sync.
 
         Args:
@@ -146,10 +146,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -164,13 +164,13 @@ class ModelSyncExecutionsResource(SyncResource):
         sync_id: str,
         id: str,
         *,
-        status: _t.ExecutionStatus,
+        status: types.ExecutionStatus,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Change the state of a model sync run (for example to recover a stuck run).
 
         Args:
@@ -178,10 +178,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 body={"status": status},
                 extra_headers=extra_headers,
@@ -196,14 +196,14 @@ class ModelSyncExecutionsResource(SyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.V2ExecutionLogType,
+        type: types.V2ExecutionLogType,
         *,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionLogsResponseEnvelope:
+    ) -> types.ExecutionLogsResponseEnvelope:
         """Get signed URLs for all log files of one kind produced by a model sync run.
 
         Args:
@@ -213,10 +213,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           type: Kind of log file."""
         return cast(
-            "_t.ExecutionLogsResponseEnvelope",
+            "types.ExecutionLogsResponseEnvelope",
             self._client.request(
                 _op_get_log_urls,
-                _t.ExecutionLogsResponseEnvelope,
+                types.ExecutionLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id, "type": type},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -230,7 +230,7 @@ class ModelSyncExecutionsResource(SyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.V2ExecutionLogType,
+        type: types.V2ExecutionLogType,
         filename: str,
         *,
         extra_headers: Optional[Headers] = None,
@@ -291,7 +291,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.GetExecutionResponseSchema, _t.ListExecutionResponseEnvelope]:
+    ) -> AsyncPager[types.GetExecutionResponseSchema, types.ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -308,12 +308,12 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           ascending: Oldest first instead of the default newest first."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListExecutionResponseEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListExecutionResponseEnvelope:
             return cast(
-                "_t.ListExecutionResponseEnvelope",
+                "types.ListExecutionResponseEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListExecutionResponseEnvelope,
+                    types.ListExecutionResponseEnvelope,
                     path_params={"sync_id": sync_id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -340,7 +340,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Get one run of a model sync.
 
         Args:
@@ -348,10 +348,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -366,13 +366,13 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         sync_id: str,
         id: str,
         *,
-        status: _t.ExecutionStatus,
+        status: types.ExecutionStatus,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Change the state of a model sync run (for example to recover a stuck run).
 
         Args:
@@ -380,10 +380,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 body={"status": status},
                 extra_headers=extra_headers,
@@ -398,14 +398,14 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.V2ExecutionLogType,
+        type: types.V2ExecutionLogType,
         *,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionLogsResponseEnvelope:
+    ) -> types.ExecutionLogsResponseEnvelope:
         """Get signed URLs for all log files of one kind produced by a model sync run.
 
         Args:
@@ -415,10 +415,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           type: Kind of log file."""
         return cast(
-            "_t.ExecutionLogsResponseEnvelope",
+            "types.ExecutionLogsResponseEnvelope",
             await self._client.request(
                 _op_get_log_urls,
-                _t.ExecutionLogsResponseEnvelope,
+                types.ExecutionLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id, "type": type},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -432,7 +432,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.V2ExecutionLogType,
+        type: types.V2ExecutionLogType,
         filename: str,
         *,
         extra_headers: Optional[Headers] = None,

@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -19,11 +19,11 @@ _op_get_target = Endpoint(
     "/api/connections/{id}/modelsync/target",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_target_fields = Endpoint(
@@ -31,10 +31,10 @@ _op_get_target_fields = Endpoint(
     "/api/connections/{id}/modelsync/target/fields",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list = Endpoint(
@@ -42,11 +42,11 @@ _op_list = Endpoint(
     "/api/connections/{id}/modelsync/targetobjects",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_create_property = Endpoint(
@@ -54,11 +54,11 @@ _op_get_create_property = Endpoint(
     "/api/connections/{id}/modelsync/targetobjects/properties/{property}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -82,7 +82,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetConnectionMetaEnvelope:
+    ) -> types.GetConnectionMetaEnvelope:
         """Describe the target objects a connection offers to model syncs.
 
         Args:
@@ -93,10 +93,10 @@ class ModelSyncTargetsResource(SyncResource):
           search: Keep target objects whose name contains this text; combine with `type` to
             browse large schemas."""
         return cast(
-            "_t.GetConnectionMetaEnvelope",
+            "types.GetConnectionMetaEnvelope",
             self._client.request(
                 _op_get_target,
-                _t.GetConnectionMetaEnvelope,
+                types.GetConnectionMetaEnvelope,
                 path_params={"id": id},
                 query={"type": type, "search": search},
                 extra_headers=extra_headers,
@@ -118,7 +118,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetResponseEnvelope:
+    ) -> types.TargetResponseEnvelope:
         """List the fields of one target object of a connection.
 
         Args:
@@ -129,10 +129,10 @@ class ModelSyncTargetsResource(SyncResource):
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
-            "_t.TargetResponseEnvelope",
+            "types.TargetResponseEnvelope",
             self._client.request(
                 _op_get_target_fields,
-                _t.TargetResponseEnvelope,
+                types.TargetResponseEnvelope,
                 path_params={"id": id},
                 query={"target": target, "refresh": refresh},
                 extra_headers=extra_headers,
@@ -152,16 +152,16 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4TargetObjectsResponseEnvelope:
+    ) -> types.V4TargetObjectsResponseEnvelope:
         """List the objects a connection can receive model sync data into.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.V4TargetObjectsResponseEnvelope",
+            "types.V4TargetObjectsResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.V4TargetObjectsResponseEnvelope,
+                types.V4TargetObjectsResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -181,7 +181,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4TargetPropertyValuesEnvelope:
+    ) -> types.V4TargetPropertyValuesEnvelope:
         """List the allowed values of a property used when creating a new target object.
 
         Args:
@@ -189,10 +189,10 @@ class ModelSyncTargetsResource(SyncResource):
 
           property: Name of the target-creation property."""
         return cast(
-            "_t.V4TargetPropertyValuesEnvelope",
+            "types.V4TargetPropertyValuesEnvelope",
             self._client.request(
                 _op_get_create_property,
-                _t.V4TargetPropertyValuesEnvelope,
+                types.V4TargetPropertyValuesEnvelope,
                 path_params={"id": id, "property": property},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -231,7 +231,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetConnectionMetaEnvelope:
+    ) -> types.GetConnectionMetaEnvelope:
         """Describe the target objects a connection offers to model syncs.
 
         Args:
@@ -242,10 +242,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
           search: Keep target objects whose name contains this text; combine with `type` to
             browse large schemas."""
         return cast(
-            "_t.GetConnectionMetaEnvelope",
+            "types.GetConnectionMetaEnvelope",
             await self._client.request(
                 _op_get_target,
-                _t.GetConnectionMetaEnvelope,
+                types.GetConnectionMetaEnvelope,
                 path_params={"id": id},
                 query={"type": type, "search": search},
                 extra_headers=extra_headers,
@@ -267,7 +267,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetResponseEnvelope:
+    ) -> types.TargetResponseEnvelope:
         """List the fields of one target object of a connection.
 
         Args:
@@ -278,10 +278,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
-            "_t.TargetResponseEnvelope",
+            "types.TargetResponseEnvelope",
             await self._client.request(
                 _op_get_target_fields,
-                _t.TargetResponseEnvelope,
+                types.TargetResponseEnvelope,
                 path_params={"id": id},
                 query={"target": target, "refresh": refresh},
                 extra_headers=extra_headers,
@@ -301,16 +301,16 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4TargetObjectsResponseEnvelope:
+    ) -> types.V4TargetObjectsResponseEnvelope:
         """List the objects a connection can receive model sync data into.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.V4TargetObjectsResponseEnvelope",
+            "types.V4TargetObjectsResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.V4TargetObjectsResponseEnvelope,
+                types.V4TargetObjectsResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -330,7 +330,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4TargetPropertyValuesEnvelope:
+    ) -> types.V4TargetPropertyValuesEnvelope:
         """List the allowed values of a property used when creating a new target object.
 
         Args:
@@ -338,10 +338,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
 
           property: Name of the target-creation property."""
         return cast(
-            "_t.V4TargetPropertyValuesEnvelope",
+            "types.V4TargetPropertyValuesEnvelope",
             await self._client.request(
                 _op_get_create_property,
-                _t.V4TargetPropertyValuesEnvelope,
+                types.V4TargetPropertyValuesEnvelope,
                 path_params={"id": id, "property": property},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -20,11 +20,11 @@ _op_get_enrichment_source = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     query_styles={"params": ("deepObject", True)},
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_post = Endpoint(
@@ -32,10 +32,10 @@ _op_post = Endpoint(
     "/api/enrichment/{connection_id}/inputfields",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_preview = Endpoint(
@@ -43,44 +43,44 @@ _op_preview = Endpoint(
     "/api/model-preview",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list = Endpoint(
     "get",
     "/api/models",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/models",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
     "get",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -88,10 +88,10 @@ _op_remove = Endpoint(
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -100,10 +100,10 @@ _op_sample = Endpoint(
     "/api/models/{id}/sample",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -126,7 +126,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetModelSyncSourceMetaEnvelope:
+    ) -> types.GetModelSyncSourceMetaEnvelope:
         """Describe the enrichment configuration a connection offers.
 
         Args:
@@ -135,10 +135,10 @@ class ModelsResource(SyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetModelSyncSourceMetaEnvelope",
+            "types.GetModelSyncSourceMetaEnvelope",
             self._client.request(
                 _op_get_enrichment_source,
-                _t.GetModelSyncSourceMetaEnvelope,
+                types.GetModelSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -153,22 +153,22 @@ class ModelsResource(SyncResource):
         self,
         connection_id: str,
         *,
-        configuration: Union[_t.V2EnricherConfiguration, NotGiven] = NOT_GIVEN,
+        configuration: Union[types.V2EnricherConfiguration, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V2GetEnrichmentInputFieldsResponseEnvelope:
+    ) -> types.V2GetEnrichmentInputFieldsResponseEnvelope:
         """List the input field combinations an enrichment configuration accepts.
 
         Args:
           connection_id: Identifier of the connection."""
         return cast(
-            "_t.V2GetEnrichmentInputFieldsResponseEnvelope",
+            "types.V2GetEnrichmentInputFieldsResponseEnvelope",
             self._client.request(
                 _op_post,
-                _t.V2GetEnrichmentInputFieldsResponseEnvelope,
+                types.V2GetEnrichmentInputFieldsResponseEnvelope,
                 path_params={"connection_id": connection_id},
                 body={"configuration": configuration},
                 extra_headers=extra_headers,
@@ -186,21 +186,23 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Preview the fields a model definition would expose, without saving it.
 
         Takes the same body as model creation. With `async=true` the preview
@@ -233,10 +235,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_preview,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -268,16 +270,16 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelListResponseEnvelope:
+    ) -> types.ModelListResponseEnvelope:
         """List the models of the organization.
 
         Models are returned newest change first (`updated_at` descending, `id`
         breaking ties)."""
         return cast(
-            "_t.ModelListResponseEnvelope",
+            "types.ModelListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ModelListResponseEnvelope,
+                types.ModelListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -293,21 +295,23 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Create a model.
 
         A model is a query or view over a connection's data (a SQL query, a
@@ -345,10 +349,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -382,7 +386,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Get a model with its fields, identity and relations.
 
         Args:
@@ -391,10 +395,10 @@ class ModelsResource(SyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -413,22 +417,24 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         refresh: Union[bool, NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Update a model (full replacement).
 
         This is a full replacement of the model's configuration: every field of
@@ -473,10 +479,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 body={
@@ -541,7 +547,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSampleResponseEnvelope:
+    ) -> types.ModelSampleResponseEnvelope:
         """Fetch a few sample records from a model.
 
         Args:
@@ -550,10 +556,10 @@ class ModelsResource(SyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelSampleResponseEnvelope",
+            "types.ModelSampleResponseEnvelope",
             self._client.request(
                 _op_sample,
-                _t.ModelSampleResponseEnvelope,
+                types.ModelSampleResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -597,7 +603,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetModelSyncSourceMetaEnvelope:
+    ) -> types.GetModelSyncSourceMetaEnvelope:
         """Describe the enrichment configuration a connection offers.
 
         Args:
@@ -606,10 +612,10 @@ class AsyncModelsResource(AsyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetModelSyncSourceMetaEnvelope",
+            "types.GetModelSyncSourceMetaEnvelope",
             await self._client.request(
                 _op_get_enrichment_source,
-                _t.GetModelSyncSourceMetaEnvelope,
+                types.GetModelSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -624,22 +630,22 @@ class AsyncModelsResource(AsyncResource):
         self,
         connection_id: str,
         *,
-        configuration: Union[_t.V2EnricherConfiguration, NotGiven] = NOT_GIVEN,
+        configuration: Union[types.V2EnricherConfiguration, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V2GetEnrichmentInputFieldsResponseEnvelope:
+    ) -> types.V2GetEnrichmentInputFieldsResponseEnvelope:
         """List the input field combinations an enrichment configuration accepts.
 
         Args:
           connection_id: Identifier of the connection."""
         return cast(
-            "_t.V2GetEnrichmentInputFieldsResponseEnvelope",
+            "types.V2GetEnrichmentInputFieldsResponseEnvelope",
             await self._client.request(
                 _op_post,
-                _t.V2GetEnrichmentInputFieldsResponseEnvelope,
+                types.V2GetEnrichmentInputFieldsResponseEnvelope,
                 path_params={"connection_id": connection_id},
                 body={"configuration": configuration},
                 extra_headers=extra_headers,
@@ -657,21 +663,23 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Preview the fields a model definition would expose, without saving it.
 
         Takes the same body as model creation. With `async=true` the preview
@@ -704,10 +712,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_preview,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -739,16 +747,16 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelListResponseEnvelope:
+    ) -> types.ModelListResponseEnvelope:
         """List the models of the organization.
 
         Models are returned newest change first (`updated_at` descending, `id`
         breaking ties)."""
         return cast(
-            "_t.ModelListResponseEnvelope",
+            "types.ModelListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ModelListResponseEnvelope,
+                types.ModelListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -764,21 +772,23 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Create a model.
 
         A model is a query or view over a connection's data (a SQL query, a
@@ -816,10 +826,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -853,7 +863,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Get a model with its fields, identity and relations.
 
         Args:
@@ -862,10 +872,10 @@ class AsyncModelsResource(AsyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -884,22 +894,24 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         refresh: Union[bool, NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Update a model (full replacement).
 
         This is a full replacement of the model's configuration: every field of
@@ -944,10 +956,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 body={
@@ -1012,7 +1024,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSampleResponseEnvelope:
+    ) -> types.ModelSampleResponseEnvelope:
         """Fetch a few sample records from a model.
 
         Args:
@@ -1021,10 +1033,10 @@ class AsyncModelsResource(AsyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelSampleResponseEnvelope",
+            "types.ModelSampleResponseEnvelope",
             await self._client.request(
                 _op_sample,
-                _t.ModelSampleResponseEnvelope,
+                types.ModelSampleResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,

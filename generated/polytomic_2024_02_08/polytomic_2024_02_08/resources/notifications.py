@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,13 +18,13 @@ _op_get_global_error_subscribers = Endpoint(
     "get",
     "/api/notifications/global-error-subscribers",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_set_global_error_subscribers = Endpoint(
     "put",
     "/api/notifications/global-error-subscribers",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "401": types.RestErrResponse, "500": types.ApiError},
 )
 
 
@@ -44,13 +44,13 @@ class NotificationsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4GlobalErrorSubscribersResponse:
+    ) -> types.V4GlobalErrorSubscribersResponse:
         """List the email addresses that receive every sync error notification."""
         return cast(
-            "_t.V4GlobalErrorSubscribersResponse",
+            "types.V4GlobalErrorSubscribersResponse",
             self._client.request(
                 _op_get_global_error_subscribers,
-                _t.V4GlobalErrorSubscribersResponse,
+                types.V4GlobalErrorSubscribersResponse,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -68,13 +68,13 @@ class NotificationsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4GlobalErrorSubscribersResponse:
+    ) -> types.V4GlobalErrorSubscribersResponse:
         """Replace the email addresses that receive every sync error notification."""
         return cast(
-            "_t.V4GlobalErrorSubscribersResponse",
+            "types.V4GlobalErrorSubscribersResponse",
             self._client.request(
                 _op_set_global_error_subscribers,
-                _t.V4GlobalErrorSubscribersResponse,
+                types.V4GlobalErrorSubscribersResponse,
                 body={"emails": emails},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -112,13 +112,13 @@ class AsyncNotificationsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4GlobalErrorSubscribersResponse:
+    ) -> types.V4GlobalErrorSubscribersResponse:
         """List the email addresses that receive every sync error notification."""
         return cast(
-            "_t.V4GlobalErrorSubscribersResponse",
+            "types.V4GlobalErrorSubscribersResponse",
             await self._client.request(
                 _op_get_global_error_subscribers,
-                _t.V4GlobalErrorSubscribersResponse,
+                types.V4GlobalErrorSubscribersResponse,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -136,13 +136,13 @@ class AsyncNotificationsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4GlobalErrorSubscribersResponse:
+    ) -> types.V4GlobalErrorSubscribersResponse:
         """Replace the email addresses that receive every sync error notification."""
         return cast(
-            "_t.V4GlobalErrorSubscribersResponse",
+            "types.V4GlobalErrorSubscribersResponse",
             await self._client.request(
                 _op_set_global_error_subscribers,
-                _t.V4GlobalErrorSubscribersResponse,
+                types.V4GlobalErrorSubscribersResponse,
                 body={"emails": emails},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

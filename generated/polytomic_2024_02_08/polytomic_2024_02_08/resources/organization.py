@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,35 +18,35 @@ _op_list = Endpoint(
     "get",
     "/api/organizations",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/organizations",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "409": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "409": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
     "get",
     "/api/organizations/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "403": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "403": types.ApiError, "404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/organizations/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "409": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "409": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -54,10 +54,10 @@ _op_remove = Endpoint(
     "/api/organizations/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -79,13 +79,13 @@ class OrganizationResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationsEnvelope:
+    ) -> types.OrganizationsEnvelope:
         """List the organizations of the partner account (the partner's own organization first)."""
         return cast(
-            "_t.OrganizationsEnvelope",
+            "types.OrganizationsEnvelope",
             self._client.request(
                 _op_list,
-                _t.OrganizationsEnvelope,
+                types.OrganizationsEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -108,13 +108,13 @@ class OrganizationResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Create an organization in the partner account, optionally with SSO or OIDC settings."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             self._client.request(
                 _op_create,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 body={
                     "client_id": client_id,
                     "client_secret": client_secret,
@@ -140,16 +140,16 @@ class OrganizationResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Get an organization.
 
         Args:
           id: Identifier of the organization."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             self._client.request(
                 _op_get,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -174,16 +174,16 @@ class OrganizationResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Update an organization's name and SSO or OIDC settings.
 
         Args:
           id: Identifier of the organization."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             self._client.request(
                 _op_update,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 path_params={"id": id},
                 body={
                     "client_id": client_id,
@@ -253,13 +253,13 @@ class AsyncOrganizationResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationsEnvelope:
+    ) -> types.OrganizationsEnvelope:
         """List the organizations of the partner account (the partner's own organization first)."""
         return cast(
-            "_t.OrganizationsEnvelope",
+            "types.OrganizationsEnvelope",
             await self._client.request(
                 _op_list,
-                _t.OrganizationsEnvelope,
+                types.OrganizationsEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -282,13 +282,13 @@ class AsyncOrganizationResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Create an organization in the partner account, optionally with SSO or OIDC settings."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             await self._client.request(
                 _op_create,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 body={
                     "client_id": client_id,
                     "client_secret": client_secret,
@@ -314,16 +314,16 @@ class AsyncOrganizationResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Get an organization.
 
         Args:
           id: Identifier of the organization."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             await self._client.request(
                 _op_get,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -348,16 +348,16 @@ class AsyncOrganizationResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Update an organization's name and SSO or OIDC settings.
 
         Args:
           id: Identifier of the organization."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             await self._client.request(
                 _op_update,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 path_params={"id": id},
                 body={
                     "client_id": client_id,

@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,36 +18,36 @@ _op_list = Endpoint(
     "get",
     "/api/permissions/roles",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/permissions/roles",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
     "get",
     "/api/permissions/roles/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/permissions/roles/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -55,10 +55,10 @@ _op_remove = Endpoint(
     "/api/permissions/roles/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -80,13 +80,13 @@ class PermissionsRolesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleListResponseEnvelope:
+    ) -> types.RoleListResponseEnvelope:
         """List the permission roles of the organization, built-in ones included."""
         return cast(
-            "_t.RoleListResponseEnvelope",
+            "types.RoleListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.RoleListResponseEnvelope,
+                types.RoleListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -105,13 +105,13 @@ class PermissionsRolesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Create a permission role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 body={"name": name, "organization_id": organization_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -130,16 +130,16 @@ class PermissionsRolesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Get a permission role.
 
         Args:
           id: Identifier of the role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -160,16 +160,16 @@ class PermissionsRolesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Update a permission role.
 
         Args:
           id: Identifier of the role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 path_params={"id": id},
                 body={"name": name, "organization_id": organization_id},
                 extra_headers=extra_headers,
@@ -232,13 +232,13 @@ class AsyncPermissionsRolesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleListResponseEnvelope:
+    ) -> types.RoleListResponseEnvelope:
         """List the permission roles of the organization, built-in ones included."""
         return cast(
-            "_t.RoleListResponseEnvelope",
+            "types.RoleListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.RoleListResponseEnvelope,
+                types.RoleListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -257,13 +257,13 @@ class AsyncPermissionsRolesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Create a permission role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 body={"name": name, "organization_id": organization_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -282,16 +282,16 @@ class AsyncPermissionsRolesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Get a permission role.
 
         Args:
           id: Identifier of the role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -312,16 +312,16 @@ class AsyncPermissionsRolesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Update a permission role.
 
         Args:
           id: Identifier of the role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 path_params={"id": id},
                 body={"name": name, "organization_id": organization_id},
                 extra_headers=extra_headers,

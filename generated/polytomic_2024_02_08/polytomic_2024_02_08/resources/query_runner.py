@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -19,10 +19,10 @@ _op_run_query = Endpoint(
     "/api/connections/{connection_id}/query",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_query = Endpoint(
@@ -30,10 +30,10 @@ _op_get_query = Endpoint(
     "/api/queries/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -51,13 +51,13 @@ class QueryRunnerResource(SyncResource):
         connection_id: str,
         *,
         query: Union[str, NotGiven] = NOT_GIVEN,
-        body: Union[_t.RunQueryRequest, NotGiven] = NOT_GIVEN,
+        body: Union[types.RunQueryRequest, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4RunQueryEnvelope:
+    ) -> types.V4RunQueryEnvelope:
         """Submit a query to run in the background against a connection.
 
         Returns at once with the identifier of the query task; poll
@@ -68,10 +68,10 @@ class QueryRunnerResource(SyncResource):
 
           query: Query text to run on the connection."""
         return cast(
-            "_t.V4RunQueryEnvelope",
+            "types.V4RunQueryEnvelope",
             self._client.request(
                 _op_run_query,
-                _t.V4RunQueryEnvelope,
+                types.V4RunQueryEnvelope,
                 path_params={"connection_id": connection_id},
                 query={"query": query},
                 body=body,
@@ -93,7 +93,7 @@ class QueryRunnerResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4QueryResultsEnvelope:
+    ) -> types.V4QueryResultsEnvelope:
         """Get the status of a submitted query and, when done, its results page by page.
 
         Args:
@@ -102,10 +102,10 @@ class QueryRunnerResource(SyncResource):
           page: Opaque page token taken from `links.next` or `links.previous` of the previous
             answer."""
         return cast(
-            "_t.V4QueryResultsEnvelope",
+            "types.V4QueryResultsEnvelope",
             self._client.request(
                 _op_get_query,
-                _t.V4QueryResultsEnvelope,
+                types.V4QueryResultsEnvelope,
                 path_params={"id": id},
                 query={"page": page},
                 extra_headers=extra_headers,
@@ -137,13 +137,13 @@ class AsyncQueryRunnerResource(AsyncResource):
         connection_id: str,
         *,
         query: Union[str, NotGiven] = NOT_GIVEN,
-        body: Union[_t.RunQueryRequest, NotGiven] = NOT_GIVEN,
+        body: Union[types.RunQueryRequest, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4RunQueryEnvelope:
+    ) -> types.V4RunQueryEnvelope:
         """Submit a query to run in the background against a connection.
 
         Returns at once with the identifier of the query task; poll
@@ -154,10 +154,10 @@ class AsyncQueryRunnerResource(AsyncResource):
 
           query: Query text to run on the connection."""
         return cast(
-            "_t.V4RunQueryEnvelope",
+            "types.V4RunQueryEnvelope",
             await self._client.request(
                 _op_run_query,
-                _t.V4RunQueryEnvelope,
+                types.V4RunQueryEnvelope,
                 path_params={"connection_id": connection_id},
                 query={"query": query},
                 body=body,
@@ -179,7 +179,7 @@ class AsyncQueryRunnerResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4QueryResultsEnvelope:
+    ) -> types.V4QueryResultsEnvelope:
         """Get the status of a submitted query and, when done, its results page by page.
 
         Args:
@@ -188,10 +188,10 @@ class AsyncQueryRunnerResource(AsyncResource):
           page: Opaque page token taken from `links.next` or `links.previous` of the previous
             answer."""
         return cast(
-            "_t.V4QueryResultsEnvelope",
+            "types.V4QueryResultsEnvelope",
             await self._client.request(
                 _op_get_query,
-                _t.V4QueryResultsEnvelope,
+                types.V4QueryResultsEnvelope,
                 path_params={"id": id},
                 query={"page": page},
                 extra_headers=extra_headers,

@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -19,10 +19,10 @@ _op_upsert_field = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/fields",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -31,10 +31,10 @@ _op_delete_field = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/fields/{field_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -43,10 +43,10 @@ _op_set_primary_keys = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/primary_keys",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -55,10 +55,10 @@ _op_reset_primary_keys = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/primary_keys",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -67,10 +67,10 @@ _op_refresh = Endpoint(
     "/api/connections/{id}/schemas/refresh",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -79,10 +79,10 @@ _op_get_status = Endpoint(
     "/api/connections/{id}/schemas/status",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
@@ -90,10 +90,10 @@ _op_get = Endpoint(
     "/api/connections/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_records = Endpoint(
@@ -101,11 +101,11 @@ _op_get_records = Endpoint(
     "/api/connections/{id}/schemas/{schema_id}/records",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -123,7 +123,7 @@ class SchemasResource(SyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.V4UserFieldRequest], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.V4UserFieldRequest], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -190,7 +190,7 @@ class SchemasResource(SyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -279,16 +279,16 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceStatusEnvelope:
+    ) -> types.BulkSyncSourceStatusEnvelope:
         """Get the state of the schema inspection of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncSourceStatusEnvelope",
+            "types.BulkSyncSourceStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.BulkSyncSourceStatusEnvelope,
+                types.BulkSyncSourceStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -308,7 +308,7 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceSchemaEnvelope:
+    ) -> types.BulkSyncSourceSchemaEnvelope:
         """Get one schema of a connection.
 
         Args:
@@ -317,10 +317,10 @@ class SchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSyncSourceSchemaEnvelope",
+            "types.BulkSyncSourceSchemaEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncSourceSchemaEnvelope,
+                types.BulkSyncSourceSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -340,7 +340,7 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchemaRecordsResponseEnvelope:
+    ) -> types.SchemaRecordsResponseEnvelope:
         """Fetch a few sample records from a schema of a connection.
 
         Args:
@@ -349,10 +349,10 @@ class SchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.SchemaRecordsResponseEnvelope",
+            "types.SchemaRecordsResponseEnvelope",
             self._client.request(
                 _op_get_records,
-                _t.SchemaRecordsResponseEnvelope,
+                types.SchemaRecordsResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -389,7 +389,7 @@ class AsyncSchemasResource(AsyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.V4UserFieldRequest], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.V4UserFieldRequest], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -456,7 +456,7 @@ class AsyncSchemasResource(AsyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -545,16 +545,16 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceStatusEnvelope:
+    ) -> types.BulkSyncSourceStatusEnvelope:
         """Get the state of the schema inspection of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncSourceStatusEnvelope",
+            "types.BulkSyncSourceStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.BulkSyncSourceStatusEnvelope,
+                types.BulkSyncSourceStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -574,7 +574,7 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceSchemaEnvelope:
+    ) -> types.BulkSyncSourceSchemaEnvelope:
         """Get one schema of a connection.
 
         Args:
@@ -583,10 +583,10 @@ class AsyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSyncSourceSchemaEnvelope",
+            "types.BulkSyncSourceSchemaEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncSourceSchemaEnvelope,
+                types.BulkSyncSourceSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -606,7 +606,7 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchemaRecordsResponseEnvelope:
+    ) -> types.SchemaRecordsResponseEnvelope:
         """Fetch a few sample records from a schema of a connection.
 
         Args:
@@ -615,10 +615,10 @@ class AsyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.SchemaRecordsResponseEnvelope",
+            "types.SchemaRecordsResponseEnvelope",
             await self._client.request(
                 _op_get_records,
-                _t.SchemaRecordsResponseEnvelope,
+                types.SchemaRecordsResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

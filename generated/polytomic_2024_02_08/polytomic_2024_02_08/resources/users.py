@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,17 +18,17 @@ _op_list = Endpoint(
     "get",
     "/api/organizations/{org_id}/users",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "403": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "403": types.ApiError, "404": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/organizations/{org_id}/users",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
@@ -36,10 +36,10 @@ _op_get = Endpoint(
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_update = Endpoint(
@@ -47,10 +47,10 @@ _op_update = Endpoint(
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -58,10 +58,10 @@ _op_remove = Endpoint(
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_create_api_key = Endpoint(
@@ -69,10 +69,10 @@ _op_create_api_key = Endpoint(
     "/api/organizations/{org_id}/users/{id}/keys",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -94,16 +94,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of an organization.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 path_params={"org_id": org_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -125,16 +125,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in an organization with the given roles.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_create,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -155,7 +155,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of an organization.
 
         Args:
@@ -163,10 +163,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_get,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -189,7 +189,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Update a user of an organization.
 
         Args:
@@ -197,10 +197,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_update,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -221,7 +221,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of an organization.
 
         Args:
@@ -229,10 +229,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_remove,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -253,7 +253,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ApiKeyResponseEnvelope:
+    ) -> types.ApiKeyResponseEnvelope:
         """Issue a new API key for a user.
 
         Args:
@@ -263,10 +263,10 @@ class UsersResource(SyncResource):
 
           force: Revoke the user's current API key before issuing the new one."""
         return cast(
-            "_t.ApiKeyResponseEnvelope",
+            "types.ApiKeyResponseEnvelope",
             self._client.request(
                 _op_create_api_key,
-                _t.ApiKeyResponseEnvelope,
+                types.ApiKeyResponseEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 query={"force": force},
                 extra_headers=extra_headers,
@@ -306,16 +306,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of an organization.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 path_params={"org_id": org_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -337,16 +337,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in an organization with the given roles.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_create,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -367,7 +367,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of an organization.
 
         Args:
@@ -375,10 +375,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_get,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -401,7 +401,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Update a user of an organization.
 
         Args:
@@ -409,10 +409,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_update,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -433,7 +433,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of an organization.
 
         Args:
@@ -441,10 +441,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_remove,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -465,7 +465,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ApiKeyResponseEnvelope:
+    ) -> types.ApiKeyResponseEnvelope:
         """Issue a new API key for a user.
 
         Args:
@@ -475,10 +475,10 @@ class AsyncUsersResource(AsyncResource):
 
           force: Revoke the user's current API key before issuing the new one."""
         return cast(
-            "_t.ApiKeyResponseEnvelope",
+            "types.ApiKeyResponseEnvelope",
             await self._client.request(
                 _op_create_api_key,
-                _t.ApiKeyResponseEnvelope,
+                types.ApiKeyResponseEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 query={"force": force},
                 extra_headers=extra_headers,

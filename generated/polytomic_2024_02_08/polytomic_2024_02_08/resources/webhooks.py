@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as _t
+from .. import types as types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -18,44 +18,44 @@ _op_list = Endpoint(
     "get",
     "/api/webhooks",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/webhooks",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "422": types.ApiError, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "422": types.ApiError, "500": types.ApiError},
 )
 _op_remove = Endpoint(
     "delete",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_disable = Endpoint(
     "post",
     "/api/webhooks/{id}/disable",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_enable = Endpoint(
     "post",
     "/api/webhooks/{id}/enable",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -75,13 +75,13 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookListEnvelope:
+    ) -> types.WebhookListEnvelope:
         """List the webhooks of the organization."""
         return cast(
-            "_t.WebhookListEnvelope",
+            "types.WebhookListEnvelope",
             self._client.request(
                 _op_list,
-                _t.WebhookListEnvelope,
+                types.WebhookListEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -101,13 +101,13 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Create a webhook for the organization."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_create,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -126,16 +126,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Get a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_get,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -157,16 +157,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Update a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_update,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
@@ -211,16 +211,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Pause a webhook without deleting it.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_disable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -239,16 +239,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Resume a paused webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_enable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -287,13 +287,13 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookListEnvelope:
+    ) -> types.WebhookListEnvelope:
         """List the webhooks of the organization."""
         return cast(
-            "_t.WebhookListEnvelope",
+            "types.WebhookListEnvelope",
             await self._client.request(
                 _op_list,
-                _t.WebhookListEnvelope,
+                types.WebhookListEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -313,13 +313,13 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Create a webhook for the organization."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_create,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -338,16 +338,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Get a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_get,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -369,16 +369,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Update a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_update,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
@@ -423,16 +423,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Pause a webhook without deleting it.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_disable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -451,16 +451,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Resume a paused webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_enable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
