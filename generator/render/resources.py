@@ -10,18 +10,22 @@ from urllib.parse import quote
 
 from ..ir.nodes import Api, Operation, Param, Resource
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
+from ..naming import REQUEST_OPTIONS_ORDER
 from .imports import Imports
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
 from .text import docstring, py_literal
 
-TAIL = (
-    "extra_headers: Optional[Headers] = None",
-    "extra_query: Optional[Query] = None",
-    "extra_body: Optional[Body] = None",
-    "timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN",
-    "max_retries: Union[int, NotGiven] = NOT_GIVEN",
-)
-TAIL_CALL = tuple(f"{n}={n}" for n in ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries"))
+# The per-call tail: its names and order are the runtime's (``naming.REQUEST_OPTIONS_ORDER``, read
+# from ``SyncAPIClient.request``); here only how each is declared in a generated signature.
+_TAIL_TYPES = {
+    "extra_headers": "Optional[Headers] = None",
+    "extra_query": "Optional[Query] = None",
+    "extra_body": "Optional[Body] = None",
+    "timeout": "Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN",
+    "max_retries": "Union[int, NotGiven] = NOT_GIVEN",
+}
+TAIL = tuple(f"{n}: {_TAIL_TYPES[n]}" for n in REQUEST_OPTIONS_ORDER)
+TAIL_CALL = tuple(f"{n}={n}" for n in REQUEST_OPTIONS_ORDER)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .bulk_field import BulkField
 from .bulk_filter import BulkFilter
@@ -20,7 +18,7 @@ class BulkSchema(BaseModel):
 
     enabled: Optional[bool] = None
 
-    fields_: Optional[List[BulkField]] = Field(default=None, alias="fields")
+    fields: Optional[List[BulkField]] = None
 
     filters: Optional[List[BulkFilter]] = None
 

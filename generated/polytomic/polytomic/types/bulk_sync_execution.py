@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import List, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .bulk_execution_status import BulkExecutionStatus
 from .bulk_fetch_mode import BulkFetchMode
@@ -44,7 +42,7 @@ class BulkSyncExecution(BaseModel):
 
     status_message: Optional[str] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
 
     updated_at: Optional[datetime] = None
 

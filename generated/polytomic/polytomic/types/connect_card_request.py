@@ -2,8 +2,6 @@
 
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 
 __all__ = ["ConnectCardRequest"]
@@ -22,6 +20,6 @@ class ConnectCardRequest(BaseModel):
 
     redirect_url: str
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
 
     whitelist: Optional[List[str]] = None

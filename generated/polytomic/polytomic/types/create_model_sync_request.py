@@ -2,8 +2,6 @@
 
 from typing import List, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .filter import Filter
 from .identity import Identity
@@ -25,7 +23,7 @@ class CreateModelSyncRequest(BaseModel):
     encryption_passphrase: Optional[str] = None
     """Passphrase used to encrypt the synced data."""
 
-    fields_: List[SyncField] = Field(alias="fields")
+    fields: List[SyncField]
     """Mappings from model fields to target fields."""
 
     filter_logic: Optional[str] = None

@@ -2,8 +2,6 @@
 
 from typing import Any, Dict, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .entity_relationship import EntityRelationship
 
@@ -22,4 +20,4 @@ class EntityResponse(BaseModel):
 
     relationships: Optional[Dict[str, EntityRelationship]] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None

@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .event_payload import EventPayload
 
@@ -21,4 +19,4 @@ class Event(BaseModel):
 
     organization_id: Optional[str] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None

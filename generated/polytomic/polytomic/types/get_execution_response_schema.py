@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import List, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .execution_counts import ExecutionCounts
 from .util_execution_status import UtilExecutionStatus
@@ -28,4 +26,4 @@ class GetExecutionResponseSchema(BaseModel):
 
     status: Optional[Union[UtilExecutionStatus, str]] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None

@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import Any, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .output_actor import OutputActor
 
@@ -29,7 +27,7 @@ class ModelField(BaseModel):
 
     remote_type: Optional[str] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
 
     unique: Optional[bool] = None
 

@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .enrichment import Enrichment
 from .label_label import LabelLabel
@@ -27,7 +25,7 @@ class ModelResponse(BaseModel):
 
     enricher: Optional[Enrichment] = None
 
-    fields_: Optional[List[ModelField]] = Field(default=None, alias="fields")
+    fields: Optional[List[ModelField]] = None
 
     id: Optional[str] = None
 
@@ -45,7 +43,7 @@ class ModelResponse(BaseModel):
 
     tracking_columns: Optional[List[str]] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
 
     updated_at: Optional[datetime] = None
 

@@ -2,8 +2,6 @@
 
 from typing import Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 
 __all__ = ["OutputActor"]
@@ -16,4 +14,4 @@ class OutputActor(BaseModel):
 
     name: Optional[str] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None

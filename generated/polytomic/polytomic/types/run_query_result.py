@@ -2,8 +2,6 @@
 
 from typing import Any, Dict, List, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .work_task_status import WorkTaskStatus
 
@@ -18,7 +16,7 @@ class RunQueryResult(BaseModel):
 
     expires: Optional[str] = None
 
-    fields_: Optional[List[str]] = Field(default=None, alias="fields")
+    fields: Optional[List[str]] = None
 
     id: Optional[str] = None
 

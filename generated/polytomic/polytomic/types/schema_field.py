@@ -2,8 +2,6 @@
 
 from typing import List, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .pick_value import PickValue
 from .schema_association import SchemaAssociation
@@ -25,7 +23,7 @@ class SchemaField(BaseModel):
 
     remote_type: Optional[str] = None
 
-    type_: Optional[Union[UtilFieldType, str]] = Field(default=None, alias="type")
+    type: Optional[Union[UtilFieldType, str]] = None
 
     type_spec: Optional[TypesType] = None
 

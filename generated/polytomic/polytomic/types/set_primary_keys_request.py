@@ -2,8 +2,6 @@
 
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .schema_primary_key_override_input import SchemaPrimaryKeyOverrideInput
 
@@ -13,4 +11,4 @@ __all__ = ["SetPrimaryKeysRequest"]
 class SetPrimaryKeysRequest(BaseModel):
     """The primary key overrides."""
 
-    fields_: Optional[List[SchemaPrimaryKeyOverrideInput]] = Field(default=None, alias="fields")
+    fields: Optional[List[SchemaPrimaryKeyOverrideInput]] = None

@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import List, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .filter import Filter
 from .identity import Identity
@@ -28,7 +26,7 @@ class SyncResponse(BaseModel):
 
     encryption_passphrase: Optional[str] = None
 
-    fields_: Optional[List[SyncField]] = Field(default=None, alias="fields")
+    fields: Optional[List[SyncField]] = None
 
     filter_logic: Optional[str] = None
 

@@ -2,8 +2,6 @@
 
 from typing import Any, Dict, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 
 __all__ = ["Target"]
@@ -21,6 +19,6 @@ class Target(BaseModel):
 
     new_name: Optional[str] = None
 
-    object_: Optional[str] = Field(default=None, alias="object")
+    object: Optional[str] = None
 
     search_values: Optional[Dict[str, Any]] = None

@@ -2,8 +2,6 @@
 
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .identity_function import IdentityFunction
 
@@ -34,6 +32,6 @@ class TargetField(BaseModel):
 
     supports_identity: Optional[bool] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
 
     updateable: Optional[bool] = None

@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .bulk_filter import BulkFilter
 from .update_bulk_field import UpdateBulkField
@@ -21,7 +19,7 @@ class UpdateBulkSyncSchemaRequest(BaseModel):
 
     enabled: Optional[bool] = None
 
-    fields_: Optional[List[UpdateBulkField]] = Field(default=None, alias="fields")
+    fields: Optional[List[UpdateBulkField]] = None
 
     filters: Optional[List[BulkFilter]] = None
 

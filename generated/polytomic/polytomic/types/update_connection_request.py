@@ -24,6 +24,6 @@ class UpdateConnectionRequest(BaseModel):
 
     reconnect: Optional[bool] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
 
     validate_: Optional[bool] = Field(default=None, alias="validate")

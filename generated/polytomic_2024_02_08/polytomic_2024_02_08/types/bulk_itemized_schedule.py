@@ -2,8 +2,6 @@
 
 from typing import List, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .bulk_selective_mode import BulkSelectiveMode
 from .schedule_frequency import ScheduleFrequency
@@ -22,7 +20,7 @@ class BulkMultiScheduleConfiguration(BaseModel):
 
     schedules: Optional[List["BulkItemizedSchedule"]] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
 
 
 class BulkSchedule(BaseModel):

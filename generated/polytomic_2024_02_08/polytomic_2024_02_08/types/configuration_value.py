@@ -2,8 +2,6 @@
 
 from typing import Any, List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 
 __all__ = ["ConfigurationValue"]
@@ -13,4 +11,4 @@ class ConfigurationValue(BaseModel):
 
     items: Optional[List[Any]] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None

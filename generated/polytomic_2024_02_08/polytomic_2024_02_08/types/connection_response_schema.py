@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import Any, Dict, List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .connection_type_schema import ConnectionTypeSchema
 from .output_actor import OutputActor
@@ -38,7 +36,7 @@ class ConnectionResponseSchema(BaseModel):
 
     status_error: Optional[str] = None
 
-    type_: Optional[ConnectionTypeSchema] = Field(default=None, alias="type")
+    type: Optional[ConnectionTypeSchema] = None
 
     updated_at: Optional[datetime] = None
 

@@ -24,6 +24,6 @@ class CreateConnectionRequest(BaseModel):
 
     redirect_url: Optional[str] = None
 
-    type_: str = Field(alias="type")
+    type: str
 
     validate_: Optional[bool] = Field(default=None, alias="validate")

@@ -2,8 +2,6 @@
 
 from typing import Any, Dict, List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .connection_type_schema import ConnectionTypeSchema
 
@@ -34,4 +32,4 @@ class CreateConnectionResponseSchema(BaseModel):
 
     status_error: Optional[str] = None
 
-    type_: Optional[ConnectionTypeSchema] = Field(default=None, alias="type")
+    type: Optional[ConnectionTypeSchema] = None

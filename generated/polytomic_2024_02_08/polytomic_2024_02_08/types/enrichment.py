@@ -2,8 +2,6 @@
 
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .model_field import ModelField
 from .v_2_enricher_configuration import V2EnricherConfiguration
@@ -20,6 +18,6 @@ class Enrichment(BaseModel):
 
     enricher_id: Optional[str] = None
 
-    fields_: Optional[List[ModelField]] = Field(default=None, alias="fields")
+    fields: Optional[List[ModelField]] = None
 
     mappings: Optional[V2EnricherMapping] = None

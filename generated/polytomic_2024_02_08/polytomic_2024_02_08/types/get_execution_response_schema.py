@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import List, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .execution_counts import ExecutionCounts
 from .execution_status import ExecutionStatus
@@ -28,4 +26,4 @@ class GetExecutionResponseSchema(BaseModel):
 
     status: Optional[Union[ExecutionStatus, str]] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None

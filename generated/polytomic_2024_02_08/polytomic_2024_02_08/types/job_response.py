@@ -2,8 +2,6 @@
 
 from typing import Any, Optional, Union
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .work_task_status import WorkTaskStatus
 
@@ -24,5 +22,5 @@ class JobResponse(BaseModel):
 
     status: Optional[Union[WorkTaskStatus, str]] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
     """Kind of job, such as `createmodel`."""

@@ -126,7 +126,7 @@ class JsonschemaSchema(BaseModel):
 
     title: Optional[str] = None
 
-    type_: Optional[str] = Field(default=None, alias="type")
+    type: Optional[str] = None
 
     unique_items: Optional[bool] = Field(default=None, alias="uniqueItems")
 

@@ -2,8 +2,6 @@
 
 from typing import Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 
 __all__ = ["ModelModelFieldRequest"]
@@ -17,4 +15,4 @@ class ModelModelFieldRequest(BaseModel):
 
     name: str
 
-    type_: str = Field(alias="type")
+    type: str

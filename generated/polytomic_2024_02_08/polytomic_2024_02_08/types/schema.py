@@ -2,8 +2,6 @@
 
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .schema_field import SchemaField
 
@@ -12,7 +10,7 @@ __all__ = ["Schema"]
 
 class Schema(BaseModel):
 
-    fields_: Optional[List[SchemaField]] = Field(default=None, alias="fields")
+    fields: Optional[List[SchemaField]] = None
 
     id: Optional[str] = None
 

@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .bulk_filter import BulkFilter
 from .v_2_schema_configuration_fields_item import V2SchemaConfigurationFieldsItem
@@ -20,7 +18,7 @@ class SchemaConfiguration(BaseModel):
 
     enabled: Optional[bool] = None
 
-    fields_: Optional[List[V2SchemaConfigurationFieldsItem]] = Field(default=None, alias="fields")
+    fields: Optional[List[V2SchemaConfigurationFieldsItem]] = None
 
     filters: Optional[List[BulkFilter]] = None
 

@@ -3,8 +3,6 @@
 from datetime import datetime
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .mode import Mode
 from .sync_destination_properties import SyncDestinationProperties
@@ -15,7 +13,7 @@ __all__ = ["TargetResponse"]
 
 class TargetResponse(BaseModel):
 
-    fields_: Optional[List[TargetField]] = Field(default=None, alias="fields")
+    fields: Optional[List[TargetField]] = None
 
     id: Optional[str] = None
 

@@ -2,8 +2,6 @@
 
 from typing import Any, Dict, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 
 __all__ = ["TestConnectionRequest"]
@@ -16,4 +14,4 @@ class TestConnectionRequest(BaseModel):
 
     connection_id: Optional[str] = None
 
-    type_: str = Field(alias="type")
+    type: str

@@ -2,8 +2,6 @@
 
 from typing import Any, Dict, List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .enrichment import Enrichment
 from .model_model_field_request import ModelModelFieldRequest
@@ -27,7 +25,7 @@ class UpdateModelRequest(BaseModel):
 
     enricher: Optional[Enrichment] = None
 
-    fields_: Optional[List[str]] = Field(default=None, alias="fields")
+    fields: Optional[List[str]] = None
     """Names of the source fields the model exposes."""
 
     identifier: Optional[str] = None

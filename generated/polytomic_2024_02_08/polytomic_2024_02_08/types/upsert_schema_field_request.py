@@ -2,8 +2,6 @@
 
 from typing import List, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 from .v_4_user_field_request import V4UserFieldRequest
 
@@ -13,4 +11,4 @@ __all__ = ["UpsertSchemaFieldRequest"]
 class UpsertSchemaFieldRequest(BaseModel):
     """The user-defined fields to add or update."""
 
-    fields_: Optional[List[V4UserFieldRequest]] = Field(default=None, alias="fields")
+    fields: Optional[List[V4UserFieldRequest]] = None

@@ -2,8 +2,6 @@
 
 from typing import Any, Optional
 
-from pydantic import Field
-
 from .._models import BaseModel
 
 __all__ = ["V4UserFieldRequest"]
@@ -19,4 +17,4 @@ class V4UserFieldRequest(BaseModel):
 
     path: Optional[str] = None
 
-    type_: str = Field(alias="type")
+    type: str
