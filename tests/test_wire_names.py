@@ -15,7 +15,7 @@ import pytest
 from generator.ir.nodes import Model
 from generator.naming import MODEL_ATTRIBUTES, convert
 from generator.runtime._models import BaseModel as RuntimeBase
-from tests.conftest import ROOT, GenerateFn, minimal
+from tests.conftest import GenerateFn, minimal
 
 
 def class_reads(source: str) -> dict[str, set[str]]:
@@ -43,7 +43,7 @@ def expected_name(wire: str, taken: set[str], reads: set[str]) -> str | None:
 
 
 def test_model_attributes_are_what_pydantic_and_the_runtime_define() -> None:
-    assert MODEL_ATTRIBUTES == {n for n in dir(RuntimeBase) if not n.startswith("_")}
+    assert {n for n in dir(RuntimeBase) if not n.startswith("_")} == MODEL_ATTRIBUTES
     assert {"model_dump", "json", "schema", "to_dict"} <= MODEL_ATTRIBUTES
     assert not {"type", "fields", "date", "id", "items"} & MODEL_ATTRIBUTES
 

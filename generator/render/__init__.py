@@ -89,7 +89,7 @@ def package_exports(client: str) -> dict[str, Any]:
         ("pagination", ["AsyncPager", "SyncPager"]),
     ]
     names = [n for _, group in lazy for n in group] + ["API_VERSION", "__version__", "types"]
-    return {"lazy": lazy, "all_names": sorted(names)}
+    return {"lazy": lazy, "all_names": sorted(names, key=member_key)}  # ruff RUF022: isort-style
 
 
 def render(api: Api, meta: Meta, *, formatted: bool = True, templates: Path | None = None) -> dict[str, str]:

@@ -26,7 +26,8 @@ class Imports:
     def absorb(self, ctx: TypeContext) -> None:
         self.typing |= ctx.typing_names
         for module, name in ctx.imports:
-            self.add(module, name)
+            bare, _, alias = name.partition(" as ")
+            self.add(module, bare if alias == bare else name)  # "types as types" is no re-export here
         if ctx.uses_datetime:
             self.add("datetime", *sorted(ctx.uses_datetime))
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from ..ir.nodes import Api, Operation, Param, Resource
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from ..naming import REQUEST_OPTIONS_ORDER
-from .imports import Imports
+from .imports import Imports, member_key
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
 from .text import docstring, py_literal
 
@@ -173,7 +173,7 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
         )
         for c in children
     )
-    exports = names_list("__all__", [res.class_name, "Async" + res.class_name], py_literal)
+    exports = names_list("__all__", sorted([res.class_name, "Async" + res.class_name], key=member_key), py_literal)
     return ResourceModule(
         res.module,
         res.class_name,

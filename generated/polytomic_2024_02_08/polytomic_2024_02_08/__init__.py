@@ -61,13 +61,14 @@ _LAZY = {
 }
 
 __all__ = [
+    "API_VERSION",
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
-    "API_VERSION",
     "AsyncAPIResponse",
     "AsyncPager",
     "AsyncPolytomic",
@@ -75,7 +76,6 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
-    "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
     "PermissionDeniedError",

@@ -7,13 +7,13 @@ from typing import Any, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ConnectionsResource", "AsyncConnectionsResource"]
+__all__ = ["AsyncConnectionsResource", "ConnectionsResource"]
 _op_get_types = Endpoint(
     "get",
     "/api/connection_types",
@@ -176,7 +176,7 @@ class ConnectionsResource(SyncResource):
     they are built from."""
 
     @cached_property
-    def with_raw_response(self) -> "ConnectionsResourceWithRawResponse":
+    def with_raw_response(self) -> ConnectionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ConnectionsResourceWithRawResponse(self)
 
@@ -712,7 +712,7 @@ class AsyncConnectionsResource(AsyncResource):
     they are built from."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncConnectionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncConnectionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncConnectionsResourceWithRawResponse(self)
 

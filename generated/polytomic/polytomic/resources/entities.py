@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["EntitiesResource", "AsyncEntitiesResource"]
+__all__ = ["AsyncEntitiesResource", "EntitiesResource"]
 _op_get = Endpoint(
     "get",
     "/api/entities/{id}",
@@ -37,7 +37,7 @@ class EntitiesResource(SyncResource):
     """Lookup of any Polytomic entity by its identifier."""
 
     @cached_property
-    def with_raw_response(self) -> "EntitiesResourceWithRawResponse":
+    def with_raw_response(self) -> EntitiesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return EntitiesResourceWithRawResponse(self)
 
@@ -109,7 +109,7 @@ class AsyncEntitiesResource(AsyncResource):
     """Lookup of any Polytomic entity by its identifier."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncEntitiesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncEntitiesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncEntitiesResourceWithRawResponse(self)
 

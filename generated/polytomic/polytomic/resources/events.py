@@ -8,13 +8,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["EventsResource", "AsyncEventsResource"]
+__all__ = ["AsyncEventsResource", "EventsResource"]
 _op_list = Endpoint(
     "get",
     "/api/events",
@@ -28,7 +28,7 @@ class EventsResource(SyncResource):
     """The organization's audit event stream."""
 
     @cached_property
-    def with_raw_response(self) -> "EventsResourceWithRawResponse":
+    def with_raw_response(self) -> EventsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return EventsResourceWithRawResponse(self)
 
@@ -114,7 +114,7 @@ class AsyncEventsResource(AsyncResource):
     """The organization's audit event stream."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncEventsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncEventsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncEventsResourceWithRawResponse(self)
 

@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["JobsResource", "AsyncJobsResource"]
+__all__ = ["AsyncJobsResource", "JobsResource"]
 _op_get = Endpoint(
     "get",
     "/api/jobs/{type}/{id}",
@@ -26,7 +26,7 @@ class JobsResource(SyncResource):
     """Asynchronous background jobs started by other endpoints."""
 
     @cached_property
-    def with_raw_response(self) -> "JobsResourceWithRawResponse":
+    def with_raw_response(self) -> JobsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return JobsResourceWithRawResponse(self)
 
@@ -77,7 +77,7 @@ class AsyncJobsResource(AsyncResource):
     """Asynchronous background jobs started by other endpoints."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncJobsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncJobsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncJobsResourceWithRawResponse(self)
 

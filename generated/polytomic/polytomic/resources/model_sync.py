@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         ModelSyncTargetsResourceWithRawResponse,
     )
 
-__all__ = ["ModelSyncResource", "AsyncModelSyncResource"]
+__all__ = ["AsyncModelSyncResource", "ModelSyncResource"]
 _op_get_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/source",
@@ -161,19 +161,19 @@ class ModelSyncResource(SyncResource):
     """Model syncs (reverse ETL) that write model records into a target connection."""
 
     @cached_property
-    def executions(self) -> "ModelSyncExecutionsResource":
+    def executions(self) -> ModelSyncExecutionsResource:
         from .model_sync_executions import ModelSyncExecutionsResource
 
         return ModelSyncExecutionsResource(self._client)
 
     @cached_property
-    def targets(self) -> "ModelSyncTargetsResource":
+    def targets(self) -> ModelSyncTargetsResource:
         from .model_sync_targets import ModelSyncTargetsResource
 
         return ModelSyncTargetsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncResourceWithRawResponse(self)
 
@@ -702,11 +702,11 @@ class ModelSyncResourceWithRawResponse:
         self.get_status = to_raw_response_wrapper(resource.get_status)
 
     @cached_property
-    def executions(self) -> "ModelSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> ModelSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def targets(self) -> "ModelSyncTargetsResourceWithRawResponse":
+    def targets(self) -> ModelSyncTargetsResourceWithRawResponse:
         return self._resource.targets.with_raw_response
 
 
@@ -714,19 +714,19 @@ class AsyncModelSyncResource(AsyncResource):
     """Model syncs (reverse ETL) that write model records into a target connection."""
 
     @cached_property
-    def executions(self) -> "AsyncModelSyncExecutionsResource":
+    def executions(self) -> AsyncModelSyncExecutionsResource:
         from .model_sync_executions import AsyncModelSyncExecutionsResource
 
         return AsyncModelSyncExecutionsResource(self._client)
 
     @cached_property
-    def targets(self) -> "AsyncModelSyncTargetsResource":
+    def targets(self) -> AsyncModelSyncTargetsResource:
         from .model_sync_targets import AsyncModelSyncTargetsResource
 
         return AsyncModelSyncTargetsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncResourceWithRawResponse(self)
 
@@ -1255,9 +1255,9 @@ class AsyncModelSyncResourceWithRawResponse:
         self.get_status = async_to_raw_response_wrapper(resource.get_status)
 
     @cached_property
-    def executions(self) -> "AsyncModelSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> AsyncModelSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def targets(self) -> "AsyncModelSyncTargetsResourceWithRawResponse":
+    def targets(self) -> AsyncModelSyncTargetsResourceWithRawResponse:
         return self._resource.targets.with_raw_response

@@ -7,7 +7,7 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
@@ -19,7 +19,7 @@ from .._response import (
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
 
-__all__ = ["ModelSyncExecutionsResource", "AsyncModelSyncExecutionsResource"]
+__all__ = ["AsyncModelSyncExecutionsResource", "ModelSyncExecutionsResource"]
 _op_list = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions",
@@ -74,7 +74,7 @@ class ModelSyncExecutionsResource(SyncResource):
     """Runs of a model sync and their log files."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncExecutionsResourceWithRawResponse(self)
 
@@ -316,7 +316,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
     """Runs of a model sync and their log files."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncExecutionsResourceWithRawResponse(self)
 

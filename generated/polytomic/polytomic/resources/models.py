@@ -7,13 +7,13 @@ from typing import Any, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ModelsResource", "AsyncModelsResource"]
+__all__ = ["AsyncModelsResource", "ModelsResource"]
 _op_get_enrichment_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/enrichment-source",
@@ -86,7 +86,7 @@ class ModelsResource(SyncResource):
     """Models, the queries or views over a source connection that model syncs read from."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelsResourceWithRawResponse(self)
 
@@ -563,7 +563,7 @@ class AsyncModelsResource(AsyncResource):
     """Models, the queries or views over a source connection that model syncs read from."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelsResourceWithRawResponse(self)
 

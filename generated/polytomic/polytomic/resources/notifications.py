@@ -7,13 +7,13 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["NotificationsResource", "AsyncNotificationsResource"]
+__all__ = ["AsyncNotificationsResource", "NotificationsResource"]
 _op_get_global_error_subscribers = Endpoint(
     "get",
     "/api/notifications/global-error-subscribers",
@@ -33,7 +33,7 @@ class NotificationsResource(SyncResource):
     """Organization-wide notification settings."""
 
     @cached_property
-    def with_raw_response(self) -> "NotificationsResourceWithRawResponse":
+    def with_raw_response(self) -> NotificationsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return NotificationsResourceWithRawResponse(self)
 
@@ -101,7 +101,7 @@ class AsyncNotificationsResource(AsyncResource):
     """Organization-wide notification settings."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncNotificationsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncNotificationsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncNotificationsResourceWithRawResponse(self)
 

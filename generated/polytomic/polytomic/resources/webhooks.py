@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["WebhooksResource", "AsyncWebhooksResource"]
+__all__ = ["AsyncWebhooksResource", "WebhooksResource"]
 _op_list = Endpoint(
     "get",
     "/api/webhooks",
@@ -68,7 +68,7 @@ class WebhooksResource(SyncResource):
     """Webhooks that receive event notifications."""
 
     @cached_property
-    def with_raw_response(self) -> "WebhooksResourceWithRawResponse":
+    def with_raw_response(self) -> WebhooksResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return WebhooksResourceWithRawResponse(self)
 
@@ -280,7 +280,7 @@ class AsyncWebhooksResource(AsyncResource):
     """Webhooks that receive event notifications."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncWebhooksResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncWebhooksResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncWebhooksResourceWithRawResponse(self)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         BulkSyncSchemasResourceWithRawResponse,
     )
 
-__all__ = ["BulkSyncResource", "AsyncBulkSyncResource"]
+__all__ = ["AsyncBulkSyncResource", "BulkSyncResource"]
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs",
@@ -146,25 +146,25 @@ class BulkSyncResource(SyncResource):
     destination."""
 
     @cached_property
-    def executions(self) -> "BulkSyncExecutionsResource":
+    def executions(self) -> BulkSyncExecutionsResource:
         from .bulk_sync_executions import BulkSyncExecutionsResource
 
         return BulkSyncExecutionsResource(self._client)
 
     @cached_property
-    def schedules(self) -> "BulkSyncSchedulesResource":
+    def schedules(self) -> BulkSyncSchedulesResource:
         from .bulk_sync_schedules import BulkSyncSchedulesResource
 
         return BulkSyncSchedulesResource(self._client)
 
     @cached_property
-    def schemas(self) -> "BulkSyncSchemasResource":
+    def schemas(self) -> BulkSyncSchemasResource:
         from .bulk_sync_schemas import BulkSyncSchemasResource
 
         return BulkSyncSchemasResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncResourceWithRawResponse(self)
 
@@ -613,15 +613,15 @@ class BulkSyncResourceWithRawResponse:
         self.get_destination = to_raw_response_wrapper(resource.get_destination)
 
     @cached_property
-    def executions(self) -> "BulkSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> BulkSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def schedules(self) -> "BulkSyncSchedulesResourceWithRawResponse":
+    def schedules(self) -> BulkSyncSchedulesResourceWithRawResponse:
         return self._resource.schedules.with_raw_response
 
     @cached_property
-    def schemas(self) -> "BulkSyncSchemasResourceWithRawResponse":
+    def schemas(self) -> BulkSyncSchemasResourceWithRawResponse:
         return self._resource.schemas.with_raw_response
 
 
@@ -630,25 +630,25 @@ class AsyncBulkSyncResource(AsyncResource):
     destination."""
 
     @cached_property
-    def executions(self) -> "AsyncBulkSyncExecutionsResource":
+    def executions(self) -> AsyncBulkSyncExecutionsResource:
         from .bulk_sync_executions import AsyncBulkSyncExecutionsResource
 
         return AsyncBulkSyncExecutionsResource(self._client)
 
     @cached_property
-    def schedules(self) -> "AsyncBulkSyncSchedulesResource":
+    def schedules(self) -> AsyncBulkSyncSchedulesResource:
         from .bulk_sync_schedules import AsyncBulkSyncSchedulesResource
 
         return AsyncBulkSyncSchedulesResource(self._client)
 
     @cached_property
-    def schemas(self) -> "AsyncBulkSyncSchemasResource":
+    def schemas(self) -> AsyncBulkSyncSchemasResource:
         from .bulk_sync_schemas import AsyncBulkSyncSchemasResource
 
         return AsyncBulkSyncSchemasResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncResourceWithRawResponse(self)
 
@@ -1097,13 +1097,13 @@ class AsyncBulkSyncResourceWithRawResponse:
         self.get_destination = async_to_raw_response_wrapper(resource.get_destination)
 
     @cached_property
-    def executions(self) -> "AsyncBulkSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> AsyncBulkSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def schedules(self) -> "AsyncBulkSyncSchedulesResourceWithRawResponse":
+    def schedules(self) -> AsyncBulkSyncSchedulesResourceWithRawResponse:
         return self._resource.schedules.with_raw_response
 
     @cached_property
-    def schemas(self) -> "AsyncBulkSyncSchemasResourceWithRawResponse":
+    def schemas(self) -> AsyncBulkSyncSchemasResourceWithRawResponse:
         return self._resource.schemas.with_raw_response

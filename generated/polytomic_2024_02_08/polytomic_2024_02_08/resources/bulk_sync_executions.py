@@ -7,7 +7,7 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
@@ -19,7 +19,7 @@ from .._response import (
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
 
-__all__ = ["BulkSyncExecutionsResource", "AsyncBulkSyncExecutionsResource"]
+__all__ = ["AsyncBulkSyncExecutionsResource", "BulkSyncExecutionsResource"]
 _op_list_status = Endpoint(
     "get",
     "/api/bulk/syncs/status",
@@ -72,7 +72,7 @@ class BulkSyncExecutionsResource(SyncResource):
     """Runs of a bulk sync, their status and their logs."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncExecutionsResourceWithRawResponse(self)
 
@@ -311,7 +311,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
     """Runs of a bulk sync, their status and their logs."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncExecutionsResourceWithRawResponse(self)
 

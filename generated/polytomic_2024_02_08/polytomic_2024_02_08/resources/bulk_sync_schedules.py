@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["BulkSyncSchedulesResource", "AsyncBulkSyncSchedulesResource"]
+__all__ = ["AsyncBulkSyncSchedulesResource", "BulkSyncSchedulesResource"]
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/schedules",
@@ -78,7 +78,7 @@ class BulkSyncSchedulesResource(SyncResource):
     """The schedules attached to a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncSchedulesResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncSchedulesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncSchedulesResourceWithRawResponse(self)
 
@@ -247,7 +247,7 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
     """The schedules attached to a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncSchedulesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncSchedulesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncSchedulesResourceWithRawResponse(self)
 

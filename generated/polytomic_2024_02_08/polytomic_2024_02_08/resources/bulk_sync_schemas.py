@@ -8,13 +8,13 @@ from typing import Dict, List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["BulkSyncSchemasResource", "AsyncBulkSyncSchemasResource"]
+__all__ = ["AsyncBulkSyncSchemasResource", "BulkSyncSchemasResource"]
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/schemas",
@@ -68,7 +68,7 @@ class BulkSyncSchemasResource(SyncResource):
     """Per-schema (table or object) settings of a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncSchemasResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncSchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncSchemasResourceWithRawResponse(self)
 
@@ -267,7 +267,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
     """Per-schema (table or object) settings of a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncSchemasResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncSchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncSchemasResourceWithRawResponse(self)
 

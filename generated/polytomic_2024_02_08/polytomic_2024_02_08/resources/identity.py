@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["IdentityResource", "AsyncIdentityResource"]
+__all__ = ["AsyncIdentityResource", "IdentityResource"]
 _op_get = Endpoint(
     "get",
     "/api/me",
@@ -26,7 +26,7 @@ class IdentityResource(SyncResource):
     """Information about the credentials used to call the API."""
 
     @cached_property
-    def with_raw_response(self) -> "IdentityResourceWithRawResponse":
+    def with_raw_response(self) -> IdentityResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return IdentityResourceWithRawResponse(self)
 
@@ -64,7 +64,7 @@ class AsyncIdentityResource(AsyncResource):
     """Information about the credentials used to call the API."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncIdentityResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncIdentityResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncIdentityResourceWithRawResponse(self)
 

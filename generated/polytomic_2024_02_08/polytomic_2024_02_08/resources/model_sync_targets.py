@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ModelSyncTargetsResource", "AsyncModelSyncTargetsResource"]
+__all__ = ["AsyncModelSyncTargetsResource", "ModelSyncTargetsResource"]
 _op_get_target = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/target",
@@ -67,7 +67,7 @@ class ModelSyncTargetsResource(SyncResource):
     """Objects and fields a destination connection offers to model syncs."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncTargetsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncTargetsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncTargetsResourceWithRawResponse(self)
 
@@ -216,7 +216,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
     """Objects and fields a destination connection offers to model syncs."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncTargetsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncTargetsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncTargetsResourceWithRawResponse(self)
 

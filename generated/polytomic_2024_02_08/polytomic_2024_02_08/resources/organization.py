@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["OrganizationResource", "AsyncOrganizationResource"]
+__all__ = ["AsyncOrganizationResource", "OrganizationResource"]
 _op_list = Endpoint(
     "get",
     "/api/organizations",
@@ -67,7 +67,7 @@ class OrganizationResource(SyncResource):
     """Organizations, managed by partner accounts or read by the caller."""
 
     @cached_property
-    def with_raw_response(self) -> "OrganizationResourceWithRawResponse":
+    def with_raw_response(self) -> OrganizationResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return OrganizationResourceWithRawResponse(self)
 
@@ -241,7 +241,7 @@ class AsyncOrganizationResource(AsyncResource):
     """Organizations, managed by partner accounts or read by the caller."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncOrganizationResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncOrganizationResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncOrganizationResourceWithRawResponse(self)
 

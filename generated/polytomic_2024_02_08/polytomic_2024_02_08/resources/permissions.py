@@ -21,24 +21,24 @@ if TYPE_CHECKING:
         PermissionsRolesResourceWithRawResponse,
     )
 
-__all__ = ["PermissionsResource", "AsyncPermissionsResource"]
+__all__ = ["AsyncPermissionsResource", "PermissionsResource"]
 
 
 class PermissionsResource(SyncResource):
     @cached_property
-    def policies(self) -> "PermissionsPoliciesResource":
+    def policies(self) -> PermissionsPoliciesResource:
         from .permissions_policies import PermissionsPoliciesResource
 
         return PermissionsPoliciesResource(self._client)
 
     @cached_property
-    def roles(self) -> "PermissionsRolesResource":
+    def roles(self) -> PermissionsRolesResource:
         from .permissions_roles import PermissionsRolesResource
 
         return PermissionsRolesResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "PermissionsResourceWithRawResponse":
+    def with_raw_response(self) -> PermissionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsResourceWithRawResponse(self)
 
@@ -48,29 +48,29 @@ class PermissionsResourceWithRawResponse:
         self._resource = resource
 
     @cached_property
-    def policies(self) -> "PermissionsPoliciesResourceWithRawResponse":
+    def policies(self) -> PermissionsPoliciesResourceWithRawResponse:
         return self._resource.policies.with_raw_response
 
     @cached_property
-    def roles(self) -> "PermissionsRolesResourceWithRawResponse":
+    def roles(self) -> PermissionsRolesResourceWithRawResponse:
         return self._resource.roles.with_raw_response
 
 
 class AsyncPermissionsResource(AsyncResource):
     @cached_property
-    def policies(self) -> "AsyncPermissionsPoliciesResource":
+    def policies(self) -> AsyncPermissionsPoliciesResource:
         from .permissions_policies import AsyncPermissionsPoliciesResource
 
         return AsyncPermissionsPoliciesResource(self._client)
 
     @cached_property
-    def roles(self) -> "AsyncPermissionsRolesResource":
+    def roles(self) -> AsyncPermissionsRolesResource:
         from .permissions_roles import AsyncPermissionsRolesResource
 
         return AsyncPermissionsRolesResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "AsyncPermissionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncPermissionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsResourceWithRawResponse(self)
 
@@ -80,9 +80,9 @@ class AsyncPermissionsResourceWithRawResponse:
         self._resource = resource
 
     @cached_property
-    def policies(self) -> "AsyncPermissionsPoliciesResourceWithRawResponse":
+    def policies(self) -> AsyncPermissionsPoliciesResourceWithRawResponse:
         return self._resource.policies.with_raw_response
 
     @cached_property
-    def roles(self) -> "AsyncPermissionsRolesResourceWithRawResponse":
+    def roles(self) -> AsyncPermissionsRolesResourceWithRawResponse:
         return self._resource.roles.with_raw_response

@@ -7,13 +7,13 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["PermissionsPoliciesResource", "AsyncPermissionsPoliciesResource"]
+__all__ = ["AsyncPermissionsPoliciesResource", "PermissionsPoliciesResource"]
 _op_list = Endpoint(
     "get",
     "/api/permissions/policies",
@@ -68,7 +68,7 @@ class PermissionsPoliciesResource(SyncResource):
     """Permission policies that bind actions to roles."""
 
     @cached_property
-    def with_raw_response(self) -> "PermissionsPoliciesResourceWithRawResponse":
+    def with_raw_response(self) -> PermissionsPoliciesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsPoliciesResourceWithRawResponse(self)
 
@@ -230,7 +230,7 @@ class AsyncPermissionsPoliciesResource(AsyncResource):
     """Permission policies that bind actions to roles."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncPermissionsPoliciesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncPermissionsPoliciesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsPoliciesResourceWithRawResponse(self)
 

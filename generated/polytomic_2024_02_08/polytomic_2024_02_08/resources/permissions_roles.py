@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["PermissionsRolesResource", "AsyncPermissionsRolesResource"]
+__all__ = ["AsyncPermissionsRolesResource", "PermissionsRolesResource"]
 _op_list = Endpoint(
     "get",
     "/api/permissions/roles",
@@ -68,7 +68,7 @@ class PermissionsRolesResource(SyncResource):
     """Permission roles that users are assigned to."""
 
     @cached_property
-    def with_raw_response(self) -> "PermissionsRolesResourceWithRawResponse":
+    def with_raw_response(self) -> PermissionsRolesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsRolesResourceWithRawResponse(self)
 
@@ -220,7 +220,7 @@ class AsyncPermissionsRolesResource(AsyncResource):
     """Permission roles that users are assigned to."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncPermissionsRolesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncPermissionsRolesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsRolesResourceWithRawResponse(self)
 

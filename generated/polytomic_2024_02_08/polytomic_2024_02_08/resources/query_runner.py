@@ -7,13 +7,13 @@ from typing import Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["QueryRunnerResource", "AsyncQueryRunnerResource"]
+__all__ = ["AsyncQueryRunnerResource", "QueryRunnerResource"]
 _op_run_query = Endpoint(
     "post",
     "/api/connections/{connection_id}/query",
@@ -42,7 +42,7 @@ class QueryRunnerResource(SyncResource):
     """Ad-hoc queries run against a connection in the background."""
 
     @cached_property
-    def with_raw_response(self) -> "QueryRunnerResourceWithRawResponse":
+    def with_raw_response(self) -> QueryRunnerResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return QueryRunnerResourceWithRawResponse(self)
 
@@ -128,7 +128,7 @@ class AsyncQueryRunnerResource(AsyncResource):
     """Ad-hoc queries run against a connection in the background."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncQueryRunnerResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncQueryRunnerResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncQueryRunnerResourceWithRawResponse(self)
 

@@ -7,13 +7,13 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["SchemasResource", "AsyncSchemasResource"]
+__all__ = ["AsyncSchemasResource", "SchemasResource"]
 _op_upsert_field = Endpoint(
     "post",
     "/api/connections/{connection_id}/schemas/{schema_id}/fields",
@@ -114,7 +114,7 @@ class SchemasResource(SyncResource):
     """Schemas (tables or objects) discovered on a connection, and user overrides on them."""
 
     @cached_property
-    def with_raw_response(self) -> "SchemasResourceWithRawResponse":
+    def with_raw_response(self) -> SchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return SchemasResourceWithRawResponse(self)
 
@@ -380,7 +380,7 @@ class AsyncSchemasResource(AsyncResource):
     """Schemas (tables or objects) discovered on a connection, and user overrides on them."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncSchemasResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncSchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncSchemasResourceWithRawResponse(self)
 

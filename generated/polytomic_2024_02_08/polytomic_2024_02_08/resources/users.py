@@ -7,13 +7,13 @@ from typing import List, Optional, Union, cast
 
 import httpx
 
-from .. import types as types
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import async_to_raw_response_wrapper, to_raw_response_wrapper
 from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["UsersResource", "AsyncUsersResource"]
+__all__ = ["AsyncUsersResource", "UsersResource"]
 _op_list = Endpoint(
     "get",
     "/api/organizations/{org_id}/users",
@@ -81,7 +81,7 @@ class UsersResource(SyncResource):
     """Users of an organization and their API keys."""
 
     @cached_property
-    def with_raw_response(self) -> "UsersResourceWithRawResponse":
+    def with_raw_response(self) -> UsersResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return UsersResourceWithRawResponse(self)
 
@@ -293,7 +293,7 @@ class AsyncUsersResource(AsyncResource):
     """Users of an organization and their API keys."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncUsersResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncUsersResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncUsersResourceWithRawResponse(self)
 
