@@ -86,14 +86,17 @@ SLOW_MODULES = frozenset(
         "test_hostile_files",
         "test_hostile_names",
         "test_hostile_resources",
+        "test_layout",
         "test_maintainer_workflow",
         "test_ownership",
         "test_packaging",
         "test_peers",
+        "test_pieces",
         "test_polytomic_client",
         "test_polytomic_spec",
         "test_side_by_side",
         "test_typecheck",
+        "test_validation_fast_path",
     }
 )
 
