@@ -209,6 +209,8 @@ def test_ctrl_c_at_any_moment_exits_130_without_traceback(tmp_path: Path, delay:
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
     _, err = proc.communicate(timeout=120)
+    if "Failed to import the site module" in err:  # the interpreter's own startup, before sdkgen
+        return
     assert "Traceback" not in err, err
     assert proc.returncode in (130, -signal.SIGINT, 0), (proc.returncode, err)
     if proc.returncode == 130:
