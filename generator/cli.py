@@ -201,7 +201,11 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool, stream: Te
 def _targets(args: argparse.Namespace) -> list[Config]:
     pyproject = args.config or find_pyproject(Path.cwd())
     if pyproject is None:
-        raise ConfigError("no SPEC given and no pyproject.toml with [tool.sdkgen] found")
+        given = "no SPEC given and " if args.command == "generate" else ""
+        raise ConfigError(
+            f"{given}no pyproject.toml found here or above; declare [[tool.sdkgen.targets]] in one, "
+            "or pass --config PATH" + (", or give a SPEC" if given else "")
+        )
     return load_targets(pyproject)
 
 

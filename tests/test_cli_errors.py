@@ -217,3 +217,11 @@ def test_ctrl_c_at_any_moment_exits_130_without_traceback(tmp_path: Path, delay:
     assert proc.returncode in (130, -signal.SIGINT, 0), (proc.returncode, err)
     if proc.returncode == 130:
         assert err.strip().splitlines()[-1] == "sdkgen: interrupted; previous output left untouched"
+
+
+def test_no_pyproject_says_how_to_declare_targets(tmp_path: Path) -> None:
+    assert not any((p / "pyproject.toml").exists() for p in [tmp_path, *tmp_path.parents])
+    line = one_line_error(run("check", cwd=tmp_path))
+    assert "no pyproject.toml found" in line and "--config PATH" in line and "SPEC" not in line
+    line = one_line_error(run("generate", cwd=tmp_path))
+    assert line.startswith("sdkgen: no SPEC given") and "give a SPEC" in line
