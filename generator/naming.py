@@ -70,14 +70,15 @@ def _client_classes() -> list[ast.ClassDef]:
 
 def _request_options() -> tuple[str, ...]:
     """The per-call tail every generated method ends with and passes on (``extra_headers`` …
-    ``max_retries``): the keyword-only parameters of the runtime's ``SyncAPIClient.request``
-    after ``body`` (before it come what the generated method fills from the operation)."""
+    ``max_retries``): the keyword-only parameters of the runtime's ``BaseClient._prepare`` after
+    ``body`` (before it come what the generated method fills from the operation; what
+    ``request`` takes besides, such as ``stream``, the method decides itself)."""
     for cls in _client_classes():
         for node in cls.body:
-            if cls.name == "SyncAPIClient" and isinstance(node, ast.FunctionDef) and node.name == "request":
+            if cls.name == "BaseClient" and isinstance(node, ast.FunctionDef) and node.name == "_prepare":
                 names = [a.arg for a in node.args.kwonlyargs]
                 return tuple(names[names.index("body") + 1 :])
-    raise LookupError("runtime/_base_client.py: no SyncAPIClient.request")
+    raise LookupError("runtime/_base_client.py: no BaseClient._prepare")
 
 
 def _client_members() -> frozenset[str]:
