@@ -81,7 +81,8 @@ def corpus(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmarks against the peers (issue #7); writes benchmarks/RESULTS.md.
 
-    ``nox -s bench -- --quick`` for a few-minute check; ``-- --only calls`` (repeatable) for one.
+    ``nox -s bench -- --quick`` for a few-minute check, written to benchmarks/.work/RESULTS-quick.md
+    (the committed RESULTS.md records full runs only); ``-- --only calls`` (repeatable) for one.
     Peers are installed into their own pinned venvs under ~/.cache/sdkgen/bench.
     """
     session.install("-e", ".")

@@ -1,7 +1,8 @@
 """``python -m benchmarks [--quick] [--only NAME ...]``: run the benchmarks, write RESULTS.md.
 
 Full mode is what RESULTS.md records; ``--quick`` takes fewer repetitions, smaller synthetic
-specs, and skips the huge specs and the profiles, for a check in a few minutes.
+specs, and skips the huge specs and the profiles, for a check in a few minutes; it writes
+``benchmarks/.work/RESULTS-quick.md`` unless ``--output`` says otherwise.
 """
 
 from __future__ import annotations
@@ -61,8 +62,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--merge", action="store_true", help="keep the sections of the existing output that this run does not redo"
     )
-    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="default: benchmarks/RESULTS.md")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="default: benchmarks/RESULTS.md; with --quick benchmarks/.work/RESULTS-quick.md (not committed), "
+        "so that a quick check never replaces the recorded full run",
+    )
+    args = parser.parse_args(argv)
+    if args.output is None:
+        args.output = WORK / "RESULTS-quick.md" if args.quick else HERE / "RESULTS.md"
+    return args
 
 
 @functools.cache

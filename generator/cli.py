@@ -7,17 +7,22 @@ an error line).
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
-from pathlib import Path
-from typing import NoReturn, Sequence, TextIO
 
-from ._version import __version__
-from .config import Config, ConfigError, find_pyproject, load_targets, spec_for
-from .diagnostics import Diagnostic, Level, SpecError
-from .ownership import report_written
-from .pipeline import generate
+try:  # a Ctrl-C while the CLI is still importing is an interrupt like any other
+    import argparse
+    import difflib
+    import os
+    import time
+    from pathlib import Path
+    from typing import NoReturn, Sequence, TextIO
+
+    from ._version import __version__
+    from .config import Config, ConfigError, find_pyproject, load_targets, spec_for, url_message
+    from .diagnostics import Diagnostic, Level, SpecError
+except KeyboardInterrupt:  # pragma: no cover - timing
+    sys.stderr.write("sdkgen: interrupted; previous output left untouched\n")
+    raise SystemExit(130) from None
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_SKIPPED = 0, 1, 2, 3
 
@@ -44,7 +49,10 @@ def _parser() -> argparse.ArgumentParser:
         "$ref costs (each named by an error line; --strict refuses the document instead).",
     )
     gen.add_argument(
-        "spec", nargs="?", type=Path, help="OpenAPI document (YAML or JSON; OpenAPI 3.0 or 3.1, or Swagger 2.0)"
+        "spec",
+        nargs="?",
+        type=_local_path,
+        help="OpenAPI document, a local file (YAML or JSON; OpenAPI 3.0, 3.1 or 3.2, or Swagger 2.0)",
     )
     gen.add_argument(
         "-o", "--output", type=Path, help="directory that receives the package directory (default: generated)"
@@ -89,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
     _common(chk)
     _diff_parser(sub)
     return parser
+
+
+def _local_path(value: str) -> Path:
+    """A SPEC argument: a local file; a URL is refused with how to fetch it."""
+    if "://" in value:
+        raise ConfigError(url_message(value))
+    return Path(value)
 
 
 def _diff_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -141,6 +156,9 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     if not args.api_version and not (args.old and args.new):
         raise ConfigError("diff needs OLD and NEW (spec files or targets), or --api-version OLD NEW")
     old, new = args.api_version or (args.old, args.new)
+    for side in (old, new):
+        if "://" in side:
+            raise ConfigError(url_message(side))
     options = DiffOptions(
         old,
         new,
@@ -191,7 +209,11 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], quiet: bool, stream: Te
 def _targets(args: argparse.Namespace) -> list[Config]:
     pyproject = args.config or find_pyproject(Path.cwd())
     if pyproject is None:
-        raise ConfigError("no SPEC given and no pyproject.toml with [tool.sdkgen] found")
+        given = "no SPEC given and " if args.command == "generate" else ""
+        raise ConfigError(
+            f"{given}no pyproject.toml found here or above; declare [[tool.sdkgen.targets]] in one, "
+            "or pass --config PATH" + (", or give a SPEC" if given else "")
+        )
     return load_targets(pyproject)
 
 
@@ -201,7 +223,9 @@ def _select(configs: list[Config], names: list[str]) -> list[Config]:
     known = {c.target: c for c in configs}
     missing = [n for n in names if n not in known]
     if missing:
-        raise ConfigError(f"unknown target(s): {', '.join(missing)}; known: {', '.join(known)}")
+        close = difflib.get_close_matches(missing[0], list(known), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ConfigError(f"unknown target {missing[0]!r}; {hint}known targets: {', '.join(known)} (sdkgen targets)")
     return [known[n] for n in names]
 
 
@@ -211,9 +235,16 @@ def _for_version(configs: list[Config], version: str, chosen: bool) -> list[Conf
     pinned = [c for c in configs if c.api and c.api_version == version]
     if pinned:
         return pinned
-    candidates = [c for c in configs if c.api] if chosen else [c for c in configs if c.api][:1]
-    if not candidates:
+    with_api = [c for c in configs if c.api]
+    if not with_api:
         raise ConfigError("--api-version needs a target with 'api' and 'api-version' in [tool.sdkgen]")
+    several = sorted({c.api or "" for c in with_api})
+    if not chosen and len(several) > 1:
+        raise ConfigError(
+            f"the targets are for {len(several)} APIs ({', '.join(several)}) and none is pinned to {version}; "
+            f"say which target to regenerate: --target {with_api[0].target}"
+        )
+    candidates = with_api if chosen else with_api[:1]
     out = []
     for c in candidates:
         base = c.spec.parents[3] if len(c.spec.parents) > 3 else Path(".")
@@ -256,6 +287,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             )
             for c in configs
         ]
+    from .ownership import report_written
+    from .pipeline import generate
+
     status = EXIT_OK
     for config in configs:
         progress = _Progress(sys.stderr, not args.quiet)
@@ -282,26 +316,44 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_INPUT
+    """Run one command.  Ctrl-C exits 130 and a reader that stops reading (``| grep -q``,
+    ``| head``) ends the run quietly: neither prints a traceback."""
+    command = None
     try:
-        if args.command == "generate":
-            return _cmd_generate(args)
-        if args.command == "targets":
-            for config in _targets(args):
-                sys.stdout.write(f"{config.target}\n")
-            return EXIT_OK
-        if args.command == "diff":
-            return _cmd_diff(args)
-        from .drift.check import run_check
-
-        return run_check(_select(_targets(args), args.targets), quiet=args.quiet, custom_code=args.custom_code)
+        parser = _parser()
+        args = parser.parse_args(argv)  # a SPEC that is a URL: ConfigError
+        command = args.command
+        if command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_INPUT
+        return _run(args)
     except ConfigError as exc:
         sys.stderr.write(f"sdkgen: {exc}\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("sdkgen: interrupted; previous output left untouched\n")
         return 130
+    except BrokenPipeError:
+        # The reader closed the pipe: point stdout at /dev/null so that the interpreter's final
+        # flush does not complain, and stop.  Listing targets for `grep -q` is a success.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK if command == "targets" else 128 + 13
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "generate":
+        return _cmd_generate(args)
+    if args.command == "targets":
+        for config in _targets(args):
+            sys.stdout.write(f"{config.target}\n")
+        sys.stdout.flush()
+        return EXIT_OK
+    if args.command == "diff":
+        return _cmd_diff(args)
+    from .drift.check import run_check
+
+    configs = _select(_targets(args), args.targets)
+    status = run_check(configs, quiet=args.quiet, custom_code=args.custom_code)
+    sys.stdout.flush()
+    return status

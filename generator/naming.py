@@ -35,71 +35,138 @@ MAX_LEN = 80
 _HUMP = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) - {"_"}
-# Names a class body may not use for a field because pydantic, or the runtime's model base
-# (``to_dict``, ``to_json``), owns them: a field would shadow the method.
-PYDANTIC_RESERVED = frozenset(
-    name for name in dir(__import__("pydantic").BaseModel) if not name.startswith("__")
-) | frozenset({"model_config", "model_fields", "model_computed_fields", "schema", "fields", "to_dict", "to_json"})
+
+# -- what the runtime reserves, read from the runtime modules themselves -------------------------
+
+RUNTIME_DIR = Path(__file__).parent / "runtime"
+
+
+def _runtime_tree(module: str) -> ast.Module:
+    return ast.parse((RUNTIME_DIR / f"{module}.py").read_text(encoding="utf-8"))
+
+
+def _runtime_exports(module: str) -> frozenset[str]:
+    """The ``__all__`` of one runtime module."""
+    for node in _runtime_tree(module).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            return frozenset(ast.literal_eval(node.value))
+    raise LookupError(f"runtime/{module}.py has no __all__")
+
+
+def _all_runtime_exports() -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for path in sorted(RUNTIME_DIR.glob("*.py")):
+        if path.stem != "__init__":
+            try:
+                out |= _runtime_exports(path.stem)
+            except LookupError:
+                continue
+    return out
+
+
+def _client_classes() -> list[ast.ClassDef]:
+    return [n for n in _runtime_tree("_base_client").body if isinstance(n, ast.ClassDef) and n.name.endswith("Client")]
+
+
+def _request_options() -> tuple[str, ...]:
+    """The per-call tail every generated method ends with and passes on (``extra_headers`` …
+    ``max_retries``): the keyword-only parameters of the runtime's ``BaseClient._prepare`` after
+    ``body`` (before it come what the generated method fills from the operation; what
+    ``request`` takes besides, such as ``stream``, the method decides itself)."""
+    for cls in _client_classes():
+        for node in cls.body:
+            if cls.name == "BaseClient" and isinstance(node, ast.FunctionDef) and node.name == "_prepare":
+                names = [a.arg for a in node.args.kwonlyargs]
+                return tuple(names[names.index("body") + 1 :])
+    raise LookupError("runtime/_base_client.py: no BaseClient._prepare")
+
+
+def _client_members() -> frozenset[str]:
+    """Public attributes of the runtime's client classes (methods, properties, instance
+    attributes) and their constructor's keyword arguments: a resource attribute of the same
+    name would hide them."""
+    out: set[str] = set()
+    for cls in _client_classes():
+        for node in ast.walk(cls):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node in cls.body:
+                out.add(node.name)
+                if node.name == "__init__":
+                    out |= {a.arg for a in node.args.kwonlyargs}
+            elif (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.ctx, ast.Store)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+            ):
+                out.add(node.attr)
+    return frozenset(n for n in out if not n.startswith("_"))
+
+
+def _model_base() -> type:
+    from .runtime._models import BaseModel
+
+    return BaseModel
+
+
+# The runtime's model base class (pydantic's ``BaseModel`` with ``to_dict``/``to_json``): a field
+# may not take the name of one of its attributes (pydantic warns, or refuses a protected name),
+# nor start with one of the protected namespaces its configuration keeps.
+_MODEL_BASE = _model_base()
+MODEL_ATTRIBUTES = frozenset(name for name in dir(_MODEL_BASE) if not name.startswith("_"))
+MODEL_PROTECTED_PREFIXES = tuple(
+    p for p in getattr(_MODEL_BASE, "model_config", {}).get("protected_namespaces", ()) if isinstance(p, str)
+)
+PYDANTIC_RESERVED = MODEL_ATTRIBUTES  # the former name
+# Everything the runtime modules export (``__all__``): a generated module may import any of them.
+RUNTIME_EXPORTS = _all_runtime_exports()
+# The keyword arguments every generated method ends with, in order, and as a set.
+REQUEST_OPTIONS_ORDER = _request_options()
+REQUEST_OPTIONS = frozenset(REQUEST_OPTIONS_ORDER)
+# Public attributes of the runtime's client classes.
+CLIENT_MEMBERS = _client_members()
+
+# -- what the templates reserve ----------------------------------------------------------------
+
 # Module-level names the generated modules import; snake_case identifiers must not shadow them.
 IMPORTED_NAMES = frozenset(
     {"datetime", "date", "typing", "httpx", "pydantic", "builtins", "annotations", "self", "cls", "importlib"}
 )
-# Builtins that generated annotations mention: a class attribute (field, method) with one of
-# these names would change what later annotations in the same class body mean.
+# Builtins that generated annotations mention: a class attribute (method, sub-resource) with one
+# of these names would change what later annotations in the same class body mean.  (Model fields
+# are held to the names their own class reads instead: ``field_scope``.)
 ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "object", "type"})
 # Snake-case names that generated class bodies and method bodies look up besides the builtins
-# above: the discriminator helper in annotations, ``cast`` and ``cached_property`` in resources.
-CODE_NAMES = frozenset({"union_tag", "cast", "cached_property"})
+# above: ``cast`` and ``cached_property`` in resources, and the runtime's snake_case exports
+# (the discriminator helper ``union_tag`` in annotations).
+CODE_NAMES = frozenset({"cast", "cached_property"}) | frozenset(n for n in RUNTIME_EXPORTS if n[:1].islower())
 # What generated modules import or define at module level besides minted names (checked
 # against the generated code by tests/test_hostile_names.py): no model, enum, alias or resource
 # class may take one of them, or it would shadow the import in the modules that use it.
-TEMPLATE_CLASS_NAMES = frozenset(
-    {
-        # typing, typing_extensions, pydantic
-        "Annotated",
-        "Any",
-        "Callable",
-        "Dict",
-        "List",
-        "Literal",
-        "Mapping",
-        "Optional",
-        "Union",
-        "TypeAliasType",
-        "BaseModel",
-        "ConfigDict",
-        "Discriminator",
-        "Field",
-        "Tag",
-        # the static runtime (every name in the ``__all__`` of its modules)
-        "ApiKeyAuth",
-        "APIResponse",
-        "AsyncAPIClient",
-        "AsyncAPIResponse",
-        "AsyncPager",
-        "AsyncResource",
-        "Auth",
-        "BasicAuth",
-        "BearerAuth",
-        "Body",
-        "Endpoint",
-        "FileTypes",
-        "Headers",
-        "NotGiven",
-        "Query",
-        "SyncAPIClient",
-        "SyncPager",
-        "SyncResource",
-        "Timeout",
-    }
+TEMPLATE_CLASS_NAMES = (
+    frozenset(
+        {
+            # typing, typing_extensions, pydantic
+            "Annotated",
+            "Any",
+            "Callable",
+            "Dict",
+            "List",
+            "Literal",
+            "Mapping",
+            "Optional",
+            "Union",
+            "TypeAliasType",
+            "BaseModel",
+            "ConfigDict",
+            "Discriminator",
+            "Field",
+            "Tag",
+        }
+    )
+    | frozenset(  # the runtime's classes (its exception classes: EXCEPTION_NAMES, for the client's modules)
+        n for n in RUNTIME_EXPORTS - _runtime_exports("_exceptions") if n[:1].isupper() and not n.isupper()
+    )
 )
-# Public attributes of the runtime's client classes (methods, properties, instance
-# attributes): a resource of the same name would hide them.
-CLIENT_MEMBERS = frozenset(
-    {"request", "close", "with_options", "api_version", "base_url", "timeout", "max_retries", "http_client"}
-)
-# The keyword arguments every generated method ends with.
-REQUEST_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
 # Attributes of generated resource and client classes (methods, sub-resources): besides the
 # client's own members, names that later signatures in the same class body evaluate.
 MEMBER_RESERVED = (
@@ -113,7 +180,8 @@ MEMBER_RESERVED = (
 # Parameters of generated methods: their bodies evaluate the response type (``cast(...)``), so
 # a parameter may not shadow a name a printed type uses (``type`` and ``id`` stay usable).
 PARAM_RESERVED = (
-    frozenset({"self", "cls", "str", "int", "float", "bool", "bytes", "datetime", "date", "cast", "union_tag"})
+    frozenset({"self", "cls", "str", "int", "float", "bool", "bytes", "datetime", "date", "cast"})
+    | CODE_NAMES
     | REQUEST_OPTIONS
 )
 # Parameters of the generated client's ``__init__`` (credentials): its body uses these.
@@ -126,14 +194,6 @@ CLIENT_INIT_RESERVED = frozenset(
 
 # The package's public exception classes, as ``generator/runtime/_exceptions.py`` exports
 # them (read from its ``__all__``): the client class is exported beside them.
-def _runtime_exports(module: str) -> frozenset[str]:
-    tree = ast.parse((Path(__file__).parent / "runtime" / f"{module}.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-            return frozenset(ast.literal_eval(node.value))
-    raise LookupError(f"runtime/{module}.py has no __all__")
-
-
 EXCEPTION_NAMES = _runtime_exports("_exceptions")
 # Other names bound at module level in the modules that define or export the client class
 # (``_client.py``, the package ``__init__``).
@@ -250,6 +310,7 @@ class Scope:
     digit_prefix: str = "n"
     fallback: str = "value"
     casefold: bool = False  # file names: collide regardless of case
+    reserved_prefixes: tuple[str, ...] = ()  # e.g. pydantic's protected namespaces
     _used: set[str] = field(default_factory=set)
 
     def _key(self, name: str) -> str:
@@ -259,6 +320,7 @@ class Scope:
         return (
             self._key(name) in self._used
             or name in self.reserved
+            or name.startswith(self.reserved_prefixes)
             or name in KEYWORDS
             or name in {"None", "True", "False"}
             or (self.casefold and name.casefold() in WINDOWS_DEVICES)
@@ -312,10 +374,15 @@ def class_scope(reserved: frozenset[str] = frozenset()) -> Scope:
     )
 
 
-def field_scope() -> Scope:
+def field_scope(reads: frozenset[str] = frozenset()) -> Scope:
+    """The fields of one model class.  A wire name stays the Python name unless it is a keyword,
+    an attribute of the runtime's model base (``model_dump``, ``json``, ``to_dict``), or a name
+    the class body itself reads (``reads``: what its annotations print, e.g. ``date`` beside a
+    ``date``-typed field): ``type``, ``fields``, ``id`` stay as they are."""
     return Scope(
         style="snake",
-        reserved=PYDANTIC_RESERVED | IMPORTED_NAMES | ANNOTATION_BUILTINS | CODE_NAMES,
+        reserved=MODEL_ATTRIBUTES | reads,
+        reserved_prefixes=MODEL_PROTECTED_PREFIXES,
         digit_prefix="field",
         fallback="field",
     )

@@ -62,3 +62,46 @@ def generated(tmp_path: Path) -> Iterator[GenerateFn]:
     for p in added:
         if p in sys.path:
             sys.path.remove(p)
+
+
+# Whole test modules in the slow tier (see docs/architecture.md): each builds the Polytomic SDKs,
+# virtual environments, peers or big documents, or runs the CLI in subprocesses.  Single slow
+# tests elsewhere carry ``@pytest.mark.slow`` themselves.  ``pytest -m "not slow"`` is the fast loop.
+SLOW_MODULES = frozenset(
+    {
+        "test_cli",
+        "test_cli_errors",
+        "test_contract",
+        "test_contract_server",
+        "test_corpus_regressions",
+        "test_custom_templates",
+        "test_dcg_differential",
+        "test_diff",
+        "test_docs",
+        "test_faults",
+        "test_generated_lint",
+        "test_golden",
+        "test_hostile",
+        "test_hostile_documents",
+        "test_hostile_files",
+        "test_hostile_names",
+        "test_hostile_resources",
+        "test_layout",
+        "test_maintainer_workflow",
+        "test_ownership",
+        "test_packaging",
+        "test_peers",
+        "test_pieces",
+        "test_polytomic_client",
+        "test_polytomic_spec",
+        "test_side_by_side",
+        "test_typecheck",
+        "test_validation_fast_path",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

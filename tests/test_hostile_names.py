@@ -457,14 +457,23 @@ def check_scopes(files: dict[str, str], package: str, api: Api, client_cls: str)
                     if (
                         kind in ("resources", "_client.py") and not stmt.name.startswith("__")
                     ) or body_scope != "parameters":
-                        reserved = CLIENT_INIT_RESERVED if body_scope != "parameters" else PARAM_RESERVED
+                        # ``types``: a resource module names the types package so unless one of its
+                        # methods, arguments or children is called that (render.resources.types_alias)
+                        reserved = CLIENT_INIT_RESERVED if body_scope != "parameters" else PARAM_RESERVED | {"types"}
                         need(body_scope, {n for n in _body_names(stmt) if _snake(n)}, reserved)
                 elif isinstance(stmt, ast.AnnAssign):
                     class_reads |= _reads(stmt.annotation, stmt.value)
                 elif not isinstance(stmt, ast.Expr):
                     class_reads |= _reads(stmt)
-            reserved = fields if member_scope == "fields" else MEMBER_RESERVED
-            need(member_scope, {n for n in class_reads if _snake(n)}, reserved)
+            if member_scope == "fields":
+                # a model's fields keep their wire names unless the class body reads that name
+                # (or the model base owns it): no field may be a name its own class reads
+                own = {s.target.id for s in cls.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
+                clash = own & (class_reads | fields)
+                if clash:
+                    missing.setdefault(f"fields of {cls.name}", set()).update(clash)
+            else:
+                need(member_scope, {n for n in class_reads if _snake(n)}, MEMBER_RESERVED | {"types"})
     assert not missing, f"names the generated code uses that minted names could shadow: {missing}"
 
 

@@ -38,11 +38,12 @@ def test_non_ascii_becomes_ascii_and_distinct() -> None:
 
 
 def test_keywords_builtins_and_pydantic_names() -> None:
-    scope = field_scope()
+    scope = field_scope(frozenset({"str"}))  # a class whose annotations read ``str``
     names = scope.mint_list(["class", "model_config", "json", "str", "datetime", "_id", "__init__", "2fa", "", "$"])
     assert all(n.isidentifier() and not keyword.iskeyword(n) for n in names)
     assert names[0] == "class_"
     assert "model_config" not in names and "json" not in names and "str" not in names
+    assert names[4] == "datetime"  # the class reads no ``datetime``: the wire name stays
     assert names[5] == "id"  # leading underscores dropped (pydantic treats them as private)
     assert names[7].startswith("field_2")
     assert len(set(names)) == len(names)

@@ -169,7 +169,12 @@ def _same_target(manifest: dict[str, object], package_dir: Path) -> dict[str, ob
 
 def _stale(out: TextIO, name: str, config: Config, changes: Plan, result: Result | None) -> None:
     package_dir = changes.package_dir
-    actual = {MANIFEST: (package_dir / MANIFEST).read_bytes()} if (package_dir / MANIFEST).is_file() else {}
+    fix = f"sdkgen generate{' --target ' + config.target if config.target else ''}"
+    if not (package_dir / MANIFEST).is_file() and not changes.unresolved:
+        # Never generated (or the manifest is gone): a diff of every file would bury the reason.
+        out.write(f"{name}: {package_dir} was never generated (no {MANIFEST} there); fix: {fix}\n")
+        return
+    actual = {MANIFEST: (package_dir / MANIFEST).read_bytes()}
     why = reasons(result, actual) if result is not None else []
     why += changes.reasons()
     if changes.changes:
@@ -184,11 +189,11 @@ def _stale(out: TextIO, name: str, config: Config, changes: Plan, result: Result
             f"  files: {len(to_write)} to write, {len(changes.removes)} to remove, "
             f"{len(changes.to_merge)} to merge with your edits\n"
         )
-        _print_diff(out, changes, result)
     if changes.unresolved:
         out.write("  fix: in each file keep the right lines between <<<<<<< and >>>>>>> and delete the marker lines\n")
     if changes.changes:
-        out.write(f"  fix: sdkgen generate{' --target ' + config.target if config.target else ''}\n")
+        out.write(f"  fix: {fix}\n")
+        _print_diff(out, changes, result)
 
 
 def _print_diff(out: TextIO, changes: Plan, result: Result | None) -> None:

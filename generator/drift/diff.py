@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..config import Config
+from ..config import Config, api_versions, apis
 from ..diagnostics import Diagnostic, Level, SpecError
 from ..ir.build import build_api
 from ..loader import LoadedSpec, load
@@ -162,7 +162,7 @@ def resolve_version(api: str | None, version: str, targets: list[Config], base: 
     folder = base / "spec" / name / version
     spec = next((folder / f for f in ("openapi.yaml", "openapi.yml", "openapi.json") if (folder / f).is_file()), None)
     if spec is None:
-        versions = sorted({p.parent.name for p in (base / "spec" / name).glob("*/openapi.*")})
+        versions = api_versions(base, name)
         raise FileNotFoundError(
             f"no spec for {name} {version} at {folder}/openapi.yaml (versions: {', '.join(versions) or 'none'})"
         )
@@ -176,9 +176,13 @@ def resolve_version(api: str | None, version: str, targets: list[Config], base: 
 
 
 def default_api(targets: list[Config], base: Path) -> str:
-    folders = sorted(p.name for p in (base / "spec").iterdir() if p.is_dir()) if (base / "spec").is_dir() else []
+    folders = apis(base)  # folders under spec/ that hold versions
     if len(folders) == 1:
         return folders[0]
+    if len(folders) > 1:
+        raise FileNotFoundError(
+            f"{base / 'spec'} holds {len(folders)} APIs ({', '.join(folders)}); say which: --api {folders[0]}"
+        )
     for config in targets:
         api = _api_of(config, base)
         if api:

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
-from ..naming import PARAM_RESERVED, Ident, Scope, convert
+from ..naming import PARAM_RESERVED, REQUEST_OPTIONS, Ident, Scope, convert
 from . import oas32, param_names, servers, streams
 from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind, Server
 from .param_styles import read_encoding, read_serialization
@@ -17,7 +17,7 @@ from .skips import Skips
 from .tags import TagTree
 from .types import ANY, ListOf, Prim, TypeRef, UnionOf, nullable
 
-TAIL = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries", "self", "cls"})
+TAIL = REQUEST_OPTIONS | {"self", "cls"}  # the per-call tail, read from the runtime (naming)
 # Header parameters OpenAPI says to ignore: the transport sets them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 

@@ -25,6 +25,7 @@ from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .allof import Merged
 from .nodes import Alias, Decl, Enum, Field, Model
+from .printed import printed_names
 from .skips import Skips
 from .types import (
     ANY,
@@ -216,11 +217,19 @@ class SchemaConverter:
         props, required, extras = merged.props, merged.required, merged.extras
         for wire in sorted(required - props.keys()):
             props[wire] = ({}, loc.child("required"))  # required, any value
-        scope = field_scope()
-        names = scope.mint_all(list(props))
+        types = {
+            wire: self.type_of(sub, sub_loc, name + convert(wire, "pascal")) for wire, (sub, sub_loc) in props.items()
+        }
+        extra: TypeRef | None = None
+        typed = [(s, el) for s, el in extras if isinstance(s, dict)]
+        if typed:
+            extra = self.type_of(typed[-1][0], typed[-1][1], name + "Extra")
+        # a wire name stays the field's name unless the class body reads it (its annotations)
+        reads = frozenset().union(*(printed_names(t) for t in (*types.values(), *([extra] if extra else []))))
+        names = field_scope(reads | ({"str"} if extra else frozenset())).mint_all(list(props))
         fields = []
-        for wire, (sub, sub_loc) in props.items():
-            t = self.type_of(sub, sub_loc, name + convert(wire, "pascal"))
+        for wire, (sub, _) in props.items():
+            t = types[wire]
             sub_d = sub if isinstance(sub, dict) else {}
             fields.append(
                 Field(
@@ -234,10 +243,6 @@ class SchemaConverter:
                     has_default="default" in sub_d,
                 )
             )
-        extra: TypeRef | None = None
-        typed = [(s, el) for s, el in extras if isinstance(s, dict)]
-        if typed:
-            extra = self.type_of(typed[-1][0], typed[-1][1], name + "Extra")
         return Model(key, name, Ident(""), tuple(fields), _doc(node), extra, str(loc))
 
     def collect(self, node: Any, loc: Location) -> Merged:

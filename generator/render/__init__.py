@@ -15,7 +15,8 @@ from .compiled import check_compiles
 from .custom import loader as custom_loader
 from .docs import readme_context, reference_context
 from .fmt import BLACK_VERSION, format_sources
-from .layout import bracketed, import_from
+from .imports import member_key, module_key, prune_unused
+from .layout import WIDTH, bracketed, import_from
 from .models import decl_refs, import_chains, model_modules
 from .package import Meta, client_context
 from .resources import all_resources, resource_module
@@ -88,7 +89,7 @@ def package_exports(client: str) -> dict[str, Any]:
         ("pagination", ["AsyncPager", "SyncPager"]),
     ]
     names = [n for _, group in lazy for n in group] + ["API_VERSION", "__version__", "types"]
-    return {"lazy": lazy, "all_names": sorted(names)}
+    return {"lazy": lazy, "all_names": sorted(names, key=member_key)}  # ruff RUF022: isort-style
 
 
 def render(api: Api, meta: Meta, *, formatted: bool = True, templates: Path | None = None) -> dict[str, str]:
@@ -106,7 +107,10 @@ def render(api: Api, meta: Meta, *, formatted: bool = True, templates: Path | No
     for module in modules:
         py[f"{pkg}/types/{module.module}.py"] = env.get_template("model.py.jinja").render(header=header, m=module)
     exports = sorted((d.name, d.module) for d in api.decls)
-    import_lines = [import_from("." + module, [f"{name} as {name}"], "    ") for name, module in exports]
+    import_lines = [
+        import_from("." + module, [f"{name} as {name}"], "    ")
+        for name, module in sorted(exports, key=lambda e: (module_key("." + e[1]), member_key(e[0])))
+    ]
     chains = [_chain_entry(m, deps) for m, deps in import_chains(modules).items()]
     py[f"{pkg}/types/__init__.py"] = env.get_template("types_init.py.jinja").render(
         header=header, exports=exports, package=pkg, import_lines=import_lines, chains=chains
@@ -124,6 +128,7 @@ def render(api: Api, meta: Meta, *, formatted: bool = True, templates: Path | No
     py[f"{pkg}/_version.py"] = env.get_template("version.py.jinja").render(
         header=header, package_version=meta.package_version, api_version=api.api_version, base_url=api.base_url
     )
+    py = {path: prune_unused(text) for path, text in py.items()}  # before the runtime: copied verbatim
     for name, text in runtime_files().items():
         py[f"{pkg}/{name}"] = header + "\n" + text
     files = format_sources(py) if formatted else py
@@ -140,6 +145,7 @@ def render(api: Api, meta: Meta, *, formatted: bool = True, templates: Path | No
         package_version=meta.package_version,
         description=f"Python SDK for {api.title}",
         package=pkg,
+        line_length=WIDTH,
     )
     return dict(sorted(files.items()))
 

@@ -181,6 +181,7 @@ def readme_context(api: Api, meta: Meta, refs: dict[str, DeclRef], *, formatted:
         "title_md": md_text(api.title),
         "api_version_md": md_code(api.api_version),
         "dist_name": meta.package.replace("_", "-"),
+        **install_line(meta),
         "package": meta.package,  # identifiers, checked by the pipeline
         "client": meta.client,
         "code": {**dict.fromkeys(OPTIONAL_CODE, ""), **_formatted({k: c.text() for k, c in codes.items()}, formatted)},
@@ -202,6 +203,13 @@ def readme_context(api: Api, meta: Meta, refs: dict[str, DeclRef], *, formatted:
         "logger_md": md_code(meta.package),
         "operation_count": len(everything),
     }
+
+
+def install_line(meta: Meta) -> dict[str, str]:
+    """How to install the SDK as it is laid out: from its project folder (``OUTPUT/<package>/``),
+    never by name from a package index, where that name may be another project (the official
+    SDK).  The line does not name OUTPUT: generated files do not depend on where they are put."""
+    return {"install_command": f"pip install ./{meta.package}", "project_md": md_code(f"{meta.package}/")}
 
 
 def _readme_codes(

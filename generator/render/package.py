@@ -7,7 +7,8 @@ from typing import Any
 
 from ..ir.nodes import Api, SecurityScheme
 from ..naming import convert
-from .layout import import_from
+from .imports import member_key
+from .layout import import_from, names_list
 from .resources import server_code
 from .text import docstring, py_literal
 
@@ -92,9 +93,7 @@ def _server_lines(api: Api) -> list[str]:
     if api.server is not None:
         lines.append(f"_SERVER = {server_code(api.server)}")
     if api.server_variables:
-        entries = ", ".join(
-            f"{py_literal(name)}: {py_literal_tuple_of(enum)}" for name, enum in api.server_variables
-        )
+        entries = ", ".join(f"{py_literal(name)}: {py_literal_tuple_of(enum)}" for name, enum in api.server_variables)
         lines.append(f"_SERVER_VARIABLES: Dict[str, Tuple[str, ...]] = {{{entries}}}")
     return lines
 
@@ -158,6 +157,7 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
     if api.version_header:
         doc += f"\nEvery request sends the API version in ``{api.version_header}``; pass ``api_version=None`` to send none."
     return {
+        "client_all": names_list("__all__", sorted([meta.client, "Async" + meta.client], key=member_key), py_literal),
         "client": meta.client,
         "package": meta.package,
         "docs": {

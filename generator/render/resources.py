@@ -10,20 +10,24 @@ from urllib.parse import quote
 
 from ..ir.nodes import Api, Operation, Param, Resource, Server
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
-from .imports import Imports
+from ..naming import REQUEST_OPTIONS_ORDER
+from .imports import Imports, member_key
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
 from .streams import events_arg, stream_method
 from .text import docstring, py_literal
 from .uploads import upload_annotation
 
-TAIL = (
-    "extra_headers: Optional[Headers] = None",
-    "extra_query: Optional[Query] = None",
-    "extra_body: Optional[Body] = None",
-    "timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN",
-    "max_retries: Union[int, NotGiven] = NOT_GIVEN",
-)
-TAIL_CALL = tuple(f"{n}={n}" for n in ("extra_headers", "extra_query", "extra_body", "timeout", "max_retries"))
+# The per-call tail: its names and order are the runtime's (``naming.REQUEST_OPTIONS_ORDER``, read
+# from ``BaseClient._prepare``); here only how each is declared in a generated signature.
+_TAIL_TYPES = {
+    "extra_headers": "Optional[Headers] = None",
+    "extra_query": "Optional[Query] = None",
+    "extra_body": "Optional[Body] = None",
+    "timeout": "Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN",
+    "max_retries": "Union[int, NotGiven] = NOT_GIVEN",
+}
+TAIL = tuple(f"{n}: {_TAIL_TYPES[n]}" for n in REQUEST_OPTIONS_ORDER)
+TAIL_CALL = tuple(f"{n}={n}" for n in REQUEST_OPTIONS_ORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +151,22 @@ def all_resources(api: Api) -> list[Resource]:
     return out
 
 
+def types_alias(res: Resource) -> str:
+    """How the module names the types package: ``types``, so that signatures (``help()``, an
+    IDE) read ``-> types.UserEnvelope``, the public ``<package>.types.UserEnvelope``; ``_t`` only
+    when a method, argument or child resource of the module is itself called ``types``."""
+    names = {c.attr for c in res.children}
+    for op in res.operations:
+        names |= {op.name, *(p.name for p in (*op.path_params, *op.params))}
+        if op.body is not None:
+            names |= {f.name for f in op.body.fields} | ({op.body.name} if op.body.name else set())
+    return "_t" if "types" in names else "types"
+
+
 def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
-    # Models are reached through the lazily loading types package (``_t.Model``) and only
+    # Models are reached through the lazily loading types package (``types.Model``) and only
     # when a call needs them: importing a resource loads no model, and so no pydantic.
-    ctx = TypeContext(decls=refs, response=False, prefix="..types.", alias="_t")
+    ctx = TypeContext(decls=refs, response=False, prefix="..types.", alias=types_alias(res))
     imports = Imports()
     imports.typing |= {"Optional", "Union"}
     imports.modules.add("httpx")
@@ -197,7 +213,7 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
         )
         for c in children
     )
-    exports = names_list("__all__", [res.class_name, "Async" + res.class_name], py_literal)
+    exports = names_list("__all__", sorted([res.class_name, "Async" + res.class_name], key=member_key), py_literal)
     return ResourceModule(
         res.module,
         res.class_name,
@@ -311,7 +327,10 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
     if op.body is not None and _sent_type(op.body.kind, op.body.content_type) != "application/json":
         args.append(f"content_type={py_literal(_sent_type(op.body.kind, op.body.content_type))}")
     if op.body is not None and op.body.encoding:
-        entries = [_tuple([py_literal(p), py_literal(s), repr(e), repr(r), py_literal(c)]) for p, s, e, r, c in op.body.encoding]
+        entries = [
+            _tuple([py_literal(p), py_literal(s), repr(e), repr(r), py_literal(c)])
+            for p, s, e, r, c in op.body.encoding
+        ]
         args.append(_tuple_arg("encoding", entries))
     accept = ", ".join(op.response.media_types)
     if accept and accept != "application/json":
@@ -354,6 +373,8 @@ def _sent_type(kind: str, media_type: str) -> str:
     return {"json": "application/json", "text": "text/plain", "form": "application/x-www-form-urlencoded"}.get(
         kind, "application/octet-stream"
     )
+
+
 def server_code(server: Server) -> str:
     """``Server("https://{region}.example.com", {"region": "us"})``"""
     if not server.variables:

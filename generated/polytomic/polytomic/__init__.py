@@ -14,42 +14,32 @@ if TYPE_CHECKING:
     from typing import Any
 
     from . import types as types
-    from ._client import (
-        AsyncPolytomic as AsyncPolytomic,
-        Polytomic as Polytomic,
-    )
-    from ._exceptions import (
-        APIConnectionError as APIConnectionError,
-        APIError as APIError,
-        APIResponseBodyError as APIResponseBodyError,
-        APIResponseValidationError as APIResponseValidationError,
-        APIStatusError as APIStatusError,
-        APIStreamError as APIStreamError,
-        APITimeoutError as APITimeoutError,
-        AuthenticationError as AuthenticationError,
-        BadRequestError as BadRequestError,
-        ConflictError as ConflictError,
-        InternalServerError as InternalServerError,
-        MissingCredentialsError as MissingCredentialsError,
-        NotFoundError as NotFoundError,
-        OAuth2TokenError as OAuth2TokenError,
-        PaginationLoopError as PaginationLoopError,
-        PermissionDeniedError as PermissionDeniedError,
-        RateLimitError as RateLimitError,
-        UnprocessableEntityError as UnprocessableEntityError,
-    )
-    from ._response import (
-        APIResponse as APIResponse,
-        AsyncAPIResponse as AsyncAPIResponse,
-    )
-    from ._types import (
-        NOT_GIVEN as NOT_GIVEN,
-        NotGiven as NotGiven,
-    )
-    from .pagination import (
-        AsyncPager as AsyncPager,
-        SyncPager as SyncPager,
-    )
+    from ._client import AsyncPolytomic as AsyncPolytomic
+    from ._client import Polytomic as Polytomic
+    from ._exceptions import APIConnectionError as APIConnectionError
+    from ._exceptions import APIError as APIError
+    from ._exceptions import APIResponseBodyError as APIResponseBodyError
+    from ._exceptions import APIResponseValidationError as APIResponseValidationError
+    from ._exceptions import APIStatusError as APIStatusError
+    from ._exceptions import APIStreamError as APIStreamError
+    from ._exceptions import APITimeoutError as APITimeoutError
+    from ._exceptions import AuthenticationError as AuthenticationError
+    from ._exceptions import BadRequestError as BadRequestError
+    from ._exceptions import ConflictError as ConflictError
+    from ._exceptions import InternalServerError as InternalServerError
+    from ._exceptions import MissingCredentialsError as MissingCredentialsError
+    from ._exceptions import NotFoundError as NotFoundError
+    from ._exceptions import OAuth2TokenError as OAuth2TokenError
+    from ._exceptions import PaginationLoopError as PaginationLoopError
+    from ._exceptions import PermissionDeniedError as PermissionDeniedError
+    from ._exceptions import RateLimitError as RateLimitError
+    from ._exceptions import UnprocessableEntityError as UnprocessableEntityError
+    from ._response import APIResponse as APIResponse
+    from ._response import AsyncAPIResponse as AsyncAPIResponse
+    from ._types import NOT_GIVEN as NOT_GIVEN
+    from ._types import NotGiven as NotGiven
+    from .pagination import AsyncPager as AsyncPager
+    from .pagination import SyncPager as SyncPager
 
 _LAZY = {
     "AsyncPolytomic": "_client",
@@ -81,6 +71,8 @@ _LAZY = {
 }
 
 __all__ = [
+    "API_VERSION",
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponse",
@@ -89,7 +81,6 @@ __all__ = [
     "APIStatusError",
     "APIStreamError",
     "APITimeoutError",
-    "API_VERSION",
     "AsyncAPIResponse",
     "AsyncPager",
     "AsyncPolytomic",
@@ -98,7 +89,6 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "MissingCredentialsError",
-    "NOT_GIVEN",
     "NotFoundError",
     "NotGiven",
     "OAuth2TokenError",

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .resources.users import AsyncUsersResource, UsersResource
     from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
-__all__ = ["Polytomic", "AsyncPolytomic"]
+__all__ = ["AsyncPolytomic", "Polytomic"]
 
 _SERVER = Server("https://app.polytomic.com")
 

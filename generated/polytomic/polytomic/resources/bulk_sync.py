@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, TYPE_CHECKING, Union, cast
-import httpx
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 if TYPE_CHECKING:
     from .bulk_sync_executions import (
@@ -46,39 +45,49 @@ if TYPE_CHECKING:
         BulkSyncSchemasResourceWithStreamingResponse,
     )
 
-__all__ = ["BulkSyncResource", "AsyncBulkSyncResource"]
+__all__ = ["AsyncBulkSyncResource", "BulkSyncResource"]
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/bulk/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/bulk/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_delete = Endpoint(
     "delete",
     "/api/bulk/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_activate = Endpoint(
@@ -86,39 +95,39 @@ _op_activate = Endpoint(
     "/api/bulk/syncs/{id}/activate",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_start = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "409": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "409": types.ApiError},
 )
 _op_get_status = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_get_source = Endpoint(
     "get",
     "/api/connections/{id}/bulksync/source",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_destination = Endpoint(
     "get",
     "/api/connections/{id}/bulksync/target",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "403": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -127,25 +136,25 @@ class BulkSyncResource(SyncResource):
     destination."""
 
     @cached_property
-    def executions(self) -> "BulkSyncExecutionsResource":
+    def executions(self) -> BulkSyncExecutionsResource:
         from .bulk_sync_executions import BulkSyncExecutionsResource
 
         return BulkSyncExecutionsResource(self._client)
 
     @cached_property
-    def schedules(self) -> "BulkSyncSchedulesResource":
+    def schedules(self) -> BulkSyncSchedulesResource:
         from .bulk_sync_schedules import BulkSyncSchedulesResource
 
         return BulkSyncSchedulesResource(self._client)
 
     @cached_property
-    def schemas(self) -> "BulkSyncSchemasResource":
+    def schemas(self) -> BulkSyncSchemasResource:
         from .bulk_sync_schemas import BulkSyncSchemasResource
 
         return BulkSyncSchemasResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncResourceWithRawResponse(self)
 
@@ -164,7 +173,7 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncListEnvelope:
+    ) -> types.BulkSyncListEnvelope:
         """List the bulk syncs of the organization.
 
         Returns every bulk sync visible to the caller. Use `active` to keep only
@@ -174,10 +183,10 @@ class BulkSyncResource(SyncResource):
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
             both."""
         return cast(
-            "_t.BulkSyncListEnvelope",
+            "types.BulkSyncListEnvelope",
             self._client.request(
                 _op_list,
-                _t.BulkSyncListEnvelope,
+                types.BulkSyncListEnvelope,
                 query={"active": active},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -190,33 +199,33 @@ class BulkSyncResource(SyncResource):
     def create(
         self,
         *,
-        default_schedule: _t.BulkSyncDefaultScheduleRequest,
+        default_schedule: types.BulkSyncDefaultScheduleRequest,
         destination_configuration: Dict[str, Any],
         destination_connection_id: str,
         name: str,
         source_connection_id: str,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         additional_schedules: Union[
-            List[_t.BulkSyncAdditionalScheduleRequest], NotGiven
+            List[types.BulkSyncAdditionalScheduleRequest], NotGiven
         ] = NOT_GIVEN,
-        automatically_add_new_fields: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
-        automatically_add_new_objects: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_fields: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_objects: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
         concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_record_timestamps: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
-        normalize_names: Union[_t.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
+        mode: Union[types.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
+        normalize_names: Union[types.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         resync_concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
-        schemas: Union[List[_t.CreateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.CreateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
         source_configuration: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Create a bulk sync.
 
         Args:
@@ -228,10 +237,10 @@ class BulkSyncResource(SyncResource):
           source_configuration: Source-specific settings (such as a replication slot or a
             lookback window); the keys depend on the source type."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 body={
                     "active": active,
                     "additional_schedules": additional_schedules,
@@ -271,7 +280,7 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Get a bulk sync.
 
         Args:
@@ -279,10 +288,10 @@ class BulkSyncResource(SyncResource):
 
           refresh_schemas: Refresh the source schemas before answering."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 path_params={"id": id},
                 query={"refresh_schemas": refresh_schemas},
                 extra_headers=extra_headers,
@@ -297,33 +306,33 @@ class BulkSyncResource(SyncResource):
         self,
         id: str,
         *,
-        default_schedule: _t.BulkSyncDefaultScheduleRequest,
+        default_schedule: types.BulkSyncDefaultScheduleRequest,
         destination_configuration: Dict[str, Any],
         destination_connection_id: str,
         name: str,
         source_connection_id: str,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         additional_schedules: Union[
-            List[_t.BulkSyncAdditionalScheduleRequest], NotGiven
+            List[types.BulkSyncAdditionalScheduleRequest], NotGiven
         ] = NOT_GIVEN,
-        automatically_add_new_fields: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
-        automatically_add_new_objects: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_fields: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_objects: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
         concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_record_timestamps: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
-        normalize_names: Union[_t.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
+        mode: Union[types.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
+        normalize_names: Union[types.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         resync_concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
-        schemas: Union[List[_t.UpdateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.UpdateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
         source_configuration: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Update the top-level settings of a bulk sync.
 
         Args:
@@ -335,10 +344,10 @@ class BulkSyncResource(SyncResource):
           source_configuration: Source-specific settings (such as a replication slot or a
             lookback window); the keys depend on the source type."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -408,7 +417,7 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a bulk sync on or off.
 
         Args:
@@ -416,10 +425,10 @@ class BulkSyncResource(SyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -439,16 +448,16 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running executions of a bulk sync to stop.
 
         Args:
           id: Identifier of the bulk sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -462,8 +471,8 @@ class BulkSyncResource(SyncResource):
         self,
         id: str,
         *,
-        fetch_mode: Union[_t.BulkFetchMode, NotGiven] = NOT_GIVEN,
-        resync_mode: Union[_t.BulkResyncMode, NotGiven] = NOT_GIVEN,
+        fetch_mode: Union[types.BulkFetchMode, NotGiven] = NOT_GIVEN,
+        resync_mode: Union[types.BulkResyncMode, NotGiven] = NOT_GIVEN,
         schemas: Union[List[str], NotGiven] = NOT_GIVEN,
         test: Union[bool, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
@@ -471,16 +480,16 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Start a run of a bulk sync.
 
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             self._client.request(
                 _op_start,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id},
                 body={
                     "fetch_mode": fetch_mode,
@@ -505,16 +514,16 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncStatusEnvelope:
+    ) -> types.BulkSyncStatusEnvelope:
         """Get the current status of a bulk sync.
 
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.BulkSyncStatusEnvelope",
+            "types.BulkSyncStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.BulkSyncStatusEnvelope,
+                types.BulkSyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -534,7 +543,7 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceEnvelope:
+    ) -> types.BulkSyncSourceEnvelope:
         """List the schemas a connection offers as a bulk sync source.
 
         Args:
@@ -543,10 +552,10 @@ class BulkSyncResource(SyncResource):
           include_fields: Include the field list of every schema. Set to false for a smaller
             answer when fields are not needed."""
         return cast(
-            "_t.BulkSyncSourceEnvelope",
+            "types.BulkSyncSourceEnvelope",
             self._client.request(
                 _op_get_source,
-                _t.BulkSyncSourceEnvelope,
+                types.BulkSyncSourceEnvelope,
                 path_params={"id": id},
                 query={"include_fields": include_fields},
                 extra_headers=extra_headers,
@@ -566,16 +575,16 @@ class BulkSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncDestEnvelope:
+    ) -> types.BulkSyncDestEnvelope:
         """Describe the destination settings a connection accepts for bulk syncs.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncDestEnvelope",
+            "types.BulkSyncDestEnvelope",
             self._client.request(
                 _op_get_destination,
-                _t.BulkSyncDestEnvelope,
+                types.BulkSyncDestEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -602,15 +611,15 @@ class BulkSyncResourceWithRawResponse:
         self.get_destination = to_raw_response_wrapper(resource.get_destination)
 
     @cached_property
-    def executions(self) -> "BulkSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> BulkSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def schedules(self) -> "BulkSyncSchedulesResourceWithRawResponse":
+    def schedules(self) -> BulkSyncSchedulesResourceWithRawResponse:
         return self._resource.schedules.with_raw_response
 
     @cached_property
-    def schemas(self) -> "BulkSyncSchemasResourceWithRawResponse":
+    def schemas(self) -> BulkSyncSchemasResourceWithRawResponse:
         return self._resource.schemas.with_raw_response
 
 
@@ -647,25 +656,25 @@ class AsyncBulkSyncResource(AsyncResource):
     destination."""
 
     @cached_property
-    def executions(self) -> "AsyncBulkSyncExecutionsResource":
+    def executions(self) -> AsyncBulkSyncExecutionsResource:
         from .bulk_sync_executions import AsyncBulkSyncExecutionsResource
 
         return AsyncBulkSyncExecutionsResource(self._client)
 
     @cached_property
-    def schedules(self) -> "AsyncBulkSyncSchedulesResource":
+    def schedules(self) -> AsyncBulkSyncSchedulesResource:
         from .bulk_sync_schedules import AsyncBulkSyncSchedulesResource
 
         return AsyncBulkSyncSchedulesResource(self._client)
 
     @cached_property
-    def schemas(self) -> "AsyncBulkSyncSchemasResource":
+    def schemas(self) -> AsyncBulkSyncSchemasResource:
         from .bulk_sync_schemas import AsyncBulkSyncSchemasResource
 
         return AsyncBulkSyncSchemasResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncResourceWithRawResponse(self)
 
@@ -684,7 +693,7 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncListEnvelope:
+    ) -> types.BulkSyncListEnvelope:
         """List the bulk syncs of the organization.
 
         Returns every bulk sync visible to the caller. Use `active` to keep only
@@ -694,10 +703,10 @@ class AsyncBulkSyncResource(AsyncResource):
           active: Keep only active syncs (`true`) or only paused ones (`false`); leave out for
             both."""
         return cast(
-            "_t.BulkSyncListEnvelope",
+            "types.BulkSyncListEnvelope",
             await self._client.request(
                 _op_list,
-                _t.BulkSyncListEnvelope,
+                types.BulkSyncListEnvelope,
                 query={"active": active},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -710,33 +719,33 @@ class AsyncBulkSyncResource(AsyncResource):
     async def create(
         self,
         *,
-        default_schedule: _t.BulkSyncDefaultScheduleRequest,
+        default_schedule: types.BulkSyncDefaultScheduleRequest,
         destination_configuration: Dict[str, Any],
         destination_connection_id: str,
         name: str,
         source_connection_id: str,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         additional_schedules: Union[
-            List[_t.BulkSyncAdditionalScheduleRequest], NotGiven
+            List[types.BulkSyncAdditionalScheduleRequest], NotGiven
         ] = NOT_GIVEN,
-        automatically_add_new_fields: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
-        automatically_add_new_objects: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_fields: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_objects: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
         concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_record_timestamps: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
-        normalize_names: Union[_t.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
+        mode: Union[types.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
+        normalize_names: Union[types.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         resync_concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
-        schemas: Union[List[_t.CreateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.CreateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
         source_configuration: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Create a bulk sync.
 
         Args:
@@ -748,10 +757,10 @@ class AsyncBulkSyncResource(AsyncResource):
           source_configuration: Source-specific settings (such as a replication slot or a
             lookback window); the keys depend on the source type."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 body={
                     "active": active,
                     "additional_schedules": additional_schedules,
@@ -791,7 +800,7 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Get a bulk sync.
 
         Args:
@@ -799,10 +808,10 @@ class AsyncBulkSyncResource(AsyncResource):
 
           refresh_schemas: Refresh the source schemas before answering."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 path_params={"id": id},
                 query={"refresh_schemas": refresh_schemas},
                 extra_headers=extra_headers,
@@ -817,33 +826,33 @@ class AsyncBulkSyncResource(AsyncResource):
         self,
         id: str,
         *,
-        default_schedule: _t.BulkSyncDefaultScheduleRequest,
+        default_schedule: types.BulkSyncDefaultScheduleRequest,
         destination_configuration: Dict[str, Any],
         destination_connection_id: str,
         name: str,
         source_connection_id: str,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         additional_schedules: Union[
-            List[_t.BulkSyncAdditionalScheduleRequest], NotGiven
+            List[types.BulkSyncAdditionalScheduleRequest], NotGiven
         ] = NOT_GIVEN,
-        automatically_add_new_fields: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
-        automatically_add_new_objects: Union[_t.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_fields: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
+        automatically_add_new_objects: Union[types.BulkDiscover, NotGiven] = NOT_GIVEN,
         concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_record_timestamps: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
-        normalize_names: Union[_t.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
+        mode: Union[types.BulkSyncTargetMode, NotGiven] = NOT_GIVEN,
+        normalize_names: Union[types.BulkNormalizeNames, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         resync_concurrency_limit: Union[int, NotGiven] = NOT_GIVEN,
-        schemas: Union[List[_t.UpdateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.UpdateBulkSyncRequestSchemasItem], NotGiven] = NOT_GIVEN,
         source_configuration: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncResponseEnvelope:
+    ) -> types.BulkSyncResponseEnvelope:
         """Update the top-level settings of a bulk sync.
 
         Args:
@@ -855,10 +864,10 @@ class AsyncBulkSyncResource(AsyncResource):
           source_configuration: Source-specific settings (such as a replication slot or a
             lookback window); the keys depend on the source type."""
         return cast(
-            "_t.BulkSyncResponseEnvelope",
+            "types.BulkSyncResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.BulkSyncResponseEnvelope,
+                types.BulkSyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -928,7 +937,7 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a bulk sync on or off.
 
         Args:
@@ -936,10 +945,10 @@ class AsyncBulkSyncResource(AsyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             await self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -959,16 +968,16 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running executions of a bulk sync to stop.
 
         Args:
           id: Identifier of the bulk sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -982,8 +991,8 @@ class AsyncBulkSyncResource(AsyncResource):
         self,
         id: str,
         *,
-        fetch_mode: Union[_t.BulkFetchMode, NotGiven] = NOT_GIVEN,
-        resync_mode: Union[_t.BulkResyncMode, NotGiven] = NOT_GIVEN,
+        fetch_mode: Union[types.BulkFetchMode, NotGiven] = NOT_GIVEN,
+        resync_mode: Union[types.BulkResyncMode, NotGiven] = NOT_GIVEN,
         schemas: Union[List[str], NotGiven] = NOT_GIVEN,
         test: Union[bool, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
@@ -991,16 +1000,16 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Start a run of a bulk sync.
 
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             await self._client.request(
                 _op_start,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id},
                 body={
                     "fetch_mode": fetch_mode,
@@ -1025,16 +1034,16 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncStatusEnvelope:
+    ) -> types.BulkSyncStatusEnvelope:
         """Get the current status of a bulk sync.
 
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.BulkSyncStatusEnvelope",
+            "types.BulkSyncStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.BulkSyncStatusEnvelope,
+                types.BulkSyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1054,7 +1063,7 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceEnvelope:
+    ) -> types.BulkSyncSourceEnvelope:
         """List the schemas a connection offers as a bulk sync source.
 
         Args:
@@ -1063,10 +1072,10 @@ class AsyncBulkSyncResource(AsyncResource):
           include_fields: Include the field list of every schema. Set to false for a smaller
             answer when fields are not needed."""
         return cast(
-            "_t.BulkSyncSourceEnvelope",
+            "types.BulkSyncSourceEnvelope",
             await self._client.request(
                 _op_get_source,
-                _t.BulkSyncSourceEnvelope,
+                types.BulkSyncSourceEnvelope,
                 path_params={"id": id},
                 query={"include_fields": include_fields},
                 extra_headers=extra_headers,
@@ -1086,16 +1095,16 @@ class AsyncBulkSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncDestEnvelope:
+    ) -> types.BulkSyncDestEnvelope:
         """Describe the destination settings a connection accepts for bulk syncs.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncDestEnvelope",
+            "types.BulkSyncDestEnvelope",
             await self._client.request(
                 _op_get_destination,
-                _t.BulkSyncDestEnvelope,
+                types.BulkSyncDestEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1122,15 +1131,15 @@ class AsyncBulkSyncResourceWithRawResponse:
         self.get_destination = async_to_raw_response_wrapper(resource.get_destination)
 
     @cached_property
-    def executions(self) -> "AsyncBulkSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> AsyncBulkSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def schedules(self) -> "AsyncBulkSyncSchedulesResourceWithRawResponse":
+    def schedules(self) -> AsyncBulkSyncSchedulesResourceWithRawResponse:
         return self._resource.schedules.with_raw_response
 
     @cached_property
-    def schemas(self) -> "AsyncBulkSyncSchemasResourceWithRawResponse":
+    def schemas(self) -> AsyncBulkSyncSchemasResourceWithRawResponse:
         return self._resource.schemas.with_raw_response
 
 

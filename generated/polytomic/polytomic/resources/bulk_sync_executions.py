@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
     async_to_streamed_page_wrapper,
@@ -21,59 +20,69 @@ from .._response import (
     to_streamed_page_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
 
-__all__ = ["BulkSyncExecutionsResource", "AsyncBulkSyncExecutionsResource"]
+__all__ = ["AsyncBulkSyncExecutionsResource", "BulkSyncExecutionsResource"]
 _op_list_status = Endpoint(
     "get",
     "/api/bulk/syncs/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/executions/{exec_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/executions/{exec_id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_console_logs = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/consolelog",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "408": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "404": types.ApiError,
+        "408": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_logs = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/logs",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_export_logs = Endpoint(
     "post",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/logs/export",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_schema_console_logs = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/schemas/{schema_id}/consolelog",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "408": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "404": types.ApiError,
+        "408": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 
 
@@ -81,7 +90,7 @@ class BulkSyncExecutionsResource(SyncResource):
     """Runs of a bulk sync, their status and their logs."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncExecutionsResourceWithRawResponse(self)
 
@@ -102,7 +111,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSyncExecutionsStatusEnvelope:
+    ) -> types.ListBulkSyncExecutionsStatusEnvelope:
         """Get a short per-schema status for one or more bulk syncs.
 
         Args:
@@ -114,10 +123,10 @@ class BulkSyncExecutionsResource(SyncResource):
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
             `all` or `active` is true."""
         return cast(
-            "_t.ListBulkSyncExecutionsStatusEnvelope",
+            "types.ListBulkSyncExecutionsStatusEnvelope",
             self._client.request(
                 _op_list_status,
-                _t.ListBulkSyncExecutionsStatusEnvelope,
+                types.ListBulkSyncExecutionsStatusEnvelope,
                 query={"all": all, "active": active, "sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -140,7 +149,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.BulkSyncExecution, _t.ListBulkSyncExecutionsEnvelope]:
+    ) -> SyncPager[types.BulkSyncExecution, types.ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -159,12 +168,12 @@ class BulkSyncExecutionsResource(SyncResource):
 
           limit: Largest number of executions to return (at most 100)."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListBulkSyncExecutionsEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
-                "_t.ListBulkSyncExecutionsEnvelope",
+                "types.ListBulkSyncExecutionsEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListBulkSyncExecutionsEnvelope,
+                    types.ListBulkSyncExecutionsEnvelope,
                     path_params={"id": id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -192,7 +201,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Get one run of a bulk sync with its per-schema status.
 
         Args:
@@ -200,10 +209,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           exec_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -223,7 +232,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask one run of a bulk sync to stop.
 
         Args:
@@ -231,10 +240,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           exec_id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -256,7 +265,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of a bulk sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -271,10 +280,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             self._client.request(
                 _op_get_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"limit": limit, "after": after},
                 extra_headers=extra_headers,
@@ -295,7 +304,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionLogsEnvelope:
+    ) -> types.BulkSyncExecutionLogsEnvelope:
         """Get signed download URLs for the log files of a bulk sync run.
 
         Args:
@@ -303,10 +312,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           execution_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionLogsEnvelope",
+            "types.BulkSyncExecutionLogsEnvelope",
             self._client.request(
                 _op_get_logs,
-                _t.BulkSyncExecutionLogsEnvelope,
+                types.BulkSyncExecutionLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -327,7 +336,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExportSyncLogsEnvelope:
+    ) -> types.ExportSyncLogsEnvelope:
         """Start a background job that bundles the logs of a bulk sync run into one archive.
 
         Args:
@@ -337,10 +346,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           notify: Notify the user once the archive can be downloaded."""
         return cast(
-            "_t.ExportSyncLogsEnvelope",
+            "types.ExportSyncLogsEnvelope",
             self._client.request(
                 _op_export_logs,
-                _t.ExportSyncLogsEnvelope,
+                types.ExportSyncLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"notify": notify},
                 extra_headers=extra_headers,
@@ -364,7 +373,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of one schema in a bulk sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -382,10 +391,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             self._client.request(
                 _op_get_schema_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={
                     "sync_id": sync_id,
                     "execution_id": execution_id,
@@ -433,7 +442,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
     """Runs of a bulk sync, their status and their logs."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncExecutionsResourceWithRawResponse(self)
 
@@ -454,7 +463,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSyncExecutionsStatusEnvelope:
+    ) -> types.ListBulkSyncExecutionsStatusEnvelope:
         """Get a short per-schema status for one or more bulk syncs.
 
         Args:
@@ -466,10 +475,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
             `all` or `active` is true."""
         return cast(
-            "_t.ListBulkSyncExecutionsStatusEnvelope",
+            "types.ListBulkSyncExecutionsStatusEnvelope",
             await self._client.request(
                 _op_list_status,
-                _t.ListBulkSyncExecutionsStatusEnvelope,
+                types.ListBulkSyncExecutionsStatusEnvelope,
                 query={"all": all, "active": active, "sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -492,7 +501,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.BulkSyncExecution, _t.ListBulkSyncExecutionsEnvelope]:
+    ) -> AsyncPager[types.BulkSyncExecution, types.ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -511,12 +520,12 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           limit: Largest number of executions to return (at most 100)."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListBulkSyncExecutionsEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
-                "_t.ListBulkSyncExecutionsEnvelope",
+                "types.ListBulkSyncExecutionsEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListBulkSyncExecutionsEnvelope,
+                    types.ListBulkSyncExecutionsEnvelope,
                     path_params={"id": id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -544,7 +553,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Get one run of a bulk sync with its per-schema status.
 
         Args:
@@ -552,10 +561,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           exec_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -575,7 +584,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask one run of a bulk sync to stop.
 
         Args:
@@ -583,10 +592,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           exec_id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -608,7 +617,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of a bulk sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -623,10 +632,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             await self._client.request(
                 _op_get_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"limit": limit, "after": after},
                 extra_headers=extra_headers,
@@ -647,7 +656,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionLogsEnvelope:
+    ) -> types.BulkSyncExecutionLogsEnvelope:
         """Get signed download URLs for the log files of a bulk sync run.
 
         Args:
@@ -655,10 +664,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           execution_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionLogsEnvelope",
+            "types.BulkSyncExecutionLogsEnvelope",
             await self._client.request(
                 _op_get_logs,
-                _t.BulkSyncExecutionLogsEnvelope,
+                types.BulkSyncExecutionLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -679,7 +688,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExportSyncLogsEnvelope:
+    ) -> types.ExportSyncLogsEnvelope:
         """Start a background job that bundles the logs of a bulk sync run into one archive.
 
         Args:
@@ -689,10 +698,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           notify: Notify the user once the archive can be downloaded."""
         return cast(
-            "_t.ExportSyncLogsEnvelope",
+            "types.ExportSyncLogsEnvelope",
             await self._client.request(
                 _op_export_logs,
-                _t.ExportSyncLogsEnvelope,
+                types.ExportSyncLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"notify": notify},
                 extra_headers=extra_headers,
@@ -716,7 +725,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of one schema in a bulk sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -734,10 +743,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             await self._client.request(
                 _op_get_schema_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={
                     "sync_id": sync_id,
                     "execution_id": execution_id,

@@ -2,56 +2,65 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["BulkSyncSchedulesResource", "AsyncBulkSyncSchedulesResource"]
+__all__ = ["AsyncBulkSyncSchedulesResource", "BulkSyncSchedulesResource"]
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/bulk/syncs/{sync_id}/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_delete = Endpoint(
     "delete",
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 
@@ -60,7 +69,7 @@ class BulkSyncSchedulesResource(SyncResource):
     """The schedules attached to a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncSchedulesResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncSchedulesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncSchedulesResourceWithRawResponse(self)
 
@@ -79,16 +88,16 @@ class BulkSyncSchedulesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchedulesEnvelope:
+    ) -> types.SchedulesEnvelope:
         """List the schedules of a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.SchedulesEnvelope",
+            "types.SchedulesEnvelope",
             self._client.request(
                 _op_list,
-                _t.SchedulesEnvelope,
+                types.SchedulesEnvelope,
                 path_params={"sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -102,22 +111,22 @@ class BulkSyncSchedulesResource(SyncResource):
         self,
         sync_id: str,
         *,
-        schedule: _t.BulkSyncScheduleApi,
+        schedule: types.BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Add a schedule to a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_create,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -138,7 +147,7 @@ class BulkSyncSchedulesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Get one schedule of a bulk sync.
 
         Args:
@@ -146,10 +155,10 @@ class BulkSyncSchedulesResource(SyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_get,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -164,13 +173,13 @@ class BulkSyncSchedulesResource(SyncResource):
         sync_id: str,
         schedule_id: str,
         *,
-        schedule: _t.BulkSyncScheduleApi,
+        schedule: types.BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Change one schedule of a bulk sync.
 
         Args:
@@ -178,10 +187,10 @@ class BulkSyncSchedulesResource(SyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_update,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -245,7 +254,7 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
     """The schedules attached to a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncSchedulesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncSchedulesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncSchedulesResourceWithRawResponse(self)
 
@@ -264,16 +273,16 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchedulesEnvelope:
+    ) -> types.SchedulesEnvelope:
         """List the schedules of a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.SchedulesEnvelope",
+            "types.SchedulesEnvelope",
             await self._client.request(
                 _op_list,
-                _t.SchedulesEnvelope,
+                types.SchedulesEnvelope,
                 path_params={"sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -287,22 +296,22 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         self,
         sync_id: str,
         *,
-        schedule: _t.BulkSyncScheduleApi,
+        schedule: types.BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Add a schedule to a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -323,7 +332,7 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Get one schedule of a bulk sync.
 
         Args:
@@ -331,10 +340,10 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -349,13 +358,13 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         sync_id: str,
         schedule_id: str,
         *,
-        schedule: _t.BulkSyncScheduleApi,
+        schedule: types.BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Change one schedule of a bulk sync.
 
         Args:
@@ -363,10 +372,10 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,

@@ -2,58 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Union, cast
-import httpx
 from datetime import datetime
 from functools import cached_property
+from typing import Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["BulkSyncSchemasResource", "AsyncBulkSyncSchemasResource"]
+__all__ = ["AsyncBulkSyncSchemasResource", "BulkSyncSchemasResource"]
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
     params=(("query", "filters", "deepObject", True, False, ""),),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_patch = Endpoint(
     "patch",
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/bulk/syncs/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/schemas/{schema_id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -61,7 +65,7 @@ class BulkSyncSchemasResource(SyncResource):
     """Per-schema (table or object) settings of a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncSchemasResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncSchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncSchemasResourceWithRawResponse(self)
 
@@ -81,7 +85,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchemaEnvelope:
+    ) -> types.ListBulkSchemaEnvelope:
         """List the per-schema settings of a bulk sync.
 
         Args:
@@ -90,10 +94,10 @@ class BulkSyncSchemasResource(SyncResource):
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
             `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
-            "_t.ListBulkSchemaEnvelope",
+            "types.ListBulkSchemaEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListBulkSchemaEnvelope,
+                types.ListBulkSchemaEnvelope,
                 path_params={"id": id},
                 query={"filters": filters},
                 extra_headers=extra_headers,
@@ -108,13 +112,13 @@ class BulkSyncSchemasResource(SyncResource):
         self,
         id: str,
         *,
-        schemas: Union[List[_t.BulkSchema], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.BulkSchema], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UpdateBulkSyncSchemasEnvelope:
+    ) -> types.UpdateBulkSyncSchemasEnvelope:
         """Change several schemas of a bulk sync in one call.
 
         A partial update: only the schemas listed in the body are changed.
@@ -123,10 +127,10 @@ class BulkSyncSchemasResource(SyncResource):
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.UpdateBulkSyncSchemasEnvelope",
+            "types.UpdateBulkSyncSchemasEnvelope",
             self._client.request(
                 _op_patch,
-                _t.UpdateBulkSyncSchemasEnvelope,
+                types.UpdateBulkSyncSchemasEnvelope,
                 path_params={"id": id},
                 body={"schemas": schemas},
                 extra_headers=extra_headers,
@@ -147,7 +151,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Get the settings of one schema of a bulk sync.
 
         Args:
@@ -156,10 +160,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -177,8 +181,8 @@ class BulkSyncSchemasResource(SyncResource):
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_data_cutoff: Union[bool, NotGiven] = NOT_GIVEN,
         enabled: Union[bool, NotGiven] = NOT_GIVEN,
-        fields: Union[List[_t.UpdateBulkField], NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.BulkFilter], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UpdateBulkField], NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.BulkFilter], NotGiven] = NOT_GIVEN,
         partition_key: Union[str, NotGiven] = NOT_GIVEN,
         tracking_field: Union[str, NotGiven] = NOT_GIVEN,
         user_output_name: Union[str, NotGiven] = NOT_GIVEN,
@@ -187,7 +191,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Replace the settings of one schema of a bulk sync.
 
         Args:
@@ -196,10 +200,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             self._client.request(
                 _op_update,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 body={
                     "data_cutoff_timestamp": data_cutoff_timestamp,
@@ -229,7 +233,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running work for one schema of a bulk sync to stop.
 
         Args:
@@ -238,10 +242,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -276,7 +280,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
     """Per-schema (table or object) settings of a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncSchemasResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncSchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncSchemasResourceWithRawResponse(self)
 
@@ -296,7 +300,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchemaEnvelope:
+    ) -> types.ListBulkSchemaEnvelope:
         """List the per-schema settings of a bulk sync.
 
         Args:
@@ -305,10 +309,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
             `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
-            "_t.ListBulkSchemaEnvelope",
+            "types.ListBulkSchemaEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListBulkSchemaEnvelope,
+                types.ListBulkSchemaEnvelope,
                 path_params={"id": id},
                 query={"filters": filters},
                 extra_headers=extra_headers,
@@ -323,13 +327,13 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         self,
         id: str,
         *,
-        schemas: Union[List[_t.BulkSchema], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.BulkSchema], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UpdateBulkSyncSchemasEnvelope:
+    ) -> types.UpdateBulkSyncSchemasEnvelope:
         """Change several schemas of a bulk sync in one call.
 
         A partial update: only the schemas listed in the body are changed.
@@ -338,10 +342,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.UpdateBulkSyncSchemasEnvelope",
+            "types.UpdateBulkSyncSchemasEnvelope",
             await self._client.request(
                 _op_patch,
-                _t.UpdateBulkSyncSchemasEnvelope,
+                types.UpdateBulkSyncSchemasEnvelope,
                 path_params={"id": id},
                 body={"schemas": schemas},
                 extra_headers=extra_headers,
@@ -362,7 +366,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Get the settings of one schema of a bulk sync.
 
         Args:
@@ -371,10 +375,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -392,8 +396,8 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_data_cutoff: Union[bool, NotGiven] = NOT_GIVEN,
         enabled: Union[bool, NotGiven] = NOT_GIVEN,
-        fields: Union[List[_t.UpdateBulkField], NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.BulkFilter], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UpdateBulkField], NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.BulkFilter], NotGiven] = NOT_GIVEN,
         partition_key: Union[str, NotGiven] = NOT_GIVEN,
         tracking_field: Union[str, NotGiven] = NOT_GIVEN,
         user_output_name: Union[str, NotGiven] = NOT_GIVEN,
@@ -402,7 +406,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Replace the settings of one schema of a bulk sync.
 
         Args:
@@ -411,10 +415,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             await self._client.request(
                 _op_update,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 body={
                     "data_cutoff_timestamp": data_cutoff_timestamp,
@@ -444,7 +448,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running work for one schema of a bulk sync to stop.
 
         Args:
@@ -453,10 +457,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -2,48 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Any, Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ConnectionsResource", "AsyncConnectionsResource"]
+__all__ = ["AsyncConnectionsResource", "ConnectionsResource"]
 _op_get_types = Endpoint(
     "get",
     "/api/connection_types",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_get_connection_type_schema = Endpoint(
     "get",
     "/api/connection_types/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_get_type_parameter_values = Endpoint(
     "post",
     "/api/connection_types/{type}/parameter_values",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/connections",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
@@ -51,11 +50,11 @@ _op_create = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_connect = Endpoint(
@@ -63,21 +62,26 @@ _op_connect = Endpoint(
     "/api/connections/connect/",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_test_connection = Endpoint(
     "post",
     "/api/connections/test",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_get = Endpoint(
     "get",
     "/api/connections/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
@@ -85,12 +89,12 @@ _op_update = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_delete = Endpoint(
@@ -99,11 +103,11 @@ _op_delete = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -111,7 +115,7 @@ _op_get_parameter_values = Endpoint(
     "get",
     "/api/connections/{id}/parameter_values",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_execute_proxy = Endpoint(
     "post",
@@ -119,14 +123,14 @@ _op_execute_proxy = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "429": _t.ApiError,
-        "500": _t.ApiError,
-        "502": _t.ApiError,
-        "504": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "429": types.ApiError,
+        "500": types.ApiError,
+        "502": types.ApiError,
+        "504": types.ApiError,
     },
 )
 _op_get_proxy_info = Endpoint(
@@ -134,31 +138,41 @@ _op_get_proxy_info = Endpoint(
     "/api/connections/{id}/proxy/info",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list_shared_connections = Endpoint(
     "get",
     "/api/connections/{id}/shared",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_list_shared_connections_for_partner = Endpoint(
     "get",
     "/api/organizations/{org_id}/connections/{connection_id}/shared",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_create_shared_connection = Endpoint(
     "post",
     "/api/organizations/{org_id}/connections/{connection_id}/shared",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -167,7 +181,7 @@ class ConnectionsResource(SyncResource):
     they are built from."""
 
     @cached_property
-    def with_raw_response(self) -> "ConnectionsResourceWithRawResponse":
+    def with_raw_response(self) -> ConnectionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ConnectionsResourceWithRawResponse(self)
 
@@ -185,13 +199,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionTypeResponseEnvelope:
+    ) -> types.ConnectionTypeResponseEnvelope:
         """List the connection types this deployment supports."""
         return cast(
-            "_t.ConnectionTypeResponseEnvelope",
+            "types.ConnectionTypeResponseEnvelope",
             self._client.request(
                 _op_get_types,
-                _t.ConnectionTypeResponseEnvelope,
+                types.ConnectionTypeResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -209,16 +223,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JsonschemaSchema:
+    ) -> types.JsonschemaSchema:
         """Get the JSON schema that describes a connection type's configuration.
 
         Args:
           id: Connection type name, such as `postgresql`, `salesforce` or `hubspot`."""
         return cast(
-            "_t.JsonschemaSchema",
+            "types.JsonschemaSchema",
             self._client.request(
                 _op_get_connection_type_schema,
-                _t.JsonschemaSchema,
+                types.JsonschemaSchema,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -241,16 +255,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of a parameter field for a connection type.
 
         Args:
           type: Connection type name."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             self._client.request(
                 _op_get_type_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"type": type},
                 body={
                     "connection_id": connection_id,
@@ -274,13 +288,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the connections of the organization (secrets are masked)."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -305,13 +319,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Create a connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 body={
                     "configuration": configuration,
                     "healthcheck_interval": healthcheck_interval,
@@ -345,13 +359,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectCardResponseEnvelope:
+    ) -> types.ConnectCardResponseEnvelope:
         """Open a Polytomic Connect session and get the URL of its embeddable modal."""
         return cast(
-            "_t.ConnectCardResponseEnvelope",
+            "types.ConnectCardResponseEnvelope",
             self._client.request(
                 _op_connect,
-                _t.ConnectCardResponseEnvelope,
+                types.ConnectCardResponseEnvelope,
                 body={
                     "connection": connection,
                     "dark": dark,
@@ -402,16 +416,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionResponseEnvelope:
+    ) -> types.ConnectionResponseEnvelope:
         """Get a connection (secrets are masked).
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionResponseEnvelope",
+            "types.ConnectionResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ConnectionResponseEnvelope,
+                types.ConnectionResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -438,16 +452,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Update a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "configuration": configuration,
@@ -505,16 +519,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of the parameter fields of a saved connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             self._client.request(
                 _op_get_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -528,13 +542,13 @@ class ConnectionsResource(SyncResource):
         self,
         id: str,
         *,
-        request: _t.ConnectionProxyCall,
+        request: types.ConnectionProxyCall,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecuteConnectionProxyEnvelope:
+    ) -> types.ExecuteConnectionProxyEnvelope:
         """Send an HTTP request to the connection's own API with its stored credentials.
 
         The call is subject to per-connection rate limits and to request and
@@ -543,10 +557,10 @@ class ConnectionsResource(SyncResource):
         Args:
           id: Identifier of the connection the request goes through."""
         return cast(
-            "_t.ExecuteConnectionProxyEnvelope",
+            "types.ExecuteConnectionProxyEnvelope",
             self._client.request(
                 _op_execute_proxy,
-                _t.ExecuteConnectionProxyEnvelope,
+                types.ExecuteConnectionProxyEnvelope,
                 path_params={"id": id},
                 body={"request": request},
                 extra_headers=extra_headers,
@@ -566,16 +580,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetConnectionProxyInfoEnvelope:
+    ) -> types.GetConnectionProxyInfoEnvelope:
         """Get the proxy contract (limits, allowed methods and headers) of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.GetConnectionProxyInfoEnvelope",
+            "types.GetConnectionProxyInfoEnvelope",
             self._client.request(
                 _op_get_proxy_info,
-                _t.GetConnectionProxyInfoEnvelope,
+                types.GetConnectionProxyInfoEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -594,16 +608,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection owned by the caller's organization.
 
         Args:
           id: Identifier of the parent connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list_shared_connections,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -623,7 +637,7 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection owned by one organization of the partner account.
 
         Args:
@@ -631,10 +645,10 @@ class ConnectionsResource(SyncResource):
 
           connection_id: Identifier of the parent connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list_shared_connections_for_partner,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"org_id": org_id, "connection_id": connection_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -656,7 +670,7 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateSharedConnectionResponseEnvelope:
+    ) -> types.CreateSharedConnectionResponseEnvelope:
         """Share a connection with another organization of the partner account.
 
         Args:
@@ -664,10 +678,10 @@ class ConnectionsResource(SyncResource):
 
           connection_id: Identifier of the parent connection."""
         return cast(
-            "_t.CreateSharedConnectionResponseEnvelope",
+            "types.CreateSharedConnectionResponseEnvelope",
             self._client.request(
                 _op_create_shared_connection,
-                _t.CreateSharedConnectionResponseEnvelope,
+                types.CreateSharedConnectionResponseEnvelope,
                 path_params={"org_id": org_id, "connection_id": connection_id},
                 body={"child_organization_id": child_organization_id, "name": name},
                 extra_headers=extra_headers,
@@ -740,7 +754,7 @@ class AsyncConnectionsResource(AsyncResource):
     they are built from."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncConnectionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncConnectionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncConnectionsResourceWithRawResponse(self)
 
@@ -758,13 +772,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionTypeResponseEnvelope:
+    ) -> types.ConnectionTypeResponseEnvelope:
         """List the connection types this deployment supports."""
         return cast(
-            "_t.ConnectionTypeResponseEnvelope",
+            "types.ConnectionTypeResponseEnvelope",
             await self._client.request(
                 _op_get_types,
-                _t.ConnectionTypeResponseEnvelope,
+                types.ConnectionTypeResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -782,16 +796,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JsonschemaSchema:
+    ) -> types.JsonschemaSchema:
         """Get the JSON schema that describes a connection type's configuration.
 
         Args:
           id: Connection type name, such as `postgresql`, `salesforce` or `hubspot`."""
         return cast(
-            "_t.JsonschemaSchema",
+            "types.JsonschemaSchema",
             await self._client.request(
                 _op_get_connection_type_schema,
-                _t.JsonschemaSchema,
+                types.JsonschemaSchema,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -814,16 +828,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of a parameter field for a connection type.
 
         Args:
           type: Connection type name."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             await self._client.request(
                 _op_get_type_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"type": type},
                 body={
                     "connection_id": connection_id,
@@ -847,13 +861,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the connections of the organization (secrets are masked)."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -878,13 +892,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Create a connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 body={
                     "configuration": configuration,
                     "healthcheck_interval": healthcheck_interval,
@@ -918,13 +932,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectCardResponseEnvelope:
+    ) -> types.ConnectCardResponseEnvelope:
         """Open a Polytomic Connect session and get the URL of its embeddable modal."""
         return cast(
-            "_t.ConnectCardResponseEnvelope",
+            "types.ConnectCardResponseEnvelope",
             await self._client.request(
                 _op_connect,
-                _t.ConnectCardResponseEnvelope,
+                types.ConnectCardResponseEnvelope,
                 body={
                     "connection": connection,
                     "dark": dark,
@@ -975,16 +989,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionResponseEnvelope:
+    ) -> types.ConnectionResponseEnvelope:
         """Get a connection (secrets are masked).
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionResponseEnvelope",
+            "types.ConnectionResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ConnectionResponseEnvelope,
+                types.ConnectionResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1011,16 +1025,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Update a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "configuration": configuration,
@@ -1078,16 +1092,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of the parameter fields of a saved connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             await self._client.request(
                 _op_get_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1101,13 +1115,13 @@ class AsyncConnectionsResource(AsyncResource):
         self,
         id: str,
         *,
-        request: _t.ConnectionProxyCall,
+        request: types.ConnectionProxyCall,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecuteConnectionProxyEnvelope:
+    ) -> types.ExecuteConnectionProxyEnvelope:
         """Send an HTTP request to the connection's own API with its stored credentials.
 
         The call is subject to per-connection rate limits and to request and
@@ -1116,10 +1130,10 @@ class AsyncConnectionsResource(AsyncResource):
         Args:
           id: Identifier of the connection the request goes through."""
         return cast(
-            "_t.ExecuteConnectionProxyEnvelope",
+            "types.ExecuteConnectionProxyEnvelope",
             await self._client.request(
                 _op_execute_proxy,
-                _t.ExecuteConnectionProxyEnvelope,
+                types.ExecuteConnectionProxyEnvelope,
                 path_params={"id": id},
                 body={"request": request},
                 extra_headers=extra_headers,
@@ -1139,16 +1153,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetConnectionProxyInfoEnvelope:
+    ) -> types.GetConnectionProxyInfoEnvelope:
         """Get the proxy contract (limits, allowed methods and headers) of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.GetConnectionProxyInfoEnvelope",
+            "types.GetConnectionProxyInfoEnvelope",
             await self._client.request(
                 _op_get_proxy_info,
-                _t.GetConnectionProxyInfoEnvelope,
+                types.GetConnectionProxyInfoEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1167,16 +1181,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection owned by the caller's organization.
 
         Args:
           id: Identifier of the parent connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list_shared_connections,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1196,7 +1210,7 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection owned by one organization of the partner account.
 
         Args:
@@ -1204,10 +1218,10 @@ class AsyncConnectionsResource(AsyncResource):
 
           connection_id: Identifier of the parent connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list_shared_connections_for_partner,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"org_id": org_id, "connection_id": connection_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1229,7 +1243,7 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateSharedConnectionResponseEnvelope:
+    ) -> types.CreateSharedConnectionResponseEnvelope:
         """Share a connection with another organization of the partner account.
 
         Args:
@@ -1237,10 +1251,10 @@ class AsyncConnectionsResource(AsyncResource):
 
           connection_id: Identifier of the parent connection."""
         return cast(
-            "_t.CreateSharedConnectionResponseEnvelope",
+            "types.CreateSharedConnectionResponseEnvelope",
             await self._client.request(
                 _op_create_shared_connection,
-                _t.CreateSharedConnectionResponseEnvelope,
+                types.CreateSharedConnectionResponseEnvelope,
                 path_params={"org_id": org_id, "connection_id": connection_id},
                 body={"child_organization_id": child_organization_id, "name": name},
                 extra_headers=extra_headers,

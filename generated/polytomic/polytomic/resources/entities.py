@@ -2,35 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["EntitiesResource", "AsyncEntitiesResource"]
+__all__ = ["AsyncEntitiesResource", "EntitiesResource"]
 _op_get = Endpoint(
     "get",
     "/api/entities/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_for_partner = Endpoint(
     "get",
     "/api/organizations/entities/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -38,7 +42,7 @@ class EntitiesResource(SyncResource):
     """Lookup of any Polytomic entity by its identifier."""
 
     @cached_property
-    def with_raw_response(self) -> "EntitiesResourceWithRawResponse":
+    def with_raw_response(self) -> EntitiesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return EntitiesResourceWithRawResponse(self)
 
@@ -57,16 +61,16 @@ class EntitiesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EntityResponseEnvelope:
+    ) -> types.EntityResponseEnvelope:
         """Resolve an entity from its identifier.
 
         Args:
           id: UUID of the entity."""
         return cast(
-            "_t.EntityResponseEnvelope",
+            "types.EntityResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.EntityResponseEnvelope,
+                types.EntityResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -85,16 +89,16 @@ class EntitiesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EntityResponseEnvelope:
+    ) -> types.EntityResponseEnvelope:
         """Resolve an entity from its identifier within a partner organization.
 
         Args:
           id: UUID of the entity."""
         return cast(
-            "_t.EntityResponseEnvelope",
+            "types.EntityResponseEnvelope",
             self._client.request(
                 _op_get_for_partner,
-                _t.EntityResponseEnvelope,
+                types.EntityResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -123,7 +127,7 @@ class AsyncEntitiesResource(AsyncResource):
     """Lookup of any Polytomic entity by its identifier."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncEntitiesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncEntitiesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncEntitiesResourceWithRawResponse(self)
 
@@ -142,16 +146,16 @@ class AsyncEntitiesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EntityResponseEnvelope:
+    ) -> types.EntityResponseEnvelope:
         """Resolve an entity from its identifier.
 
         Args:
           id: UUID of the entity."""
         return cast(
-            "_t.EntityResponseEnvelope",
+            "types.EntityResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.EntityResponseEnvelope,
+                types.EntityResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -170,16 +174,16 @@ class AsyncEntitiesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EntityResponseEnvelope:
+    ) -> types.EntityResponseEnvelope:
         """Resolve an entity from its identifier within a partner organization.
 
         Args:
           id: UUID of the entity."""
         return cast(
-            "_t.EntityResponseEnvelope",
+            "types.EntityResponseEnvelope",
             await self._client.request(
                 _op_get_for_partner,
-                _t.EntityResponseEnvelope,
+                types.EntityResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

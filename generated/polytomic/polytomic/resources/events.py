@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from datetime import datetime
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["EventsResource", "AsyncEventsResource"]
+__all__ = ["AsyncEventsResource", "EventsResource"]
 _op_list = Endpoint(
     "get",
     "/api/events",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"422": types.ApiError, "500": types.ApiError},
 )
 _op_get_types = Endpoint("get", "/api/events_types", security=(("bearerAuth",), ("basicAuth",)))
 
@@ -34,7 +33,7 @@ class EventsResource(SyncResource):
     """The organization's audit event stream."""
 
     @cached_property
-    def with_raw_response(self) -> "EventsResourceWithRawResponse":
+    def with_raw_response(self) -> EventsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return EventsResourceWithRawResponse(self)
 
@@ -57,7 +56,7 @@ class EventsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EventsEnvelope:
+    ) -> types.EventsEnvelope:
         """List audit events of the organization.
 
         Args:
@@ -72,10 +71,10 @@ class EventsResource(SyncResource):
 
           limit: Largest number of events to return (default 10, at most 100)."""
         return cast(
-            "_t.EventsEnvelope",
+            "types.EventsEnvelope",
             self._client.request(
                 _op_list,
-                _t.EventsEnvelope,
+                types.EventsEnvelope,
                 query={
                     "organization_id": organization_id,
                     "type": type,
@@ -99,13 +98,13 @@ class EventsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EventTypesEnvelope:
+    ) -> types.EventTypesEnvelope:
         """List the event type names accepted by the events endpoint."""
         return cast(
-            "_t.EventTypesEnvelope",
+            "types.EventTypesEnvelope",
             self._client.request(
                 _op_get_types,
-                _t.EventTypesEnvelope,
+                types.EventTypesEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -133,7 +132,7 @@ class AsyncEventsResource(AsyncResource):
     """The organization's audit event stream."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncEventsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncEventsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncEventsResourceWithRawResponse(self)
 
@@ -156,7 +155,7 @@ class AsyncEventsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EventsEnvelope:
+    ) -> types.EventsEnvelope:
         """List audit events of the organization.
 
         Args:
@@ -171,10 +170,10 @@ class AsyncEventsResource(AsyncResource):
 
           limit: Largest number of events to return (default 10, at most 100)."""
         return cast(
-            "_t.EventsEnvelope",
+            "types.EventsEnvelope",
             await self._client.request(
                 _op_list,
-                _t.EventsEnvelope,
+                types.EventsEnvelope,
                 query={
                     "organization_id": organization_id,
                     "type": type,
@@ -198,13 +197,13 @@ class AsyncEventsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.EventTypesEnvelope:
+    ) -> types.EventTypesEnvelope:
         """List the event type names accepted by the events endpoint."""
         return cast(
-            "_t.EventTypesEnvelope",
+            "types.EventTypesEnvelope",
             await self._client.request(
                 _op_get_types,
-                _t.EventTypesEnvelope,
+                types.EventTypesEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["JobsResource", "AsyncJobsResource"]
+__all__ = ["AsyncJobsResource", "JobsResource"]
 _op_get = Endpoint(
     "get",
     "/api/jobs/{type}/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -32,7 +31,7 @@ class JobsResource(SyncResource):
     """Asynchronous background jobs started by other endpoints."""
 
     @cached_property
-    def with_raw_response(self) -> "JobsResourceWithRawResponse":
+    def with_raw_response(self) -> JobsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return JobsResourceWithRawResponse(self)
 
@@ -52,7 +51,7 @@ class JobsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JobResponseEnvelope:
+    ) -> types.JobResponseEnvelope:
         """Get the state of a background job.
 
         Work that runs in the background (the model endpoints called with
@@ -65,10 +64,10 @@ class JobsResource(SyncResource):
 
           id: Identifier of the job, as returned by the endpoint that started it."""
         return cast(
-            "_t.JobResponseEnvelope",
+            "types.JobResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.JobResponseEnvelope,
+                types.JobResponseEnvelope,
                 path_params={"type": type, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -95,7 +94,7 @@ class AsyncJobsResource(AsyncResource):
     """Asynchronous background jobs started by other endpoints."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncJobsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncJobsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncJobsResourceWithRawResponse(self)
 
@@ -115,7 +114,7 @@ class AsyncJobsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JobResponseEnvelope:
+    ) -> types.JobResponseEnvelope:
         """Get the state of a background job.
 
         Work that runs in the background (the model endpoints called with
@@ -128,10 +127,10 @@ class AsyncJobsResource(AsyncResource):
 
           id: Identifier of the job, as returned by the endpoint that started it."""
         return cast(
-            "_t.JobResponseEnvelope",
+            "types.JobResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.JobResponseEnvelope,
+                types.JobResponseEnvelope,
                 path_params={"type": type, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, TYPE_CHECKING, Union, cast
-import httpx
 from functools import cached_property
+from typing import TYPE_CHECKING, Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
     async_to_streamed_page_wrapper,
@@ -21,7 +20,7 @@ from .._response import (
     to_streamed_page_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
 
 if TYPE_CHECKING:
@@ -42,18 +41,18 @@ if TYPE_CHECKING:
         ModelSyncTargetsResourceWithStreamingResponse,
     )
 
-__all__ = ["ModelSyncResource", "AsyncModelSyncResource"]
+__all__ = ["AsyncModelSyncResource", "ModelSyncResource"]
 _op_get_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/source",
     security=(("bearerAuth",), ("basicAuth",)),
     params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_source_fields = Endpoint(
@@ -61,32 +60,47 @@ _op_get_source_fields = Endpoint(
     "/api/connections/{id}/modelsync/source/fields",
     security=(("bearerAuth",), ("basicAuth",)),
     params=(("query", "params", "deepObject", True, False, ""),),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_list = Endpoint(
     "get",
     "/api/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "401": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_create = Endpoint(
     "post",
     "/api/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_schedule_options = Endpoint(
     "get",
     "/api/syncs/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
@@ -94,12 +108,12 @@ _op_update = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_delete = Endpoint(
@@ -108,11 +122,11 @@ _op_delete = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "401": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "409": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "409": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -121,14 +135,14 @@ _op_activate = Endpoint(
     "/api/syncs/{id}/activate",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/syncs/{id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_start = Endpoint(
     "post",
@@ -136,18 +150,18 @@ _op_start = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
     errors=lambda: {
-        "400": _t.ApiError,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "409": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "409": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_status = Endpoint(
     "get",
     "/api/syncs/{id}/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -155,19 +169,19 @@ class ModelSyncResource(SyncResource):
     """Model syncs (reverse ETL) that write model records into a target connection."""
 
     @cached_property
-    def executions(self) -> "ModelSyncExecutionsResource":
+    def executions(self) -> ModelSyncExecutionsResource:
         from .model_sync_executions import ModelSyncExecutionsResource
 
         return ModelSyncExecutionsResource(self._client)
 
     @cached_property
-    def targets(self) -> "ModelSyncTargetsResource":
+    def targets(self) -> ModelSyncTargetsResource:
         from .model_sync_targets import ModelSyncTargetsResource
 
         return ModelSyncTargetsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncResourceWithRawResponse(self)
 
@@ -187,7 +201,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetSyncSourceMetaEnvelope:
+    ) -> types.GetSyncSourceMetaEnvelope:
         """Describe the source configuration a connection offers to model syncs.
 
         Call this before building a model to learn which configuration keys the
@@ -202,10 +216,10 @@ class ModelSyncResource(SyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetSyncSourceMetaEnvelope",
+            "types.GetSyncSourceMetaEnvelope",
             self._client.request(
                 _op_get_source,
-                _t.GetSyncSourceMetaEnvelope,
+                types.GetSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -226,7 +240,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelFieldResponse:
+    ) -> types.ModelFieldResponse:
         """List the source fields a connection offers for a given source configuration.
 
         Args:
@@ -235,10 +249,10 @@ class ModelSyncResource(SyncResource):
           params: Source configuration, in the same `params[key]=value` form as the source
             endpoint, that picks the source whose fields are listed."""
         return cast(
-            "_t.ModelFieldResponse",
+            "types.ModelFieldResponse",
             self._client.request(
                 _op_get_source_fields,
-                _t.ModelFieldResponse,
+                types.ModelFieldResponse,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -253,7 +267,7 @@ class ModelSyncResource(SyncResource):
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.ModelsyncSyncTargetMode, NotGiven] = NOT_GIVEN,
+        mode: Union[types.ModelsyncSyncTargetMode, NotGiven] = NOT_GIVEN,
         target_connection_id: Union[str, NotGiven] = NOT_GIVEN,
         page_token: Union[str, NotGiven] = NOT_GIVEN,
         limit: Union[int, NotGiven] = NOT_GIVEN,
@@ -262,7 +276,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.ListSyncItem, _t.ListSyncResponseEnvelope]:
+    ) -> SyncPager[types.ListSyncItem, types.ListSyncResponseEnvelope]:
         """List the model syncs of the organization.
 
         Syncs are returned newest change first (`updated_at` descending, `id`
@@ -290,12 +304,12 @@ class ModelSyncResource(SyncResource):
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
             lowered to 50)."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListSyncResponseEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListSyncResponseEnvelope:
             return cast(
-                "_t.ListSyncResponseEnvelope",
+                "types.ListSyncResponseEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListSyncResponseEnvelope,
+                    types.ListSyncResponseEnvelope,
                     query={
                         "active": active,
                         "mode": mode,
@@ -316,20 +330,20 @@ class ModelSyncResource(SyncResource):
     def create(
         self,
         *,
-        fields: List[_t.SyncField],
-        mode: _t.ModelsyncSyncTargetMode,
+        fields: List[types.SyncField],
+        mode: types.ModelsyncSyncTargetMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.SyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.SyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -338,7 +352,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Create a model sync.
 
         Args:
@@ -366,10 +380,10 @@ class ModelSyncResource(SyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 body={
                     "active": active,
                     "encryption_passphrase": encryption_passphrase,
@@ -405,13 +419,13 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleOptionResponseEnvelope:
+    ) -> types.ScheduleOptionResponseEnvelope:
         """List the schedule kinds a model sync can use."""
         return cast(
-            "_t.ScheduleOptionResponseEnvelope",
+            "types.ScheduleOptionResponseEnvelope",
             self._client.request(
                 _op_get_schedule_options,
-                _t.ScheduleOptionResponseEnvelope,
+                types.ScheduleOptionResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -429,16 +443,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Get a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -452,20 +466,20 @@ class ModelSyncResource(SyncResource):
         self,
         id: str,
         *,
-        fields: List[_t.SyncField],
-        mode: _t.ModelsyncSyncTargetMode,
+        fields: List[types.SyncField],
+        mode: types.ModelsyncSyncTargetMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.SyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.SyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -474,7 +488,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Update a model sync.
 
         PUT replaces the whole sync definition: send every field you want to
@@ -507,10 +521,10 @@ class ModelSyncResource(SyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -574,7 +588,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a model sync on or off.
 
         Args:
@@ -582,10 +596,10 @@ class ModelSyncResource(SyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -605,16 +619,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelSyncResponseEnvelope:
+    ) -> types.CancelSyncResponseEnvelope:
         """Ask the running executions of a model sync to stop.
 
         Args:
           id: Identifier of the model sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelSyncResponseEnvelope",
+            "types.CancelSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelSyncResponseEnvelope,
+                types.CancelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -636,16 +650,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.StartSyncResponseEnvelope:
+    ) -> types.StartSyncResponseEnvelope:
         """Start a run of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.StartSyncResponseEnvelope",
+            "types.StartSyncResponseEnvelope",
             self._client.request(
                 _op_start,
-                _t.StartSyncResponseEnvelope,
+                types.StartSyncResponseEnvelope,
                 path_params={"id": id},
                 body={"identities": identities, "resync": resync, "test": test},
                 extra_headers=extra_headers,
@@ -665,16 +679,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncStatusEnvelope:
+    ) -> types.SyncStatusEnvelope:
         """Get the current status of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncStatusEnvelope",
+            "types.SyncStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.SyncStatusEnvelope,
+                types.SyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -702,11 +716,11 @@ class ModelSyncResourceWithRawResponse:
         self.get_status = to_raw_response_wrapper(resource.get_status)
 
     @cached_property
-    def executions(self) -> "ModelSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> ModelSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def targets(self) -> "ModelSyncTargetsResourceWithRawResponse":
+    def targets(self) -> ModelSyncTargetsResourceWithRawResponse:
         return self._resource.targets.with_raw_response
 
 
@@ -739,19 +753,19 @@ class AsyncModelSyncResource(AsyncResource):
     """Model syncs (reverse ETL) that write model records into a target connection."""
 
     @cached_property
-    def executions(self) -> "AsyncModelSyncExecutionsResource":
+    def executions(self) -> AsyncModelSyncExecutionsResource:
         from .model_sync_executions import AsyncModelSyncExecutionsResource
 
         return AsyncModelSyncExecutionsResource(self._client)
 
     @cached_property
-    def targets(self) -> "AsyncModelSyncTargetsResource":
+    def targets(self) -> AsyncModelSyncTargetsResource:
         from .model_sync_targets import AsyncModelSyncTargetsResource
 
         return AsyncModelSyncTargetsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncResourceWithRawResponse(self)
 
@@ -771,7 +785,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetSyncSourceMetaEnvelope:
+    ) -> types.GetSyncSourceMetaEnvelope:
         """Describe the source configuration a connection offers to model syncs.
 
         Call this before building a model to learn which configuration keys the
@@ -786,10 +800,10 @@ class AsyncModelSyncResource(AsyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetSyncSourceMetaEnvelope",
+            "types.GetSyncSourceMetaEnvelope",
             await self._client.request(
                 _op_get_source,
-                _t.GetSyncSourceMetaEnvelope,
+                types.GetSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -810,7 +824,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelFieldResponse:
+    ) -> types.ModelFieldResponse:
         """List the source fields a connection offers for a given source configuration.
 
         Args:
@@ -819,10 +833,10 @@ class AsyncModelSyncResource(AsyncResource):
           params: Source configuration, in the same `params[key]=value` form as the source
             endpoint, that picks the source whose fields are listed."""
         return cast(
-            "_t.ModelFieldResponse",
+            "types.ModelFieldResponse",
             await self._client.request(
                 _op_get_source_fields,
-                _t.ModelFieldResponse,
+                types.ModelFieldResponse,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -837,7 +851,7 @@ class AsyncModelSyncResource(AsyncResource):
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.ModelsyncSyncTargetMode, NotGiven] = NOT_GIVEN,
+        mode: Union[types.ModelsyncSyncTargetMode, NotGiven] = NOT_GIVEN,
         target_connection_id: Union[str, NotGiven] = NOT_GIVEN,
         page_token: Union[str, NotGiven] = NOT_GIVEN,
         limit: Union[int, NotGiven] = NOT_GIVEN,
@@ -846,7 +860,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.ListSyncItem, _t.ListSyncResponseEnvelope]:
+    ) -> AsyncPager[types.ListSyncItem, types.ListSyncResponseEnvelope]:
         """List the model syncs of the organization.
 
         Syncs are returned newest change first (`updated_at` descending, `id`
@@ -874,12 +888,12 @@ class AsyncModelSyncResource(AsyncResource):
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
             lowered to 50)."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListSyncResponseEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListSyncResponseEnvelope:
             return cast(
-                "_t.ListSyncResponseEnvelope",
+                "types.ListSyncResponseEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListSyncResponseEnvelope,
+                    types.ListSyncResponseEnvelope,
                     query={
                         "active": active,
                         "mode": mode,
@@ -900,20 +914,20 @@ class AsyncModelSyncResource(AsyncResource):
     async def create(
         self,
         *,
-        fields: List[_t.SyncField],
-        mode: _t.ModelsyncSyncTargetMode,
+        fields: List[types.SyncField],
+        mode: types.ModelsyncSyncTargetMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.SyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.SyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -922,7 +936,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Create a model sync.
 
         Args:
@@ -950,10 +964,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 body={
                     "active": active,
                     "encryption_passphrase": encryption_passphrase,
@@ -989,13 +1003,13 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleOptionResponseEnvelope:
+    ) -> types.ScheduleOptionResponseEnvelope:
         """List the schedule kinds a model sync can use."""
         return cast(
-            "_t.ScheduleOptionResponseEnvelope",
+            "types.ScheduleOptionResponseEnvelope",
             await self._client.request(
                 _op_get_schedule_options,
-                _t.ScheduleOptionResponseEnvelope,
+                types.ScheduleOptionResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -1013,16 +1027,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Get a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1036,20 +1050,20 @@ class AsyncModelSyncResource(AsyncResource):
         self,
         id: str,
         *,
-        fields: List[_t.SyncField],
-        mode: _t.ModelsyncSyncTargetMode,
+        fields: List[types.SyncField],
+        mode: types.ModelsyncSyncTargetMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.SyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.SyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -1058,7 +1072,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncResponseEnvelope:
+    ) -> types.SyncResponseEnvelope:
         """Update a model sync.
 
         PUT replaces the whole sync definition: send every field you want to
@@ -1091,10 +1105,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.SyncResponseEnvelope",
+            "types.SyncResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.SyncResponseEnvelope,
+                types.SyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -1158,7 +1172,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a model sync on or off.
 
         Args:
@@ -1166,10 +1180,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             await self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -1189,16 +1203,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelSyncResponseEnvelope:
+    ) -> types.CancelSyncResponseEnvelope:
         """Ask the running executions of a model sync to stop.
 
         Args:
           id: Identifier of the model sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelSyncResponseEnvelope",
+            "types.CancelSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelSyncResponseEnvelope,
+                types.CancelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1220,16 +1234,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.StartSyncResponseEnvelope:
+    ) -> types.StartSyncResponseEnvelope:
         """Start a run of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.StartSyncResponseEnvelope",
+            "types.StartSyncResponseEnvelope",
             await self._client.request(
                 _op_start,
-                _t.StartSyncResponseEnvelope,
+                types.StartSyncResponseEnvelope,
                 path_params={"id": id},
                 body={"identities": identities, "resync": resync, "test": test},
                 extra_headers=extra_headers,
@@ -1249,16 +1263,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncStatusEnvelope:
+    ) -> types.SyncStatusEnvelope:
         """Get the current status of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncStatusEnvelope",
+            "types.SyncStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.SyncStatusEnvelope,
+                types.SyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1286,11 +1300,11 @@ class AsyncModelSyncResourceWithRawResponse:
         self.get_status = async_to_raw_response_wrapper(resource.get_status)
 
     @cached_property
-    def executions(self) -> "AsyncModelSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> AsyncModelSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def targets(self) -> "AsyncModelSyncTargetsResourceWithRawResponse":
+    def targets(self) -> AsyncModelSyncTargetsResourceWithRawResponse:
         return self._resource.targets.with_raw_response
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
     async_to_streamed_page_wrapper,
@@ -21,46 +20,56 @@ from .._response import (
     to_streamed_page_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
 
-__all__ = ["ModelSyncExecutionsResource", "AsyncModelSyncExecutionsResource"]
+__all__ = ["AsyncModelSyncExecutionsResource", "ModelSyncExecutionsResource"]
 _op_list = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/syncs/{sync_id}/executions/{id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_console_logs = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}/consolelog",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "408": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "404": types.ApiError,
+        "408": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_log_urls = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}/{type}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_logs = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}/{type}/{filename}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 
@@ -69,7 +78,7 @@ class ModelSyncExecutionsResource(SyncResource):
     """Runs of a model sync and their log files."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncExecutionsResourceWithRawResponse(self)
 
@@ -91,7 +100,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.GetExecutionResponseSchema, _t.ListExecutionResponseEnvelope]:
+    ) -> SyncPager[types.GetExecutionResponseSchema, types.ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -108,12 +117,12 @@ class ModelSyncExecutionsResource(SyncResource):
 
           ascending: Oldest first instead of the default newest first."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListExecutionResponseEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListExecutionResponseEnvelope:
             return cast(
-                "_t.ListExecutionResponseEnvelope",
+                "types.ListExecutionResponseEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListExecutionResponseEnvelope,
+                    types.ListExecutionResponseEnvelope,
                     path_params={"sync_id": sync_id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -140,7 +149,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Get one run of a model sync.
 
         Args:
@@ -148,10 +157,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -171,7 +180,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelSyncExecutionResponseEnvelope:
+    ) -> types.CancelSyncExecutionResponseEnvelope:
         """Ask one run of a model sync to stop.
 
         Args:
@@ -179,10 +188,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelSyncExecutionResponseEnvelope",
+            "types.CancelSyncExecutionResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelSyncExecutionResponseEnvelope,
+                types.CancelSyncExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -204,7 +213,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of a model sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -219,10 +228,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             self._client.request(
                 _op_get_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 query={"limit": limit, "after": after},
                 extra_headers=extra_headers,
@@ -237,14 +246,14 @@ class ModelSyncExecutionsResource(SyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.ExecutionLogType,
+        type: types.ExecutionLogType,
         *,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionLogsResponseEnvelope:
+    ) -> types.ExecutionLogsResponseEnvelope:
         """Get signed URLs for all log files of one kind produced by a model sync run.
 
         Args:
@@ -254,10 +263,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           type: Kind of log file."""
         return cast(
-            "_t.ExecutionLogsResponseEnvelope",
+            "types.ExecutionLogsResponseEnvelope",
             self._client.request(
                 _op_get_log_urls,
-                _t.ExecutionLogsResponseEnvelope,
+                types.ExecutionLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id, "type": type},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -271,7 +280,7 @@ class ModelSyncExecutionsResource(SyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.ExecutionLogType,
+        type: types.ExecutionLogType,
         filename: str,
         *,
         extra_headers: Optional[Headers] = None,
@@ -328,7 +337,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
     """Runs of a model sync and their log files."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncExecutionsResourceWithRawResponse(self)
 
@@ -350,7 +359,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.GetExecutionResponseSchema, _t.ListExecutionResponseEnvelope]:
+    ) -> AsyncPager[types.GetExecutionResponseSchema, types.ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -367,12 +376,12 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           ascending: Oldest first instead of the default newest first."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListExecutionResponseEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListExecutionResponseEnvelope:
             return cast(
-                "_t.ListExecutionResponseEnvelope",
+                "types.ListExecutionResponseEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListExecutionResponseEnvelope,
+                    types.ListExecutionResponseEnvelope,
                     path_params={"sync_id": sync_id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -399,7 +408,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Get one run of a model sync.
 
         Args:
@@ -407,10 +416,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -430,7 +439,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelSyncExecutionResponseEnvelope:
+    ) -> types.CancelSyncExecutionResponseEnvelope:
         """Ask one run of a model sync to stop.
 
         Args:
@@ -438,10 +447,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelSyncExecutionResponseEnvelope",
+            "types.CancelSyncExecutionResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelSyncExecutionResponseEnvelope,
+                types.CancelSyncExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -463,7 +472,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionConsoleLogsResponseEnvelope:
+    ) -> types.ExecutionConsoleLogsResponseEnvelope:
         """Read the most recent console log lines of a model sync run.
 
         Only the latest entries are kept (at most 50). Pass the `after` cursor
@@ -478,10 +487,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
-            "_t.ExecutionConsoleLogsResponseEnvelope",
+            "types.ExecutionConsoleLogsResponseEnvelope",
             await self._client.request(
                 _op_get_console_logs,
-                _t.ExecutionConsoleLogsResponseEnvelope,
+                types.ExecutionConsoleLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 query={"limit": limit, "after": after},
                 extra_headers=extra_headers,
@@ -496,14 +505,14 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.ExecutionLogType,
+        type: types.ExecutionLogType,
         *,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionLogsResponseEnvelope:
+    ) -> types.ExecutionLogsResponseEnvelope:
         """Get signed URLs for all log files of one kind produced by a model sync run.
 
         Args:
@@ -513,10 +522,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           type: Kind of log file."""
         return cast(
-            "_t.ExecutionLogsResponseEnvelope",
+            "types.ExecutionLogsResponseEnvelope",
             await self._client.request(
                 _op_get_log_urls,
-                _t.ExecutionLogsResponseEnvelope,
+                types.ExecutionLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id, "type": type},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -530,7 +539,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.ExecutionLogType,
+        type: types.ExecutionLogType,
         filename: str,
         *,
         extra_headers: Optional[Headers] = None,

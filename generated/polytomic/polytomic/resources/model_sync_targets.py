@@ -2,41 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ModelSyncTargetsResource", "AsyncModelSyncTargetsResource"]
+__all__ = ["AsyncModelSyncTargetsResource", "ModelSyncTargetsResource"]
 _op_get_target_fields = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/target/fields",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/targetobjects",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get_create_property = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/targetobjects/properties/{property}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 
 
@@ -44,7 +53,7 @@ class ModelSyncTargetsResource(SyncResource):
     """Objects and fields a destination connection offers to model syncs."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncTargetsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncTargetsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncTargetsResourceWithRawResponse(self)
 
@@ -65,7 +74,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetResponseEnvelope:
+    ) -> types.TargetResponseEnvelope:
         """List the fields of one target object of a connection.
 
         Args:
@@ -76,10 +85,10 @@ class ModelSyncTargetsResource(SyncResource):
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
-            "_t.TargetResponseEnvelope",
+            "types.TargetResponseEnvelope",
             self._client.request(
                 _op_get_target_fields,
-                _t.TargetResponseEnvelope,
+                types.TargetResponseEnvelope,
                 path_params={"id": id},
                 query={"target": target, "refresh": refresh},
                 extra_headers=extra_headers,
@@ -99,16 +108,16 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetObjectsResponseEnvelope:
+    ) -> types.TargetObjectsResponseEnvelope:
         """List the objects a connection can receive model sync data into.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.TargetObjectsResponseEnvelope",
+            "types.TargetObjectsResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.TargetObjectsResponseEnvelope,
+                types.TargetObjectsResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -128,7 +137,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetPropertyValuesEnvelope:
+    ) -> types.TargetPropertyValuesEnvelope:
         """List the allowed values of a property used when creating a new target object.
 
         Args:
@@ -136,10 +145,10 @@ class ModelSyncTargetsResource(SyncResource):
 
           property: Name of the target-creation property."""
         return cast(
-            "_t.TargetPropertyValuesEnvelope",
+            "types.TargetPropertyValuesEnvelope",
             self._client.request(
                 _op_get_create_property,
-                _t.TargetPropertyValuesEnvelope,
+                types.TargetPropertyValuesEnvelope,
                 path_params={"id": id, "property": property},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -170,7 +179,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
     """Objects and fields a destination connection offers to model syncs."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncTargetsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncTargetsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncTargetsResourceWithRawResponse(self)
 
@@ -191,7 +200,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetResponseEnvelope:
+    ) -> types.TargetResponseEnvelope:
         """List the fields of one target object of a connection.
 
         Args:
@@ -202,10 +211,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
-            "_t.TargetResponseEnvelope",
+            "types.TargetResponseEnvelope",
             await self._client.request(
                 _op_get_target_fields,
-                _t.TargetResponseEnvelope,
+                types.TargetResponseEnvelope,
                 path_params={"id": id},
                 query={"target": target, "refresh": refresh},
                 extra_headers=extra_headers,
@@ -225,16 +234,16 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetObjectsResponseEnvelope:
+    ) -> types.TargetObjectsResponseEnvelope:
         """List the objects a connection can receive model sync data into.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.TargetObjectsResponseEnvelope",
+            "types.TargetObjectsResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.TargetObjectsResponseEnvelope,
+                types.TargetObjectsResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -254,7 +263,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetPropertyValuesEnvelope:
+    ) -> types.TargetPropertyValuesEnvelope:
         """List the allowed values of a property used when creating a new target object.
 
         Args:
@@ -262,10 +271,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
 
           property: Name of the target-creation property."""
         return cast(
-            "_t.TargetPropertyValuesEnvelope",
+            "types.TargetPropertyValuesEnvelope",
             await self._client.request(
                 _op_get_create_property,
-                _t.TargetPropertyValuesEnvelope,
+                types.TargetPropertyValuesEnvelope,
                 path_params={"id": id, "property": property},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

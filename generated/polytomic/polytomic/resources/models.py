@@ -2,84 +2,88 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Any, Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ModelsResource", "AsyncModelsResource"]
+__all__ = ["AsyncModelsResource", "ModelsResource"]
 _op_get_enrichment_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/enrichment-source",
     security=(("bearerAuth",), ("basicAuth",)),
     params=(("query", "params", "deepObject", True, False, ""),),
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_post = Endpoint(
     "post",
     "/api/enrichment/{connection_id}/inputfields",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_preview = Endpoint(
     "post",
     "/api/model-preview",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/models",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "404": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/models",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "403": types.ApiError, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_delete = Endpoint(
     "delete",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_sample = Endpoint(
     "get",
     "/api/models/{id}/sample",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -87,7 +91,7 @@ class ModelsResource(SyncResource):
     """Models, the queries or views over a source connection that model syncs read from."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelsResourceWithRawResponse(self)
 
@@ -107,7 +111,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetSyncSourceMetaEnvelope:
+    ) -> types.GetSyncSourceMetaEnvelope:
         """Describe the enrichment configuration a connection offers.
 
         Args:
@@ -116,10 +120,10 @@ class ModelsResource(SyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetSyncSourceMetaEnvelope",
+            "types.GetSyncSourceMetaEnvelope",
             self._client.request(
                 _op_get_enrichment_source,
-                _t.GetSyncSourceMetaEnvelope,
+                types.GetSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -134,22 +138,22 @@ class ModelsResource(SyncResource):
         self,
         connection_id: str,
         *,
-        configuration: Union[_t.EnricherConfiguration, NotGiven] = NOT_GIVEN,
+        configuration: Union[types.EnricherConfiguration, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetEnrichmentInputFieldsResponseEnvelope:
+    ) -> types.GetEnrichmentInputFieldsResponseEnvelope:
         """List the input field combinations an enrichment configuration accepts.
 
         Args:
           connection_id: Identifier of the connection."""
         return cast(
-            "_t.GetEnrichmentInputFieldsResponseEnvelope",
+            "types.GetEnrichmentInputFieldsResponseEnvelope",
             self._client.request(
                 _op_post,
-                _t.GetEnrichmentInputFieldsResponseEnvelope,
+                types.GetEnrichmentInputFieldsResponseEnvelope,
                 path_params={"connection_id": connection_id},
                 body={"configuration": configuration},
                 extra_headers=extra_headers,
@@ -167,21 +171,23 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Preview the fields a model definition would expose, without saving it.
 
         Takes the same body as model creation. With `async=true` the preview
@@ -214,10 +220,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_preview,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -249,16 +255,16 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelListResponseEnvelope:
+    ) -> types.ModelListResponseEnvelope:
         """List the models of the organization.
 
         Models are returned newest change first (`updated_at` descending, `id`
         breaking ties)."""
         return cast(
-            "_t.ModelListResponseEnvelope",
+            "types.ModelListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ModelListResponseEnvelope,
+                types.ModelListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -274,21 +280,23 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Create a model.
 
         A model is a query or view over a connection's data (a SQL query, a
@@ -326,10 +334,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -363,7 +371,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Get a model with its fields, identity and relations.
 
         Args:
@@ -372,10 +380,10 @@ class ModelsResource(SyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -394,22 +402,24 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         refresh: Union[bool, NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Update a model (full replacement).
 
         This is a full replacement of the model's configuration: every field of
@@ -454,10 +464,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 body={
@@ -522,7 +532,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSampleResponseEnvelope:
+    ) -> types.ModelSampleResponseEnvelope:
         """Fetch a few sample records from a model.
 
         Args:
@@ -531,10 +541,10 @@ class ModelsResource(SyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelSampleResponseEnvelope",
+            "types.ModelSampleResponseEnvelope",
             self._client.request(
                 _op_sample,
-                _t.ModelSampleResponseEnvelope,
+                types.ModelSampleResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -578,7 +588,7 @@ class AsyncModelsResource(AsyncResource):
     """Models, the queries or views over a source connection that model syncs read from."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelsResourceWithRawResponse(self)
 
@@ -598,7 +608,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetSyncSourceMetaEnvelope:
+    ) -> types.GetSyncSourceMetaEnvelope:
         """Describe the enrichment configuration a connection offers.
 
         Args:
@@ -607,10 +617,10 @@ class AsyncModelsResource(AsyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetSyncSourceMetaEnvelope",
+            "types.GetSyncSourceMetaEnvelope",
             await self._client.request(
                 _op_get_enrichment_source,
-                _t.GetSyncSourceMetaEnvelope,
+                types.GetSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -625,22 +635,22 @@ class AsyncModelsResource(AsyncResource):
         self,
         connection_id: str,
         *,
-        configuration: Union[_t.EnricherConfiguration, NotGiven] = NOT_GIVEN,
+        configuration: Union[types.EnricherConfiguration, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetEnrichmentInputFieldsResponseEnvelope:
+    ) -> types.GetEnrichmentInputFieldsResponseEnvelope:
         """List the input field combinations an enrichment configuration accepts.
 
         Args:
           connection_id: Identifier of the connection."""
         return cast(
-            "_t.GetEnrichmentInputFieldsResponseEnvelope",
+            "types.GetEnrichmentInputFieldsResponseEnvelope",
             await self._client.request(
                 _op_post,
-                _t.GetEnrichmentInputFieldsResponseEnvelope,
+                types.GetEnrichmentInputFieldsResponseEnvelope,
                 path_params={"connection_id": connection_id},
                 body={"configuration": configuration},
                 extra_headers=extra_headers,
@@ -658,21 +668,23 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Preview the fields a model definition would expose, without saving it.
 
         Takes the same body as model creation. With `async=true` the preview
@@ -705,10 +717,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_preview,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -740,16 +752,16 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelListResponseEnvelope:
+    ) -> types.ModelListResponseEnvelope:
         """List the models of the organization.
 
         Models are returned newest change first (`updated_at` descending, `id`
         breaking ties)."""
         return cast(
-            "_t.ModelListResponseEnvelope",
+            "types.ModelListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ModelListResponseEnvelope,
+                types.ModelListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -765,21 +777,23 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Create a model.
 
         A model is a query or view over a connection's data (a SQL query, a
@@ -817,10 +831,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -854,7 +868,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Get a model with its fields, identity and relations.
 
         Args:
@@ -863,10 +877,10 @@ class AsyncModelsResource(AsyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -885,22 +899,24 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         refresh: Union[bool, NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Update a model (full replacement).
 
         This is a full replacement of the model's configuration: every field of
@@ -945,10 +961,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 body={
@@ -1013,7 +1029,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSampleResponseEnvelope:
+    ) -> types.ModelSampleResponseEnvelope:
         """Fetch a few sample records from a model.
 
         Args:
@@ -1022,10 +1038,10 @@ class AsyncModelsResource(AsyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelSampleResponseEnvelope",
+            "types.ModelSampleResponseEnvelope",
             await self._client.request(
                 _op_sample,
-                _t.ModelSampleResponseEnvelope,
+                types.ModelSampleResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,

@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["NotificationsResource", "AsyncNotificationsResource"]
+__all__ = ["AsyncNotificationsResource", "NotificationsResource"]
 _op_get_global_error_subscribers = Endpoint(
     "get",
     "/api/notifications/global-error-subscribers",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_set_global_error_subscribers = Endpoint(
     "put",
     "/api/notifications/global-error-subscribers",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -39,7 +38,7 @@ class NotificationsResource(SyncResource):
     """Organization-wide notification settings."""
 
     @cached_property
-    def with_raw_response(self) -> "NotificationsResourceWithRawResponse":
+    def with_raw_response(self) -> NotificationsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return NotificationsResourceWithRawResponse(self)
 
@@ -57,13 +56,13 @@ class NotificationsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GlobalErrorSubscribersResponse:
+    ) -> types.GlobalErrorSubscribersResponse:
         """List the email addresses that receive every sync error notification."""
         return cast(
-            "_t.GlobalErrorSubscribersResponse",
+            "types.GlobalErrorSubscribersResponse",
             self._client.request(
                 _op_get_global_error_subscribers,
-                _t.GlobalErrorSubscribersResponse,
+                types.GlobalErrorSubscribersResponse,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -81,13 +80,13 @@ class NotificationsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GlobalErrorSubscribersResponse:
+    ) -> types.GlobalErrorSubscribersResponse:
         """Replace the email addresses that receive every sync error notification."""
         return cast(
-            "_t.GlobalErrorSubscribersResponse",
+            "types.GlobalErrorSubscribersResponse",
             self._client.request(
                 _op_set_global_error_subscribers,
-                _t.GlobalErrorSubscribersResponse,
+                types.GlobalErrorSubscribersResponse,
                 body={"emails": emails},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -124,7 +123,7 @@ class AsyncNotificationsResource(AsyncResource):
     """Organization-wide notification settings."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncNotificationsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncNotificationsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncNotificationsResourceWithRawResponse(self)
 
@@ -142,13 +141,13 @@ class AsyncNotificationsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GlobalErrorSubscribersResponse:
+    ) -> types.GlobalErrorSubscribersResponse:
         """List the email addresses that receive every sync error notification."""
         return cast(
-            "_t.GlobalErrorSubscribersResponse",
+            "types.GlobalErrorSubscribersResponse",
             await self._client.request(
                 _op_get_global_error_subscribers,
-                _t.GlobalErrorSubscribersResponse,
+                types.GlobalErrorSubscribersResponse,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -166,13 +165,13 @@ class AsyncNotificationsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GlobalErrorSubscribersResponse:
+    ) -> types.GlobalErrorSubscribersResponse:
         """Replace the email addresses that receive every sync error notification."""
         return cast(
-            "_t.GlobalErrorSubscribersResponse",
+            "types.GlobalErrorSubscribersResponse",
             await self._client.request(
                 _op_set_global_error_subscribers,
-                _t.GlobalErrorSubscribersResponse,
+                types.GlobalErrorSubscribersResponse,
                 body={"emails": emails},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

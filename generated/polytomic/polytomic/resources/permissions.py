@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING, Union
-import httpx
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
 if TYPE_CHECKING:
     from .permissions_policies import (
@@ -28,24 +25,24 @@ if TYPE_CHECKING:
         PermissionsRolesResourceWithStreamingResponse,
     )
 
-__all__ = ["PermissionsResource", "AsyncPermissionsResource"]
+__all__ = ["AsyncPermissionsResource", "PermissionsResource"]
 
 
 class PermissionsResource(SyncResource):
     @cached_property
-    def policies(self) -> "PermissionsPoliciesResource":
+    def policies(self) -> PermissionsPoliciesResource:
         from .permissions_policies import PermissionsPoliciesResource
 
         return PermissionsPoliciesResource(self._client)
 
     @cached_property
-    def roles(self) -> "PermissionsRolesResource":
+    def roles(self) -> PermissionsRolesResource:
         from .permissions_roles import PermissionsRolesResource
 
         return PermissionsRolesResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "PermissionsResourceWithRawResponse":
+    def with_raw_response(self) -> PermissionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsResourceWithRawResponse(self)
 
@@ -61,11 +58,11 @@ class PermissionsResourceWithRawResponse:
         self._resource = resource
 
     @cached_property
-    def policies(self) -> "PermissionsPoliciesResourceWithRawResponse":
+    def policies(self) -> PermissionsPoliciesResourceWithRawResponse:
         return self._resource.policies.with_raw_response
 
     @cached_property
-    def roles(self) -> "PermissionsRolesResourceWithRawResponse":
+    def roles(self) -> PermissionsRolesResourceWithRawResponse:
         return self._resource.roles.with_raw_response
 
 
@@ -84,19 +81,19 @@ class PermissionsResourceWithStreamingResponse:
 
 class AsyncPermissionsResource(AsyncResource):
     @cached_property
-    def policies(self) -> "AsyncPermissionsPoliciesResource":
+    def policies(self) -> AsyncPermissionsPoliciesResource:
         from .permissions_policies import AsyncPermissionsPoliciesResource
 
         return AsyncPermissionsPoliciesResource(self._client)
 
     @cached_property
-    def roles(self) -> "AsyncPermissionsRolesResource":
+    def roles(self) -> AsyncPermissionsRolesResource:
         from .permissions_roles import AsyncPermissionsRolesResource
 
         return AsyncPermissionsRolesResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "AsyncPermissionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncPermissionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsResourceWithRawResponse(self)
 
@@ -112,11 +109,11 @@ class AsyncPermissionsResourceWithRawResponse:
         self._resource = resource
 
     @cached_property
-    def policies(self) -> "AsyncPermissionsPoliciesResourceWithRawResponse":
+    def policies(self) -> AsyncPermissionsPoliciesResourceWithRawResponse:
         return self._resource.policies.with_raw_response
 
     @cached_property
-    def roles(self) -> "AsyncPermissionsRolesResourceWithRawResponse":
+    def roles(self) -> AsyncPermissionsRolesResourceWithRawResponse:
         return self._resource.roles.with_raw_response
 
 

@@ -2,56 +2,65 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["PermissionsPoliciesResource", "AsyncPermissionsPoliciesResource"]
+__all__ = ["AsyncPermissionsPoliciesResource", "PermissionsPoliciesResource"]
 _op_list = Endpoint(
     "get",
     "/api/permissions/policies",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/permissions/policies",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_get = Endpoint(
     "get",
     "/api/permissions/policies/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/permissions/policies/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {
+        "400": types.ApiError,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
+    },
 )
 _op_delete = Endpoint(
     "delete",
     "/api/permissions/policies/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 
@@ -60,7 +69,7 @@ class PermissionsPoliciesResource(SyncResource):
     """Permission policies that bind actions to roles."""
 
     @cached_property
-    def with_raw_response(self) -> "PermissionsPoliciesResourceWithRawResponse":
+    def with_raw_response(self) -> PermissionsPoliciesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsPoliciesResourceWithRawResponse(self)
 
@@ -78,13 +87,13 @@ class PermissionsPoliciesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListPoliciesResponseEnvelope:
+    ) -> types.ListPoliciesResponseEnvelope:
         """List the permission policies of the organization."""
         return cast(
-            "_t.ListPoliciesResponseEnvelope",
+            "types.ListPoliciesResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListPoliciesResponseEnvelope,
+                types.ListPoliciesResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -98,19 +107,19 @@ class PermissionsPoliciesResource(SyncResource):
         *,
         name: str,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        policy_actions: Union[List[_t.PolicyAction], NotGiven] = NOT_GIVEN,
+        policy_actions: Union[List[types.PolicyAction], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.PolicyResponseEnvelope:
+    ) -> types.PolicyResponseEnvelope:
         """Create a permission policy."""
         return cast(
-            "_t.PolicyResponseEnvelope",
+            "types.PolicyResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.PolicyResponseEnvelope,
+                types.PolicyResponseEnvelope,
                 body={
                     "name": name,
                     "organization_id": organization_id,
@@ -133,16 +142,16 @@ class PermissionsPoliciesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.PolicyResponseEnvelope:
+    ) -> types.PolicyResponseEnvelope:
         """Get a permission policy with its action-to-role bindings.
 
         Args:
           id: Identifier of the policy."""
         return cast(
-            "_t.PolicyResponseEnvelope",
+            "types.PolicyResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.PolicyResponseEnvelope,
+                types.PolicyResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -158,22 +167,22 @@ class PermissionsPoliciesResource(SyncResource):
         *,
         name: str,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        policy_actions: Union[List[_t.PolicyAction], NotGiven] = NOT_GIVEN,
+        policy_actions: Union[List[types.PolicyAction], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.PolicyResponseEnvelope:
+    ) -> types.PolicyResponseEnvelope:
         """Update a permission policy.
 
         Args:
           id: Identifier of the policy."""
         return cast(
-            "_t.PolicyResponseEnvelope",
+            "types.PolicyResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.PolicyResponseEnvelope,
+                types.PolicyResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "name": name,
@@ -238,7 +247,7 @@ class AsyncPermissionsPoliciesResource(AsyncResource):
     """Permission policies that bind actions to roles."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncPermissionsPoliciesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncPermissionsPoliciesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsPoliciesResourceWithRawResponse(self)
 
@@ -256,13 +265,13 @@ class AsyncPermissionsPoliciesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListPoliciesResponseEnvelope:
+    ) -> types.ListPoliciesResponseEnvelope:
         """List the permission policies of the organization."""
         return cast(
-            "_t.ListPoliciesResponseEnvelope",
+            "types.ListPoliciesResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListPoliciesResponseEnvelope,
+                types.ListPoliciesResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -276,19 +285,19 @@ class AsyncPermissionsPoliciesResource(AsyncResource):
         *,
         name: str,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        policy_actions: Union[List[_t.PolicyAction], NotGiven] = NOT_GIVEN,
+        policy_actions: Union[List[types.PolicyAction], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.PolicyResponseEnvelope:
+    ) -> types.PolicyResponseEnvelope:
         """Create a permission policy."""
         return cast(
-            "_t.PolicyResponseEnvelope",
+            "types.PolicyResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.PolicyResponseEnvelope,
+                types.PolicyResponseEnvelope,
                 body={
                     "name": name,
                     "organization_id": organization_id,
@@ -311,16 +320,16 @@ class AsyncPermissionsPoliciesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.PolicyResponseEnvelope:
+    ) -> types.PolicyResponseEnvelope:
         """Get a permission policy with its action-to-role bindings.
 
         Args:
           id: Identifier of the policy."""
         return cast(
-            "_t.PolicyResponseEnvelope",
+            "types.PolicyResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.PolicyResponseEnvelope,
+                types.PolicyResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -336,22 +345,22 @@ class AsyncPermissionsPoliciesResource(AsyncResource):
         *,
         name: str,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        policy_actions: Union[List[_t.PolicyAction], NotGiven] = NOT_GIVEN,
+        policy_actions: Union[List[types.PolicyAction], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.PolicyResponseEnvelope:
+    ) -> types.PolicyResponseEnvelope:
         """Update a permission policy.
 
         Args:
           id: Identifier of the policy."""
         return cast(
-            "_t.PolicyResponseEnvelope",
+            "types.PolicyResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.PolicyResponseEnvelope,
+                types.PolicyResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "name": name,

@@ -2,36 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["QueryRunnerResource", "AsyncQueryRunnerResource"]
+__all__ = ["AsyncQueryRunnerResource", "QueryRunnerResource"]
 _op_run_query = Endpoint(
     "post",
     "/api/connections/{connection_id}/query",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_query = Endpoint(
     "get",
     "/api/queries/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -39,7 +38,7 @@ class QueryRunnerResource(SyncResource):
     """Ad-hoc queries run against a connection in the background."""
 
     @cached_property
-    def with_raw_response(self) -> "QueryRunnerResourceWithRawResponse":
+    def with_raw_response(self) -> QueryRunnerResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return QueryRunnerResourceWithRawResponse(self)
 
@@ -54,13 +53,13 @@ class QueryRunnerResource(SyncResource):
         connection_id: str,
         *,
         query: Union[str, NotGiven] = NOT_GIVEN,
-        body: Union[_t.RunQueryRequest, NotGiven] = NOT_GIVEN,
+        body: Union[types.RunQueryRequest, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RunQueryEnvelope:
+    ) -> types.RunQueryEnvelope:
         """Submit a query to run in the background against a connection.
 
         Returns at once with the identifier of the query task; poll
@@ -71,10 +70,10 @@ class QueryRunnerResource(SyncResource):
 
           query: Query text to run on the connection."""
         return cast(
-            "_t.RunQueryEnvelope",
+            "types.RunQueryEnvelope",
             self._client.request(
                 _op_run_query,
-                _t.RunQueryEnvelope,
+                types.RunQueryEnvelope,
                 path_params={"connection_id": connection_id},
                 query={"query": query},
                 body=body,
@@ -96,7 +95,7 @@ class QueryRunnerResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.QueryResultsEnvelope:
+    ) -> types.QueryResultsEnvelope:
         """Get the status of a submitted query and, when done, its results page by page.
 
         Args:
@@ -105,10 +104,10 @@ class QueryRunnerResource(SyncResource):
           page: Opaque page token taken from `links.next` or `links.previous` of the previous
             answer."""
         return cast(
-            "_t.QueryResultsEnvelope",
+            "types.QueryResultsEnvelope",
             self._client.request(
                 _op_get_query,
-                _t.QueryResultsEnvelope,
+                types.QueryResultsEnvelope,
                 path_params={"id": id},
                 query={"page": page},
                 extra_headers=extra_headers,
@@ -138,7 +137,7 @@ class AsyncQueryRunnerResource(AsyncResource):
     """Ad-hoc queries run against a connection in the background."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncQueryRunnerResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncQueryRunnerResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncQueryRunnerResourceWithRawResponse(self)
 
@@ -153,13 +152,13 @@ class AsyncQueryRunnerResource(AsyncResource):
         connection_id: str,
         *,
         query: Union[str, NotGiven] = NOT_GIVEN,
-        body: Union[_t.RunQueryRequest, NotGiven] = NOT_GIVEN,
+        body: Union[types.RunQueryRequest, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RunQueryEnvelope:
+    ) -> types.RunQueryEnvelope:
         """Submit a query to run in the background against a connection.
 
         Returns at once with the identifier of the query task; poll
@@ -170,10 +169,10 @@ class AsyncQueryRunnerResource(AsyncResource):
 
           query: Query text to run on the connection."""
         return cast(
-            "_t.RunQueryEnvelope",
+            "types.RunQueryEnvelope",
             await self._client.request(
                 _op_run_query,
-                _t.RunQueryEnvelope,
+                types.RunQueryEnvelope,
                 path_params={"connection_id": connection_id},
                 query={"query": query},
                 body=body,
@@ -195,7 +194,7 @@ class AsyncQueryRunnerResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.QueryResultsEnvelope:
+    ) -> types.QueryResultsEnvelope:
         """Get the status of a submitted query and, when done, its results page by page.
 
         Args:
@@ -204,10 +203,10 @@ class AsyncQueryRunnerResource(AsyncResource):
           page: Opaque page token taken from `links.next` or `links.previous` of the previous
             answer."""
         return cast(
-            "_t.QueryResultsEnvelope",
+            "types.QueryResultsEnvelope",
             await self._client.request(
                 _op_get_query,
-                _t.QueryResultsEnvelope,
+                types.QueryResultsEnvelope,
                 path_params={"id": id},
                 query={"page": page},
                 extra_headers=extra_headers,

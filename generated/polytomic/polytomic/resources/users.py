@@ -2,96 +2,95 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["UsersResource", "AsyncUsersResource"]
+__all__ = ["AsyncUsersResource", "UsersResource"]
 _op_list_current_org_users = Endpoint(
     "get",
     "/api/organization/users",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError},
 )
 _op_create_current_org_user = Endpoint(
     "post",
     "/api/organization/users",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_get_current_org_user = Endpoint(
     "get",
     "/api/organization/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update_current_org_user = Endpoint(
     "put",
     "/api/organization/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_delete_current_org_user = Endpoint(
     "delete",
     "/api/organization/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/organizations/{org_id}/users",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/organizations/{org_id}/users",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_delete = Endpoint(
     "delete",
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_create_api_key = Endpoint(
     "post",
     "/api/organizations/{org_id}/users/{id}/keys",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"403": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"403": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -99,7 +98,7 @@ class UsersResource(SyncResource):
     """Users of an organization and their API keys."""
 
     @cached_property
-    def with_raw_response(self) -> "UsersResourceWithRawResponse":
+    def with_raw_response(self) -> UsersResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return UsersResourceWithRawResponse(self)
 
@@ -117,13 +116,13 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of the caller's organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             self._client.request(
                 _op_list_current_org_users,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -143,13 +142,13 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in the caller's organization with the given roles."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_create_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -168,16 +167,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_get_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -198,16 +197,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Change the roles of a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_update_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 body={"role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -227,16 +226,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_delete_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -255,16 +254,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of an organization.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 path_params={"org_id": org_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -286,16 +285,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in an organization with the given roles.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_create,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -316,7 +315,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of an organization.
 
         Args:
@@ -324,10 +323,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_get,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -350,7 +349,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Update a user of an organization.
 
         Args:
@@ -358,10 +357,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_update,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -382,7 +381,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of an organization.
 
         Args:
@@ -390,10 +389,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_delete,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -414,7 +413,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ApiKeyResponseEnvelope:
+    ) -> types.ApiKeyResponseEnvelope:
         """Issue a new API key for a user.
 
         Args:
@@ -424,10 +423,10 @@ class UsersResource(SyncResource):
 
           force: Revoke the user's current API key before issuing the new one."""
         return cast(
-            "_t.ApiKeyResponseEnvelope",
+            "types.ApiKeyResponseEnvelope",
             self._client.request(
                 _op_create_api_key,
-                _t.ApiKeyResponseEnvelope,
+                types.ApiKeyResponseEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 query={"force": force},
                 extra_headers=extra_headers,
@@ -481,7 +480,7 @@ class AsyncUsersResource(AsyncResource):
     """Users of an organization and their API keys."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncUsersResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncUsersResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncUsersResourceWithRawResponse(self)
 
@@ -499,13 +498,13 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of the caller's organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             await self._client.request(
                 _op_list_current_org_users,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -525,13 +524,13 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in the caller's organization with the given roles."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_create_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -550,16 +549,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_get_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -580,16 +579,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Change the roles of a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_update_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 body={"role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -609,16 +608,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of the caller's organization.
 
         Args:
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_delete_current_org_user,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -637,16 +636,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of an organization.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 path_params={"org_id": org_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -668,16 +667,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in an organization with the given roles.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_create,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -698,7 +697,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of an organization.
 
         Args:
@@ -706,10 +705,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_get,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -732,7 +731,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Update a user of an organization.
 
         Args:
@@ -740,10 +739,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_update,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -764,7 +763,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of an organization.
 
         Args:
@@ -772,10 +771,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_delete,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -796,7 +795,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ApiKeyResponseEnvelope:
+    ) -> types.ApiKeyResponseEnvelope:
         """Issue a new API key for a user.
 
         Args:
@@ -806,10 +805,10 @@ class AsyncUsersResource(AsyncResource):
 
           force: Revoke the user's current API key before issuing the new one."""
         return cast(
-            "_t.ApiKeyResponseEnvelope",
+            "types.ApiKeyResponseEnvelope",
             await self._client.request(
                 _op_create_api_key,
-                _t.ApiKeyResponseEnvelope,
+                types.ApiKeyResponseEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 query={"force": force},
                 extra_headers=extra_headers,

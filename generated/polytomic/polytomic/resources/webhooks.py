@@ -2,56 +2,55 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["WebhooksResource", "AsyncWebhooksResource"]
+__all__ = ["AsyncWebhooksResource", "WebhooksResource"]
 _op_list = Endpoint(
     "get",
     "/api/webhooks",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"500": _t.ApiError},
+    errors=lambda: {"500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/webhooks",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"404": _t.ApiError},
+    errors=lambda: {"404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "422": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "422": types.ApiError, "500": types.ApiError},
 )
 _op_delete = Endpoint(
     "delete",
     "/api/webhooks/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"404": types.ApiError, "500": types.ApiError},
     response="empty",
 )
 _op_disable = Endpoint(
@@ -59,14 +58,14 @@ _op_disable = Endpoint(
     "/api/webhooks/{id}/disable",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 _op_enable = Endpoint(
     "post",
     "/api/webhooks/{id}/enable",
     security=(("bearerAuth",), ("basicAuth",)),
     idempotency_header="Idempotency-Key",
-    errors=lambda: {"401": _t.ApiError, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.ApiError, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -74,7 +73,7 @@ class WebhooksResource(SyncResource):
     """Webhooks that receive event notifications."""
 
     @cached_property
-    def with_raw_response(self) -> "WebhooksResourceWithRawResponse":
+    def with_raw_response(self) -> WebhooksResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return WebhooksResourceWithRawResponse(self)
 
@@ -92,13 +91,13 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookListEnvelope:
+    ) -> types.WebhookListEnvelope:
         """List the webhooks of the organization."""
         return cast(
-            "_t.WebhookListEnvelope",
+            "types.WebhookListEnvelope",
             self._client.request(
                 _op_list,
-                _t.WebhookListEnvelope,
+                types.WebhookListEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -118,13 +117,13 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Create a webhook for the organization."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_create,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -143,16 +142,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Get a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_get,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -174,16 +173,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Update a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_update,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
@@ -228,16 +227,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Pause a webhook without deleting it.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_disable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -256,16 +255,16 @@ class WebhooksResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Resume a paused webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             self._client.request(
                 _op_enable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -304,7 +303,7 @@ class AsyncWebhooksResource(AsyncResource):
     """Webhooks that receive event notifications."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncWebhooksResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncWebhooksResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncWebhooksResourceWithRawResponse(self)
 
@@ -322,13 +321,13 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookListEnvelope:
+    ) -> types.WebhookListEnvelope:
         """List the webhooks of the organization."""
         return cast(
-            "_t.WebhookListEnvelope",
+            "types.WebhookListEnvelope",
             await self._client.request(
                 _op_list,
-                _t.WebhookListEnvelope,
+                types.WebhookListEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -348,13 +347,13 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Create a webhook for the organization."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_create,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -373,16 +372,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Get a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_get,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -404,16 +403,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Update a webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_update,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 body={"endpoint": endpoint, "organization_id": organization_id, "secret": secret},
                 extra_headers=extra_headers,
@@ -458,16 +457,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Pause a webhook without deleting it.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_disable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -486,16 +485,16 @@ class AsyncWebhooksResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.WebhookEnvelope:
+    ) -> types.WebhookEnvelope:
         """Resume a paused webhook.
 
         Args:
           id: Identifier of the webhook."""
         return cast(
-            "_t.WebhookEnvelope",
+            "types.WebhookEnvelope",
             await self._client.request(
                 _op_enable,
-                _t.WebhookEnvelope,
+                types.WebhookEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -263,8 +263,8 @@ if TYPE_CHECKING:
     from .job_response import JobResponse as JobResponse
     from .job_response_envelope import JobResponseEnvelope as JobResponseEnvelope
     from .jsonschema_definitions import JsonschemaDefinitions as JsonschemaDefinitions
-    from .jsonschema_form import JsonschemaForm as JsonschemaForm
     from .jsonschema_definitions import JsonschemaSchema as JsonschemaSchema
+    from .jsonschema_form import JsonschemaForm as JsonschemaForm
     from .label_label import LabelLabel as LabelLabel
     from .list_bulk_schema_envelope import ListBulkSchemaEnvelope as ListBulkSchemaEnvelope
     from .list_bulk_sync_executions_envelope import (

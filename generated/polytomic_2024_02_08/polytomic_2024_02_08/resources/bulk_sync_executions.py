@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
     async_to_streamed_page_wrapper,
@@ -21,54 +20,54 @@ from .._response import (
     to_streamed_page_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
 
-__all__ = ["BulkSyncExecutionsResource", "AsyncBulkSyncExecutionsResource"]
+__all__ = ["AsyncBulkSyncExecutionsResource", "BulkSyncExecutionsResource"]
 _op_list_status = Endpoint(
     "get",
     "/api/bulk/syncs/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/executions/{exec_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_cancel = Endpoint(
     "post",
     "/api/bulk/syncs/{id}/executions/{exec_id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_logs = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/logs",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_export_logs = Endpoint(
     "post",
     "/api/bulk/syncs/{sync_id}/executions/{execution_id}/logs/export",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -77,7 +76,7 @@ class BulkSyncExecutionsResource(SyncResource):
     """Runs of a bulk sync, their status and their logs."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncExecutionsResourceWithRawResponse(self)
 
@@ -98,7 +97,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSyncExecutionStatusEnvelope:
+    ) -> types.ListBulkSyncExecutionStatusEnvelope:
         """Get a short per-schema status for one or more bulk syncs.
 
         Args:
@@ -110,10 +109,10 @@ class BulkSyncExecutionsResource(SyncResource):
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
             `all` or `active` is true."""
         return cast(
-            "_t.ListBulkSyncExecutionStatusEnvelope",
+            "types.ListBulkSyncExecutionStatusEnvelope",
             self._client.request(
                 _op_list_status,
-                _t.ListBulkSyncExecutionStatusEnvelope,
+                types.ListBulkSyncExecutionStatusEnvelope,
                 query={"all": all, "active": active, "sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -136,7 +135,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.BulkSyncExecution, _t.ListBulkSyncExecutionsEnvelope]:
+    ) -> SyncPager[types.BulkSyncExecution, types.ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -155,12 +154,12 @@ class BulkSyncExecutionsResource(SyncResource):
 
           limit: Largest number of executions to return (at most 100)."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListBulkSyncExecutionsEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
-                "_t.ListBulkSyncExecutionsEnvelope",
+                "types.ListBulkSyncExecutionsEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListBulkSyncExecutionsEnvelope,
+                    types.ListBulkSyncExecutionsEnvelope,
                     path_params={"id": id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -188,7 +187,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Get one run of a bulk sync with its per-schema status.
 
         Args:
@@ -196,10 +195,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           exec_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -219,7 +218,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask one run of a bulk sync to stop.
 
         Args:
@@ -227,10 +226,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           exec_id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -250,7 +249,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4BulkSyncExecutionLogsEnvelope:
+    ) -> types.V4BulkSyncExecutionLogsEnvelope:
         """Get signed download URLs for the log files of a bulk sync run.
 
         Args:
@@ -258,10 +257,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           execution_id: Identifier of the execution."""
         return cast(
-            "_t.V4BulkSyncExecutionLogsEnvelope",
+            "types.V4BulkSyncExecutionLogsEnvelope",
             self._client.request(
                 _op_get_logs,
-                _t.V4BulkSyncExecutionLogsEnvelope,
+                types.V4BulkSyncExecutionLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -282,7 +281,7 @@ class BulkSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4ExportSyncLogsEnvelope:
+    ) -> types.V4ExportSyncLogsEnvelope:
         """Start a background job that bundles the logs of a bulk sync run into one archive.
 
         Args:
@@ -292,10 +291,10 @@ class BulkSyncExecutionsResource(SyncResource):
 
           notify: Notify the user once the archive can be downloaded."""
         return cast(
-            "_t.V4ExportSyncLogsEnvelope",
+            "types.V4ExportSyncLogsEnvelope",
             self._client.request(
                 _op_export_logs,
-                _t.V4ExportSyncLogsEnvelope,
+                types.V4ExportSyncLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"notify": notify},
                 extra_headers=extra_headers,
@@ -333,7 +332,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
     """Runs of a bulk sync, their status and their logs."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncExecutionsResourceWithRawResponse(self)
 
@@ -354,7 +353,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSyncExecutionStatusEnvelope:
+    ) -> types.ListBulkSyncExecutionStatusEnvelope:
         """Get a short per-schema status for one or more bulk syncs.
 
         Args:
@@ -366,10 +365,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           sync_id: Bulk sync to report on. Repeat the parameter for several syncs. Ignored when
             `all` or `active` is true."""
         return cast(
-            "_t.ListBulkSyncExecutionStatusEnvelope",
+            "types.ListBulkSyncExecutionStatusEnvelope",
             await self._client.request(
                 _op_list_status,
-                _t.ListBulkSyncExecutionStatusEnvelope,
+                types.ListBulkSyncExecutionStatusEnvelope,
                 query={"all": all, "active": active, "sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -392,7 +391,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.BulkSyncExecution, _t.ListBulkSyncExecutionsEnvelope]:
+    ) -> AsyncPager[types.BulkSyncExecution, types.ListBulkSyncExecutionsEnvelope]:
         """List the runs of a bulk sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -411,12 +410,12 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           limit: Largest number of executions to return (at most 100)."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListBulkSyncExecutionsEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
-                "_t.ListBulkSyncExecutionsEnvelope",
+                "types.ListBulkSyncExecutionsEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListBulkSyncExecutionsEnvelope,
+                    types.ListBulkSyncExecutionsEnvelope,
                     path_params={"id": id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -444,7 +443,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncExecutionEnvelope:
+    ) -> types.BulkSyncExecutionEnvelope:
         """Get one run of a bulk sync with its per-schema status.
 
         Args:
@@ -452,10 +451,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           exec_id: Identifier of the execution."""
         return cast(
-            "_t.BulkSyncExecutionEnvelope",
+            "types.BulkSyncExecutionEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncExecutionEnvelope,
+                types.BulkSyncExecutionEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -475,7 +474,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask one run of a bulk sync to stop.
 
         Args:
@@ -483,10 +482,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           exec_id: Identifier of the execution to cancel."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "exec_id": exec_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -506,7 +505,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4BulkSyncExecutionLogsEnvelope:
+    ) -> types.V4BulkSyncExecutionLogsEnvelope:
         """Get signed download URLs for the log files of a bulk sync run.
 
         Args:
@@ -514,10 +513,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           execution_id: Identifier of the execution."""
         return cast(
-            "_t.V4BulkSyncExecutionLogsEnvelope",
+            "types.V4BulkSyncExecutionLogsEnvelope",
             await self._client.request(
                 _op_get_logs,
-                _t.V4BulkSyncExecutionLogsEnvelope,
+                types.V4BulkSyncExecutionLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -538,7 +537,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4ExportSyncLogsEnvelope:
+    ) -> types.V4ExportSyncLogsEnvelope:
         """Start a background job that bundles the logs of a bulk sync run into one archive.
 
         Args:
@@ -548,10 +547,10 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           notify: Notify the user once the archive can be downloaded."""
         return cast(
-            "_t.V4ExportSyncLogsEnvelope",
+            "types.V4ExportSyncLogsEnvelope",
             await self._client.request(
                 _op_export_logs,
-                _t.V4ExportSyncLogsEnvelope,
+                types.V4ExportSyncLogsEnvelope,
                 path_params={"sync_id": sync_id, "execution_id": execution_id},
                 query={"notify": notify},
                 extra_headers=extra_headers,

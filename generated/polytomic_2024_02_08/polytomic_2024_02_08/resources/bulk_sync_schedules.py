@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["BulkSyncSchedulesResource", "AsyncBulkSyncSchedulesResource"]
+__all__ = ["AsyncBulkSyncSchedulesResource", "BulkSyncSchedulesResource"]
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{sync_id}/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_create = Endpoint(
@@ -36,11 +35,11 @@ _op_create = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
@@ -48,10 +47,10 @@ _op_get = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_update = Endpoint(
@@ -59,11 +58,11 @@ _op_update = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_delete = Endpoint(
@@ -71,10 +70,10 @@ _op_delete = Endpoint(
     "/api/bulk/syncs/{sync_id}/schedules/{schedule_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -84,7 +83,7 @@ class BulkSyncSchedulesResource(SyncResource):
     """The schedules attached to a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncSchedulesResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncSchedulesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncSchedulesResourceWithRawResponse(self)
 
@@ -103,16 +102,16 @@ class BulkSyncSchedulesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchedulesEnvelope:
+    ) -> types.SchedulesEnvelope:
         """List the schedules of a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.SchedulesEnvelope",
+            "types.SchedulesEnvelope",
             self._client.request(
                 _op_list,
-                _t.SchedulesEnvelope,
+                types.SchedulesEnvelope,
                 path_params={"sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -126,22 +125,22 @@ class BulkSyncSchedulesResource(SyncResource):
         self,
         sync_id: str,
         *,
-        schedule: _t.V4BulkSyncScheduleApi,
+        schedule: types.V4BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Add a schedule to a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_create,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -162,7 +161,7 @@ class BulkSyncSchedulesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Get one schedule of a bulk sync.
 
         Args:
@@ -170,10 +169,10 @@ class BulkSyncSchedulesResource(SyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_get,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -188,13 +187,13 @@ class BulkSyncSchedulesResource(SyncResource):
         sync_id: str,
         schedule_id: str,
         *,
-        schedule: _t.V4BulkSyncScheduleApi,
+        schedule: types.V4BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Change one schedule of a bulk sync.
 
         Args:
@@ -202,10 +201,10 @@ class BulkSyncSchedulesResource(SyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             self._client.request(
                 _op_update,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -269,7 +268,7 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
     """The schedules attached to a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncSchedulesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncSchedulesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncSchedulesResourceWithRawResponse(self)
 
@@ -288,16 +287,16 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchedulesEnvelope:
+    ) -> types.SchedulesEnvelope:
         """List the schedules of a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.SchedulesEnvelope",
+            "types.SchedulesEnvelope",
             await self._client.request(
                 _op_list,
-                _t.SchedulesEnvelope,
+                types.SchedulesEnvelope,
                 path_params={"sync_id": sync_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -311,22 +310,22 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         self,
         sync_id: str,
         *,
-        schedule: _t.V4BulkSyncScheduleApi,
+        schedule: types.V4BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Add a schedule to a bulk sync.
 
         Args:
           sync_id: Identifier of the sync."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,
@@ -347,7 +346,7 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Get one schedule of a bulk sync.
 
         Args:
@@ -355,10 +354,10 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -373,13 +372,13 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
         sync_id: str,
         schedule_id: str,
         *,
-        schedule: _t.V4BulkSyncScheduleApi,
+        schedule: types.V4BulkSyncScheduleApi,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleEnvelope:
+    ) -> types.ScheduleEnvelope:
         """Change one schedule of a bulk sync.
 
         Args:
@@ -387,10 +386,10 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
 
           schedule_id: Identifier of the schedule."""
         return cast(
-            "_t.ScheduleEnvelope",
+            "types.ScheduleEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ScheduleEnvelope,
+                types.ScheduleEnvelope,
                 path_params={"sync_id": sync_id, "schedule_id": schedule_id},
                 body={"schedule": schedule},
                 extra_headers=extra_headers,

@@ -2,59 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Union, cast
-import httpx
 from datetime import datetime
 from functools import cached_property
+from typing import Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["BulkSyncSchemasResource", "AsyncBulkSyncSchemasResource"]
+__all__ = ["AsyncBulkSyncSchemasResource", "BulkSyncSchemasResource"]
 _op_list = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
     params=(("query", "filters", "deepObject", True, False, ""),),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_patch = Endpoint(
     "patch",
     "/api/bulk/syncs/{id}/schemas",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
     "get",
     "/api/bulk/syncs/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/bulk/syncs/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_cancel = Endpoint(
@@ -62,10 +61,10 @@ _op_cancel = Endpoint(
     "/api/bulk/syncs/{id}/schemas/{schema_id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -74,7 +73,7 @@ class BulkSyncSchemasResource(SyncResource):
     """Per-schema (table or object) settings of a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "BulkSyncSchemasResourceWithRawResponse":
+    def with_raw_response(self) -> BulkSyncSchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncSchemasResourceWithRawResponse(self)
 
@@ -94,7 +93,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchema:
+    ) -> types.ListBulkSchema:
         """List the per-schema settings of a bulk sync.
 
         Args:
@@ -103,10 +102,10 @@ class BulkSyncSchemasResource(SyncResource):
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
             `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
-            "_t.ListBulkSchema",
+            "types.ListBulkSchema",
             self._client.request(
                 _op_list,
-                _t.ListBulkSchema,
+                types.ListBulkSchema,
                 path_params={"id": id},
                 query={"filters": filters},
                 extra_headers=extra_headers,
@@ -121,13 +120,13 @@ class BulkSyncSchemasResource(SyncResource):
         self,
         id: str,
         *,
-        schemas: Union[List[_t.BulkSchema], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.BulkSchema], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchema:
+    ) -> types.ListBulkSchema:
         """Change several schemas of a bulk sync in one call.
 
         A partial update: only the schemas listed in the body are changed.
@@ -136,10 +135,10 @@ class BulkSyncSchemasResource(SyncResource):
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.ListBulkSchema",
+            "types.ListBulkSchema",
             self._client.request(
                 _op_patch,
-                _t.ListBulkSchema,
+                types.ListBulkSchema,
                 path_params={"id": id},
                 body={"schemas": schemas},
                 extra_headers=extra_headers,
@@ -160,7 +159,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Get the settings of one schema of a bulk sync.
 
         Args:
@@ -169,10 +168,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -190,8 +189,8 @@ class BulkSyncSchemasResource(SyncResource):
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_data_cutoff: Union[bool, NotGiven] = NOT_GIVEN,
         enabled: Union[bool, NotGiven] = NOT_GIVEN,
-        fields: Union[List[_t.UpdateBulkField], NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.BulkFilter], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UpdateBulkField], NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.BulkFilter], NotGiven] = NOT_GIVEN,
         partition_key: Union[str, NotGiven] = NOT_GIVEN,
         tracking_field: Union[str, NotGiven] = NOT_GIVEN,
         user_output_name: Union[str, NotGiven] = NOT_GIVEN,
@@ -200,7 +199,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Replace the settings of one schema of a bulk sync.
 
         Args:
@@ -209,10 +208,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             self._client.request(
                 _op_update,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 body={
                     "data_cutoff_timestamp": data_cutoff_timestamp,
@@ -242,7 +241,7 @@ class BulkSyncSchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running work for one schema of a bulk sync to stop.
 
         Args:
@@ -251,10 +250,10 @@ class BulkSyncSchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -289,7 +288,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
     """Per-schema (table or object) settings of a bulk sync."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncBulkSyncSchemasResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncBulkSyncSchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncSchemasResourceWithRawResponse(self)
 
@@ -309,7 +308,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchema:
+    ) -> types.ListBulkSchema:
         """List the per-schema settings of a bulk sync.
 
         Args:
@@ -318,10 +317,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           filters: Filters on the returned schemas, sent as `filters[key]=value`.
             `filters[enabled]=true` keeps enabled schemas only, `false` disabled ones only."""
         return cast(
-            "_t.ListBulkSchema",
+            "types.ListBulkSchema",
             await self._client.request(
                 _op_list,
-                _t.ListBulkSchema,
+                types.ListBulkSchema,
                 path_params={"id": id},
                 query={"filters": filters},
                 extra_headers=extra_headers,
@@ -336,13 +335,13 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         self,
         id: str,
         *,
-        schemas: Union[List[_t.BulkSchema], NotGiven] = NOT_GIVEN,
+        schemas: Union[List[types.BulkSchema], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListBulkSchema:
+    ) -> types.ListBulkSchema:
         """Change several schemas of a bulk sync in one call.
 
         A partial update: only the schemas listed in the body are changed.
@@ -351,10 +350,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         Args:
           id: Identifier of the bulk sync."""
         return cast(
-            "_t.ListBulkSchema",
+            "types.ListBulkSchema",
             await self._client.request(
                 _op_patch,
-                _t.ListBulkSchema,
+                types.ListBulkSchema,
                 path_params={"id": id},
                 body={"schemas": schemas},
                 extra_headers=extra_headers,
@@ -375,7 +374,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Get the settings of one schema of a bulk sync.
 
         Args:
@@ -384,10 +383,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -405,8 +404,8 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         data_cutoff_timestamp: Union[datetime, NotGiven] = NOT_GIVEN,
         disable_data_cutoff: Union[bool, NotGiven] = NOT_GIVEN,
         enabled: Union[bool, NotGiven] = NOT_GIVEN,
-        fields: Union[List[_t.UpdateBulkField], NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.BulkFilter], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.UpdateBulkField], NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.BulkFilter], NotGiven] = NOT_GIVEN,
         partition_key: Union[str, NotGiven] = NOT_GIVEN,
         tracking_field: Union[str, NotGiven] = NOT_GIVEN,
         user_output_name: Union[str, NotGiven] = NOT_GIVEN,
@@ -415,7 +414,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSchemaEnvelope:
+    ) -> types.BulkSchemaEnvelope:
         """Replace the settings of one schema of a bulk sync.
 
         Args:
@@ -424,10 +423,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSchemaEnvelope",
+            "types.BulkSchemaEnvelope",
             await self._client.request(
                 _op_update,
-                _t.BulkSchemaEnvelope,
+                types.BulkSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 body={
                     "data_cutoff_timestamp": data_cutoff_timestamp,
@@ -457,7 +456,7 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelBulkSyncResponseEnvelope:
+    ) -> types.CancelBulkSyncResponseEnvelope:
         """Ask the running work for one schema of a bulk sync to stop.
 
         Args:
@@ -466,10 +465,10 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.CancelBulkSyncResponseEnvelope",
+            "types.CancelBulkSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelBulkSyncResponseEnvelope,
+                types.CancelBulkSyncResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -2,63 +2,62 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Any, Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ConnectionsResource", "AsyncConnectionsResource"]
+__all__ = ["AsyncConnectionsResource", "ConnectionsResource"]
 _op_get_types = Endpoint(
     "get",
     "/api/connection_types",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_get_connection_type_schema = Endpoint(
     "get",
     "/api/connection_types/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_get_type_parameter_values = Endpoint(
     "post",
     "/api/connection_types/{type}/parameter_values",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list = Endpoint(
     "get",
     "/api/connections",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/connections",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_connect = Endpoint(
@@ -66,10 +65,10 @@ _op_connect = Endpoint(
     "/api/connections/connect/",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_test_connection = Endpoint(
@@ -77,10 +76,10 @@ _op_test_connection = Endpoint(
     "/api/connections/test",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -88,19 +87,19 @@ _op_get = Endpoint(
     "get",
     "/api/connections/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/connections/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -108,11 +107,11 @@ _op_remove = Endpoint(
     "/api/connections/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -120,18 +119,18 @@ _op_get_parameter_values = Endpoint(
     "get",
     "/api/connections/{id}/parameter_values",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_create_shared_connection = Endpoint(
     "post",
     "/api/connections/{parent_connection_id}/share",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list_shared_connections = Endpoint(
@@ -139,11 +138,11 @@ _op_list_shared_connections = Endpoint(
     "/api/connections/{parent_connection_id}/shared",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -153,7 +152,7 @@ class ConnectionsResource(SyncResource):
     they are built from."""
 
     @cached_property
-    def with_raw_response(self) -> "ConnectionsResourceWithRawResponse":
+    def with_raw_response(self) -> ConnectionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ConnectionsResourceWithRawResponse(self)
 
@@ -171,13 +170,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionTypeResponseEnvelope:
+    ) -> types.ConnectionTypeResponseEnvelope:
         """List the connection types this deployment supports."""
         return cast(
-            "_t.ConnectionTypeResponseEnvelope",
+            "types.ConnectionTypeResponseEnvelope",
             self._client.request(
                 _op_get_types,
-                _t.ConnectionTypeResponseEnvelope,
+                types.ConnectionTypeResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -195,16 +194,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JsonschemaSchema:
+    ) -> types.JsonschemaSchema:
         """Get the JSON schema that describes a connection type's configuration.
 
         Args:
           id: Connection type name, such as `postgresql`, `salesforce` or `hubspot`."""
         return cast(
-            "_t.JsonschemaSchema",
+            "types.JsonschemaSchema",
             self._client.request(
                 _op_get_connection_type_schema,
-                _t.JsonschemaSchema,
+                types.JsonschemaSchema,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -227,16 +226,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of a parameter field for a connection type.
 
         Args:
           type: Connection type name."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             self._client.request(
                 _op_get_type_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"type": type},
                 body={
                     "connection_id": connection_id,
@@ -260,13 +259,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the connections of the organization (secrets are masked)."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -291,13 +290,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Create a connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 body={
                     "configuration": configuration,
                     "healthcheck_interval": healthcheck_interval,
@@ -331,13 +330,13 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectCardResponseEnvelope:
+    ) -> types.ConnectCardResponseEnvelope:
         """Open a Polytomic Connect session and get the URL of its embeddable modal."""
         return cast(
-            "_t.ConnectCardResponseEnvelope",
+            "types.ConnectCardResponseEnvelope",
             self._client.request(
                 _op_connect,
-                _t.ConnectCardResponseEnvelope,
+                types.ConnectCardResponseEnvelope,
                 body={
                     "connection": connection,
                     "dark": dark,
@@ -388,16 +387,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionResponseEnvelope:
+    ) -> types.ConnectionResponseEnvelope:
         """Get a connection (secrets are masked).
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionResponseEnvelope",
+            "types.ConnectionResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ConnectionResponseEnvelope,
+                types.ConnectionResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -424,16 +423,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Update a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "configuration": configuration,
@@ -491,16 +490,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of the parameter fields of a saved connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             self._client.request(
                 _op_get_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -521,16 +520,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V2CreateSharedConnectionResponseEnvelope:
+    ) -> types.V2CreateSharedConnectionResponseEnvelope:
         """Share a connection with another organization of the partner account.
 
         Args:
           parent_connection_id: Identifier of the parent (shared) connection."""
         return cast(
-            "_t.V2CreateSharedConnectionResponseEnvelope",
+            "types.V2CreateSharedConnectionResponseEnvelope",
             self._client.request(
                 _op_create_shared_connection,
-                _t.V2CreateSharedConnectionResponseEnvelope,
+                types.V2CreateSharedConnectionResponseEnvelope,
                 path_params={"parent_connection_id": parent_connection_id},
                 body={"child_organization_id": child_organization_id, "name": name},
                 extra_headers=extra_headers,
@@ -550,16 +549,16 @@ class ConnectionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection.
 
         Args:
           parent_connection_id: Identifier of the parent (shared) connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             self._client.request(
                 _op_list_shared_connections,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"parent_connection_id": parent_connection_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -621,7 +620,7 @@ class AsyncConnectionsResource(AsyncResource):
     they are built from."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncConnectionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncConnectionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncConnectionsResourceWithRawResponse(self)
 
@@ -639,13 +638,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionTypeResponseEnvelope:
+    ) -> types.ConnectionTypeResponseEnvelope:
         """List the connection types this deployment supports."""
         return cast(
-            "_t.ConnectionTypeResponseEnvelope",
+            "types.ConnectionTypeResponseEnvelope",
             await self._client.request(
                 _op_get_types,
-                _t.ConnectionTypeResponseEnvelope,
+                types.ConnectionTypeResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -663,16 +662,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.JsonschemaSchema:
+    ) -> types.JsonschemaSchema:
         """Get the JSON schema that describes a connection type's configuration.
 
         Args:
           id: Connection type name, such as `postgresql`, `salesforce` or `hubspot`."""
         return cast(
-            "_t.JsonschemaSchema",
+            "types.JsonschemaSchema",
             await self._client.request(
                 _op_get_connection_type_schema,
-                _t.JsonschemaSchema,
+                types.JsonschemaSchema,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -695,16 +694,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of a parameter field for a connection type.
 
         Args:
           type: Connection type name."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             await self._client.request(
                 _op_get_type_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"type": type},
                 body={
                     "connection_id": connection_id,
@@ -728,13 +727,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the connections of the organization (secrets are masked)."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -759,13 +758,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Create a connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 body={
                     "configuration": configuration,
                     "healthcheck_interval": healthcheck_interval,
@@ -799,13 +798,13 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectCardResponseEnvelope:
+    ) -> types.ConnectCardResponseEnvelope:
         """Open a Polytomic Connect session and get the URL of its embeddable modal."""
         return cast(
-            "_t.ConnectCardResponseEnvelope",
+            "types.ConnectCardResponseEnvelope",
             await self._client.request(
                 _op_connect,
-                _t.ConnectCardResponseEnvelope,
+                types.ConnectCardResponseEnvelope,
                 body={
                     "connection": connection,
                     "dark": dark,
@@ -856,16 +855,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionResponseEnvelope:
+    ) -> types.ConnectionResponseEnvelope:
         """Get a connection (secrets are masked).
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionResponseEnvelope",
+            "types.ConnectionResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ConnectionResponseEnvelope,
+                types.ConnectionResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -892,16 +891,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CreateConnectionResponseEnvelope:
+    ) -> types.CreateConnectionResponseEnvelope:
         """Update a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.CreateConnectionResponseEnvelope",
+            "types.CreateConnectionResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.CreateConnectionResponseEnvelope,
+                types.CreateConnectionResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "configuration": configuration,
@@ -959,16 +958,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionParameterValuesResponseEnvelope:
+    ) -> types.ConnectionParameterValuesResponseEnvelope:
         """Get the allowed values of the parameter fields of a saved connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.ConnectionParameterValuesResponseEnvelope",
+            "types.ConnectionParameterValuesResponseEnvelope",
             await self._client.request(
                 _op_get_parameter_values,
-                _t.ConnectionParameterValuesResponseEnvelope,
+                types.ConnectionParameterValuesResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -989,16 +988,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V2CreateSharedConnectionResponseEnvelope:
+    ) -> types.V2CreateSharedConnectionResponseEnvelope:
         """Share a connection with another organization of the partner account.
 
         Args:
           parent_connection_id: Identifier of the parent (shared) connection."""
         return cast(
-            "_t.V2CreateSharedConnectionResponseEnvelope",
+            "types.V2CreateSharedConnectionResponseEnvelope",
             await self._client.request(
                 _op_create_shared_connection,
-                _t.V2CreateSharedConnectionResponseEnvelope,
+                types.V2CreateSharedConnectionResponseEnvelope,
                 path_params={"parent_connection_id": parent_connection_id},
                 body={"child_organization_id": child_organization_id, "name": name},
                 extra_headers=extra_headers,
@@ -1018,16 +1017,16 @@ class AsyncConnectionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ConnectionListResponseEnvelope:
+    ) -> types.ConnectionListResponseEnvelope:
         """List the shared copies of a connection.
 
         Args:
           parent_connection_id: Identifier of the parent (shared) connection."""
         return cast(
-            "_t.ConnectionListResponseEnvelope",
+            "types.ConnectionListResponseEnvelope",
             await self._client.request(
                 _op_list_shared_connections,
-                _t.ConnectionListResponseEnvelope,
+                types.ConnectionListResponseEnvelope,
                 path_params={"parent_connection_id": parent_connection_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

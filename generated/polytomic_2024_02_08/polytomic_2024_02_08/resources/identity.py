@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["IdentityResource", "AsyncIdentityResource"]
+__all__ = ["AsyncIdentityResource", "IdentityResource"]
 _op_get = Endpoint(
     "get",
     "/api/me",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 
 
@@ -32,7 +31,7 @@ class IdentityResource(SyncResource):
     """Information about the credentials used to call the API."""
 
     @cached_property
-    def with_raw_response(self) -> "IdentityResourceWithRawResponse":
+    def with_raw_response(self) -> IdentityResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return IdentityResourceWithRawResponse(self)
 
@@ -50,13 +49,13 @@ class IdentityResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetIdentityResponseEnvelope:
+    ) -> types.GetIdentityResponseEnvelope:
         """Describe the caller and, when scoped to one, its organization."""
         return cast(
-            "_t.GetIdentityResponseEnvelope",
+            "types.GetIdentityResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.GetIdentityResponseEnvelope,
+                types.GetIdentityResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -82,7 +81,7 @@ class AsyncIdentityResource(AsyncResource):
     """Information about the credentials used to call the API."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncIdentityResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncIdentityResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncIdentityResourceWithRawResponse(self)
 
@@ -100,13 +99,13 @@ class AsyncIdentityResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetIdentityResponseEnvelope:
+    ) -> types.GetIdentityResponseEnvelope:
         """Describe the caller and, when scoped to one, its organization."""
         return cast(
-            "_t.GetIdentityResponseEnvelope",
+            "types.GetIdentityResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.GetIdentityResponseEnvelope,
+                types.GetIdentityResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, TYPE_CHECKING, Union, cast
-import httpx
 from functools import cached_property
+from typing import TYPE_CHECKING, Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
 if TYPE_CHECKING:
     from .model_sync_executions import (
@@ -37,18 +36,18 @@ if TYPE_CHECKING:
         ModelSyncTargetsResourceWithStreamingResponse,
     )
 
-__all__ = ["ModelSyncResource", "AsyncModelSyncResource"]
+__all__ = ["AsyncModelSyncResource", "ModelSyncResource"]
 _op_get_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/source",
     security=(("bearerAuth",), ("basicAuth",)),
     params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_source_fields = Endpoint(
@@ -57,11 +56,11 @@ _op_get_source_fields = Endpoint(
     security=(("bearerAuth",), ("basicAuth",)),
     params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list = Endpoint(
@@ -69,10 +68,10 @@ _op_list = Endpoint(
     "/api/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_create = Endpoint(
@@ -80,36 +79,36 @@ _op_create = Endpoint(
     "/api/syncs",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_schedule_options = Endpoint(
     "get",
     "/api/syncs/schedules",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -117,11 +116,11 @@ _op_remove = Endpoint(
     "/api/syncs/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "409": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "409": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -130,10 +129,10 @@ _op_activate = Endpoint(
     "/api/syncs/{id}/activate",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_cancel = Endpoint(
@@ -141,10 +140,10 @@ _op_cancel = Endpoint(
     "/api/syncs/{id}/cancel",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_start = Endpoint(
@@ -152,19 +151,19 @@ _op_start = Endpoint(
     "/api/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "409": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "409": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_status = Endpoint(
     "get",
     "/api/syncs/{id}/status",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 
 
@@ -172,19 +171,19 @@ class ModelSyncResource(SyncResource):
     """Model syncs (reverse ETL) that write model records into a target connection."""
 
     @cached_property
-    def executions(self) -> "ModelSyncExecutionsResource":
+    def executions(self) -> ModelSyncExecutionsResource:
         from .model_sync_executions import ModelSyncExecutionsResource
 
         return ModelSyncExecutionsResource(self._client)
 
     @cached_property
-    def targets(self) -> "ModelSyncTargetsResource":
+    def targets(self) -> ModelSyncTargetsResource:
         from .model_sync_targets import ModelSyncTargetsResource
 
         return ModelSyncTargetsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncResourceWithRawResponse(self)
 
@@ -204,7 +203,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetModelSyncSourceMetaEnvelope:
+    ) -> types.GetModelSyncSourceMetaEnvelope:
         """Describe the source configuration a connection offers to model syncs.
 
         Call this before building a model to learn which configuration keys the
@@ -219,10 +218,10 @@ class ModelSyncResource(SyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetModelSyncSourceMetaEnvelope",
+            "types.GetModelSyncSourceMetaEnvelope",
             self._client.request(
                 _op_get_source,
-                _t.GetModelSyncSourceMetaEnvelope,
+                types.GetModelSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -243,7 +242,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelFieldResponse:
+    ) -> types.ModelFieldResponse:
         """List the source fields a connection offers for a given source configuration.
 
         Args:
@@ -252,10 +251,10 @@ class ModelSyncResource(SyncResource):
           params: Source configuration, in the same `params[key]=value` form as the source
             endpoint, that picks the source whose fields are listed."""
         return cast(
-            "_t.ModelFieldResponse",
+            "types.ModelFieldResponse",
             self._client.request(
                 _op_get_source_fields,
-                _t.ModelFieldResponse,
+                types.ModelFieldResponse,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -270,14 +269,14 @@ class ModelSyncResource(SyncResource):
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.ModelSyncMode, NotGiven] = NOT_GIVEN,
+        mode: Union[types.ModelSyncMode, NotGiven] = NOT_GIVEN,
         target_connection_id: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListModelSyncResponseEnvelope:
+    ) -> types.ListModelSyncResponseEnvelope:
         """List the model syncs of the organization.
 
         Returns every model sync visible to the caller, each with its full
@@ -291,10 +290,10 @@ class ModelSyncResource(SyncResource):
 
           target_connection_id: Keep only syncs that write to this connection."""
         return cast(
-            "_t.ListModelSyncResponseEnvelope",
+            "types.ListModelSyncResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListModelSyncResponseEnvelope,
+                types.ListModelSyncResponseEnvelope,
                 query={
                     "active": active,
                     "mode": mode,
@@ -311,20 +310,20 @@ class ModelSyncResource(SyncResource):
     def create(
         self,
         *,
-        fields: List[_t.ModelSyncField],
-        mode: _t.ModelSyncMode,
+        fields: List[types.ModelSyncField],
+        mode: types.ModelSyncMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.ModelSyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.ModelSyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -333,7 +332,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Create a model sync.
 
         Args:
@@ -361,10 +360,10 @@ class ModelSyncResource(SyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 body={
                     "active": active,
                     "encryption_passphrase": encryption_passphrase,
@@ -400,13 +399,13 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleOptionResponseEnvelope:
+    ) -> types.ScheduleOptionResponseEnvelope:
         """List the schedule kinds a model sync can use."""
         return cast(
-            "_t.ScheduleOptionResponseEnvelope",
+            "types.ScheduleOptionResponseEnvelope",
             self._client.request(
                 _op_get_schedule_options,
-                _t.ScheduleOptionResponseEnvelope,
+                types.ScheduleOptionResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -424,16 +423,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Get a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -447,20 +446,20 @@ class ModelSyncResource(SyncResource):
         self,
         id: str,
         *,
-        fields: List[_t.ModelSyncField],
-        mode: _t.ModelSyncMode,
+        fields: List[types.ModelSyncField],
+        mode: types.ModelSyncMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.ModelSyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.ModelSyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -469,7 +468,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Update a model sync.
 
         PUT replaces the whole sync definition: send every field you want to
@@ -502,10 +501,10 @@ class ModelSyncResource(SyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -569,7 +568,7 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a model sync on or off.
 
         Args:
@@ -577,10 +576,10 @@ class ModelSyncResource(SyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -600,16 +599,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelModelSyncResponseEnvelope:
+    ) -> types.CancelModelSyncResponseEnvelope:
         """Ask the running executions of a model sync to stop.
 
         Args:
           id: Identifier of the model sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelModelSyncResponseEnvelope",
+            "types.CancelModelSyncResponseEnvelope",
             self._client.request(
                 _op_cancel,
-                _t.CancelModelSyncResponseEnvelope,
+                types.CancelModelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -631,16 +630,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.StartModelSyncResponseEnvelope:
+    ) -> types.StartModelSyncResponseEnvelope:
         """Start a run of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.StartModelSyncResponseEnvelope",
+            "types.StartModelSyncResponseEnvelope",
             self._client.request(
                 _op_start,
-                _t.StartModelSyncResponseEnvelope,
+                types.StartModelSyncResponseEnvelope,
                 path_params={"id": id},
                 body={"identities": identities, "resync": resync, "test": test},
                 extra_headers=extra_headers,
@@ -660,16 +659,16 @@ class ModelSyncResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncStatusEnvelope:
+    ) -> types.SyncStatusEnvelope:
         """Get the current status of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncStatusEnvelope",
+            "types.SyncStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.SyncStatusEnvelope,
+                types.SyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -697,11 +696,11 @@ class ModelSyncResourceWithRawResponse:
         self.get_status = to_raw_response_wrapper(resource.get_status)
 
     @cached_property
-    def executions(self) -> "ModelSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> ModelSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def targets(self) -> "ModelSyncTargetsResourceWithRawResponse":
+    def targets(self) -> ModelSyncTargetsResourceWithRawResponse:
         return self._resource.targets.with_raw_response
 
 
@@ -734,19 +733,19 @@ class AsyncModelSyncResource(AsyncResource):
     """Model syncs (reverse ETL) that write model records into a target connection."""
 
     @cached_property
-    def executions(self) -> "AsyncModelSyncExecutionsResource":
+    def executions(self) -> AsyncModelSyncExecutionsResource:
         from .model_sync_executions import AsyncModelSyncExecutionsResource
 
         return AsyncModelSyncExecutionsResource(self._client)
 
     @cached_property
-    def targets(self) -> "AsyncModelSyncTargetsResource":
+    def targets(self) -> AsyncModelSyncTargetsResource:
         from .model_sync_targets import AsyncModelSyncTargetsResource
 
         return AsyncModelSyncTargetsResource(self._client)
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncResourceWithRawResponse(self)
 
@@ -766,7 +765,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetModelSyncSourceMetaEnvelope:
+    ) -> types.GetModelSyncSourceMetaEnvelope:
         """Describe the source configuration a connection offers to model syncs.
 
         Call this before building a model to learn which configuration keys the
@@ -781,10 +780,10 @@ class AsyncModelSyncResource(AsyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetModelSyncSourceMetaEnvelope",
+            "types.GetModelSyncSourceMetaEnvelope",
             await self._client.request(
                 _op_get_source,
-                _t.GetModelSyncSourceMetaEnvelope,
+                types.GetModelSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -805,7 +804,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelFieldResponse:
+    ) -> types.ModelFieldResponse:
         """List the source fields a connection offers for a given source configuration.
 
         Args:
@@ -814,10 +813,10 @@ class AsyncModelSyncResource(AsyncResource):
           params: Source configuration, in the same `params[key]=value` form as the source
             endpoint, that picks the source whose fields are listed."""
         return cast(
-            "_t.ModelFieldResponse",
+            "types.ModelFieldResponse",
             await self._client.request(
                 _op_get_source_fields,
-                _t.ModelFieldResponse,
+                types.ModelFieldResponse,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -832,14 +831,14 @@ class AsyncModelSyncResource(AsyncResource):
         self,
         *,
         active: Union[bool, NotGiven] = NOT_GIVEN,
-        mode: Union[_t.ModelSyncMode, NotGiven] = NOT_GIVEN,
+        mode: Union[types.ModelSyncMode, NotGiven] = NOT_GIVEN,
         target_connection_id: Union[str, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListModelSyncResponseEnvelope:
+    ) -> types.ListModelSyncResponseEnvelope:
         """List the model syncs of the organization.
 
         Returns every model sync visible to the caller, each with its full
@@ -853,10 +852,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           target_connection_id: Keep only syncs that write to this connection."""
         return cast(
-            "_t.ListModelSyncResponseEnvelope",
+            "types.ListModelSyncResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListModelSyncResponseEnvelope,
+                types.ListModelSyncResponseEnvelope,
                 query={
                     "active": active,
                     "mode": mode,
@@ -873,20 +872,20 @@ class AsyncModelSyncResource(AsyncResource):
     async def create(
         self,
         *,
-        fields: List[_t.ModelSyncField],
-        mode: _t.ModelSyncMode,
+        fields: List[types.ModelSyncField],
+        mode: types.ModelSyncMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.ModelSyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.ModelSyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -895,7 +894,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Create a model sync.
 
         Args:
@@ -923,10 +922,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 body={
                     "active": active,
                     "encryption_passphrase": encryption_passphrase,
@@ -962,13 +961,13 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ScheduleOptionResponseEnvelope:
+    ) -> types.ScheduleOptionResponseEnvelope:
         """List the schedule kinds a model sync can use."""
         return cast(
-            "_t.ScheduleOptionResponseEnvelope",
+            "types.ScheduleOptionResponseEnvelope",
             await self._client.request(
                 _op_get_schedule_options,
-                _t.ScheduleOptionResponseEnvelope,
+                types.ScheduleOptionResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -986,16 +985,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Get a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1009,20 +1008,20 @@ class AsyncModelSyncResource(AsyncResource):
         self,
         id: str,
         *,
-        fields: List[_t.ModelSyncField],
-        mode: _t.ModelSyncMode,
+        fields: List[types.ModelSyncField],
+        mode: types.ModelSyncMode,
         name: str,
-        schedule: _t.Schedule,
-        target: _t.Target,
+        schedule: types.Schedule,
+        target: types.Target,
         active: Union[bool, NotGiven] = NOT_GIVEN,
         encryption_passphrase: Union[str, NotGiven] = NOT_GIVEN,
         filter_logic: Union[str, NotGiven] = NOT_GIVEN,
-        filters: Union[List[_t.Filter], NotGiven] = NOT_GIVEN,
-        identity: Union[_t.Identity, NotGiven] = NOT_GIVEN,
+        filters: Union[List[types.Filter], NotGiven] = NOT_GIVEN,
+        identity: Union[types.Identity, NotGiven] = NOT_GIVEN,
         only_enrich_updates: Union[bool, NotGiven] = NOT_GIVEN,
         organization_id: Union[str, NotGiven] = NOT_GIVEN,
-        override_fields: Union[List[_t.ModelSyncField], NotGiven] = NOT_GIVEN,
-        overrides: Union[List[_t.Override], NotGiven] = NOT_GIVEN,
+        override_fields: Union[List[types.ModelSyncField], NotGiven] = NOT_GIVEN,
+        overrides: Union[List[types.Override], NotGiven] = NOT_GIVEN,
         policies: Union[List[str], NotGiven] = NOT_GIVEN,
         skip_initial_backfill: Union[bool, NotGiven] = NOT_GIVEN,
         sync_all_records: Union[bool, NotGiven] = NOT_GIVEN,
@@ -1031,7 +1030,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSyncResponseEnvelope:
+    ) -> types.ModelSyncResponseEnvelope:
         """Update a model sync.
 
         PUT replaces the whole sync definition: send every field you want to
@@ -1064,10 +1063,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           sync_all_records: Sync every record on each run instead of only the changed ones."""
         return cast(
-            "_t.ModelSyncResponseEnvelope",
+            "types.ModelSyncResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ModelSyncResponseEnvelope,
+                types.ModelSyncResponseEnvelope,
                 path_params={"id": id},
                 body={
                     "active": active,
@@ -1131,7 +1130,7 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ActivateSyncEnvelope:
+    ) -> types.ActivateSyncEnvelope:
         """Turn a model sync on or off.
 
         Args:
@@ -1139,10 +1138,10 @@ class AsyncModelSyncResource(AsyncResource):
 
           active: True to turn the sync on, false to pause it."""
         return cast(
-            "_t.ActivateSyncEnvelope",
+            "types.ActivateSyncEnvelope",
             await self._client.request(
                 _op_activate,
-                _t.ActivateSyncEnvelope,
+                types.ActivateSyncEnvelope,
                 path_params={"id": id},
                 body={"active": active},
                 extra_headers=extra_headers,
@@ -1162,16 +1161,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.CancelModelSyncResponseEnvelope:
+    ) -> types.CancelModelSyncResponseEnvelope:
         """Ask the running executions of a model sync to stop.
 
         Args:
           id: Identifier of the model sync whose running execution is cancelled."""
         return cast(
-            "_t.CancelModelSyncResponseEnvelope",
+            "types.CancelModelSyncResponseEnvelope",
             await self._client.request(
                 _op_cancel,
-                _t.CancelModelSyncResponseEnvelope,
+                types.CancelModelSyncResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1193,16 +1192,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.StartModelSyncResponseEnvelope:
+    ) -> types.StartModelSyncResponseEnvelope:
         """Start a run of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.StartModelSyncResponseEnvelope",
+            "types.StartModelSyncResponseEnvelope",
             await self._client.request(
                 _op_start,
-                _t.StartModelSyncResponseEnvelope,
+                types.StartModelSyncResponseEnvelope,
                 path_params={"id": id},
                 body={"identities": identities, "resync": resync, "test": test},
                 extra_headers=extra_headers,
@@ -1222,16 +1221,16 @@ class AsyncModelSyncResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SyncStatusEnvelope:
+    ) -> types.SyncStatusEnvelope:
         """Get the current status of a model sync.
 
         Args:
           id: Identifier of the model sync."""
         return cast(
-            "_t.SyncStatusEnvelope",
+            "types.SyncStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.SyncStatusEnvelope,
+                types.SyncStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -1259,11 +1258,11 @@ class AsyncModelSyncResourceWithRawResponse:
         self.get_status = async_to_raw_response_wrapper(resource.get_status)
 
     @cached_property
-    def executions(self) -> "AsyncModelSyncExecutionsResourceWithRawResponse":
+    def executions(self) -> AsyncModelSyncExecutionsResourceWithRawResponse:
         return self._resource.executions.with_raw_response
 
     @cached_property
-    def targets(self) -> "AsyncModelSyncTargetsResourceWithRawResponse":
+    def targets(self) -> AsyncModelSyncTargetsResourceWithRawResponse:
         return self._resource.targets.with_raw_response
 
 

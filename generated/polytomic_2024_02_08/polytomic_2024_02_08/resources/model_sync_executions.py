@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
     async_to_streamed_page_wrapper,
@@ -21,32 +20,32 @@ from .._response import (
     to_streamed_page_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
 
-__all__ = ["ModelSyncExecutionsResource", "AsyncModelSyncExecutionsResource"]
+__all__ = ["AsyncModelSyncExecutionsResource", "ModelSyncExecutionsResource"]
 _op_list = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_get = Endpoint(
     "get",
     "/api/syncs/{sync_id}/executions/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/syncs/{sync_id}/executions/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_log_urls = Endpoint(
@@ -54,10 +53,10 @@ _op_get_log_urls = Endpoint(
     "/api/syncs/{sync_id}/executions/{id}/{type}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_logs = Endpoint(
@@ -65,10 +64,10 @@ _op_get_logs = Endpoint(
     "/api/syncs/{sync_id}/executions/{id}/{type}/{filename}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -78,7 +77,7 @@ class ModelSyncExecutionsResource(SyncResource):
     """Runs of a model sync and their log files."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncExecutionsResourceWithRawResponse(self)
 
@@ -100,7 +99,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> SyncPager[_t.GetExecutionResponseSchema, _t.ListExecutionResponseEnvelope]:
+    ) -> SyncPager[types.GetExecutionResponseSchema, types.ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -117,12 +116,12 @@ class ModelSyncExecutionsResource(SyncResource):
 
           ascending: Oldest first instead of the default newest first."""
 
-        def _fetch_page(_cursor: Optional[str]) -> _t.ListExecutionResponseEnvelope:
+        def _fetch_page(_cursor: Optional[str]) -> types.ListExecutionResponseEnvelope:
             return cast(
-                "_t.ListExecutionResponseEnvelope",
+                "types.ListExecutionResponseEnvelope",
                 self._client.request(
                     _op_list,
-                    _t.ListExecutionResponseEnvelope,
+                    types.ListExecutionResponseEnvelope,
                     path_params={"sync_id": sync_id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -149,7 +148,7 @@ class ModelSyncExecutionsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Get one run of a model sync.
 
         Args:
@@ -157,10 +156,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -175,13 +174,13 @@ class ModelSyncExecutionsResource(SyncResource):
         sync_id: str,
         id: str,
         *,
-        status: _t.ExecutionStatus,
+        status: types.ExecutionStatus,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Change the state of a model sync run (for example to recover a stuck run).
 
         Args:
@@ -189,10 +188,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 body={"status": status},
                 extra_headers=extra_headers,
@@ -207,14 +206,14 @@ class ModelSyncExecutionsResource(SyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.V2ExecutionLogType,
+        type: types.V2ExecutionLogType,
         *,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionLogsResponseEnvelope:
+    ) -> types.ExecutionLogsResponseEnvelope:
         """Get signed URLs for all log files of one kind produced by a model sync run.
 
         Args:
@@ -224,10 +223,10 @@ class ModelSyncExecutionsResource(SyncResource):
 
           type: Kind of log file."""
         return cast(
-            "_t.ExecutionLogsResponseEnvelope",
+            "types.ExecutionLogsResponseEnvelope",
             self._client.request(
                 _op_get_log_urls,
-                _t.ExecutionLogsResponseEnvelope,
+                types.ExecutionLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id, "type": type},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -241,7 +240,7 @@ class ModelSyncExecutionsResource(SyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.V2ExecutionLogType,
+        type: types.V2ExecutionLogType,
         filename: str,
         *,
         extra_headers: Optional[Headers] = None,
@@ -296,7 +295,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
     """Runs of a model sync and their log files."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncExecutionsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncExecutionsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncExecutionsResourceWithRawResponse(self)
 
@@ -318,7 +317,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> AsyncPager[_t.GetExecutionResponseSchema, _t.ListExecutionResponseEnvelope]:
+    ) -> AsyncPager[types.GetExecutionResponseSchema, types.ListExecutionResponseEnvelope]:
         """List the runs of a model sync.
 
         Returns a pager: iterating it yields every item of every page, requesting the next page
@@ -335,12 +334,12 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           ascending: Oldest first instead of the default newest first."""
 
-        async def _fetch_page(_cursor: Optional[str]) -> _t.ListExecutionResponseEnvelope:
+        async def _fetch_page(_cursor: Optional[str]) -> types.ListExecutionResponseEnvelope:
             return cast(
-                "_t.ListExecutionResponseEnvelope",
+                "types.ListExecutionResponseEnvelope",
                 await self._client.request(
                     _op_list,
-                    _t.ListExecutionResponseEnvelope,
+                    types.ListExecutionResponseEnvelope,
                     path_params={"sync_id": sync_id},
                     query={
                         "page_token": page_token if _cursor is None else _cursor,
@@ -367,7 +366,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Get one run of a model sync.
 
         Args:
@@ -375,10 +374,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -393,13 +392,13 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         sync_id: str,
         id: str,
         *,
-        status: _t.ExecutionStatus,
+        status: types.ExecutionStatus,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetExecutionResponseEnvelope:
+    ) -> types.GetExecutionResponseEnvelope:
         """Change the state of a model sync run (for example to recover a stuck run).
 
         Args:
@@ -407,10 +406,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution."""
         return cast(
-            "_t.GetExecutionResponseEnvelope",
+            "types.GetExecutionResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.GetExecutionResponseEnvelope,
+                types.GetExecutionResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id},
                 body={"status": status},
                 extra_headers=extra_headers,
@@ -425,14 +424,14 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.V2ExecutionLogType,
+        type: types.V2ExecutionLogType,
         *,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ExecutionLogsResponseEnvelope:
+    ) -> types.ExecutionLogsResponseEnvelope:
         """Get signed URLs for all log files of one kind produced by a model sync run.
 
         Args:
@@ -442,10 +441,10 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           type: Kind of log file."""
         return cast(
-            "_t.ExecutionLogsResponseEnvelope",
+            "types.ExecutionLogsResponseEnvelope",
             await self._client.request(
                 _op_get_log_urls,
-                _t.ExecutionLogsResponseEnvelope,
+                types.ExecutionLogsResponseEnvelope,
                 path_params={"sync_id": sync_id, "id": id, "type": type},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -459,7 +458,7 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
         self,
         sync_id: str,
         id: str,
-        type: _t.V2ExecutionLogType,
+        type: types.V2ExecutionLogType,
         filename: str,
         *,
         extra_headers: Optional[Headers] = None,

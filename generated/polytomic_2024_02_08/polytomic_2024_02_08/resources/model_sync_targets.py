@@ -2,34 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ModelSyncTargetsResource", "AsyncModelSyncTargetsResource"]
+__all__ = ["AsyncModelSyncTargetsResource", "ModelSyncTargetsResource"]
 _op_get_target = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/target",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_target_fields = Endpoint(
@@ -37,10 +36,10 @@ _op_get_target_fields = Endpoint(
     "/api/connections/{id}/modelsync/target/fields",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list = Endpoint(
@@ -48,11 +47,11 @@ _op_list = Endpoint(
     "/api/connections/{id}/modelsync/targetobjects",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_create_property = Endpoint(
@@ -60,11 +59,11 @@ _op_get_create_property = Endpoint(
     "/api/connections/{id}/modelsync/targetobjects/properties/{property}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -73,7 +72,7 @@ class ModelSyncTargetsResource(SyncResource):
     """Objects and fields a destination connection offers to model syncs."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelSyncTargetsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelSyncTargetsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncTargetsResourceWithRawResponse(self)
 
@@ -94,7 +93,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetConnectionMetaEnvelope:
+    ) -> types.GetConnectionMetaEnvelope:
         """Describe the target objects a connection offers to model syncs.
 
         Args:
@@ -105,10 +104,10 @@ class ModelSyncTargetsResource(SyncResource):
           search: Keep target objects whose name contains this text; combine with `type` to
             browse large schemas."""
         return cast(
-            "_t.GetConnectionMetaEnvelope",
+            "types.GetConnectionMetaEnvelope",
             self._client.request(
                 _op_get_target,
-                _t.GetConnectionMetaEnvelope,
+                types.GetConnectionMetaEnvelope,
                 path_params={"id": id},
                 query={"type": type, "search": search},
                 extra_headers=extra_headers,
@@ -130,7 +129,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetResponseEnvelope:
+    ) -> types.TargetResponseEnvelope:
         """List the fields of one target object of a connection.
 
         Args:
@@ -141,10 +140,10 @@ class ModelSyncTargetsResource(SyncResource):
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
-            "_t.TargetResponseEnvelope",
+            "types.TargetResponseEnvelope",
             self._client.request(
                 _op_get_target_fields,
-                _t.TargetResponseEnvelope,
+                types.TargetResponseEnvelope,
                 path_params={"id": id},
                 query={"target": target, "refresh": refresh},
                 extra_headers=extra_headers,
@@ -164,16 +163,16 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4TargetObjectsResponseEnvelope:
+    ) -> types.V4TargetObjectsResponseEnvelope:
         """List the objects a connection can receive model sync data into.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.V4TargetObjectsResponseEnvelope",
+            "types.V4TargetObjectsResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.V4TargetObjectsResponseEnvelope,
+                types.V4TargetObjectsResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -193,7 +192,7 @@ class ModelSyncTargetsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4TargetPropertyValuesEnvelope:
+    ) -> types.V4TargetPropertyValuesEnvelope:
         """List the allowed values of a property used when creating a new target object.
 
         Args:
@@ -201,10 +200,10 @@ class ModelSyncTargetsResource(SyncResource):
 
           property: Name of the target-creation property."""
         return cast(
-            "_t.V4TargetPropertyValuesEnvelope",
+            "types.V4TargetPropertyValuesEnvelope",
             self._client.request(
                 _op_get_create_property,
-                _t.V4TargetPropertyValuesEnvelope,
+                types.V4TargetPropertyValuesEnvelope,
                 path_params={"id": id, "property": property},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -237,7 +236,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
     """Objects and fields a destination connection offers to model syncs."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelSyncTargetsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelSyncTargetsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncTargetsResourceWithRawResponse(self)
 
@@ -258,7 +257,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetConnectionMetaEnvelope:
+    ) -> types.GetConnectionMetaEnvelope:
         """Describe the target objects a connection offers to model syncs.
 
         Args:
@@ -269,10 +268,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
           search: Keep target objects whose name contains this text; combine with `type` to
             browse large schemas."""
         return cast(
-            "_t.GetConnectionMetaEnvelope",
+            "types.GetConnectionMetaEnvelope",
             await self._client.request(
                 _op_get_target,
-                _t.GetConnectionMetaEnvelope,
+                types.GetConnectionMetaEnvelope,
                 path_params={"id": id},
                 query={"type": type, "search": search},
                 extra_headers=extra_headers,
@@ -294,7 +293,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.TargetResponseEnvelope:
+    ) -> types.TargetResponseEnvelope:
         """List the fields of one target object of a connection.
 
         Args:
@@ -305,10 +304,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
 
           refresh: Refresh the cached description of the target before answering."""
         return cast(
-            "_t.TargetResponseEnvelope",
+            "types.TargetResponseEnvelope",
             await self._client.request(
                 _op_get_target_fields,
-                _t.TargetResponseEnvelope,
+                types.TargetResponseEnvelope,
                 path_params={"id": id},
                 query={"target": target, "refresh": refresh},
                 extra_headers=extra_headers,
@@ -328,16 +327,16 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4TargetObjectsResponseEnvelope:
+    ) -> types.V4TargetObjectsResponseEnvelope:
         """List the objects a connection can receive model sync data into.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.V4TargetObjectsResponseEnvelope",
+            "types.V4TargetObjectsResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.V4TargetObjectsResponseEnvelope,
+                types.V4TargetObjectsResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -357,7 +356,7 @@ class AsyncModelSyncTargetsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4TargetPropertyValuesEnvelope:
+    ) -> types.V4TargetPropertyValuesEnvelope:
         """List the allowed values of a property used when creating a new target object.
 
         Args:
@@ -365,10 +364,10 @@ class AsyncModelSyncTargetsResource(AsyncResource):
 
           property: Name of the target-creation property."""
         return cast(
-            "_t.V4TargetPropertyValuesEnvelope",
+            "types.V4TargetPropertyValuesEnvelope",
             await self._client.request(
                 _op_get_create_property,
-                _t.V4TargetPropertyValuesEnvelope,
+                types.V4TargetPropertyValuesEnvelope,
                 path_params={"id": id, "property": property},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

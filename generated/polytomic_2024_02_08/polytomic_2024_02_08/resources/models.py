@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Any, Dict, List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["ModelsResource", "AsyncModelsResource"]
+__all__ = ["AsyncModelsResource", "ModelsResource"]
 _op_get_enrichment_source = Endpoint(
     "get",
     "/api/connections/{id}/modelsync/enrichment-source",
     security=(("bearerAuth",), ("basicAuth",)),
     params=(("query", "params", "deepObject", True, False, ""),),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_post = Endpoint(
@@ -38,10 +37,10 @@ _op_post = Endpoint(
     "/api/enrichment/{connection_id}/inputfields",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_preview = Endpoint(
@@ -49,44 +48,44 @@ _op_preview = Endpoint(
     "/api/model-preview",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_list = Endpoint(
     "get",
     "/api/models",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/models",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
     "get",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError, "500": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -94,10 +93,10 @@ _op_remove = Endpoint(
     "/api/models/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -106,10 +105,10 @@ _op_sample = Endpoint(
     "/api/models/{id}/sample",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -118,7 +117,7 @@ class ModelsResource(SyncResource):
     """Models, the queries or views over a source connection that model syncs read from."""
 
     @cached_property
-    def with_raw_response(self) -> "ModelsResourceWithRawResponse":
+    def with_raw_response(self) -> ModelsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelsResourceWithRawResponse(self)
 
@@ -138,7 +137,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetModelSyncSourceMetaEnvelope:
+    ) -> types.GetModelSyncSourceMetaEnvelope:
         """Describe the enrichment configuration a connection offers.
 
         Args:
@@ -147,10 +146,10 @@ class ModelsResource(SyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetModelSyncSourceMetaEnvelope",
+            "types.GetModelSyncSourceMetaEnvelope",
             self._client.request(
                 _op_get_enrichment_source,
-                _t.GetModelSyncSourceMetaEnvelope,
+                types.GetModelSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -165,22 +164,22 @@ class ModelsResource(SyncResource):
         self,
         connection_id: str,
         *,
-        configuration: Union[_t.V2EnricherConfiguration, NotGiven] = NOT_GIVEN,
+        configuration: Union[types.V2EnricherConfiguration, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V2GetEnrichmentInputFieldsResponseEnvelope:
+    ) -> types.V2GetEnrichmentInputFieldsResponseEnvelope:
         """List the input field combinations an enrichment configuration accepts.
 
         Args:
           connection_id: Identifier of the connection."""
         return cast(
-            "_t.V2GetEnrichmentInputFieldsResponseEnvelope",
+            "types.V2GetEnrichmentInputFieldsResponseEnvelope",
             self._client.request(
                 _op_post,
-                _t.V2GetEnrichmentInputFieldsResponseEnvelope,
+                types.V2GetEnrichmentInputFieldsResponseEnvelope,
                 path_params={"connection_id": connection_id},
                 body={"configuration": configuration},
                 extra_headers=extra_headers,
@@ -198,21 +197,23 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Preview the fields a model definition would expose, without saving it.
 
         Takes the same body as model creation. With `async=true` the preview
@@ -245,10 +246,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_preview,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -280,16 +281,16 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelListResponseEnvelope:
+    ) -> types.ModelListResponseEnvelope:
         """List the models of the organization.
 
         Models are returned newest change first (`updated_at` descending, `id`
         breaking ties)."""
         return cast(
-            "_t.ModelListResponseEnvelope",
+            "types.ModelListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.ModelListResponseEnvelope,
+                types.ModelListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -305,21 +306,23 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Create a model.
 
         A model is a query or view over a connection's data (a SQL query, a
@@ -357,10 +360,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -394,7 +397,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Get a model with its fields, identity and relations.
 
         Args:
@@ -403,10 +406,10 @@ class ModelsResource(SyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -425,22 +428,24 @@ class ModelsResource(SyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         refresh: Union[bool, NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Update a model (full replacement).
 
         This is a full replacement of the model's configuration: every field of
@@ -485,10 +490,10 @@ class ModelsResource(SyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 body={
@@ -553,7 +558,7 @@ class ModelsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSampleResponseEnvelope:
+    ) -> types.ModelSampleResponseEnvelope:
         """Fetch a few sample records from a model.
 
         Args:
@@ -562,10 +567,10 @@ class ModelsResource(SyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelSampleResponseEnvelope",
+            "types.ModelSampleResponseEnvelope",
             self._client.request(
                 _op_sample,
-                _t.ModelSampleResponseEnvelope,
+                types.ModelSampleResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -609,7 +614,7 @@ class AsyncModelsResource(AsyncResource):
     """Models, the queries or views over a source connection that model syncs read from."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncModelsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncModelsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelsResourceWithRawResponse(self)
 
@@ -629,7 +634,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.GetModelSyncSourceMetaEnvelope:
+    ) -> types.GetModelSyncSourceMetaEnvelope:
         """Describe the enrichment configuration a connection offers.
 
         Args:
@@ -638,10 +643,10 @@ class AsyncModelsResource(AsyncResource):
           params: Configuration values chosen so far, sent as `params[key]=value`; each key is a
             configuration field named by an earlier answer of the same endpoint."""
         return cast(
-            "_t.GetModelSyncSourceMetaEnvelope",
+            "types.GetModelSyncSourceMetaEnvelope",
             await self._client.request(
                 _op_get_enrichment_source,
-                _t.GetModelSyncSourceMetaEnvelope,
+                types.GetModelSyncSourceMetaEnvelope,
                 path_params={"id": id},
                 query={"params": params},
                 extra_headers=extra_headers,
@@ -656,22 +661,22 @@ class AsyncModelsResource(AsyncResource):
         self,
         connection_id: str,
         *,
-        configuration: Union[_t.V2EnricherConfiguration, NotGiven] = NOT_GIVEN,
+        configuration: Union[types.V2EnricherConfiguration, NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V2GetEnrichmentInputFieldsResponseEnvelope:
+    ) -> types.V2GetEnrichmentInputFieldsResponseEnvelope:
         """List the input field combinations an enrichment configuration accepts.
 
         Args:
           connection_id: Identifier of the connection."""
         return cast(
-            "_t.V2GetEnrichmentInputFieldsResponseEnvelope",
+            "types.V2GetEnrichmentInputFieldsResponseEnvelope",
             await self._client.request(
                 _op_post,
-                _t.V2GetEnrichmentInputFieldsResponseEnvelope,
+                types.V2GetEnrichmentInputFieldsResponseEnvelope,
                 path_params={"connection_id": connection_id},
                 body={"configuration": configuration},
                 extra_headers=extra_headers,
@@ -689,21 +694,23 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Preview the fields a model definition would expose, without saving it.
 
         Takes the same body as model creation. With `async=true` the preview
@@ -736,10 +743,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_preview,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -771,16 +778,16 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelListResponseEnvelope:
+    ) -> types.ModelListResponseEnvelope:
         """List the models of the organization.
 
         Models are returned newest change first (`updated_at` descending, `id`
         breaking ties)."""
         return cast(
-            "_t.ModelListResponseEnvelope",
+            "types.ModelListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ModelListResponseEnvelope,
+                types.ModelListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -796,21 +803,23 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Create a model.
 
         A model is a query or view over a connection's data (a SQL query, a
@@ -848,10 +857,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 query={"async": async_},
                 body={
                     "additional_fields": additional_fields,
@@ -885,7 +894,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Get a model with its fields, identity and relations.
 
         Args:
@@ -894,10 +903,10 @@ class AsyncModelsResource(AsyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,
@@ -916,22 +925,24 @@ class AsyncModelsResource(AsyncResource):
         connection_id: str,
         name: str,
         async_: Union[bool, NotGiven] = NOT_GIVEN,
-        additional_fields: Union[Optional[List[_t.ModelModelFieldRequest]], NotGiven] = NOT_GIVEN,
-        enricher: Union[_t.Enrichment, NotGiven] = NOT_GIVEN,
+        additional_fields: Union[
+            Optional[List[types.ModelModelFieldRequest]], NotGiven
+        ] = NOT_GIVEN,
+        enricher: Union[types.Enrichment, NotGiven] = NOT_GIVEN,
         fields: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         identifier: Union[str, NotGiven] = NOT_GIVEN,
         labels: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         organization_id: Union[Optional[str], NotGiven] = NOT_GIVEN,
         policies: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         refresh: Union[bool, NotGiven] = NOT_GIVEN,
-        relations: Union[Optional[List[_t.ModelRelation]], NotGiven] = NOT_GIVEN,
+        relations: Union[Optional[List[types.ModelRelation]], NotGiven] = NOT_GIVEN,
         tracking_columns: Union[Optional[List[str]], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelResponseEnvelope:
+    ) -> types.ModelResponseEnvelope:
         """Update a model (full replacement).
 
         This is a full replacement of the model's configuration: every field of
@@ -976,10 +987,10 @@ class AsyncModelsResource(AsyncResource):
 
           tracking_columns: Columns used to detect changed records."""
         return cast(
-            "_t.ModelResponseEnvelope",
+            "types.ModelResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.ModelResponseEnvelope,
+                types.ModelResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 body={
@@ -1044,7 +1055,7 @@ class AsyncModelsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ModelSampleResponseEnvelope:
+    ) -> types.ModelSampleResponseEnvelope:
         """Fetch a few sample records from a model.
 
         Args:
@@ -1053,10 +1064,10 @@ class AsyncModelsResource(AsyncResource):
           async_: Run the work as a background job instead of waiting for it. Follow the job
             named in the answer's `job` object with `GET /api/jobs/{type}/{id}`."""
         return cast(
-            "_t.ModelSampleResponseEnvelope",
+            "types.ModelSampleResponseEnvelope",
             await self._client.request(
                 _op_sample,
-                _t.ModelSampleResponseEnvelope,
+                types.ModelSampleResponseEnvelope,
                 path_params={"id": id},
                 query={"async": async_},
                 extra_headers=extra_headers,

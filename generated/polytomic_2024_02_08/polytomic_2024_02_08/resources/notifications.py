@@ -2,35 +2,34 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["NotificationsResource", "AsyncNotificationsResource"]
+__all__ = ["AsyncNotificationsResource", "NotificationsResource"]
 _op_get_global_error_subscribers = Endpoint(
     "get",
     "/api/notifications/global-error-subscribers",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_set_global_error_subscribers = Endpoint(
     "put",
     "/api/notifications/global-error-subscribers",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"400": _t.ApiError, "401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"400": types.ApiError, "401": types.RestErrResponse, "500": types.ApiError},
 )
 
 
@@ -38,7 +37,7 @@ class NotificationsResource(SyncResource):
     """Organization-wide notification settings."""
 
     @cached_property
-    def with_raw_response(self) -> "NotificationsResourceWithRawResponse":
+    def with_raw_response(self) -> NotificationsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return NotificationsResourceWithRawResponse(self)
 
@@ -56,13 +55,13 @@ class NotificationsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4GlobalErrorSubscribersResponse:
+    ) -> types.V4GlobalErrorSubscribersResponse:
         """List the email addresses that receive every sync error notification."""
         return cast(
-            "_t.V4GlobalErrorSubscribersResponse",
+            "types.V4GlobalErrorSubscribersResponse",
             self._client.request(
                 _op_get_global_error_subscribers,
-                _t.V4GlobalErrorSubscribersResponse,
+                types.V4GlobalErrorSubscribersResponse,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -80,13 +79,13 @@ class NotificationsResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4GlobalErrorSubscribersResponse:
+    ) -> types.V4GlobalErrorSubscribersResponse:
         """Replace the email addresses that receive every sync error notification."""
         return cast(
-            "_t.V4GlobalErrorSubscribersResponse",
+            "types.V4GlobalErrorSubscribersResponse",
             self._client.request(
                 _op_set_global_error_subscribers,
-                _t.V4GlobalErrorSubscribersResponse,
+                types.V4GlobalErrorSubscribersResponse,
                 body={"emails": emails},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -123,7 +122,7 @@ class AsyncNotificationsResource(AsyncResource):
     """Organization-wide notification settings."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncNotificationsResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncNotificationsResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncNotificationsResourceWithRawResponse(self)
 
@@ -141,13 +140,13 @@ class AsyncNotificationsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4GlobalErrorSubscribersResponse:
+    ) -> types.V4GlobalErrorSubscribersResponse:
         """List the email addresses that receive every sync error notification."""
         return cast(
-            "_t.V4GlobalErrorSubscribersResponse",
+            "types.V4GlobalErrorSubscribersResponse",
             await self._client.request(
                 _op_get_global_error_subscribers,
-                _t.V4GlobalErrorSubscribersResponse,
+                types.V4GlobalErrorSubscribersResponse,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -165,13 +164,13 @@ class AsyncNotificationsResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.V4GlobalErrorSubscribersResponse:
+    ) -> types.V4GlobalErrorSubscribersResponse:
         """Replace the email addresses that receive every sync error notification."""
         return cast(
-            "_t.V4GlobalErrorSubscribersResponse",
+            "types.V4GlobalErrorSubscribersResponse",
             await self._client.request(
                 _op_set_global_error_subscribers,
-                _t.V4GlobalErrorSubscribersResponse,
+                types.V4GlobalErrorSubscribersResponse,
                 body={"emails": emails},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

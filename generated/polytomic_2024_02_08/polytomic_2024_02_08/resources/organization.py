@@ -2,57 +2,56 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["OrganizationResource", "AsyncOrganizationResource"]
+__all__ = ["AsyncOrganizationResource", "OrganizationResource"]
 _op_list = Endpoint(
     "get",
     "/api/organizations",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/organizations",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "409": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "409": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
     "get",
     "/api/organizations/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "403": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "403": types.ApiError, "404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/organizations/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "409": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "409": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -60,10 +59,10 @@ _op_remove = Endpoint(
     "/api/organizations/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -73,7 +72,7 @@ class OrganizationResource(SyncResource):
     """Organizations, managed by partner accounts or read by the caller."""
 
     @cached_property
-    def with_raw_response(self) -> "OrganizationResourceWithRawResponse":
+    def with_raw_response(self) -> OrganizationResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return OrganizationResourceWithRawResponse(self)
 
@@ -91,13 +90,13 @@ class OrganizationResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationsEnvelope:
+    ) -> types.OrganizationsEnvelope:
         """List the organizations of the partner account (the partner's own organization first)."""
         return cast(
-            "_t.OrganizationsEnvelope",
+            "types.OrganizationsEnvelope",
             self._client.request(
                 _op_list,
-                _t.OrganizationsEnvelope,
+                types.OrganizationsEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -120,13 +119,13 @@ class OrganizationResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Create an organization in the partner account, optionally with SSO or OIDC settings."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             self._client.request(
                 _op_create,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 body={
                     "client_id": client_id,
                     "client_secret": client_secret,
@@ -152,16 +151,16 @@ class OrganizationResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Get an organization.
 
         Args:
           id: Identifier of the organization."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             self._client.request(
                 _op_get,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -186,16 +185,16 @@ class OrganizationResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Update an organization's name and SSO or OIDC settings.
 
         Args:
           id: Identifier of the organization."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             self._client.request(
                 _op_update,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 path_params={"id": id},
                 body={
                     "client_id": client_id,
@@ -263,7 +262,7 @@ class AsyncOrganizationResource(AsyncResource):
     """Organizations, managed by partner accounts or read by the caller."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncOrganizationResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncOrganizationResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncOrganizationResourceWithRawResponse(self)
 
@@ -281,13 +280,13 @@ class AsyncOrganizationResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationsEnvelope:
+    ) -> types.OrganizationsEnvelope:
         """List the organizations of the partner account (the partner's own organization first)."""
         return cast(
-            "_t.OrganizationsEnvelope",
+            "types.OrganizationsEnvelope",
             await self._client.request(
                 _op_list,
-                _t.OrganizationsEnvelope,
+                types.OrganizationsEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -310,13 +309,13 @@ class AsyncOrganizationResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Create an organization in the partner account, optionally with SSO or OIDC settings."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             await self._client.request(
                 _op_create,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 body={
                     "client_id": client_id,
                     "client_secret": client_secret,
@@ -342,16 +341,16 @@ class AsyncOrganizationResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Get an organization.
 
         Args:
           id: Identifier of the organization."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             await self._client.request(
                 _op_get,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -376,16 +375,16 @@ class AsyncOrganizationResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.OrganizationEnvelope:
+    ) -> types.OrganizationEnvelope:
         """Update an organization's name and SSO or OIDC settings.
 
         Args:
           id: Identifier of the organization."""
         return cast(
-            "_t.OrganizationEnvelope",
+            "types.OrganizationEnvelope",
             await self._client.request(
                 _op_update,
-                _t.OrganizationEnvelope,
+                types.OrganizationEnvelope,
                 path_params={"id": id},
                 body={
                     "client_id": client_id,

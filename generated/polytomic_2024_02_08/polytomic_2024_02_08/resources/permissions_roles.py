@@ -2,58 +2,57 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["PermissionsRolesResource", "AsyncPermissionsRolesResource"]
+__all__ = ["AsyncPermissionsRolesResource", "PermissionsRolesResource"]
 _op_list = Endpoint(
     "get",
     "/api/permissions/roles",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "500": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "500": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/permissions/roles",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
     "get",
     "/api/permissions/roles/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
 )
 _op_update = Endpoint(
     "put",
     "/api/permissions/roles/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -61,10 +60,10 @@ _op_remove = Endpoint(
     "/api/permissions/roles/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -74,7 +73,7 @@ class PermissionsRolesResource(SyncResource):
     """Permission roles that users are assigned to."""
 
     @cached_property
-    def with_raw_response(self) -> "PermissionsRolesResourceWithRawResponse":
+    def with_raw_response(self) -> PermissionsRolesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsRolesResourceWithRawResponse(self)
 
@@ -92,13 +91,13 @@ class PermissionsRolesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleListResponseEnvelope:
+    ) -> types.RoleListResponseEnvelope:
         """List the permission roles of the organization, built-in ones included."""
         return cast(
-            "_t.RoleListResponseEnvelope",
+            "types.RoleListResponseEnvelope",
             self._client.request(
                 _op_list,
-                _t.RoleListResponseEnvelope,
+                types.RoleListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -117,13 +116,13 @@ class PermissionsRolesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Create a permission role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             self._client.request(
                 _op_create,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 body={"name": name, "organization_id": organization_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -142,16 +141,16 @@ class PermissionsRolesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Get a permission role.
 
         Args:
           id: Identifier of the role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             self._client.request(
                 _op_get,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -172,16 +171,16 @@ class PermissionsRolesResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Update a permission role.
 
         Args:
           id: Identifier of the role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             self._client.request(
                 _op_update,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 path_params={"id": id},
                 body={"name": name, "organization_id": organization_id},
                 extra_headers=extra_headers,
@@ -242,7 +241,7 @@ class AsyncPermissionsRolesResource(AsyncResource):
     """Permission roles that users are assigned to."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncPermissionsRolesResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncPermissionsRolesResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsRolesResourceWithRawResponse(self)
 
@@ -260,13 +259,13 @@ class AsyncPermissionsRolesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleListResponseEnvelope:
+    ) -> types.RoleListResponseEnvelope:
         """List the permission roles of the organization, built-in ones included."""
         return cast(
-            "_t.RoleListResponseEnvelope",
+            "types.RoleListResponseEnvelope",
             await self._client.request(
                 _op_list,
-                _t.RoleListResponseEnvelope,
+                types.RoleListResponseEnvelope,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
@@ -285,13 +284,13 @@ class AsyncPermissionsRolesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Create a permission role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             await self._client.request(
                 _op_create,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 body={"name": name, "organization_id": organization_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -310,16 +309,16 @@ class AsyncPermissionsRolesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Get a permission role.
 
         Args:
           id: Identifier of the role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             await self._client.request(
                 _op_get,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -340,16 +339,16 @@ class AsyncPermissionsRolesResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.RoleResponseEnvelope:
+    ) -> types.RoleResponseEnvelope:
         """Update a permission role.
 
         Args:
           id: Identifier of the role."""
         return cast(
-            "_t.RoleResponseEnvelope",
+            "types.RoleResponseEnvelope",
             await self._client.request(
                 _op_update,
-                _t.RoleResponseEnvelope,
+                types.RoleResponseEnvelope,
                 path_params={"id": id},
                 body={"name": name, "organization_id": organization_id},
                 extra_headers=extra_headers,

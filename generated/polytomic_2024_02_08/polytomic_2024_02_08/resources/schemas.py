@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["SchemasResource", "AsyncSchemasResource"]
+__all__ = ["AsyncSchemasResource", "SchemasResource"]
 _op_upsert_field = Endpoint(
     "post",
     "/api/connections/{connection_id}/schemas/{schema_id}/fields",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -37,10 +36,10 @@ _op_delete_field = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/fields/{field_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -49,10 +48,10 @@ _op_set_primary_keys = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/primary_keys",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -61,10 +60,10 @@ _op_reset_primary_keys = Endpoint(
     "/api/connections/{connection_id}/schemas/{schema_id}/primary_keys",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -73,10 +72,10 @@ _op_refresh = Endpoint(
     "/api/connections/{id}/schemas/refresh",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
     response="empty",
 )
@@ -85,10 +84,10 @@ _op_get_status = Endpoint(
     "/api/connections/{id}/schemas/status",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
@@ -96,10 +95,10 @@ _op_get = Endpoint(
     "/api/connections/{id}/schemas/{schema_id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get_records = Endpoint(
@@ -107,11 +106,11 @@ _op_get_records = Endpoint(
     "/api/connections/{id}/schemas/{schema_id}/records",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "400": _t.ApiError,
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "400": types.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -120,7 +119,7 @@ class SchemasResource(SyncResource):
     """Schemas (tables or objects) discovered on a connection, and user overrides on them."""
 
     @cached_property
-    def with_raw_response(self) -> "SchemasResourceWithRawResponse":
+    def with_raw_response(self) -> SchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return SchemasResourceWithRawResponse(self)
 
@@ -135,7 +134,7 @@ class SchemasResource(SyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.V4UserFieldRequest], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.V4UserFieldRequest], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -202,7 +201,7 @@ class SchemasResource(SyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -291,16 +290,16 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceStatusEnvelope:
+    ) -> types.BulkSyncSourceStatusEnvelope:
         """Get the state of the schema inspection of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncSourceStatusEnvelope",
+            "types.BulkSyncSourceStatusEnvelope",
             self._client.request(
                 _op_get_status,
-                _t.BulkSyncSourceStatusEnvelope,
+                types.BulkSyncSourceStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -320,7 +319,7 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceSchemaEnvelope:
+    ) -> types.BulkSyncSourceSchemaEnvelope:
         """Get one schema of a connection.
 
         Args:
@@ -329,10 +328,10 @@ class SchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSyncSourceSchemaEnvelope",
+            "types.BulkSyncSourceSchemaEnvelope",
             self._client.request(
                 _op_get,
-                _t.BulkSyncSourceSchemaEnvelope,
+                types.BulkSyncSourceSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -352,7 +351,7 @@ class SchemasResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchemaRecordsResponseEnvelope:
+    ) -> types.SchemaRecordsResponseEnvelope:
         """Fetch a few sample records from a schema of a connection.
 
         Args:
@@ -361,10 +360,10 @@ class SchemasResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.SchemaRecordsResponseEnvelope",
+            "types.SchemaRecordsResponseEnvelope",
             self._client.request(
                 _op_get_records,
-                _t.SchemaRecordsResponseEnvelope,
+                types.SchemaRecordsResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -405,7 +404,7 @@ class AsyncSchemasResource(AsyncResource):
     """Schemas (tables or objects) discovered on a connection, and user overrides on them."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncSchemasResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncSchemasResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncSchemasResourceWithRawResponse(self)
 
@@ -420,7 +419,7 @@ class AsyncSchemasResource(AsyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.V4UserFieldRequest], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.V4UserFieldRequest], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -487,7 +486,7 @@ class AsyncSchemasResource(AsyncResource):
         connection_id: str,
         schema_id: str,
         *,
-        fields: Union[List[_t.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
+        fields: Union[List[types.SchemaPrimaryKeyOverrideInput], NotGiven] = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
         extra_body: Optional[Body] = None,
@@ -576,16 +575,16 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceStatusEnvelope:
+    ) -> types.BulkSyncSourceStatusEnvelope:
         """Get the state of the schema inspection of a connection.
 
         Args:
           id: Identifier of the connection."""
         return cast(
-            "_t.BulkSyncSourceStatusEnvelope",
+            "types.BulkSyncSourceStatusEnvelope",
             await self._client.request(
                 _op_get_status,
-                _t.BulkSyncSourceStatusEnvelope,
+                types.BulkSyncSourceStatusEnvelope,
                 path_params={"id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -605,7 +604,7 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.BulkSyncSourceSchemaEnvelope:
+    ) -> types.BulkSyncSourceSchemaEnvelope:
         """Get one schema of a connection.
 
         Args:
@@ -614,10 +613,10 @@ class AsyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.BulkSyncSourceSchemaEnvelope",
+            "types.BulkSyncSourceSchemaEnvelope",
             await self._client.request(
                 _op_get,
-                _t.BulkSyncSourceSchemaEnvelope,
+                types.BulkSyncSourceSchemaEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -637,7 +636,7 @@ class AsyncSchemasResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.SchemaRecordsResponseEnvelope:
+    ) -> types.SchemaRecordsResponseEnvelope:
         """Fetch a few sample records from a schema of a connection.
 
         Args:
@@ -646,10 +645,10 @@ class AsyncSchemasResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type."""
         return cast(
-            "_t.SchemaRecordsResponseEnvelope",
+            "types.SchemaRecordsResponseEnvelope",
             await self._client.request(
                 _op_get_records,
-                _t.SchemaRecordsResponseEnvelope,
+                types.SchemaRecordsResponseEnvelope,
                 path_params={"id": id, "schema_id": schema_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,

@@ -2,39 +2,38 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Union, cast
-import httpx
 from functools import cached_property
+from typing import List, Optional, Union, cast
 
-from .. import types as _t
+import httpx
+
+from .. import types
 from .._base_client import Endpoint
 from .._resource import AsyncResource, SyncResource
 from .._response import (
-    APIResponse,
-    AsyncAPIResponse,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
+from .._types import NOT_GIVEN, Body, Headers, NotGiven, Query
 
-__all__ = ["UsersResource", "AsyncUsersResource"]
+__all__ = ["AsyncUsersResource", "UsersResource"]
 _op_list = Endpoint(
     "get",
     "/api/organizations/{org_id}/users",
     security=(("bearerAuth",), ("basicAuth",)),
-    errors=lambda: {"401": _t.RestErrResponse, "403": _t.ApiError, "404": _t.ApiError},
+    errors=lambda: {"401": types.RestErrResponse, "403": types.ApiError, "404": types.ApiError},
 )
 _op_create = Endpoint(
     "post",
     "/api/organizations/{org_id}/users",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_get = Endpoint(
@@ -42,10 +41,10 @@ _op_get = Endpoint(
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_update = Endpoint(
@@ -53,10 +52,10 @@ _op_update = Endpoint(
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "422": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "422": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_remove = Endpoint(
@@ -64,10 +63,10 @@ _op_remove = Endpoint(
     "/api/organizations/{org_id}/users/{id}",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 _op_create_api_key = Endpoint(
@@ -75,10 +74,10 @@ _op_create_api_key = Endpoint(
     "/api/organizations/{org_id}/users/{id}/keys",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {
-        "401": _t.RestErrResponse,
-        "403": _t.ApiError,
-        "404": _t.ApiError,
-        "500": _t.ApiError,
+        "401": types.RestErrResponse,
+        "403": types.ApiError,
+        "404": types.ApiError,
+        "500": types.ApiError,
     },
 )
 
@@ -87,7 +86,7 @@ class UsersResource(SyncResource):
     """Users of an organization and their API keys."""
 
     @cached_property
-    def with_raw_response(self) -> "UsersResourceWithRawResponse":
+    def with_raw_response(self) -> UsersResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return UsersResourceWithRawResponse(self)
 
@@ -106,16 +105,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of an organization.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             self._client.request(
                 _op_list,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 path_params={"org_id": org_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -137,16 +136,16 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in an organization with the given roles.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_create,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -167,7 +166,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of an organization.
 
         Args:
@@ -175,10 +174,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_get,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -201,7 +200,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Update a user of an organization.
 
         Args:
@@ -209,10 +208,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_update,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -233,7 +232,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of an organization.
 
         Args:
@@ -241,10 +240,10 @@ class UsersResource(SyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             self._client.request(
                 _op_remove,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -265,7 +264,7 @@ class UsersResource(SyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ApiKeyResponseEnvelope:
+    ) -> types.ApiKeyResponseEnvelope:
         """Issue a new API key for a user.
 
         Args:
@@ -275,10 +274,10 @@ class UsersResource(SyncResource):
 
           force: Revoke the user's current API key before issuing the new one."""
         return cast(
-            "_t.ApiKeyResponseEnvelope",
+            "types.ApiKeyResponseEnvelope",
             self._client.request(
                 _op_create_api_key,
-                _t.ApiKeyResponseEnvelope,
+                types.ApiKeyResponseEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 query={"force": force},
                 extra_headers=extra_headers,
@@ -316,7 +315,7 @@ class AsyncUsersResource(AsyncResource):
     """Users of an organization and their API keys."""
 
     @cached_property
-    def with_raw_response(self) -> "AsyncUsersResourceWithRawResponse":
+    def with_raw_response(self) -> AsyncUsersResourceWithRawResponse:
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncUsersResourceWithRawResponse(self)
 
@@ -335,16 +334,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ListUsersEnvelope:
+    ) -> types.ListUsersEnvelope:
         """List the users of an organization.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.ListUsersEnvelope",
+            "types.ListUsersEnvelope",
             await self._client.request(
                 _op_list,
-                _t.ListUsersEnvelope,
+                types.ListUsersEnvelope,
                 path_params={"org_id": org_id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -366,16 +365,16 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Create a user in an organization with the given roles.
 
         Args:
           org_id: Identifier of the organization."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_create,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -396,7 +395,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Get a user of an organization.
 
         Args:
@@ -404,10 +403,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_get,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -430,7 +429,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Update a user of an organization.
 
         Args:
@@ -438,10 +437,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_update,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 body={"email": email, "role": role, "role_ids": role_ids},
                 extra_headers=extra_headers,
@@ -462,7 +461,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.UserEnvelope:
+    ) -> types.UserEnvelope:
         """Delete a user of an organization.
 
         Args:
@@ -470,10 +469,10 @@ class AsyncUsersResource(AsyncResource):
 
           id: Identifier of the user."""
         return cast(
-            "_t.UserEnvelope",
+            "types.UserEnvelope",
             await self._client.request(
                 _op_remove,
-                _t.UserEnvelope,
+                types.UserEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 extra_headers=extra_headers,
                 extra_query=extra_query,
@@ -494,7 +493,7 @@ class AsyncUsersResource(AsyncResource):
         extra_body: Optional[Body] = None,
         timeout: Union[float, httpx.Timeout, None, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
-    ) -> _t.ApiKeyResponseEnvelope:
+    ) -> types.ApiKeyResponseEnvelope:
         """Issue a new API key for a user.
 
         Args:
@@ -504,10 +503,10 @@ class AsyncUsersResource(AsyncResource):
 
           force: Revoke the user's current API key before issuing the new one."""
         return cast(
-            "_t.ApiKeyResponseEnvelope",
+            "types.ApiKeyResponseEnvelope",
             await self._client.request(
                 _op_create_api_key,
-                _t.ApiKeyResponseEnvelope,
+                types.ApiKeyResponseEnvelope,
                 path_params={"org_id": org_id, "id": id},
                 query={"force": force},
                 extra_headers=extra_headers,

@@ -33,10 +33,10 @@ if TYPE_CHECKING:
     from .bulk_itemized_schedule import (
         BulkMultiScheduleConfiguration as BulkMultiScheduleConfiguration,
     )
+    from .bulk_itemized_schedule import BulkSchedule as BulkSchedule
     from .bulk_normalize_names import BulkNormalizeNames as BulkNormalizeNames
     from .bulk_output_disposition import BulkOutputDisposition as BulkOutputDisposition
     from .bulk_resync_mode import BulkResyncMode as BulkResyncMode
-    from .bulk_itemized_schedule import BulkSchedule as BulkSchedule
     from .bulk_schedule_sync_mode import BulkScheduleSyncMode as BulkScheduleSyncMode
     from .bulk_schema import BulkSchema as BulkSchema
     from .bulk_schema_envelope import BulkSchemaEnvelope as BulkSchemaEnvelope
@@ -174,8 +174,8 @@ if TYPE_CHECKING:
     from .job_response import JobResponse as JobResponse
     from .job_response_envelope import JobResponseEnvelope as JobResponseEnvelope
     from .jsonschema_definitions import JsonschemaDefinitions as JsonschemaDefinitions
-    from .jsonschema_form import JsonschemaForm as JsonschemaForm
     from .jsonschema_definitions import JsonschemaSchema as JsonschemaSchema
+    from .jsonschema_form import JsonschemaForm as JsonschemaForm
     from .label_label import LabelLabel as LabelLabel
     from .list_bulk_schema import ListBulkSchema as ListBulkSchema
     from .list_bulk_sync_execution_status_envelope import (
