@@ -76,6 +76,8 @@ class Param:
     deprecated: bool = False
     default: Any = None
     has_default: bool = False
+    allow_reserved: bool = False  # query only: RFC 3986 reserved characters sent as they are
+    content_type: str = ""  # a parameter declared with ``content``: its media type
 
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
@@ -95,6 +97,9 @@ class Body:
     # OpenAPI 3.2 ``itemSchema``: the type of each item of a sequential media type (JSON Lines,
     # JSON text sequences, multipart/mixed...), for code that sends items one by one.
     item_type: TypeRef | None = None
+    # The ``encoding`` object of a form or multipart body: (property, style or "" when the
+    # spec sets none of style/explode/allowReserved, explode, allowReserved, contentType or "").
+    encoding: tuple[tuple[str, str, bool, bool, str], ...] = ()
 
 
 ResponseKind = Literal["json", "text", "binary", "empty"]
@@ -112,6 +117,9 @@ class Response:
     # (``text/event-stream`` events, JSON Lines, JSON text sequences, multipart/mixed parts),
     # for code that streams items; ``type`` and ``kind`` still describe the body read whole.
     item_type: TypeRef | None = None
+    # Every media type of this response (and, on an operation's success response, of the
+    # other success responses ``type`` covers) that the SDK reads as ``kind``: the ``Accept``.
+    media_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

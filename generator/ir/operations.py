@@ -11,6 +11,7 @@ from ..loader import Location, RefError, Workspace
 from ..naming import PARAM_RESERVED, Ident, Scope, convert
 from . import oas32, param_names, servers
 from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind, Server
+from .param_styles import read_encoding, read_serialization
 from .schemas import SchemaConverter
 from .skips import Skips
 from .tags import TagTree
@@ -261,6 +262,7 @@ class OperationReader:
     def _param(self, p: dict[str, Any], loc: Location, name: Ident, pascal: str) -> Param:
         schema = p.get("schema")
         schema_loc = loc.child("schema")
+        media_type = ""
         if schema is None and isinstance(p.get("content"), dict) and p["content"]:
             media_type = next(iter(p["content"]))
             try:
@@ -275,7 +277,7 @@ class OperationReader:
             pascal + convert(p["name"], "pascal"),
         )
         location = p["in"]
-        default_style = "form" if location in ("query", "cookie") else "simple"
+        wire = read_serialization(p, schema, self.ws, loc, self.diagnostics)
         schema_d = schema if isinstance(schema, dict) else {}
         return Param(
             wire=p["name"],
@@ -284,11 +286,13 @@ class OperationReader:
             type=t,
             required=p.get("required") is True or location == "path",
             doc=_text(p.get("description")),
-            style=str(p.get("style") or default_style),
-            explode=bool(p.get("explode", p.get("style", default_style) == "form")),
+            style=wire.style,
+            explode=wire.explode,
             deprecated=p.get("deprecated") is True,
             default=schema_d.get("default"),
             has_default="default" in schema_d,
+            allow_reserved=wire.allow_reserved,
+            content_type=_param_media(media_type),
         )
 
     # -- request body -------------------------------------------------------------------
@@ -326,7 +330,8 @@ class OperationReader:
         if kind in ("json", "form", "multipart"):
             flat = self._flatten(schema, schema_loc, pascal + "Body", kind, scope)
             if flat is not None:
-                return Body(kind, media_type, required, fields=flat, doc=doc, item_type=item)
+                encoding = read_encoding(media, media_loc, kind == "form", self.diagnostics) if kind != "json" else ()
+                return Body(kind, media_type, required, fields=flat, doc=doc, item_type=item, encoding=encoding)
         if kind == "binary":
             t: TypeRef = Prim("bytes")
         elif kind == "text":
@@ -439,6 +444,8 @@ class OperationReader:
                     loc.child(code).pointer,
                 )
         unique = tuple(dict.fromkeys(types))
+        accept = tuple(dict.fromkeys(m for c in covered for m in read[c].media_types))
+        first = replace(first, media_types=accept)
         if not unique:
             return first
         t: TypeRef = unique[0] if len(unique) == 1 else UnionOf(unique)
@@ -466,12 +473,13 @@ class OperationReader:
             self._broken(exc, loc.child("content", media_type))
             return Response(status, "empty", None)
         item = self._item_type(media, media_loc, media_type, hint + "Item", "read")
+        readable = _readable_media(content, kind)
         if kind == "json":
             schema = media.get("schema")
             t = self.schemas.type_of(schema, media_loc.child("schema"), hint) if schema is not None else ANY
-            return Response(status, "json", t, media_type, doc, item_type=item)
+            return Response(status, "json", t, media_type, doc, item_type=item, media_types=readable)
         body_type = Prim("str") if kind == "text" else Prim("bytes")
-        return Response(status, kind, body_type, media_type, doc, item_type=item)
+        return Response(status, kind, body_type, media_type, doc, item_type=item, media_types=readable)
 
     # -- security -----------------------------------------------------------------------
 
@@ -565,6 +573,32 @@ def _pick_response_media(content: dict[str, Any]) -> tuple[str, ResponseKind]:
             return media_type, "json"
     first = next(iter(content))
     return first, "text" if first.lower().startswith("text/") else "binary"
+
+
+def _param_media(media_type: str) -> str:
+    """The media type a ``content`` parameter is written in; a form-urlencoded object is
+    written as its ``form``-style pairs, which is what the default style does."""
+    if not _MEDIA_TYPE.fullmatch(media_type) or media_type.split(";", 1)[0].strip().lower() == _FORM:
+        return ""
+    return media_type
+
+
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _readable_media(content: dict[str, Any], kind: ResponseKind) -> tuple[str, ...]:
+    """The media types of a response that the SDK reads as ``kind`` (JSON ones for JSON,
+    ``text/*`` for text, any for bytes), as they may go in an ``Accept`` header."""
+    out = []
+    for media_type in content:
+        if not isinstance(media_type, str) or not _MEDIA_TYPE.fullmatch(media_type):
+            continue
+        if kind == "json" and not _is_json(media_type):
+            continue
+        if kind == "text" and not media_type.lower().startswith("text/"):
+            continue
+        out.append(media_type)
+    return tuple(out)
 
 
 def _is_binary(schema: Any) -> bool:
