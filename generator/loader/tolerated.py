@@ -94,7 +94,7 @@ def _object_at(ws: Workspace, value: Any, loc: Location) -> Any:
         )
         return None
     inline_tolerated_refs(ws, node, target)  # its text $refs are relative to its own file
-    return dict(node)
+    return rebased(node, target.file, loc.file)
 
 
 def _text_at(ws: Workspace, ref: Any, loc: Location) -> str:
