@@ -187,6 +187,7 @@ PARAM_RESERVED = (
 # Parameters of the generated client's ``__init__`` (credentials): its body uses these.
 CLIENT_INIT_RESERVED = frozenset(
     {"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}
+    | {"server_variables"}
     | {"os", "auth", "super", "self", "cls"}
     | ANNOTATION_BUILTINS
 )
