@@ -127,6 +127,16 @@ CLIENT_MEMBERS = _client_members()
 
 # -- what the templates reserve ----------------------------------------------------------------
 
+# The companion classes templates/resource.py.jinja defines beside each resource class ``X``
+# (``AsyncX``, ``XWithRawResponse``, ``AsyncXWithStreamingResponse``...): minting ``X`` claims them.
+RESOURCE_COMPANION_SUFFIXES = ("WithRawResponse", "WithStreamingResponse")
+
+
+def resource_companions(name: str) -> tuple[str, ...]:
+    """Every class the resource template defines for a resource class ``name``, sync first."""
+    return tuple(p + name + s for p in ("", "Async") for s in ("", *RESOURCE_COMPANION_SUFFIXES))
+
+
 # Module-level names the generated modules import; snake_case identifiers must not shadow them.
 IMPORTED_NAMES = frozenset(
     {"datetime", "date", "typing", "httpx", "pydantic", "builtins", "annotations", "self", "cls", "importlib"}

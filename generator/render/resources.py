@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from ..ir.nodes import Api, Operation, Param, Resource, Server
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
-from ..naming import REQUEST_OPTIONS_ORDER
+from ..naming import REQUEST_OPTIONS_ORDER, resource_companions
 from .imports import Imports, member_key
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
 from .streams import events_arg, stream_method
@@ -201,14 +201,7 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     child_imports = tuple(
         import_from(
             "." + c.module,
-            [
-                f"Async{c.cls}",
-                f"Async{c.cls}WithRawResponse",
-                f"Async{c.cls}WithStreamingResponse",
-                c.cls,
-                f"{c.cls}WithRawResponse",
-                f"{c.cls}WithStreamingResponse",
-            ],
+            sorted(resource_companions(c.cls)),
             "    ",
         )
         for c in children
