@@ -9,6 +9,7 @@ retries) match the runtime's behaviour; hostile spec text stays inert.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import importlib
 import inspect
@@ -186,7 +187,16 @@ class MockServer:
             return httpx.Response(status, content=b"bytes")
         if op.response.kind == "text":
             return httpx.Response(status, text="text")
-        return httpx.Response(status, json=self.samples.json(op.response.type))
+        body = self.samples.json(op.response.type)
+        pages = op.pagination
+        if pages is not None and pages.cursor.wire in request.url.params:  # the second page is the last
+            body = copy.deepcopy(body)
+            node = body
+            for key in pages.next_cursor_wire[:-1]:
+                node = node.get(key) if isinstance(node, dict) else None
+            if isinstance(node, dict):
+                node.pop(pages.next_cursor_wire[-1], None)
+        return httpx.Response(status, json=body)
 
     def run(self, code: str, name: str) -> list[tuple[httpx.Request, Operation | None]]:
         """Execute an example; the requests it made."""

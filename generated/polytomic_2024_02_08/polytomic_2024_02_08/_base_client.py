@@ -49,6 +49,7 @@ from ._serde import describe_validation_error, is_validation_error, validate_as
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 __all__ = [
+    "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
@@ -58,6 +59,13 @@ __all__ = [
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
+# The connection pool of a client the SDK creates: as many connections kept alive as may be
+# open, so concurrent calls reuse connections instead of opening one per call once more than
+# httpx's default 20 are idle at once (idle ones still close after 5 s).  Pass your own
+# http_client (httpx.Client(limits=...)) to size it otherwise.
+DEFAULT_CONNECTION_LIMITS = httpx.Limits(
+    max_connections=1000, max_keepalive_connections=1000, keepalive_expiry=5.0
+)
 RETRY_COUNT_HEADER = "X-Retry-Count"
 _ClientT = TypeVar("_ClientT", bound="BaseClient")
 _PYTHON_VERSION = sys.version.split()[0]  # what platform.python_version() says, e.g. 3.11.7
@@ -348,7 +356,9 @@ class BaseClient:
 class SyncAPIClient(BaseClient):
     def __init__(self, *, http_client: Optional[httpx.Client], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._client = http_client or httpx.Client(follow_redirects=True)
+        self._client = http_client or httpx.Client(
+            follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -427,7 +437,9 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     def __init__(self, *, http_client: Optional[httpx.AsyncClient], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._client = http_client or httpx.AsyncClient(follow_redirects=True)
+        self._client = http_client or httpx.AsyncClient(
+            follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS
+        )
 
     async def close(self) -> None:
         await self._client.aclose()
