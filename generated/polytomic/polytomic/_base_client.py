@@ -60,11 +60,13 @@ __all__ = [
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 # The connection pool of a client the SDK creates: as many connections kept alive as may be
-# open, so concurrent calls reuse connections instead of opening one per call once more than
-# httpx's default 20 are idle at once (idle ones still close after 5 s).  Pass your own
-# http_client (httpx.Client(limits=...)) to size it otherwise.
+# open (httpx keeps 20 of its 100), so concurrent calls reuse them instead of opening a new one
+# per call: httpcore closes a connection that falls idle whenever the pool holds more connections
+# than it keeps alive.  Not more than 100: httpcore's pool bookkeeping grows with the square of
+# its size, and 1,000 connections serve 1,000 concurrent calls more slowly than 100 do.  Idle
+# connections close after 5 s.  Pass your own http_client (httpx.Client(limits=...)) to change it.
 DEFAULT_CONNECTION_LIMITS = httpx.Limits(
-    max_connections=1000, max_keepalive_connections=1000, keepalive_expiry=5.0
+    max_connections=100, max_keepalive_connections=100, keepalive_expiry=5.0
 )
 RETRY_COUNT_HEADER = "X-Retry-Count"
 _ClientT = TypeVar("_ClientT", bound="BaseClient")
