@@ -57,7 +57,9 @@ __all__ = [
     "SyncAPIClient",
 ]
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# No limit on the wait for a free connection of the pool: with more calls at once than
+# connections (DEFAULT_CONNECTION_LIMITS), a call queues until one is free rather than failing.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0, pool=None)
 DEFAULT_MAX_RETRIES = 2
 # The connection pool of a client the SDK creates: as many connections kept alive as may be
 # open (httpx keeps 20 of its 100), so concurrent calls reuse them instead of opening a new one
