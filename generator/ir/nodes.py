@@ -76,6 +76,8 @@ class Param:
     deprecated: bool = False
     default: Any = None
     has_default: bool = False
+    allow_reserved: bool = False  # query only: RFC 3986 reserved characters sent as they are
+    content_type: str = ""  # a parameter declared with ``content``: its media type
 
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
@@ -95,9 +97,32 @@ class Body:
     # OpenAPI 3.2 ``itemSchema``: the type of each item of a sequential media type (JSON Lines,
     # JSON text sequences, multipart/mixed...), for code that sends items one by one.
     item_type: TypeRef | None = None
+    # The ``encoding`` object of a form or multipart body: (property, style or "" when the
+    # spec sets none of style/explode/allowReserved, explode, allowReserved, contentType or "").
+    encoding: tuple[tuple[str, str, bool, bool, str], ...] = ()
 
 
 ResponseKind = Literal["json", "text", "binary", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventStream:
+    """A ``text/event-stream`` success response: the method yields ``type`` per event.
+
+    ``envelope``: ``type`` describes the whole event (``event``/``data``/``id``/``retry``),
+    else the decoded ``data``; ``json_data``: ``data`` is JSON; ``sentinel``: the data that
+    ends the stream; ``names``: the event names the spec declares; ``condition``: the wire name
+    of the boolean request-body field that asks for the stream when the operation answers
+    JSON otherwise (the method is then overloaded on it), None when it always streams.
+    """
+
+    type: TypeRef
+    envelope: bool = False
+    json_data: bool = True
+    sentinel: str | None = "[DONE]"
+    names: tuple[str, ...] = ()
+    text_names: tuple[str, ...] = ()  # named events whose data is text while others carry JSON
+    condition: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +137,10 @@ class Response:
     # (``text/event-stream`` events, JSON Lines, JSON text sequences, multipart/mixed parts),
     # for code that streams items; ``type`` and ``kind`` still describe the body read whole.
     item_type: TypeRef | None = None
+    events: EventStream | None = None  # a server-sent event stream (see ``EventStream``)
+    # Every media type of this response (and, on an operation's success response, of the
+    # other success responses ``type`` covers) that the SDK reads as ``kind``: the ``Accept``.
+    media_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +159,24 @@ class Pagination:
     next_cursor: tuple[Ident, ...]
     next_cursor_wire: tuple[str, ...]
     limit: Param | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerVariable:
+    name: str
+    default: str | None  # None: the spec gives none, the client must set it
+    enum: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A server URL template (``https://{region}.api.example.com/v1``) and its variables."""
+
+    url: str
+    variables: tuple[ServerVariable, ...] = ()
+    doc: str = ""
+    location: str = ""  # "file#pointer" of the server object
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +199,12 @@ class Operation:
     deprecated: bool
     pagination: Pagination | None
     location: str
+    # The URL path template (``path`` is the spec's path key, which may carry a query or a
+    # fragment), the fixed query parameters of that key, and the operation's or path
+    # item's own server (None: the client's).
+    url_path: str = ""
+    fixed_query: tuple[tuple[str, str], ...] = ()
+    server: Server | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,18 +218,21 @@ class Resource:
     children: tuple[Resource, ...]
 
 
-SecurityKind = Literal["bearer", "basic", "api_key"]
+SecurityKind = Literal["bearer", "basic", "api_key", "oauth2_client_credentials"]
 
 
 @dataclass(frozen=True, slots=True)
 class SecurityScheme:
     key: str  # the scheme's name in components.securitySchemes
     kind: SecurityKind
-    names: tuple[Ident, ...]  # client argument names (``api_key``; ``username``, ``password``)
+    # client argument names (``api_key``; ``username``, ``password``; ``client_id``, ``client_secret``)
+    names: tuple[Ident, ...]
     wire: str = ""  # header / query / cookie name for api keys
     location: str = "header"  # for api keys
     env: tuple[str, ...] = ()  # environment variables that supply the defaults, per name
     doc: str = ""
+    token_url: str = ""  # OAuth2 client credentials: where the token comes from...
+    scopes: tuple[str, ...] = ()  # ...with these scopes
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +246,9 @@ class Api:
     resources: tuple[Resource, ...]
     decls: tuple[Decl, ...]  # in module order (dependencies first)
     groups: tuple[tuple[str, ...], ...]  # keys defined together in one module (recursive groups)
+    server: Server | None = None  # the first root server
+    # every server variable (root, path and operation servers) by name, with its allowed values
+    server_variables: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def all_operations(self) -> list[Operation]:
         out: list[Operation] = []

@@ -8,6 +8,7 @@ from typing import Any
 from ..ir.nodes import Api, SecurityScheme
 from ..naming import convert
 from .layout import import_from
+from .resources import server_code
 from .text import docstring, py_literal
 
 
@@ -41,32 +42,66 @@ class ClientTop:
 def _scheme_code(s: SecurityScheme) -> tuple[list[str], list[str], list[str]]:
     """Constructor arguments, set-up lines and doc lines for one security scheme."""
     key = py_literal(s.key)
-    if s.kind == "basic":
-        user, password = s.names
-        args = [f"{user}: Optional[str] = None", f"{password}: Optional[str] = None"]
-        setup = [
-            f"if {user} is None:",
-            f"    {user} = os.environ.get({py_literal(s.env[0])})",
-            f"if {password} is None:",
-            f"    {password} = os.environ.get({py_literal(s.env[1])})",
-            f"auth[{key}] = BasicAuth({user}, {password})",
-        ]
-        docs = [f"``{user}``/``{password}`` (HTTP Basic) from ``{s.env[0]}``/``{s.env[1]}``"]
-        return args, setup, docs
+    defaults = []
+    for name, env in zip(s.names, s.env, strict=True):
+        if env:
+            defaults += [f"if {name} is None:", f"    {name} = os.environ.get({py_literal(env)})"]
+    given = " and ".join(f"{n}=" for n in s.names)
+    hint = py_literal(f"pass {given} (or set {' and '.join(e for e in s.env if e)})" if any(s.env) else f"pass {given}")
+    if s.kind in ("basic", "oauth2_client_credentials"):
+        first, second = s.names
+        args = [f"{first}: Optional[str] = None", f"{second}: Optional[str] = None"]
+        if s.kind == "basic":
+            made = f"auth[{key}] = BasicAuth({first}, {second}, hint={hint})"
+            what = "HTTP Basic"
+        else:
+            scopes = "(" + "".join(f"{py_literal(x)}, " for x in s.scopes).rstrip(" ") + ")"
+            made = (
+                f"auth[{key}] = OAuth2ClientCredentials({first}, {second}, "
+                f"token_url={py_literal(s.token_url)}, scopes={scopes}, hint={hint})"
+            )
+            what = "OAuth2 client credentials"
+        envs = "/".join(f"``{e}``" for e in s.env)
+        return args, [*defaults, made], [f"``{first}``/``{second}`` ({what}) from {envs}"]
     (name,) = s.names
     args = [f"{name}: Union[str, Callable[[], str], None] = None"]
-    setup = []
-    if s.env and s.env[0]:
-        setup += [f"if {name} is None:", f"    {name} = os.environ.get({py_literal(s.env[0])})"]
     if s.kind == "bearer":
-        setup.append(f"auth[{key}] = BearerAuth({name})")
+        made = f"auth[{key}] = BearerAuth({name}, hint={hint})"
     else:
-        setup.append(f"auth[{key}] = ApiKeyAuth({py_literal(s.wire)}, {py_literal(s.location)}, {name})")
+        made = f"auth[{key}] = ApiKeyAuth({py_literal(s.wire)}, {py_literal(s.location)}, {name}, hint={hint})"
     docs = [
         f"``{name}`` ({'bearer token' if s.kind == 'bearer' else 'API key'})"
         + (f" from ``{s.env[0]}``" if s.env and s.env[0] else "")
     ]
-    return args, setup, docs
+    return args, [*defaults, made], docs
+
+
+def auth_imports(api: Api) -> list[str]:
+    """The client module's imports of the runtime's credential classes."""
+    used = {"bearer": "BearerAuth", "basic": "BasicAuth", "api_key": "ApiKeyAuth"}
+    names = sorted({"Auth"} | {used[s.kind] for s in api.security_schemes if s.kind in used})
+    lines = [import_from("._auth", names)]
+    if any(s.kind == "oauth2_client_credentials" for s in api.security_schemes):
+        lines.append("from ._oauth import OAuth2ClientCredentials")
+    return lines
+
+
+def _server_lines(api: Api) -> list[str]:
+    """Module-level constants: the root server, and every server variable's allowed values."""
+    lines = []
+    if api.server is not None:
+        lines.append(f"_SERVER = {server_code(api.server)}")
+    if api.server_variables:
+        entries = ", ".join(
+            f"{py_literal(name)}: {py_literal_tuple_of(enum)}" for name, enum in api.server_variables
+        )
+        lines.append(f"_SERVER_VARIABLES: Dict[str, Tuple[str, ...]] = {{{entries}}}")
+    return lines
+
+
+def py_literal_tuple_of(values: tuple[str, ...]) -> str:
+    items = [py_literal(v) for v in values]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def env_prefix(package: str) -> str:
@@ -83,6 +118,8 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
         setup += lines
         doc_lines += docs
     init_args.append("base_url: Optional[str] = None")
+    if api.server_variables:
+        init_args.append("server_variables: Optional[Mapping[str, str]] = None")
     if api.version_header:
         init_args.append("api_version: Optional[str] = API_VERSION")
         version_arg = f"version_header=({py_literal(api.version_header)}, api_version)"
@@ -95,17 +132,29 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
     ]
     base_env = f"{env_prefix(meta.package)}_BASE_URL"
     super_args = [
-        f"base_url=base_url or os.environ.get({py_literal(base_env)}) or BASE_URL",
+        f"base_url=base_url or os.environ.get({py_literal(base_env)})",
         "auth=auth",
         version_arg,
         "timeout=timeout",
         "max_retries=max_retries",
         "default_headers=default_headers",
+        "server=_SERVER" if api.server is not None else "server=None",
     ]
+    if api.server_variables:
+        super_args.append("server_variables=check_server_variables(server_variables, _SERVER_VARIABLES)")
+    server_names = (["Server"] if api.server is not None else []) + (
+        ["check_server_variables"] if api.server_variables else []
+    )
+    typing_names = ["TYPE_CHECKING", "Callable", "Dict", "Mapping", "Optional"]
+    typing_names += ["Tuple", "Union"] if api.server_variables else ["Union"]
     doc = f"Client for {api.title} (API version {api.api_version}).\n\n"
     if doc_lines:
         doc += "Credentials: " + "; ".join(doc_lines) + ".\n"
-    doc += f"The base URL defaults to ``{base_env}``, then {api.base_url or 'nothing'}."
+    doc += f"The base URL defaults to ``{base_env}``, then {api.base_url or 'nothing'}"
+    doc += " (a base URL given replaces every server of the API, the operations' own included)."
+    if api.server_variables:
+        names = ", ".join(f"``{name}``" for name, _ in api.server_variables)
+        doc += f"\n``server_variables`` sets the variables of the API's servers: {names}."
     if api.version_header:
         doc += f"\nEvery request sends the API version in ``{api.version_header}``; pass ``api_version=None`` to send none."
     return {
@@ -115,8 +164,12 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
             "": docstring("Synchronous c" + doc[1:], "    "),
             "Async": docstring("Asynchronous c" + doc[1:], "    "),
         },
+        "auth_imports": auth_imports(api),
         "init_args": init_args,
         "setup": setup,
         "super_args": super_args,
+        "server_lines": _server_lines(api),
+        "server_imports": [import_from("._servers", server_names)] if server_names else [],
+        "typing_import": import_from("typing", typing_names),
         "resources": [ClientTop(r.attr, r.module, r.class_name) for r in api.resources],
     }

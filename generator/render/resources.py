@@ -8,11 +8,13 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
-from ..ir.nodes import Api, Operation, Param, Resource
+from ..ir.nodes import Api, Operation, Param, Resource, Server
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from .imports import Imports
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
+from .streams import events_arg, stream_method
 from .text import docstring, py_literal
+from .uploads import upload_annotation
 
 TAIL = (
     "extra_headers: Optional[Headers] = None",
@@ -37,10 +39,18 @@ class MethodCode:
     pager_returns: tuple[str, str] | None = None  # (sync, async) return annotations
     pager_args: str = ""  # keyword arguments of the pager after the fetch function
     raw_wrapper: str = "to_raw_response_wrapper"
+    # Server-sent events: the (sync, async) return annotations, and ``@overload`` stubs
+    stream_returns: tuple[str, str] | None = None
+    overloads: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     @property
     def sig_end(self) -> tuple[str, str]:
         """The line closing the signature, ``) -> returns:`` (sync, async), laid out."""
+        if self.stream_returns is not None:
+            return (
+                _lines(") -> ", self.stream_returns[0], ":", "    "),
+                _lines(") -> ", self.stream_returns[1], ":", "    "),
+            )
         if self.pager_returns is None:
             return (_lines(") -> ", self.returns, ":", "    "),) * 2
         return (
@@ -55,6 +65,13 @@ class MethodCode:
         return py_literal(self.returns)
 
     @property
+    def casts(self) -> tuple[str, str]:
+        """``cast``'s first argument for the sync and the async method."""
+        if self.stream_returns is not None:
+            return py_literal(self.stream_returns[0]), py_literal(self.stream_returns[1])
+        return self.cast, self.cast
+
+    @property
     def fetch_page(self) -> tuple[str, str]:
         """``def _fetch_page(...) -> page:`` of a pager (sync, async)."""
         return (_fetch_page("def ", self.returns), _fetch_page("async def ", self.returns))
@@ -63,6 +80,15 @@ class MethodCode:
     def raw_assign(self) -> tuple[str, str]:
         """``self.m = wrapper(resource.m)`` for the sync and the async raw-response class."""
         return (_assign(self.name, self.raw_wrapper), _assign(self.name, "async_" + self.raw_wrapper))
+
+    @property
+    def stream_wrapper(self) -> str:
+        return self.raw_wrapper.replace("_raw_", "_streamed_")
+
+    @property
+    def stream_assign(self) -> tuple[str, str]:
+        """``self.m = wrapper(resource.m)`` for the streaming-response classes."""
+        return (_assign(self.name, self.stream_wrapper), _assign(self.name, "async_" + self.stream_wrapper))
 
 
 def _lines(head: str, expr: str, tail: str, indent: str) -> str:
@@ -136,10 +162,15 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     for op in res.operations:
         endpoint_name = f"_op_{op.name}"
         endpoints.append(bracketed(f"{endpoint_name} = Endpoint(", _endpoint_args(op, ctx), ")"))
-        methods.append(_method(op, endpoint_name, ctx))
+        code = _method(op, endpoint_name, ctx, imports)
+        methods.append(stream_method(code, op, ctx, imports) if op.response.events else code)
     if methods:
-        wrappers = sorted({w for m in methods for w in (m.raw_wrapper, "async_" + m.raw_wrapper)})
+        wrappers = sorted(
+            {w for m in methods for base in (m.raw_wrapper, m.stream_wrapper) for w in (base, "async_" + base)}
+        )
         imports.add(".._response", "APIResponse", "AsyncAPIResponse", *wrappers)
+    if any(op.server is not None for op in res.operations):
+        imports.add(".._servers", "Server")
     if any(m.pager_returns for m in methods):
         imports.add("..pagination", "AsyncPager", "SyncPager")
         imports.typing.add("Optional")
@@ -153,7 +184,16 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     doc = docstring(res.doc, "    ") if res.doc else ""
     child_imports = tuple(
         import_from(
-            "." + c.module, [f"Async{c.cls}", f"Async{c.cls}WithRawResponse", c.cls, f"{c.cls}WithRawResponse"], "    "
+            "." + c.module,
+            [
+                f"Async{c.cls}",
+                f"Async{c.cls}WithRawResponse",
+                f"Async{c.cls}WithStreamingResponse",
+                c.cls,
+                f"{c.cls}WithRawResponse",
+                f"{c.cls}WithStreamingResponse",
+            ],
+            "    ",
         )
         for c in children
     )
@@ -175,7 +215,7 @@ def _annotation(t: TypeRef, ctx: TypeContext) -> str:
     return print_type(t, ctx)
 
 
-def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
+def _method(op: Operation, endpoint: str, ctx: TypeContext, imports: Imports) -> MethodCode:
     params: list[str] = [_param(p.name, _annotation(p.type, ctx), "") for p in op.path_params]
     params.append("*")
     required: list[str] = []
@@ -189,11 +229,15 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     if op.body is not None:
         if op.body.fields:
             for f in op.body.fields:
-                (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx))
+                text = upload_annotation(op.body, f.type, imports)
+                (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx, text))
             entries = [f"{py_literal(f.wire)}: {f.name}" for f in op.body.fields]
             body_arg = bracketed("body={", entries, "}", indent, ",")
         elif op.body.type is not None and op.body.name:
-            (required if op.body.required else optional).append(_kw(op.body.name, op.body.type, op.body.required, ctx))
+            text = upload_annotation(op.body, op.body.type, imports)
+            (required if op.body.required else optional).append(
+                _kw(op.body.name, op.body.type, op.body.required, ctx, text)
+            )
             body_arg = f"body={op.body.name}"
     params.extend(required + optional + list(TAIL))
     response_ctx = ctx.direction(response=True)
@@ -219,8 +263,8 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     return replace(code, pager_returns=pager_returns, pager_args=pager_args, raw_wrapper="to_raw_page_wrapper")
 
 
-def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
-    text = _annotation(t, ctx)
+def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext, text: str | None = None) -> str:
+    text = text or _annotation(t, ctx)
     if required:
         return _param(name, text, "")
     return _param(name, f"Union[{text}, NotGiven]", "NOT_GIVEN")
@@ -249,19 +293,14 @@ def wire_path(path: str) -> str:
 
 
 def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
-    args = [py_literal(op.method), py_literal(wire_path(op.path))]
+    args = [py_literal(op.method), py_literal(wire_path(op.url_path or op.path))]
     if op.security:
         args.append("security=" + py_literal_tuple(op.security))
     if op.idempotency_header:
         args.append(f"idempotency_header={py_literal(op.idempotency_header)}")
-    styles = {
-        p.wire: (p.style, p.explode)
-        for p in op.params
-        if p.location == "query" and (p.style, p.explode) != ("form", True)
-    }
-    if styles:
-        entries = [f"{py_literal(k)}: ({py_literal(s)}, {e!r})" for k, (s, e) in styles.items()]
-        args.append(bracketed("query_styles={", entries, "}", "    ", ","))
+    specs = [_param_spec(p) for p in (*op.path_params, *op.params) if _param_spec(p)]
+    if specs:
+        args.append(_tuple_arg("params", specs))
     errors = [(e.status, e.type) for e in op.errors if e.kind == "json" and e.type is not None and e.type != ANY]
     if errors:
         err_ctx = ctx.direction(response=True)
@@ -269,11 +308,58 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         args.append(bracketed("errors=lambda: {", entries, "}", "    ", ","))  # evaluated when an error arrives
     if op.body is not None and op.body.kind != "json":
         args.append(f"body={py_literal(op.body.kind)}")
-    if op.body is not None and op.body.content_type != "application/json":
-        args.append(f"content_type={py_literal(op.body.content_type)}")
+    if op.body is not None and _sent_type(op.body.kind, op.body.content_type) != "application/json":
+        args.append(f"content_type={py_literal(_sent_type(op.body.kind, op.body.content_type))}")
+    if op.body is not None and op.body.encoding:
+        entries = [_tuple([py_literal(p), py_literal(s), repr(e), repr(r), py_literal(c)]) for p, s, e, r, c in op.body.encoding]
+        args.append(_tuple_arg("encoding", entries))
+    accept = ", ".join(op.response.media_types)
+    if accept and accept != "application/json":
+        args.append(f"accept={py_literal(accept)}")
     if op.response.kind != "json":
         args.append(f"response={py_literal(op.response.kind)}")
+    if op.response.events is not None:
+        args.append(events_arg(op.response.events))
+    if op.fixed_query:
+        args.append("fixed_query=" + _tuple([_tuple([py_literal(n), py_literal(v)]) for n, v in op.fixed_query]))
+    if op.server is not None:
+        args.append("server=" + server_code(op.server))
     return tuple(args)
+
+
+_DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+
+
+def _param_spec(p: Param) -> str:
+    """The runtime's ``(location, name, style, explode, allowReserved, content type)`` of a
+    parameter not sent as its location's default, else ``""``."""
+    default = _DEFAULT_STYLE[p.location]
+    if (p.style or default, p.explode, p.allow_reserved, p.content_type) == (default, default == "form", False, ""):
+        return ""
+    fields = [py_literal(p.location), py_literal(p.wire), py_literal(p.style or default)]
+    return _tuple([*fields, repr(p.explode), repr(p.allow_reserved), py_literal(p.content_type)])
+
+
+def _tuple_arg(name: str, items: list[str]) -> str:
+    """``name=(item, ...)``, a tuple even of one item."""
+    text = bracketed(f"{name}=(", items, ")", "    ", ",")
+    return text[:-1] + ",)" if len(items) == 1 and "\n" not in text else text
+
+
+def _sent_type(kind: str, media_type: str) -> str:
+    """The ``Content-Type`` of a body: the declared media type; a range (``*/*``,
+    ``application/*``) is no type to send, so the kind's own stands in for it."""
+    if "*" not in media_type.split(";", 1)[0]:
+        return media_type
+    return {"json": "application/json", "text": "text/plain", "form": "application/x-www-form-urlencoded"}.get(
+        kind, "application/octet-stream"
+    )
+def server_code(server: Server) -> str:
+    """``Server("https://{region}.example.com", {"region": "us"})``"""
+    if not server.variables:
+        return f"Server({py_literal(server.url)})"
+    defaults = ", ".join(f"{py_literal(v.name)}: {py_literal(v.default)}" for v in server.variables)
+    return f"Server({py_literal(server.url)}, {{{defaults}}})"
 
 
 def py_literal_tuple(value: tuple[tuple[str, ...], ...]) -> str:

@@ -15,36 +15,50 @@ import sys
 import time
 from contextvars import ContextVar
 from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
-from urllib.parse import quote
 
 import httpx
 
 from ._auth import Auth
+from ._credentials import CredentialsMixin
 from ._exceptions import (
     APIConnectionError,
     APIResponseBodyError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    AuthenticationError,
     make_status_error,
 )
+from ._files import content_length, for_client
 from ._log import log_request, log_response
-from ._qs import encode_query
+from ._qs import encode_cookies, encode_headers, encode_pairs, encode_query, fill_path
 from ._request import (
     Endpoint,
     Prepared,
     content,
-    fill_path,
     find_header,
     merge_headers,
     pop_header,
     random_uuid,
-    scalar_text,
 )
 from ._resource import AsyncResource, SyncResource
-from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
+from ._response import (
+    RAW_RESPONSE_HEADER,
+    STREAM_RESPONSE_HEADER,
+    APIResponse,
+    AsyncAPIResponse,
+    AsyncStreamedAPIResponse,
+    StreamedAPIResponse,
+)
 from ._retry import describe_transport_error, is_transient, retry_delay, should_retry
-from ._serde import describe_validation_error, is_validation_error, validate_as
+from ._serde import (
+    describe_validation_error,
+    is_json_syntax_error,
+    is_validation_error,
+    validate_as,
+    validate_json_as,
+)
+from ._servers import Server
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 __all__ = [
@@ -79,22 +93,31 @@ PAGE_RESPONSES: ContextVar[Optional[List[httpx.Response]]] = ContextVar(
 )
 
 
-class BaseClient:
+class BaseClient(CredentialsMixin):
     _version: str = "0.0.0"
     _package: str = "sdk"
 
     def __init__(
         self,
         *,
-        base_url: str,
+        base_url: Optional[str],
         auth: Mapping[str, Auth],
         version_header: Optional[Tuple[str, Optional[str]]],
         timeout: Timeout,
         max_retries: int,
         default_headers: Optional[Mapping[str, str]],
+        server: Optional[Server] = None,
+        server_variables: Optional[Mapping[str, str]] = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        # A base URL the user gives replaces every server, the operations' own included.
+        self._server_values = dict(server_variables or {})
+        self._base_url_given = bool(base_url)
+        self.base_url = (
+            base_url or (server.resolve(self._server_values) if server else "")
+        ).rstrip("/")
+        self._server_urls: Dict[Server, str] = {}
         self._auth = dict(auth)
+        self._fetches_tokens = any(a.fetches_tokens for a in self._auth.values())
         self._version_header = version_header
         self.timeout = timeout
         self.max_retries = max_retries
@@ -132,6 +155,7 @@ class BaseClient:
             clone._version_header = (self._version_header[0], api_version)
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")
+            clone._base_url_given = True
         if not isinstance(timeout, NotGiven):
             clone.timeout = timeout
         if not isinstance(max_retries, NotGiven):
@@ -153,6 +177,7 @@ class BaseClient:
             headers[self._version_header[0]] = self._version_header[1]
         merge_headers(headers, self._default_headers)
         self._fixed_headers = headers
+        self._accept_set = find_header(self._default_headers, "Accept") is not None
 
     def _timeout(self, timeout: Union[Timeout, NotGiven]) -> httpx.Timeout:
         """``timeout`` (or the client's) as an ``httpx.Timeout``; a number or None is converted
@@ -183,39 +208,62 @@ class BaseClient:
     ) -> Prepared:
         if extra_query:
             query = {**(query or {}), **extra_query}
-        params = encode_query(query, endpoint.query_styles) if query else []
-        merged = dict(self._fixed_headers)
-        self._apply_auth(endpoint, merged, params)
-        if cookies:
-            jar = "; ".join(
-                f"{k}={quote(scalar_text(v), safe='')}"
-                for k, v in strip_not_given(cookies).items()
-                if v is not None
+        params = encode_query(query, endpoint.specs) if query else []
+        if endpoint.fixed_query:  # a query written into the spec's path key: sent unless given
+            given = set(query or ())
+            params[:0] = encode_pairs(
+                [pair for pair in endpoint.fixed_query if pair[0] not in given]
             )
+        merged = dict(self._fixed_headers)
+        if endpoint.accept != "application/json" and not self._accept_set:
+            merged["Accept"] = endpoint.accept  # what the operation's success responses declare
+        credentials: List[Tuple[str, str]] = []
+        authorized = self._apply_auth(endpoint, merged, credentials)
+        params.extend(encode_pairs(credentials))
+        if cookies:
+            jar = encode_cookies(cookies, endpoint.specs)
             if jar:
                 cookie = find_header(merged, "Cookie")
                 merged[cookie or "Cookie"] = f"{merged[cookie]}; {jar}" if cookie else jar
         changes = (
-            {**strip_not_given(headers), **strip_not_given(extra_headers)}
+            {
+                **(encode_headers(headers, endpoint.specs) if headers else {}),
+                **strip_not_given(extra_headers),
+            }
             if headers or extra_headers
             else {}
         )
         if changes:
             merge_headers(merged, changes)
+        if not authorized:  # unless the caller set them, credentials are missing: say so
+            self._check_credentials(endpoint, merged, [(str(k), "") for k in query or ()])
         raw = pop_header(merged, RAW_RESPONSE_HEADER) is not None
+        streamed = pop_header(merged, STREAM_RESPONSE_HEADER) is not None
         # An idempotency key is generated unless the caller set one, or opted out with None
         # (the request is then sent once, never retried).
         key = endpoint.idempotency_header
         if key and find_header(merged, key) is None and find_header(changes, key) is None:
             merged[key] = f"{self._package}-retry-{random_uuid()}"
         body_args = content(endpoint, body, extra_body)
-        if "content" in body_args and find_header(merged, "content-type") is None:
-            merged["Content-Type"] = endpoint.content_type  # raw bytes or text: say what they are
+        if (
+            "content" in body_args
+            or ("json" in body_args and endpoint.content_type != "application/json")
+        ) and find_header(merged, "content-type") is None:
+            merged["Content-Type"] = endpoint.content_type  # the media type the spec declares
+        if "content" in body_args and not isinstance(body_args["content"], bytes):
+            size = content_length(body_args["content"])  # a file: streamed with its length
+            if size is not None:
+                merged["Content-Length"] = str(size)
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
-        path = fill_path(endpoint.path, path_params) if path_params else endpoint.path
-        return Prepared(
+        path = (
+            fill_path(endpoint.path, path_params, endpoint.specs) if path_params else endpoint.path
+        )
+        url = self._base_for(endpoint) + path
+        if params:  # percent-encoded by the serialization table; httpx keeps them as they are
+            url += ("&" if "?" in url else "?") + "&".join(params)
+        prepared = Prepared(
             endpoint,
-            self.base_url + path,
+            url,
             params,
             merged,
             body_args,
@@ -223,24 +271,18 @@ class BaseClient:
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             raw,
         )
+        prepared.streamed = streamed
+        return prepared
 
-    def _apply_auth(
-        self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
-    ) -> None:
-        """The first security requirement whose schemes all have credentials is applied."""
-        for requirement in endpoint.security:
-            schemes = [self._auth.get(key) for key in requirement]
-            if None in schemes:
-                continue
-            trial_headers: Dict[str, str] = {}
-            trial_params: List[Tuple[str, str]] = []
-            for scheme in schemes:
-                if scheme is None or not scheme.apply(trial_headers, trial_params):
-                    break
-            else:
-                headers.update(trial_headers)
-                params.extend(trial_params)
-                return
+    def _base_for(self, endpoint: Endpoint) -> str:
+        """The base URL of an operation: its own server's, unless the user gave one."""
+        server = endpoint.server
+        if server is None or self._base_url_given:
+            return self.base_url
+        url = self._server_urls.get(server)
+        if url is None:
+            url = self._server_urls[server] = server.resolve(self._server_values)
+        return url
 
     def _build_request(
         self, client: Union[httpx.Client, httpx.AsyncClient], prepared: Prepared, attempt: int
@@ -248,13 +290,16 @@ class BaseClient:
         headers = prepared.headers
         if attempt:
             headers = {**headers, RETRY_COUNT_HEADER: str(attempt)}
+        body = prepared.content
+        if "content" in body and not isinstance(body["content"], bytes):  # a file, rewound
+            asynchronous = isinstance(client, httpx.AsyncClient)
+            body = {**body, "content": for_client(body["content"], asynchronous)}
         return client.build_request(
             prepared.endpoint.verb,
-            prepared.url,
-            params=prepared.query(),
+            prepared.url,  # with the query string: httpx's params= would encode it again
             headers=headers,
             extensions={"timeout": prepared.timeout.as_dict()},
-            **prepared.content,
+            **body,
         )
 
     # -- retries -------------------------------------------------------------------------
@@ -289,7 +334,7 @@ class BaseClient:
         model = endpoint.error_type(response.status_code)
         if model is not None and body is not None:
             try:
-                body = validate_as(model, body)
+                body = validate_as(model, body)  # with JSON semantics, as a success body
             except ValueError as exc:
                 if not is_validation_error(exc):
                     raise
@@ -308,7 +353,16 @@ class BaseClient:
             pager.append(response)
         if not response.content:
             return self._empty_body(cast_to, response)
-        try:
+        try:  # the bytes as JSON: see validate_json_as (unions of models with date-times)
+            return validate_json_as(cast_to, response.content)
+        except ValueError as exc:
+            if not is_validation_error(exc):
+                raise
+            if not is_json_syntax_error(exc):
+                raise APIResponseValidationError(
+                    response, response.json(), message=describe_validation_error(exc)
+                ) from exc
+        try:  # not UTF-8 JSON: JSON in another encoding (httpx detects it), or no JSON at all
             data = response.json()
         except ValueError:
             text = response.text
@@ -387,7 +441,12 @@ class SyncAPIClient(BaseClient):
         extra_body: Optional[Body] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        stream: bool = False,
+        event_type: Any = None,
     ) -> Any:
+        tokens = self._token_auths(endpoint)
+        for auth in tokens:
+            auth.refresh(self._client, self.base_url, self._timeout(timeout))
         prepared = self._prepare(
             endpoint,
             path_params=path_params,
@@ -401,7 +460,35 @@ class SyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        response = self._send(prepared)
+        raw_type: Any = StreamedAPIResponse if prepared.streamed else APIResponse
+        if stream:
+            merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+            prepared.streamed = True
+        try:
+            response = self._send(prepared)
+        except AuthenticationError:
+            if not tokens:
+                raise
+            for auth in tokens:  # the token was refused: once more with a new one
+                auth.invalidate(prepared.headers.get("Authorization"))
+                auth.refresh(self._client, self.base_url, prepared.timeout)
+            self._reauthorize(prepared, tokens)
+            response = self._send(prepared)
+        if stream:
+            from ._streaming import Stream, open_events
+
+            reopen = lambda: self._send(prepared)  # noqa: E731
+            return open_events(
+                Stream,
+                raw_type,
+                prepared,
+                response,
+                event_type,
+                self._may_retry(prepared),
+                reopen,
+            )
+        if prepared.streamed:
+            return StreamedAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         if prepared.raw:
             return APIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         return self._parse(endpoint, cast_to, response)
@@ -416,7 +503,7 @@ class SyncAPIClient(BaseClient):
                 log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
-                response = self._client.send(request)
+                response = self._client.send(request, stream=prepared.streamed)
             except httpx.RequestError as exc:
                 if retryable and is_transient(exc):
                     time.sleep(retry_delay(attempt, None) or 0.0)
@@ -468,7 +555,12 @@ class AsyncAPIClient(BaseClient):
         extra_body: Optional[Body] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        stream: bool = False,
+        event_type: Any = None,
     ) -> Any:
+        tokens = self._token_auths(endpoint)
+        for auth in tokens:
+            await auth.arefresh(self._client, self.base_url, self._timeout(timeout))
         prepared = self._prepare(
             endpoint,
             path_params=path_params,
@@ -482,7 +574,37 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        response = await self._send(prepared)
+        raw_type: Any = AsyncStreamedAPIResponse if prepared.streamed else AsyncAPIResponse
+        if stream:
+            merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+            prepared.streamed = True
+        try:
+            response = await self._send(prepared)
+        except AuthenticationError:
+            if not tokens:
+                raise
+            for auth in tokens:  # the token was refused: once more with a new one
+                auth.invalidate(prepared.headers.get("Authorization"))
+                await auth.arefresh(self._client, self.base_url, prepared.timeout)
+            self._reauthorize(prepared, tokens)
+            response = await self._send(prepared)
+        if stream:
+            from ._streaming import AsyncStream, open_events
+
+            reopen = lambda: self._send(prepared)  # noqa: E731
+            return open_events(
+                AsyncStream,
+                raw_type,
+                prepared,
+                response,
+                event_type,
+                self._may_retry(prepared),
+                reopen,
+            )
+        if prepared.streamed:
+            return AsyncStreamedAPIResponse(
+                response, lambda: self._parse(endpoint, cast_to, response)
+            )
         if prepared.raw:
             return AsyncAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         return self._parse(endpoint, cast_to, response)
@@ -497,7 +619,7 @@ class AsyncAPIClient(BaseClient):
                 log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
-                response = await self._client.send(request)
+                response = await self._client.send(request, stream=prepared.streamed)
             except httpx.RequestError as exc:
                 if retryable and is_transient(exc):
                     await _async_sleep(retry_delay(attempt, None) or 0.0)
