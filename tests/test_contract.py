@@ -31,12 +31,12 @@ IDS = [f"{t}:{k}" for t, k in CASES]
 class Run:
     """One operation against a fresh contract server."""
 
-    def __init__(self, target: str, key: str) -> None:
+    def __init__(self, target: str, key: str, strict: bool = False) -> None:
         self.target = target
         self.api = api(target)
         self.op: Operation = next(o for o in self.api.all_operations() if o.key == key)
         self.pagination = getattr(self.op, "pagination", None)
-        self.server = ContractServer(TARGETS[target].spec, respond=self._paginate)
+        self.server = ContractServer(TARGETS[target].spec, respond=self._paginate, strict=strict)
         skip = frozenset({self.pagination.cursor.wire}) if self.pagination is not None else frozenset()
         self.call = build_call(target, self.op, self.server.app.spec, skip=skip)
 
@@ -110,9 +110,12 @@ def _dump(value: Any) -> Any:
     return value
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 @pytest.mark.parametrize(("target", "key"), CASES, ids=IDS)
-def test_sync(target: str, key: str) -> None:
-    run = Run(target, key)
+def test_sync(target: str, key: str, strict: bool) -> None:
+    """``strict``: the server also negotiates ``Accept``, takes only ``true``/``false`` for
+    booleans and refuses repeated single-valued query parameters (tests/support/strict.py)."""
+    run = Run(target, key, strict)
     result = method_of(run.client(asynchronous=False), target, run.op)(*run.call.args, **run.call.kwargs)
     items = None
     if hasattr(result, "iter_pages"):
@@ -124,9 +127,10 @@ def test_sync(target: str, key: str) -> None:
     run.check_result(result, items)
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 @pytest.mark.parametrize(("target", "key"), CASES, ids=IDS)
-async def test_async(target: str, key: str) -> None:
-    run = Run(target, key)
+async def test_async(target: str, key: str, strict: bool) -> None:
+    run = Run(target, key, strict)
     result = method_of(run.client(asynchronous=True), target, run.op)(*run.call.args, **run.call.kwargs)
     if not hasattr(result, "__aiter__"):  # a coroutine (of a model, or of a pager)
         result = await result

@@ -6,6 +6,7 @@ narrow as documented, and that the fault script and the idempotency ledger behav
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -191,3 +192,16 @@ def test_faults_over_a_socket(server: ContractServer) -> None:
     assert replayed.headers["Idempotent-Replayed"] == "true"
     assert [s.operation for s in server.applied] == ["models.get", "models.create"]  # the slow one
     server.assert_clean()
+
+
+def test_strict_mode_negotiates_accept() -> None:
+    strict = ContractServer(SPEC_2025, strict=True)
+    with httpx.Client(base_url=strict.server_url, transport=strict.transport(), headers=AUTH) as client:
+        refused = client.get(f"/api/models/{ID}", headers={"Accept": "text/csv"})
+        wildcard = client.get(f"/api/models/{ID}", headers={"Accept": "text/*;q=0.5, application/*"})
+    assert refused.status_code == 406 and "matches none of application/json" in refused.text
+    assert wildcard.status_code == 200
+    assert strict.seen[1].unmarshalled.parameters.path == {"id": uuid.UUID(ID)}
+    lenient = ContractServer(SPEC_2025)
+    with httpx.Client(base_url=lenient.server_url, transport=lenient.transport(), headers=AUTH) as client:
+        assert client.get(f"/api/models/{ID}", headers={"Accept": "text/csv"}).status_code == 200

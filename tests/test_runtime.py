@@ -13,7 +13,7 @@ import pytest
 
 from generator.runtime._auth import ApiKeyAuth, BearerAuth
 from generator.runtime._base_client import SyncAPIClient
-from generator.runtime._request import Endpoint, Prepared, content, random_uuid
+from generator.runtime._request import Endpoint, content, random_uuid
 from generator.runtime._serde import to_jsonable, validate_as
 from generator.runtime._types import NOT_GIVEN
 
@@ -84,16 +84,25 @@ def test_endpoint_resolves_error_types_when_asked() -> None:
 
 
 @pytest.mark.parametrize(
-    ("url", "params", "query"),
+    ("base_url", "query", "sent"),
     [
-        ("https://h/p", [], None),
-        ("https://h/p", [("a", "1")], (("a", "1"),)),
-        ("https://h/p?x=1", [], ()),  # an empty params= drops the URL's own query, as before
+        ("https://h", None, "https://h/p"),
+        ("https://h", {"a": "1 2", "b": [1, 2]}, "https://h/p?a=1%202&b=1&b=2"),
     ],
 )
-def test_prepared_query(url: str, params: list[tuple[str, str]], query: object) -> None:
-    prepared = Prepared(Endpoint("get", "/p"), url, params, {}, {}, httpx.Timeout(1), 0, False)
-    assert prepared.query() == query
+def test_the_query_string_is_sent_as_serialized(base_url: str, query: Any, sent: str) -> None:
+    seen: list[httpx.Request] = []
+    client = SyncAPIClient(
+        base_url=base_url,
+        auth={},
+        version_header=None,
+        timeout=5.0,
+        max_retries=0,
+        default_headers=None,
+        http_client=httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204))),
+    )
+    client.request(Endpoint("get", "/p"), None, query=query)
+    assert str(seen[0].url) == sent
 
 
 def _client(**auth: Any) -> SyncAPIClient:

@@ -76,6 +76,8 @@ class Param:
     deprecated: bool = False
     default: Any = None
     has_default: bool = False
+    allow_reserved: bool = False  # query only: RFC 3986 reserved characters sent as they are
+    content_type: str = ""  # a parameter declared with ``content``: its media type
 
 
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
@@ -95,6 +97,9 @@ class Body:
     # OpenAPI 3.2 ``itemSchema``: the type of each item of a sequential media type (JSON Lines,
     # JSON text sequences, multipart/mixed...), for code that sends items one by one.
     item_type: TypeRef | None = None
+    # The ``encoding`` object of a form or multipart body: (property, style or "" when the
+    # spec sets none of style/explode/allowReserved, explode, allowReserved, contentType or "").
+    encoding: tuple[tuple[str, str, bool, bool, str], ...] = ()
 
 
 ResponseKind = Literal["json", "text", "binary", "empty"]
@@ -112,6 +117,9 @@ class Response:
     # (``text/event-stream`` events, JSON Lines, JSON text sequences, multipart/mixed parts),
     # for code that streams items; ``type`` and ``kind`` still describe the body read whole.
     item_type: TypeRef | None = None
+    # Every media type of this response (and, on an operation's success response, of the
+    # other success responses ``type`` covers) that the SDK reads as ``kind``: the ``Accept``.
+    media_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +138,24 @@ class Pagination:
     next_cursor: tuple[Ident, ...]
     next_cursor_wire: tuple[str, ...]
     limit: Param | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerVariable:
+    name: str
+    default: str | None  # None: the spec gives none, the client must set it
+    enum: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A server URL template (``https://{region}.api.example.com/v1``) and its variables."""
+
+    url: str
+    variables: tuple[ServerVariable, ...] = ()
+    doc: str = ""
+    location: str = ""  # "file#pointer" of the server object
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +178,12 @@ class Operation:
     deprecated: bool
     pagination: Pagination | None
     location: str
+    # The URL path template (``path`` is the spec's path key, which may carry a query or a
+    # fragment), the fixed query parameters of that key, and the operation's or path
+    # item's own server (None: the client's).
+    url_path: str = ""
+    fixed_query: tuple[tuple[str, str], ...] = ()
+    server: Server | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +222,9 @@ class Api:
     resources: tuple[Resource, ...]
     decls: tuple[Decl, ...]  # in module order (dependencies first)
     groups: tuple[tuple[str, ...], ...]  # keys defined together in one module (recursive groups)
+    server: Server | None = None  # the first root server
+    # every server variable (root, path and operation servers) by name, with its allowed values
+    server_variables: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def all_operations(self) -> list[Operation]:
         out: list[Operation] = []

@@ -9,8 +9,9 @@ from typing import Any
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import PARAM_RESERVED, Ident, Scope, convert
-from . import oas32, param_names
-from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind
+from . import oas32, param_names, servers
+from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind, Server
+from .param_styles import read_encoding, read_serialization
 from .schemas import SchemaConverter
 from .skips import Skips
 from .tags import TagTree
@@ -48,6 +49,9 @@ class OperationDraft:
     version_header: bool
     deprecated: bool
     location: str
+    url_path: str = ""
+    fixed_query: tuple[tuple[str, str], ...] = ()
+    server: Server | None = None
 
     def named(self, name: Ident) -> Operation:
         return Operation(
@@ -69,6 +73,9 @@ class OperationDraft:
             deprecated=self.deprecated,
             pagination=None,
             location=self.location,
+            url_path=self.url_path,
+            fixed_query=self.fixed_query,
+            server=self.server,
         )
 
 
@@ -82,10 +89,12 @@ class OperationReader:
     default_security: tuple[tuple[str, ...], ...]
     scheme_keys: frozenset[str]
     tags: TagTree = field(default_factory=TagTree)
+    root_server: Server | None = None
 
     def read_all(self, document: dict[str, Any], root: Location) -> list[RawOperation]:
         paths = document.get("paths") or {}
         out: list[RawOperation] = []
+        requests: list[tuple[str, str, servers.PathKey, Location]] = []
         if not isinstance(paths, dict):
             self.diagnostics.error("'paths' must be a mapping", root.file, "/paths")
             return out
@@ -103,14 +112,24 @@ class OperationReader:
             if not isinstance(item, dict):
                 self.diagnostics.warning("a path item must be an object; skipped", site.file, site.pointer)
                 continue
+            key = servers.split_path_key(path, site, self.diagnostics)
+            shared = self._server(item.get("servers"), item_loc.child("servers"))
             for method, op, op_loc in oas32.operations(item, item_loc, self.schemas.minor, self.diagnostics, is_token):
+                requests.append((method, path, key, op_loc))
                 op_id = op.get("operationId")
                 named = f"{op_id!r} ({method.upper()} {path})" if isinstance(op_id, str) else f"{method.upper()} {path}"
                 with self.skips.piece(f"operation {named}", op_loc) as piece:
                     raw = self._read(path, method, op, op_loc, item, item_loc)
+                    own = self._server(op.get("servers"), op_loc.child("servers"))
+                    raw = _located(raw, key, own or shared, self.diagnostics, key.query)
                 if not piece.skipped:
                     out.append(raw)
+        servers.report_same_requests(requests, self.diagnostics)
         return out
+
+    def _server(self, raw: Any, loc: Location) -> Server | None:
+        server = servers.read_servers(raw, loc, self.diagnostics, self.root_server)
+        return None if server is None else servers.resolve_against(server, self.root_server, self.diagnostics)
 
     @property
     def skips(self) -> Skips:
@@ -194,7 +213,7 @@ class OperationReader:
     ) -> tuple[tuple[Param, ...], tuple[Param, ...], bool, str | None]:
         version = False
         idem: str | None = None
-        template_names = _template_names(path)
+        template_names = _template_names(servers.path_part(path))
         by_path = {p["name"]: (p, p_loc) for p, p_loc in raw if p["in"] == "path"}
         others = []
         for p, p_loc in raw:
@@ -241,6 +260,7 @@ class OperationReader:
     def _param(self, p: dict[str, Any], loc: Location, name: Ident, pascal: str) -> Param:
         schema = p.get("schema")
         schema_loc = loc.child("schema")
+        media_type = ""
         if schema is None and isinstance(p.get("content"), dict) and p["content"]:
             media_type = next(iter(p["content"]))
             try:
@@ -255,7 +275,7 @@ class OperationReader:
             pascal + convert(p["name"], "pascal"),
         )
         location = p["in"]
-        default_style = "form" if location in ("query", "cookie") else "simple"
+        wire = read_serialization(p, schema, self.ws, loc, self.diagnostics)
         schema_d = schema if isinstance(schema, dict) else {}
         return Param(
             wire=p["name"],
@@ -264,11 +284,13 @@ class OperationReader:
             type=t,
             required=p.get("required") is True or location == "path",
             doc=_text(p.get("description")),
-            style=str(p.get("style") or default_style),
-            explode=bool(p.get("explode", p.get("style", default_style) == "form")),
+            style=wire.style,
+            explode=wire.explode,
             deprecated=p.get("deprecated") is True,
             default=schema_d.get("default"),
             has_default="default" in schema_d,
+            allow_reserved=wire.allow_reserved,
+            content_type=_param_media(media_type),
         )
 
     # -- request body -------------------------------------------------------------------
@@ -306,7 +328,8 @@ class OperationReader:
         if kind in ("json", "form", "multipart"):
             flat = self._flatten(schema, schema_loc, pascal + "Body", kind, scope)
             if flat is not None:
-                return Body(kind, media_type, required, fields=flat, doc=doc, item_type=item)
+                encoding = read_encoding(media, media_loc, kind == "form", self.diagnostics) if kind != "json" else ()
+                return Body(kind, media_type, required, fields=flat, doc=doc, item_type=item, encoding=encoding)
         if kind == "binary":
             t: TypeRef = Prim("bytes")
         elif kind == "text":
@@ -419,6 +442,8 @@ class OperationReader:
                     loc.child(code).pointer,
                 )
         unique = tuple(dict.fromkeys(types))
+        accept = tuple(dict.fromkeys(m for c in covered for m in read[c].media_types))
+        first = replace(first, media_types=accept)
         if not unique:
             return first
         t: TypeRef = unique[0] if len(unique) == 1 else UnionOf(unique)
@@ -446,12 +471,13 @@ class OperationReader:
             self._broken(exc, loc.child("content", media_type))
             return Response(status, "empty", None)
         item = self._item_type(media, media_loc, media_type, hint + "Item", "read")
+        readable = _readable_media(content, kind)
         if kind == "json":
             schema = media.get("schema")
             t = self.schemas.type_of(schema, media_loc.child("schema"), hint) if schema is not None else ANY
-            return Response(status, "json", t, media_type, doc, item_type=item)
+            return Response(status, "json", t, media_type, doc, item_type=item, media_types=readable)
         body_type = Prim("str") if kind == "text" else Prim("bytes")
-        return Response(status, kind, body_type, media_type, doc, item_type=item)
+        return Response(status, kind, body_type, media_type, doc, item_type=item, media_types=readable)
 
     # -- security -----------------------------------------------------------------------
 
@@ -459,6 +485,30 @@ class OperationReader:
         if "security" not in op:
             return self.default_security
         return read_security(op["security"], self.scheme_keys, self.diagnostics, loc.child("security"))
+
+
+def _located(
+    raw: RawOperation,
+    key: servers.PathKey,
+    server: Server | None,
+    diagnostics: Diagnostics,
+    fixed: tuple[tuple[str, str], ...],
+) -> RawOperation:
+    """The operation with its URL path, fixed query and server; a fixed query parameter that
+    the operation also declares is left to the declared parameter (with a warning)."""
+    declared = {p.wire for p in raw.build.params if p.location == "query"}
+    kept = tuple(pair for pair in fixed if pair[0] not in declared)
+    if len(kept) != len(fixed):
+        loc = Location(*raw.build.location.split("#", 1))
+        names = sorted({n for n, _ in fixed if n in declared})
+        diagnostics.warning(
+            f"the path key's query sets {', '.join(map(repr, names))}, which the operation also declares as a "
+            "query parameter: the declared parameter is sent instead",
+            loc.file,
+            loc.pointer,
+        )
+    draft = replace(raw.build, url_path=key.path, fixed_query=kept, server=server)
+    return replace(raw, build=draft)
 
 
 def read_security(
@@ -545,6 +595,32 @@ def _pick_response_media(content: dict[str, Any]) -> tuple[str, ResponseKind]:
             return media_type, "json"
     first = next(iter(content))
     return first, "text" if first.lower().startswith("text/") else "binary"
+
+
+def _param_media(media_type: str) -> str:
+    """The media type a ``content`` parameter is written in; a form-urlencoded object is
+    written as its ``form``-style pairs, which is what the default style does."""
+    if not _MEDIA_TYPE.fullmatch(media_type) or media_type.split(";", 1)[0].strip().lower() == _FORM:
+        return ""
+    return media_type
+
+
+_FORM = "application/x-www-form-urlencoded"
+
+
+def _readable_media(content: dict[str, Any], kind: ResponseKind) -> tuple[str, ...]:
+    """The media types of a response that the SDK reads as ``kind`` (JSON ones for JSON,
+    ``text/*`` for text, any for bytes), as they may go in an ``Accept`` header."""
+    out = []
+    for media_type in content:
+        if not isinstance(media_type, str) or not _MEDIA_TYPE.fullmatch(media_type):
+            continue
+        if kind == "json" and not _is_json(media_type):
+            continue
+        if kind == "text" and not media_type.lower().startswith("text/"):
+            continue
+        out.append(media_type)
+    return tuple(out)
 
 
 def _is_binary(schema: Any) -> bool:

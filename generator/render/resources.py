@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
-from ..ir.nodes import Api, Operation, Param, Resource
+from ..ir.nodes import Api, Operation, Param, Resource, Server
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from .imports import Imports
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
@@ -140,6 +140,8 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     if methods:
         wrappers = sorted({w for m in methods for w in (m.raw_wrapper, "async_" + m.raw_wrapper)})
         imports.add(".._response", "APIResponse", "AsyncAPIResponse", *wrappers)
+    if any(op.server is not None for op in res.operations):
+        imports.add(".._servers", "Server")
     if any(m.pager_returns for m in methods):
         imports.add("..pagination", "AsyncPager", "SyncPager")
         imports.typing.add("Optional")
@@ -249,19 +251,14 @@ def wire_path(path: str) -> str:
 
 
 def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
-    args = [py_literal(op.method), py_literal(wire_path(op.path))]
+    args = [py_literal(op.method), py_literal(wire_path(op.url_path or op.path))]
     if op.security:
         args.append("security=" + py_literal_tuple(op.security))
     if op.idempotency_header:
         args.append(f"idempotency_header={py_literal(op.idempotency_header)}")
-    styles = {
-        p.wire: (p.style, p.explode)
-        for p in op.params
-        if p.location == "query" and (p.style, p.explode) != ("form", True)
-    }
-    if styles:
-        entries = [f"{py_literal(k)}: ({py_literal(s)}, {e!r})" for k, (s, e) in styles.items()]
-        args.append(bracketed("query_styles={", entries, "}", "    ", ","))
+    specs = [_param_spec(p) for p in (*op.path_params, *op.params) if _param_spec(p)]
+    if specs:
+        args.append(_tuple_arg("params", specs))
     errors = [(e.status, e.type) for e in op.errors if e.kind == "json" and e.type is not None and e.type != ANY]
     if errors:
         err_ctx = ctx.direction(response=True)
@@ -269,11 +266,56 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         args.append(bracketed("errors=lambda: {", entries, "}", "    ", ","))  # evaluated when an error arrives
     if op.body is not None and op.body.kind != "json":
         args.append(f"body={py_literal(op.body.kind)}")
-    if op.body is not None and op.body.content_type != "application/json":
-        args.append(f"content_type={py_literal(op.body.content_type)}")
+    if op.body is not None and _sent_type(op.body.kind, op.body.content_type) != "application/json":
+        args.append(f"content_type={py_literal(_sent_type(op.body.kind, op.body.content_type))}")
+    if op.body is not None and op.body.encoding:
+        entries = [_tuple([py_literal(p), py_literal(s), repr(e), repr(r), py_literal(c)]) for p, s, e, r, c in op.body.encoding]
+        args.append(_tuple_arg("encoding", entries))
+    accept = ", ".join(op.response.media_types)
+    if accept and accept != "application/json":
+        args.append(f"accept={py_literal(accept)}")
     if op.response.kind != "json":
         args.append(f"response={py_literal(op.response.kind)}")
+    if op.fixed_query:
+        args.append("fixed_query=" + _tuple([_tuple([py_literal(n), py_literal(v)]) for n, v in op.fixed_query]))
+    if op.server is not None:
+        args.append("server=" + server_code(op.server))
     return tuple(args)
+
+
+_DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+
+
+def _param_spec(p: Param) -> str:
+    """The runtime's ``(location, name, style, explode, allowReserved, content type)`` of a
+    parameter not sent as its location's default, else ``""``."""
+    default = _DEFAULT_STYLE[p.location]
+    if (p.style or default, p.explode, p.allow_reserved, p.content_type) == (default, default == "form", False, ""):
+        return ""
+    fields = [py_literal(p.location), py_literal(p.wire), py_literal(p.style or default)]
+    return _tuple([*fields, repr(p.explode), repr(p.allow_reserved), py_literal(p.content_type)])
+
+
+def _tuple_arg(name: str, items: list[str]) -> str:
+    """``name=(item, ...)``, a tuple even of one item."""
+    text = bracketed(f"{name}=(", items, ")", "    ", ",")
+    return text[:-1] + ",)" if len(items) == 1 and "\n" not in text else text
+
+
+def _sent_type(kind: str, media_type: str) -> str:
+    """The ``Content-Type`` of a body: the declared media type; a range (``*/*``,
+    ``application/*``) is no type to send, so the kind's own stands in for it."""
+    if "*" not in media_type.split(";", 1)[0]:
+        return media_type
+    return {"json": "application/json", "text": "text/plain", "form": "application/x-www-form-urlencoded"}.get(
+        kind, "application/octet-stream"
+    )
+def server_code(server: Server) -> str:
+    """``Server("https://{region}.example.com", {"region": "us"})``"""
+    if not server.variables:
+        return f"Server({py_literal(server.url)})"
+    defaults = ", ".join(f"{py_literal(v.name)}: {py_literal(v.default)}" for v in server.variables)
+    return f"Server({py_literal(server.url)}, {{{defaults}}})"
 
 
 def py_literal_tuple(value: tuple[tuple[str, ...], ...]) -> str:

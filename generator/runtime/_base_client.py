@@ -13,36 +13,42 @@ import copy
 import logging
 import sys
 import time
+from contextvars import ContextVar
 from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
-from urllib.parse import quote
 
 import httpx
 
 from ._auth import Auth
 from ._exceptions import (
     APIConnectionError,
+    APIResponseBodyError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     make_status_error,
 )
 from ._log import log_request, log_response
-from ._qs import encode_query
+from ._qs import encode_cookies, encode_headers, encode_pairs, encode_query, fill_path
 from ._request import (
     Endpoint,
     Prepared,
     content,
-    fill_path,
     find_header,
     merge_headers,
     pop_header,
     random_uuid,
-    scalar_text,
 )
 from ._resource import AsyncResource, SyncResource
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
-from ._retry import retry_delay, should_retry
-from ._serde import describe_validation_error, is_validation_error, validate_as
+from ._retry import describe_transport_error, is_transient, retry_delay, should_retry
+from ._serde import (
+    describe_validation_error,
+    is_json_syntax_error,
+    is_validation_error,
+    validate_as,
+    validate_json_as,
+)
+from ._servers import Server
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 __all__ = [
@@ -58,6 +64,11 @@ DEFAULT_MAX_RETRIES = 2
 RETRY_COUNT_HEADER = "X-Retry-Count"
 _ClientT = TypeVar("_ClientT", bound="BaseClient")
 _PYTHON_VERSION = sys.version.split()[0]  # what platform.python_version() says, e.g. 3.11.7
+# Set by a pager around the fetch of one page: the responses parsed meanwhile are appended, so
+# an error about the page can carry its response.
+PAGE_RESPONSES: ContextVar[Optional[List[httpx.Response]]] = ContextVar(
+    "PAGE_RESPONSES", default=None
+)
 
 
 class BaseClient:
@@ -67,14 +78,20 @@ class BaseClient:
     def __init__(
         self,
         *,
-        base_url: str,
+        base_url: Optional[str],
         auth: Mapping[str, Auth],
         version_header: Optional[Tuple[str, Optional[str]]],
         timeout: Timeout,
         max_retries: int,
         default_headers: Optional[Mapping[str, str]],
+        server: Optional[Server] = None,
+        server_variables: Optional[Mapping[str, str]] = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        # A base URL the user gives replaces every server, the operations' own included.
+        self._server_values = dict(server_variables or {})
+        self._base_url_given = bool(base_url)
+        self.base_url = (base_url or (server.resolve(self._server_values) if server else "")).rstrip("/")
+        self._server_urls: Dict[Server, str] = {}
         self._auth = dict(auth)
         self._version_header = version_header
         self.timeout = timeout
@@ -113,6 +130,7 @@ class BaseClient:
             clone._version_header = (self._version_header[0], api_version)
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")
+            clone._base_url_given = True
         if not isinstance(timeout, NotGiven):
             clone.timeout = timeout
         if not isinstance(max_retries, NotGiven):
@@ -134,6 +152,7 @@ class BaseClient:
             headers[self._version_header[0]] = self._version_header[1]
         merge_headers(headers, self._default_headers)
         self._fixed_headers = headers
+        self._accept_set = find_header(self._default_headers, "Accept") is not None
 
     def _timeout(self, timeout: Union[Timeout, NotGiven]) -> httpx.Timeout:
         """``timeout`` (or the client's) as an ``httpx.Timeout``; a number or None is converted
@@ -164,20 +183,26 @@ class BaseClient:
     ) -> Prepared:
         if extra_query:
             query = {**(query or {}), **extra_query}
-        params = encode_query(query, endpoint.query_styles) if query else []
+        params = encode_query(query, endpoint.specs) if query else []
+        if endpoint.fixed_query:  # a query written into the spec's path key: sent unless given
+            given = set(query or ())
+            params[:0] = encode_pairs([pair for pair in endpoint.fixed_query if pair[0] not in given])
         merged = dict(self._fixed_headers)
-        self._apply_auth(endpoint, merged, params)
+        if endpoint.accept != "application/json" and not self._accept_set:
+            merged["Accept"] = endpoint.accept  # what the operation's success responses declare
+        credentials: List[Tuple[str, str]] = []
+        self._apply_auth(endpoint, merged, credentials)
+        params.extend(encode_pairs(credentials))
         if cookies:
-            jar = "; ".join(
-                f"{k}={quote(scalar_text(v), safe='')}"
-                for k, v in strip_not_given(cookies).items()
-                if v is not None
-            )
+            jar = encode_cookies(cookies, endpoint.specs)
             if jar:
                 cookie = find_header(merged, "Cookie")
                 merged[cookie or "Cookie"] = f"{merged[cookie]}; {jar}" if cookie else jar
         changes = (
-            {**strip_not_given(headers), **strip_not_given(extra_headers)}
+            {
+                **(encode_headers(headers, endpoint.specs) if headers else {}),
+                **strip_not_given(extra_headers),
+            }
             if headers or extra_headers
             else {}
         )
@@ -190,13 +215,18 @@ class BaseClient:
         if key and find_header(merged, key) is None and find_header(changes, key) is None:
             merged[key] = f"{self._package}-retry-{random_uuid()}"
         body_args = content(endpoint, body, extra_body)
-        if "content" in body_args and find_header(merged, "content-type") is None:
-            merged["Content-Type"] = endpoint.content_type  # raw bytes or text: say what they are
+        if (
+            "content" in body_args or ("json" in body_args and endpoint.content_type != "application/json")
+        ) and find_header(merged, "content-type") is None:
+            merged["Content-Type"] = endpoint.content_type  # the media type the spec declares
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
-        path = fill_path(endpoint.path, path_params) if path_params else endpoint.path
+        path = fill_path(endpoint.path, path_params, endpoint.specs) if path_params else endpoint.path
+        url = self._base_for(endpoint) + path
+        if params:  # percent-encoded by the serialization table; httpx keeps them as they are
+            url += ("&" if "?" in url else "?") + "&".join(params)
         return Prepared(
             endpoint,
-            self.base_url + path,
+            url,
             params,
             merged,
             body_args,
@@ -204,6 +234,16 @@ class BaseClient:
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             raw,
         )
+
+    def _base_for(self, endpoint: Endpoint) -> str:
+        """The base URL of an operation: its own server's, unless the user gave one."""
+        server = endpoint.server
+        if server is None or self._base_url_given:
+            return self.base_url
+        url = self._server_urls.get(server)
+        if url is None:
+            url = self._server_urls[server] = server.resolve(self._server_values)
+        return url
 
     def _apply_auth(
         self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
@@ -231,14 +271,25 @@ class BaseClient:
             headers = {**headers, RETRY_COUNT_HEADER: str(attempt)}
         return client.build_request(
             prepared.endpoint.verb,
-            prepared.url,
-            params=prepared.query(),
+            prepared.url,  # with the query string: httpx's params= would encode it again
             headers=headers,
             extensions={"timeout": prepared.timeout.as_dict()},
             **prepared.content,
         )
 
     # -- retries -------------------------------------------------------------------------
+
+    def _transport_error(
+        self, exc: httpx.RequestError, request: httpx.Request, attempt: int
+    ) -> APIConnectionError:
+        """The typed error for a request that got no usable answer; its message says why."""
+        detail = describe_transport_error(exc, request, attempt + 1)
+        for secret in self._secrets_sent(request):
+            if secret:
+                detail = detail.replace(secret, "<redacted>")
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(request, message=f"Request timed out: {detail}")
+        return APIConnectionError(message=f"Connection error: {detail}", request=request)
 
     def _may_retry(self, prepared: Prepared) -> bool:
         """Never repeat a non-idempotent request unless it carries an idempotency key."""
@@ -258,7 +309,7 @@ class BaseClient:
         model = endpoint.error_type(response.status_code)
         if model is not None and body is not None:
             try:
-                body = validate_as(model, body)
+                body = validate_as(model, body)  # with JSON semantics, as a success body
             except ValueError as exc:
                 if not is_validation_error(exc):
                     raise
@@ -272,13 +323,29 @@ class BaseClient:
             return response.content
         if kind == "text":
             return response.text
+        pager = PAGE_RESPONSES.get()
+        if pager is not None:  # a pager asks which response its page came from
+            pager.append(response)
         if not response.content:
-            return None
-        try:
+            return self._empty_body(cast_to, response)
+        try:  # the bytes as JSON: see validate_json_as (unions of models with date-times)
+            return validate_json_as(cast_to, response.content)
+        except ValueError as exc:
+            if not is_validation_error(exc):
+                raise
+            if not is_json_syntax_error(exc):
+                raise APIResponseValidationError(
+                    response, response.json(), message=describe_validation_error(exc)
+                ) from exc
+        try:  # not UTF-8 JSON: JSON in another encoding (httpx detects it), or no JSON at all
             data = response.json()
         except ValueError:
-            raise APIResponseValidationError(
-                response, response.text, message="response body is not JSON"
+            text = response.text
+            kind = response.headers.get("content-type") or "no content-type"
+            raise APIResponseBodyError(
+                response,
+                text,
+                message=f"the {response.status_code} response body is not JSON ({kind}): {text[:200]!r}",
             ) from None
         try:
             return validate_as(cast_to, data)
@@ -288,6 +355,24 @@ class BaseClient:
             raise APIResponseValidationError(
                 response, data, message=describe_validation_error(exc)
             ) from exc
+
+    def _empty_body(self, cast_to: Any, response: httpx.Response) -> Any:
+        """None where the operation admits no body (a declared 204, a schema that allows null,
+        a HEAD request); an error where it declares one: a model cannot be made of nothing."""
+        if response.request.method == "HEAD":
+            return None
+        try:
+            return validate_as(cast_to, None)
+        except ValueError as exc:
+            if not is_validation_error(exc):
+                raise
+        name = getattr(cast_to, "__name__", None) or repr(cast_to)
+        raise APIResponseBodyError(
+            response,
+            "",
+            message=f"the {response.status_code} response has an empty body, but the operation "
+            f"declares one ({name})",
+        )
 
     def _secret_values(self) -> List[str]:
         return [s for auth in self._auth.values() for s in auth.secrets()]
@@ -359,25 +444,20 @@ class SyncAPIClient(BaseClient):
             retryable = may_retry and attempt < prepared.max_retries
             try:
                 response = self._client.send(request)
-            except httpx.TimeoutException as exc:
-                if retryable:
-                    time.sleep(retry_delay(attempt, None))
+            except httpx.RequestError as exc:
+                if retryable and is_transient(exc):
+                    time.sleep(retry_delay(attempt, None) or 0.0)
                     attempt += 1
                     continue
-                raise APITimeoutError(request) from exc
-            except httpx.TransportError as exc:
-                if retryable:
-                    time.sleep(retry_delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise APIConnectionError(request=request) from exc
+                raise self._transport_error(exc, request, attempt) from exc
             if debug:
                 log_response(self._log, response, self._secret_values())
             if response.is_success:
                 return response
-            if retryable and should_retry(response):
+            wait = retry_delay(attempt, response) if retryable and should_retry(response) else None
+            if wait is not None:
                 response.close()
-                time.sleep(retry_delay(attempt, response))
+                time.sleep(wait)
                 attempt += 1
                 continue
             response.read()
@@ -443,25 +523,20 @@ class AsyncAPIClient(BaseClient):
             retryable = may_retry and attempt < prepared.max_retries
             try:
                 response = await self._client.send(request)
-            except httpx.TimeoutException as exc:
-                if retryable:
-                    await _async_sleep(retry_delay(attempt, None))
+            except httpx.RequestError as exc:
+                if retryable and is_transient(exc):
+                    await _async_sleep(retry_delay(attempt, None) or 0.0)
                     attempt += 1
                     continue
-                raise APITimeoutError(request) from exc
-            except httpx.TransportError as exc:
-                if retryable:
-                    await _async_sleep(retry_delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise APIConnectionError(request=request) from exc
+                raise self._transport_error(exc, request, attempt) from exc
             if debug:
                 log_response(self._log, response, self._secret_values())
             if response.is_success:
                 return response
-            if retryable and should_retry(response):
+            wait = retry_delay(attempt, response) if retryable and should_retry(response) else None
+            if wait is not None:
                 await response.aclose()
-                await _async_sleep(retry_delay(attempt, response))
+                await _async_sleep(wait)
                 attempt += 1
                 continue
             await response.aread()

@@ -1,65 +1,79 @@
-"""Query-string serialization for OpenAPI ``style``/``explode`` combinations."""
+"""A call's parameters on the wire: the query string, the path, header values and cookies,
+each written by the serialization table (``_serialize``) with the parameter's spec (style,
+explode, allowReserved, content type) from the operation's ``Endpoint``.
+"""
 
 from __future__ import annotations
 
-import datetime as _dt
-from typing import Any, List, Mapping, Tuple
+from typing import Dict, List, Mapping, Optional, Tuple
+from urllib.parse import quote
 
 from ._serde import to_jsonable
+from ._serialize import DEFAULT_STYLES, ParamSpec, serialize
 from ._types import NotGiven
 
-__all__ = ["encode_query"]
+__all__ = ["encode_cookies", "encode_headers", "encode_pairs", "encode_query", "fill_path", "spec_of"]
 
-Pairs = List[Tuple[str, str]]
+Specs = Mapping[Tuple[str, str], ParamSpec]
 
-
-def _scalar(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if isinstance(value, (_dt.datetime, _dt.date)):
-        return value.isoformat()
-    return str(value)
+_DEFAULT_SPECS: Dict[str, ParamSpec] = {
+    location: (style, style == "form", False, "") for location, style in DEFAULT_STYLES.items()
+}
 
 
-def encode_query(values: Mapping[str, object], styles: Mapping[str, Tuple[str, bool]]) -> Pairs:
-    """``values``: wire name → value (``NOT_GIVEN`` and ``None`` are left out);
-    ``styles``: wire name → (style, explode) for parameters that are not plain form/explode.
-    """
-    pairs: Pairs = []
+def spec_of(specs: Specs, location: str, name: str) -> ParamSpec:
+    """A parameter's spec: declared on the endpoint, else its location's default."""
+    return specs.get((location, name)) or _DEFAULT_SPECS[location]
+
+
+def _given(value: object) -> bool:
+    return value is not None and not isinstance(value, NotGiven)
+
+
+def encode_query(values: Mapping[str, object], specs: Specs) -> List[str]:
+    """The query-string fragments (``name=value``, percent-encoded) of the given values;
+    ``NOT_GIVEN`` and ``None`` are left out."""
+    parts = []
     for name, value in values.items():
-        if isinstance(value, NotGiven) or value is None:
-            continue
-        style, explode = styles.get(name, ("form", True))
-        _encode(pairs, name, to_jsonable(value), style, explode)
-    return pairs
+        if _given(value):
+            part = serialize("query", name, to_jsonable(value), spec_of(specs, "query", name))
+            if part:
+                parts.append(part)
+    return parts
 
 
-def _encode(pairs: Pairs, name: str, value: Any, style: str, explode: bool) -> None:
-    if isinstance(value, dict):
-        if style == "deepObject":
-            for key, sub in value.items():
-                _deep(pairs, f"{name}[{key}]", sub)
-        elif explode:
-            pairs.extend((str(k), _scalar(v)) for k, v in value.items())
-        else:
-            pairs.append((name, ",".join(f"{k},{_scalar(v)}" for k, v in value.items())))
-    elif isinstance(value, list):
-        if explode and style == "form":
-            pairs.extend((name, _scalar(v)) for v in value)
-        else:
-            sep = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(style, ",")
-            pairs.append((name, sep.join(_scalar(v) for v in value)))
-    else:
-        pairs.append((name, _scalar(value)))
+def encode_pairs(pairs: List[Tuple[str, str]]) -> List[str]:
+    """Plain ``(name, text)`` pairs (credentials) as query-string fragments."""
+    return [f"{quote(k, safe='-._~')}={quote(v, safe='-._~')}" for k, v in pairs]
 
 
-def _deep(pairs: Pairs, prefix: str, value: Any) -> None:
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            _deep(pairs, f"{prefix}[{key}]", sub)
-    elif isinstance(value, list):
-        pairs.extend((prefix, _scalar(v)) for v in value)
-    else:
-        pairs.append((prefix, _scalar(value)))
+def encode_headers(values: Mapping[str, object], specs: Specs) -> Dict[str, Optional[str]]:
+    """Header parameters as header values (``simple``); ``None`` stays ``None`` (the header
+    is removed), ``NOT_GIVEN`` is left out."""
+    return {
+        name: None if value is None else serialize("header", name, to_jsonable(value), spec_of(specs, "header", name))
+        for name, value in values.items()
+        if not isinstance(value, NotGiven)
+    }
+
+
+def encode_cookies(values: Mapping[str, object], specs: Specs) -> str:
+    """Cookie parameters as the ``Cookie`` header's ``name=value`` pairs."""
+    parts = []
+    for name, value in values.items():
+        if _given(value):
+            part = serialize("cookie", name, to_jsonable(value), spec_of(specs, "cookie", name))
+            if part:
+                parts.append(part)
+    return "; ".join(parts)
+
+
+def fill_path(template: str, values: Mapping[str, object], specs: Specs) -> str:
+    """The path with every ``{name}`` replaced by its serialized, percent-encoded value."""
+    path = template
+    for name, value in values.items():
+        text = serialize("path", name, to_jsonable(value), spec_of(specs, "path", name))
+        if not text:
+            raise ValueError(f"path parameter {name!r} must not be empty")
+        path = path.replace("{" + name + "}", text)
+    return path

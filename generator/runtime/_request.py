@@ -4,14 +4,15 @@ headers and body built from a call's arguments (``Prepared``).
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
-from urllib.parse import quote
 
 import httpx
 
+from ._forms import form_body, multipart_body
 from ._serde import to_jsonable
+from ._serialize import ParamSpec
+from ._servers import Server
 from ._types import Body, NotGiven
 
 __all__ = ["Endpoint"]  # what generated modules import; the rest serves _base_client
@@ -34,13 +35,17 @@ class Endpoint:
         "path",
         "security",
         "idempotency_header",
-        "query_styles",
+        "specs",
         "_errors",
         "body",
         "content_type",
+        "encoding",
+        "accept",
         "response",
         "verb",
         "idempotent",
+        "fixed_query",
+        "server",
     )
 
     def __init__(
@@ -49,23 +54,34 @@ class Endpoint:
         path: str,
         security: Tuple[Tuple[str, ...], ...] = (),
         idempotency_header: Optional[str] = None,
-        query_styles: Optional[Mapping[str, Tuple[str, bool]]] = None,
+        params: Tuple[Tuple[str, str, str, bool, bool, str], ...] = (),
         errors: Optional[ErrorTypes] = None,
         body: str = "json",  # json | form | multipart | binary | text
         content_type: str = "application/json",
+        encoding: Tuple[Tuple[str, str, bool, bool, str], ...] = (),
+        accept: str = "application/json",
         response: str = "json",  # json | text | binary | empty
+        fixed_query: Tuple[Tuple[str, str], ...] = (),  # from a path key such as /items?beta=true
+        server: Optional[Server] = None,  # the operation's own server (None: the client's)
     ) -> None:
         self.method = method
         self.path = path
         self.security = security
         self.idempotency_header = idempotency_header
-        self.query_styles: Mapping[str, Tuple[str, bool]] = query_styles or {}
+        # (location, name, style, explode, allowReserved, content type) of the parameters
+        # not sent as their location's default (see _serialize)
+        self.specs: Dict[Tuple[str, str], ParamSpec] = {(p[0], p[1]): p[2:] for p in params}
         self._errors: ErrorTypes = errors or {}
         self.body = body
         self.content_type = content_type
+        # (property, style, explode, allowReserved, content type) of a form or multipart body
+        self.encoding: Dict[str, Tuple[str, bool, bool, str]] = {e[0]: e[1:] for e in encoding}
+        self.accept = accept
         self.response = response
         self.verb = method.upper()
         self.idempotent = method in _IDEMPOTENT_METHODS
+        self.fixed_query = fixed_query
+        self.server = server
 
     @property
     def errors(self) -> Mapping[str, Any]:
@@ -91,7 +107,7 @@ class Prepared:
         self,
         endpoint: Endpoint,
         url: str,
-        params: List[Tuple[str, str]],
+        params: List[str],
         headers: Dict[str, str],
         content: Dict[str, Any],
         timeout: httpx.Timeout,
@@ -106,29 +122,6 @@ class Prepared:
         self.timeout = timeout
         self.max_retries = max_retries
         self.raw = raw
-
-    def query(self) -> Optional[Tuple[Tuple[str, str], ...]]:
-        """The ``params`` argument of httpx: ``None`` when there are none (httpx then parses
-        the URL once, not twice), unless the URL carries a query, which ``()`` removes."""
-        if self.params or "?" in self.url:
-            return tuple(self.params)
-        return None
-
-
-def fill_path(template: str, values: Mapping[str, object]) -> str:
-    path = template
-    for name, value in values.items():
-        text = value if isinstance(value, str) else str(to_jsonable(value))
-        if not text:
-            raise ValueError(f"path parameter {name!r} must not be empty")
-        path = path.replace("{" + name + "}", quote(text, safe=""))
-    return path
-
-
-def scalar_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(to_jsonable(value))
 
 
 def find_header(headers: Mapping[str, object], name: str) -> Optional[str]:
@@ -166,7 +159,7 @@ def random_uuid() -> str:
 
 
 def content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dict[str, Any]:
-    """The body arguments of httpx (``json=``, ``data=``, ``files=``, ``content=``)."""
+    """The body arguments of httpx (``json=``, ``files=``, ``content=``)."""
     if isinstance(body, NotGiven) and not extra_body:
         return {}
     kind = endpoint.body
@@ -181,23 +174,10 @@ def content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dic
         fields = body
     if extra_body:
         fields = {**(fields if isinstance(fields, Mapping) else {}), **extra_body}
+    if kind in ("form", "multipart") and not isinstance(fields, Mapping):
+        fields = to_jsonable(fields)  # a model passed whole: its fields by wire name
     if kind == "form":
-        return {"data": {k: _form_value(v) for k, v in to_jsonable(fields).items()}}
+        return {"content": form_body(fields, endpoint.encoding)}
     if kind == "multipart":
-        files = {
-            k: v for k, v in fields.items() if isinstance(v, (bytes, tuple)) or hasattr(v, "read")
-        }
-        data = {
-            k: _form_value(v)
-            for k, v in to_jsonable({k: v for k, v in fields.items() if k not in files}).items()
-        }
-        return {"files": files, "data": data}
+        return {"files": multipart_body(fields, endpoint.encoding)}
     return {"json": to_jsonable(fields)}
-
-
-def _form_value(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    return value

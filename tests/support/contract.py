@@ -49,6 +49,7 @@ from openapi_core.validation.schemas import oas30_write_schema_validators_factor
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from tests.support.sockets import serve_http
+from tests.support.strict import accept_problems, adapt_parameters, repeated_query_problems, strict_casters
 from tests.support.synth import Synth
 
 __all__ = ["Answer", "ContractServer", "Fault", "Seen"]
@@ -72,6 +73,7 @@ class Fault:
     delay: float = 0.0  # wait this long before answering (past the client timeout: a timeout)
     apply: bool = False  # apply the operation (and store it in the ledger) before failing
     validate: bool = True  # validate a scripted answer whose status the operation declares
+    raw: bytes | None = None  # send exactly these bytes as the body (b"": none), unvalidated
 
 
 @dataclass
@@ -97,6 +99,7 @@ class Seen:
     problems: list[str] = field(default_factory=list)
     replayed: bool = False  # answered from the idempotency ledger
     response: Any = None  # the JSON body of the answer, if any
+    unmarshalled: Any = None  # strict mode: openapi-core's RequestUnmarshalResult (parameters, body)
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -109,8 +112,10 @@ class ContractServer:
         *,
         idempotency_header: str = "Idempotency-Key",
         respond: Callable[[Seen, Any], Any] | None = None,
+        strict: bool = False,
     ) -> None:
-        self.app = _openapi(Path(spec).resolve())
+        self.strict = strict  # validate requests as a strict third-party mock would (tests/support/strict.py)
+        self.app = _openapi(Path(spec).resolve(), strict)
         self.server_url = _server_url(self.app.spec)
         self.idempotency_header = idempotency_header
         self.respond = respond  # hook: (request, synthesized body) -> body to send
@@ -188,7 +193,8 @@ class ContractServer:
             answer = self._answer(seen, fault)
             seen.status = answer.status
             if answer.body and "json" in answer.headers.get("Content-Type", ""):
-                seen.response = json.loads(answer.body)
+                with contextlib.suppress(ValueError):  # a scripted raw body may be broken JSON
+                    seen.response = json.loads(answer.body)
             self.problems.extend(f"{seen.method} {seen.target}: {p}" for p in seen.problems)
         return answer
 
@@ -201,7 +207,17 @@ class ContractServer:
             return _text(404, f"no operation in the document: {exc}")
         operation = found.operation
         seen.operation = operation.get("operationId") or f"{seen.method} {found.path_result.template}"
+        adapt_parameters(request, found.path, operation, found.path_result.variables)
         seen.problems.extend(self._request_problems(request, found.path, operation))
+        if self.strict:
+            seen.problems.extend(repeated_query_problems(request, found.path, operation))
+            not_acceptable = accept_problems(seen.headers.get("accept"), _response(operation, "2xx"))
+            if not_acceptable and not seen.problems:
+                seen.problems.extend(not_acceptable)
+                return _text(406, "\n".join(not_acceptable))
+            seen.problems.extend(not_acceptable)
+            if not seen.problems:
+                seen.unmarshalled = self.app.unmarshal_request(request)
         if seen.problems:
             return _text(400, "request does not match the document:\n" + "\n".join(seen.problems))
         if fault is not None and not fault.apply and (fault.status or fault.drop or fault.truncate):
@@ -247,8 +263,10 @@ class ContractServer:
         declared = _response(operation, str(status), exact=True)
         payload = fault.body if fault.body is not None else (_synthesize(declared) if declared else None)
         answer = _answer_of(status, declared, payload)
+        if fault.raw is not None:
+            answer = Answer(status, {"Content-Type": "application/json"} if fault.raw else {}, fault.raw)
         answer.headers.update(fault.headers)
-        if fault.validate and declared is not None:
+        if fault.validate and declared is not None and fault.raw is None:
             seen.problems.extend(self._response_problems(request, answer))
         return _copy(answer, drop=fault.drop, truncate=fault.truncate, delay=fault.delay)
 
@@ -362,10 +380,15 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @cache
-def _openapi(path: Path) -> OpenAPI:
+def _openapi(path: Path, strict: bool = False) -> OpenAPI:
     # The document itself is not validated again here (openapi-spec-validator takes seconds on
     # Polytomic's): sdkgen's loader validates every document it generates from, and
     # tests/test_polytomic_spec.py validates the checked-in ones.
+    if strict:
+        casters = strict_casters(_openapi(path).version.minor)
+        return OpenAPI.from_file_path(
+            str(path), config=Config(spec_validator_cls=None, schema_casters_factory=casters)
+        )
     return OpenAPI.from_file_path(str(path), config=Config(spec_validator_cls=None))
 
 
@@ -401,6 +424,8 @@ def _synthesize(response: SchemaPath) -> Any:
             return Synth("response").value(media / "schema")
         if content_type.startswith("text/"):
             return "sample"
+        if "schema" not in media or (media / "schema").get("format") == "binary":
+            return b"\x89sample"  # any other media type: some bytes
     return None
 
 
@@ -445,7 +470,10 @@ def _describe(exc: BaseException) -> str:
     parts = [f"{type(exc).__name__}: {exc}"]
     cause: BaseException | None = exc.__cause__
     while cause is not None:
-        parts.append(f"{type(cause).__name__}: {cause}")
+        try:
+            parts.append(f"{type(cause).__name__}: {cause}")
+        except Exception:  # noqa: BLE001 - openapi-core 0.23 cannot print some of its own errors
+            parts.append(f"{type(cause).__name__}: {cause.args!r}")
         for error in getattr(cause, "schema_errors", ()) or ():
             where = "/".join(str(p) for p in error.absolute_path) or "<root>"
             parts.append(f"  at {where}: {error.message}")
