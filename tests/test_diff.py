@@ -804,7 +804,8 @@ def test_server_variables(tmp_path: Path) -> None:
         variables["version"]["default"] = "v2"
 
     found = rules(run(*changed(edit, start), tmp_path))
-    assert found["server-variable-value-removed"].severity is Severity.POSSIBLY_BREAKING
+    assert found["server-variable-value-removed"].severity is Severity.BREAKING  # server_variables= rejects it
+    assert "Shop(server_variables=...)" in found["server-variable-value-removed"].symbols
     assert found["server-variable-value-removed"].where.pointer == "/servers/0/variables/region"
     url = found["server-url-changed"]
     assert url.severity is Severity.BREAKING and "'/v1' to '/v2'" in url.message
