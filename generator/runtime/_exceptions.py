@@ -6,6 +6,9 @@
     ├── APIResponseValidationError
     │   ├── APIResponseBodyError
     │   └── PaginationLoopError
+    ├── APIStreamError
+    ├── MissingCredentialsError
+    ├── OAuth2TokenError
     └── APIStatusError
         ├── BadRequestError            400
         ├── AuthenticationError        401
@@ -16,6 +19,9 @@
         ├── RateLimitError             429
         └── InternalServerError        5xx
 
+``APIStreamError``: an ``error`` event in a server-sent event stream;
+``MissingCredentialsError``: an operation needs credentials the client was not given (raised
+before sending); ``OAuth2TokenError``: the OAuth2 token endpoint gave no token.
 Every error carries the ``request``; status errors also carry the ``response``, its
 ``status_code`` and ``headers``, ``body``: the error body parsed into the spec's error
 model when the operation declares one (else the decoded JSON, else the text), and
@@ -38,12 +44,15 @@ __all__ = [
     "APIResponseBodyError",
     "APIResponseValidationError",
     "APIStatusError",
+    "APIStreamError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "MissingCredentialsError",
     "NotFoundError",
+    "OAuth2TokenError",
     "PaginationLoopError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -207,3 +216,48 @@ def _detail(body: Any) -> str:
     if isinstance(body, (dict, list, str)) and body:
         return str(body)[:500]
     return ""
+
+
+class APIStreamError(APIError):
+    """The server sent an ``error`` event in the middle of a stream; ``body`` is its data
+    (decoded JSON, else the text), ``event`` the event itself."""
+
+    response: httpx.Response
+
+    def __init__(self, response: httpx.Response, data: str, *, event: Any) -> None:
+        import json  # only error events need it
+
+        try:
+            body: Any = json.loads(data)
+        except ValueError:
+            body = data
+        detail = _detail(body)
+        super().__init__(
+            "The server sent an error event" + (f": {detail}" if detail else ""),
+            response.request,
+            body=body,
+        )
+        self.response = response
+        self.event = event
+
+
+class MissingCredentialsError(APIError):
+    """An operation needs credentials the client was not given: raised before anything is
+    sent.  ``message`` names the constructor arguments and environment variables to set."""
+
+
+class OAuth2TokenError(APIError):
+    """The OAuth2 token endpoint did not give a token: an error status, a body that is not
+    JSON (an HTML page), or JSON without ``access_token``.  ``status_code`` is None when no
+    answer arrived.  The client secret is never part of the message."""
+
+    def __init__(
+        self,
+        message: str,
+        request: httpx.Request,
+        *,
+        body: Any = None,
+        status_code: Optional[int] = None,
+    ) -> None:
+        super().__init__(message, request, body=body)
+        self.status_code = status_code

@@ -20,14 +20,17 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 import httpx
 
 from ._auth import Auth
+from ._credentials import CredentialsMixin
 from ._exceptions import (
     APIConnectionError,
     APIResponseBodyError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    AuthenticationError,
     make_status_error,
 )
+from ._files import content_length, for_client
 from ._log import log_request, log_response
 from ._qs import encode_cookies, encode_headers, encode_pairs, encode_query, fill_path
 from ._request import (
@@ -40,7 +43,14 @@ from ._request import (
     random_uuid,
 )
 from ._resource import AsyncResource, SyncResource
-from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
+from ._response import (
+    RAW_RESPONSE_HEADER,
+    STREAM_RESPONSE_HEADER,
+    APIResponse,
+    AsyncAPIResponse,
+    AsyncStreamedAPIResponse,
+    StreamedAPIResponse,
+)
 from ._retry import describe_transport_error, is_transient, retry_delay, should_retry
 from ._serde import (
     describe_validation_error,
@@ -72,7 +82,7 @@ PAGE_RESPONSES: ContextVar[Optional[List[httpx.Response]]] = ContextVar(
 )
 
 
-class BaseClient:
+class BaseClient(CredentialsMixin):
     _version: str = "0.0.0"
     _package: str = "sdk"
 
@@ -96,6 +106,7 @@ class BaseClient:
         ).rstrip("/")
         self._server_urls: Dict[Server, str] = {}
         self._auth = dict(auth)
+        self._fetches_tokens = any(a.fetches_tokens for a in self._auth.values())
         self._version_header = version_header
         self.timeout = timeout
         self.max_retries = max_retries
@@ -196,7 +207,7 @@ class BaseClient:
         if endpoint.accept != "application/json" and not self._accept_set:
             merged["Accept"] = endpoint.accept  # what the operation's success responses declare
         credentials: List[Tuple[str, str]] = []
-        self._apply_auth(endpoint, merged, credentials)
+        authorized = self._apply_auth(endpoint, merged, credentials)
         params.extend(encode_pairs(credentials))
         if cookies:
             jar = encode_cookies(cookies, endpoint.specs)
@@ -213,7 +224,10 @@ class BaseClient:
         )
         if changes:
             merge_headers(merged, changes)
+        if not authorized:  # unless the caller set them, credentials are missing: say so
+            self._check_credentials(endpoint, merged, [(str(k), "") for k in query or ()])
         raw = pop_header(merged, RAW_RESPONSE_HEADER) is not None
+        streamed = pop_header(merged, STREAM_RESPONSE_HEADER) is not None
         # An idempotency key is generated unless the caller set one, or opted out with None
         # (the request is then sent once, never retried).
         key = endpoint.idempotency_header
@@ -225,6 +239,10 @@ class BaseClient:
             or ("json" in body_args and endpoint.content_type != "application/json")
         ) and find_header(merged, "content-type") is None:
             merged["Content-Type"] = endpoint.content_type  # the media type the spec declares
+        if "content" in body_args and not isinstance(body_args["content"], bytes):
+            size = content_length(body_args["content"])  # a file: streamed with its length
+            if size is not None:
+                merged["Content-Length"] = str(size)
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
         path = (
             fill_path(endpoint.path, path_params, endpoint.specs) if path_params else endpoint.path
@@ -232,7 +250,7 @@ class BaseClient:
         url = self._base_for(endpoint) + path
         if params:  # percent-encoded by the serialization table; httpx keeps them as they are
             url += ("&" if "?" in url else "?") + "&".join(params)
-        return Prepared(
+        prepared = Prepared(
             endpoint,
             url,
             params,
@@ -242,6 +260,8 @@ class BaseClient:
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             raw,
         )
+        prepared.streamed = streamed
+        return prepared
 
     def _base_for(self, endpoint: Endpoint) -> str:
         """The base URL of an operation: its own server's, unless the user gave one."""
@@ -253,36 +273,22 @@ class BaseClient:
             url = self._server_urls[server] = server.resolve(self._server_values)
         return url
 
-    def _apply_auth(
-        self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
-    ) -> None:
-        """The first security requirement whose schemes all have credentials is applied."""
-        for requirement in endpoint.security:
-            schemes = [self._auth.get(key) for key in requirement]
-            if None in schemes:
-                continue
-            trial_headers: Dict[str, str] = {}
-            trial_params: List[Tuple[str, str]] = []
-            for scheme in schemes:
-                if scheme is None or not scheme.apply(trial_headers, trial_params):
-                    break
-            else:
-                headers.update(trial_headers)
-                params.extend(trial_params)
-                return
-
     def _build_request(
         self, client: Union[httpx.Client, httpx.AsyncClient], prepared: Prepared, attempt: int
     ) -> httpx.Request:
         headers = prepared.headers
         if attempt:
             headers = {**headers, RETRY_COUNT_HEADER: str(attempt)}
+        body = prepared.content
+        if "content" in body and not isinstance(body["content"], bytes):  # a file, rewound
+            asynchronous = isinstance(client, httpx.AsyncClient)
+            body = {**body, "content": for_client(body["content"], asynchronous)}
         return client.build_request(
             prepared.endpoint.verb,
             prepared.url,  # with the query string: httpx's params= would encode it again
             headers=headers,
             extensions={"timeout": prepared.timeout.as_dict()},
-            **prepared.content,
+            **body,
         )
 
     # -- retries -------------------------------------------------------------------------
@@ -422,7 +428,12 @@ class SyncAPIClient(BaseClient):
         extra_body: Optional[Body] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        stream: bool = False,
+        event_type: Any = None,
     ) -> Any:
+        tokens = self._token_auths(endpoint)
+        for auth in tokens:
+            auth.refresh(self._client, self.base_url, self._timeout(timeout))
         prepared = self._prepare(
             endpoint,
             path_params=path_params,
@@ -436,7 +447,35 @@ class SyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        response = self._send(prepared)
+        raw_type: Any = StreamedAPIResponse if prepared.streamed else APIResponse
+        if stream:
+            merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+            prepared.streamed = True
+        try:
+            response = self._send(prepared)
+        except AuthenticationError:
+            if not tokens:
+                raise
+            for auth in tokens:  # the token was refused: once more with a new one
+                auth.invalidate(prepared.headers.get("Authorization"))
+                auth.refresh(self._client, self.base_url, prepared.timeout)
+            self._reauthorize(prepared, tokens)
+            response = self._send(prepared)
+        if stream:
+            from ._streaming import Stream, open_events
+
+            reopen = lambda: self._send(prepared)  # noqa: E731
+            return open_events(
+                Stream,
+                raw_type,
+                prepared,
+                response,
+                event_type,
+                self._may_retry(prepared),
+                reopen,
+            )
+        if prepared.streamed:
+            return StreamedAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         if prepared.raw:
             return APIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         return self._parse(endpoint, cast_to, response)
@@ -451,7 +490,7 @@ class SyncAPIClient(BaseClient):
                 log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
-                response = self._client.send(request)
+                response = self._client.send(request, stream=prepared.streamed)
             except httpx.RequestError as exc:
                 if retryable and is_transient(exc):
                     time.sleep(retry_delay(attempt, None) or 0.0)
@@ -501,7 +540,12 @@ class AsyncAPIClient(BaseClient):
         extra_body: Optional[Body] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        stream: bool = False,
+        event_type: Any = None,
     ) -> Any:
+        tokens = self._token_auths(endpoint)
+        for auth in tokens:
+            await auth.arefresh(self._client, self.base_url, self._timeout(timeout))
         prepared = self._prepare(
             endpoint,
             path_params=path_params,
@@ -515,7 +559,37 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        response = await self._send(prepared)
+        raw_type: Any = AsyncStreamedAPIResponse if prepared.streamed else AsyncAPIResponse
+        if stream:
+            merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+            prepared.streamed = True
+        try:
+            response = await self._send(prepared)
+        except AuthenticationError:
+            if not tokens:
+                raise
+            for auth in tokens:  # the token was refused: once more with a new one
+                auth.invalidate(prepared.headers.get("Authorization"))
+                await auth.arefresh(self._client, self.base_url, prepared.timeout)
+            self._reauthorize(prepared, tokens)
+            response = await self._send(prepared)
+        if stream:
+            from ._streaming import AsyncStream, open_events
+
+            reopen = lambda: self._send(prepared)  # noqa: E731
+            return open_events(
+                AsyncStream,
+                raw_type,
+                prepared,
+                response,
+                event_type,
+                self._may_retry(prepared),
+                reopen,
+            )
+        if prepared.streamed:
+            return AsyncStreamedAPIResponse(
+                response, lambda: self._parse(endpoint, cast_to, response)
+            )
         if prepared.raw:
             return AsyncAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         return self._parse(endpoint, cast_to, response)
@@ -530,7 +604,7 @@ class AsyncAPIClient(BaseClient):
                 log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
-                response = await self._client.send(request)
+                response = await self._client.send(request, stream=prepared.streamed)
             except httpx.RequestError as exc:
                 if retryable and is_transient(exc):
                     await _async_sleep(retry_delay(attempt, None) or 0.0)
