@@ -34,6 +34,7 @@ from .types import (
     MapOf,
     Named,
     Prim,
+    TupleOf,
     TypeRef,
     UnionOf,
     literal_base,
@@ -368,7 +369,7 @@ class SchemaConverter:
     def _by_type(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         types = [t for t in _type_list(node.get("type")) if t != "null"]
         if not types:
-            if "items" in node:
+            if "items" in node or "prefixItems" in node:
                 types = ["array"]
             elif "additionalProperties" in node or "properties" in node:
                 types = ["object"]
@@ -389,6 +390,8 @@ class SchemaConverter:
             return _STRING_FORMATS.get(str(node.get("format")), Prim("str"))
         if kind in _SIMPLE:
             return _SIMPLE[kind]
+        if kind == "array" and isinstance(node.get("prefixItems"), list):
+            return self._tuple(node, loc, hint)
         if kind == "array":
             items = node.get("items")
             if items is None or items is True or items == {}:
@@ -401,6 +404,35 @@ class SchemaConverter:
             return Prim("object")
         self.diagnostics.warning(f"unknown schema type {kind!r}; typed as any value", loc.file, loc.pointer + "/type")
         return ANY
+
+    def _tuple(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        """``prefixItems``: a tuple when no further items are allowed, else a list whose
+        items are any of the item types (with a warning)."""
+        prefix = [
+            self.type_of(m, loc.child("prefixItems", i), f"{hint}Item{i + 1}") for i, m in enumerate(node["prefixItems"])
+        ]
+        rest = node.get("items")
+        max_items = node.get("maxItems")
+        closed = rest is False or (isinstance(max_items, int) and max_items <= len(prefix))
+        if closed:
+            min_items = node.get("minItems")
+            if not (isinstance(min_items, int) and min_items >= len(prefix)) and prefix:
+                self.diagnostics.warning(
+                    f"prefixItems without minItems {len(prefix)}: the SDK accepts only arrays of all"
+                    f" {len(prefix)} items, not shorter ones",
+                    loc.file,
+                    loc.pointer + "/prefixItems",
+                )
+            return TupleOf(tuple(prefix))
+        extra = ANY if rest is None or rest is True else self.type_of(rest, loc.child("items"), hint + "Item")
+        self.diagnostics.warning(
+            "prefixItems followed by more items: the SDK accepts a list whose items are each any of the item"
+            " types, without checking their positions",
+            loc.file,
+            loc.pointer + "/prefixItems",
+        )
+        members = tuple(dict.fromkeys([*prefix, extra]))
+        return ListOf(ANY if ANY in members else members[0] if len(members) == 1 else UnionOf(members))
 
     def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: str) -> TypeRef:
         members: list[TypeRef] = []
