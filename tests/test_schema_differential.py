@@ -57,6 +57,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("enum_values", "Holder"): "its fields are the enums above",
     ("allof", "Pet"): "a tagged union keeps an unknown variant from a newer server as a dict",
     ("allof", "Shape"): "a union keeps an unknown variant from a newer server as a dict",
+    ("tuples", "Point"): "pydantic's lax mode reads true/false as a number (1/0)",
     ("tuples", "Row"): "prefixItems then items: a list whose items are any of the item types (warned)",
     ("tuples", "Open"): "prefixItems then any items: as Row",
     ("tuples", "Named"): "its fields are the tuples above",
