@@ -25,6 +25,16 @@ from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .allof import Merged
 from .nodes import Alias, Decl, Enum, Field, Model
+from .schema_kinds import (
+    doc_of,
+    is_nullable,
+    is_object_model,
+    json_kind,
+    literal_values,
+    structural,
+    type_list,
+    unliteral,
+)
 from .skips import Skips
 from .types import (
     ANY,
@@ -102,7 +112,7 @@ class SchemaConverter:
                 if isinstance(node, dict) and "$ref" in node and str(loc) not in self.decls:
                     # a component that is only a $ref: exported under its own name too
                     self.locations[str(loc)] = loc
-                    self.decls[str(loc)] = Alias(str(loc), minted[wire], Ident(""), target, _doc(node), str(loc))
+                    self.decls[str(loc)] = Alias(str(loc), minted[wire], Ident(""), target, doc_of(node), str(loc))
 
     def type_of(self, node: Any, loc: Location, hint: str, *, named: bool = False) -> TypeRef:
         """The type of a schema node; ``named``: the node is a declaration of its own."""
@@ -137,7 +147,7 @@ class SchemaConverter:
         seen: set[Location] = set()
         site = loc
         while isinstance(node, dict) and "$ref" in node:
-            is_null = is_null or node.get("nullable") is True or "null" in _type_list(node.get("type"))
+            is_null = is_null or node.get("nullable") is True or "null" in type_list(node.get("type"))
             try:
                 loc, node = self.ws.resolve(node["$ref"], loc)
                 if loc in seen:
@@ -155,7 +165,7 @@ class SchemaConverter:
         pending = self.names.get(key)
         if pending is None:
             pending = self.names[key] = _Pending(self.class_names.mint(hint))
-        is_null = _is_nullable(node)
+        is_null = is_nullable(node)
         if key not in self.decls and not pending.building:
             pending.building = True
             self.locations[key] = loc
@@ -196,12 +206,12 @@ class SchemaConverter:
         self.skips.report()
 
     def _declare(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Decl:
-        doc = _doc(node)
-        if _is_object_model(node):
+        doc = doc_of(node)
+        if is_object_model(node):
             return self._model(key, name, node, loc)
         values = node.get("enum")
-        if isinstance(values, list) and values and "const" not in node and not _unliteral(values):
-            clean = _literal_values(values)
+        if isinstance(values, list) and values and "const" not in node and not unliteral(values):
+            clean = literal_values(values)
             base = literal_base(clean)
             if any(v is not None for v in clean) and base != "any":
                 return Enum(key, name, Ident(""), clean, base, doc, str(loc))
@@ -229,7 +239,7 @@ class SchemaConverter:
                     name=names[wire],
                     type=t,
                     required=wire in required,
-                    doc=_doc(sub_d),
+                    doc=doc_of(sub_d),
                     deprecated=sub_d.get("deprecated") is True,
                     default=sub_d.get("default"),
                     has_default="default" in sub_d,
@@ -239,7 +249,7 @@ class SchemaConverter:
         typed = [(s, el) for s, el in extras if isinstance(s, dict)]
         if typed:
             extra = self.type_of(typed[-1][0], typed[-1][1], name + "Extra")
-        return Model(key, name, Ident(""), tuple(fields), _doc(node), extra, str(loc))
+        return Model(key, name, Ident(""), tuple(fields), doc_of(node), extra, str(loc))
 
     def collect(self, node: Any, loc: Location) -> Merged:
         """Merge an object schema and its ``allOf`` members into one set of properties
@@ -314,17 +324,17 @@ class SchemaConverter:
 
     def _inline(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         t = self._inline_core(node, loc, hint)
-        return nullable(t) if _is_nullable(node) else t
+        return nullable(t) if is_nullable(node) else t
 
     def _inline_core(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         fixed = [node["const"]] if "const" in node else node.get("enum")
-        if isinstance(fixed, list) and _unliteral(fixed):
+        if isinstance(fixed, list) and unliteral(fixed):
             return self._unliteral_type(fixed, "const" if "const" in node else "enum", loc)
         if "const" in node:
-            values = _literal_values([node["const"]])
+            values = literal_values([node["const"]])
             return LiteralOf(values, open=False) if values else ANY
         if isinstance(node.get("enum"), list) and node["enum"]:
-            values = _literal_values(node["enum"])
+            values = literal_values(node["enum"])
             if values and literal_base(values) != "any":
                 return LiteralOf(values)
             if values:
@@ -336,10 +346,10 @@ class SchemaConverter:
                 )
             return Prim(literal_base(values)) if values else ANY
         all_of = node.get("allOf")
-        if isinstance(all_of, list) and all_of and not _is_object_model(node):
-            pick = next((i for i, m in enumerate(all_of) if isinstance(m, dict) and _structural(m)), 0)
+        if isinstance(all_of, list) and all_of and not is_object_model(node):
+            pick = next((i for i, m in enumerate(all_of) if isinstance(m, dict) and structural(m)), 0)
             return self.type_of(all_of[pick], loc.child("allOf", pick), hint)
-        if _is_object_model(node):
+        if is_object_model(node):
             return self._named(node, loc, hint)
         for keyword in ("oneOf", "anyOf"):
             if isinstance(node.get(keyword), list) and node[keyword]:
@@ -349,7 +359,7 @@ class SchemaConverter:
     def _unliteral_type(self, values: list[Any], keyword: str, loc: Location) -> TypeRef:
         """The type of an enum or const whose values a ``Literal`` cannot hold (numbers with a
         fraction, objects, arrays), with a warning: the SDK does not check the value itself."""
-        kinds = {_json_kind(v) for v in values if v is not None}
+        kinds = {json_kind(v) for v in values if v is not None}
         t: TypeRef = ANY
         if kinds <= {"int", "float"}:
             t = Prim("float")
@@ -367,14 +377,14 @@ class SchemaConverter:
         return nullable(t) if None in values else t
 
     def _by_type(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
-        types = [t for t in _type_list(node.get("type")) if t != "null"]
+        types = [t for t in type_list(node.get("type")) if t != "null"]
         if not types:
             if "items" in node or "prefixItems" in node:
                 types = ["array"]
             elif "additionalProperties" in node or "properties" in node:
                 types = ["object"]
             else:
-                return NONE if _type_list(node.get("type")) == ["null"] else ANY
+                return NONE if type_list(node.get("type")) == ["null"] else ANY
         members = [self._single_type(t, node, loc, hint) for t in types]
         return members[0] if len(members) == 1 else UnionOf(tuple(dict.fromkeys(members)))
 
@@ -506,70 +516,3 @@ class SchemaConverter:
             if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
                 out.append((values[0], index[str(target)]))
         return out
-
-
-def _type_list(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return [] if value is None else [value]
-
-
-def _is_nullable(node: dict[str, Any]) -> bool:
-    if node.get("nullable") is True or "null" in _type_list(node.get("type")):
-        return True
-    values = node.get("enum")
-    return isinstance(values, list) and None in values and len(values) > 1
-
-
-def _is_object_model(node: dict[str, Any]) -> bool:
-    """An object with declared properties, or an ``allOf`` of several objects, becomes a model."""
-    if isinstance(node.get("properties"), dict) and node["properties"]:
-        return True
-    all_of = node.get("allOf")
-    if not isinstance(all_of, list) or not all_of:
-        return False
-    structural = sum(1 for m in all_of if isinstance(m, dict) and _structural(m))
-    if structural >= 2:
-        return True
-    # one object plus ``required`` names (beside the allOf or in a member): not that object
-    requires = [node, *(m for m in all_of if isinstance(m, dict) and not _structural(m))]
-    return structural == 1 and any(isinstance(m.get("required"), list) and m["required"] for m in requires)
-
-
-def _structural(member: dict[str, Any]) -> bool:
-    """An allOf member that adds structure (not just a description or a constraint)."""
-    return "$ref" in member or any(k in member for k in ("properties", "allOf", "additionalProperties"))
-
-
-def _unliteral(values: list[Any]) -> bool:
-    """Whether enum/const values include some a ``Literal`` cannot hold."""
-    return any(not (v is None or isinstance(v, (str, bool, int))) for v in values)
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "int" if isinstance(value, int) or value.is_integer() else "float"
-    if isinstance(value, dict):
-        return "object"
-    return "array" if isinstance(value, list) else "string"
-
-
-def _literal_values(values: list[Any]) -> tuple[Any, ...]:
-    """The values a ``Literal`` can hold, deduplicated by type and value (``True`` is not ``1``)."""
-    out: list[Any] = []
-    seen: set[tuple[type, Any]] = set()
-    for v in values:
-        if (v is None or isinstance(v, (str, bool, int))) and (type(v), v) not in seen:
-            seen.add((type(v), v))
-            out.append(v)
-    return tuple(out)
-
-
-def _doc(node: dict[str, Any]) -> str:
-    for key in ("description", "title"):
-        value = node.get(key)
-        if isinstance(value, str) and value.strip():
-            return value
-    return ""
