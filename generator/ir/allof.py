@@ -47,6 +47,7 @@ class Merged:
     sources: dict[str, list[tuple[Any, Location]]] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     extras: list[tuple[Any, Location]] = field(default_factory=list)
+    loose: list[Location] = field(default_factory=list)  # oneOf/anyOf merged as optional properties
 
     @property
     def props(self) -> dict[str, tuple[Any, Location]]:
@@ -58,6 +59,7 @@ class Merged:
             self.sources.setdefault(wire, []).extend(found)
         self.required |= other.required
         self.extras.extend(other.extras)
+        self.loose.extend(other.loose)
 
     def add_own(self, node: dict[str, Any], loc: Location) -> None:
         props = node.get("properties")

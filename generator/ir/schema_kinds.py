@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+# Keywords that change which values are valid but are neither typed nor validated by the SDK
+# (each is reported once, with a warning at the keyword).
+UNCHECKED = {
+    "not": "a value the other keywords allow, whatever 'not' excludes",
+    "if": "a value the other keywords allow, without the 'if'/'then'/'else' conditions",
+    "patternProperties": "the object's other properties as any value, whatever their names",
+    "dependentRequired": "objects without the properties it makes required",
+    "dependentSchemas": "objects without the schemas it applies",
+    "propertyNames": "any property name",
+    "contains": "arrays without a matching item",
+    "unevaluatedProperties": "properties no other keyword declares",
+    "unevaluatedItems": "items no other keyword declares",
+}
+
 
 def type_list(value: Any) -> list[Any]:
     if isinstance(value, list):

@@ -26,6 +26,7 @@ from .aliases import fix_aliases
 from .allof import Merged
 from .nodes import Alias, Decl, Enum, Field, Model
 from .schema_kinds import (
+    UNCHECKED,
     doc_of,
     is_nullable,
     is_object_model,
@@ -122,6 +123,12 @@ class SchemaConverter:
             return ANY
         if "$ref" in node:
             return self._ref(node, loc, hint)
+        for keyword in sorted(UNCHECKED.keys() & node.keys()):
+            self.diagnostics.warning(
+                f"'{keyword}' is not checked by the SDK: it accepts {UNCHECKED[keyword]}",
+                loc.file,
+                loc.pointer + "/" + keyword,
+            )
         if named:
             self._shared.add(str(loc))
             return self._named(node, loc, hint)
@@ -225,6 +232,14 @@ class SchemaConverter:
                 self.type_of(member, loc.child("allOf", i), name)
         merged = self.collect(node, loc)
         props, required, extras = merged.props, merged.required, merged.extras
+        for at in dict.fromkeys(merged.loose):
+            keyword = "oneOf" if isinstance(self._resolved_node(at).get("oneOf"), list) else "anyOf"
+            self.diagnostics.warning(
+                f"{keyword} merged into the object's properties: the SDK accepts the properties of every"
+                " variant (optional unless all require them), without checking the object matches a variant",
+                at.file,
+                at.pointer + "/" + keyword,
+            )
         for wire in sorted(required - props.keys()):
             props[wire] = ({}, loc.child("required"))  # required, any value
         scope = field_scope()
@@ -272,7 +287,10 @@ class SchemaConverter:
                 for member_loc, _ in members[at]:
                     merged.update(memo.get(member_loc) or Merged())
                 merged.add_own(schema, at)
-                merged.add_variants(self._variants(schema, at, on_stack))
+                variants = self._variants(schema, at, on_stack)
+                if variants:
+                    merged.add_variants(variants)
+                    merged.loose.append(at)
                 memo[at] = merged
                 continue
             if at in self._collecting:
@@ -310,6 +328,13 @@ class SchemaConverter:
             return [] if self._collect_hit else out
         finally:
             self._collecting, self._collect_hit = outer, hit
+
+    def _resolved_node(self, loc: Location) -> dict[str, Any]:
+        try:
+            node = self.ws.node(loc)
+        except (RefError, KeyError, IndexError, TypeError):
+            return {}
+        return node if isinstance(node, dict) else {}
 
     def _resolved(self, node: Any, loc: Location) -> tuple[Location, dict[str, Any]] | None:
         if isinstance(node, dict) and "$ref" in node:
