@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 # Keywords that change which values are valid but are neither typed nor validated by the SDK
 # (each is reported once, with a warning at the keyword).
@@ -32,24 +32,29 @@ def is_nullable(node: dict[str, Any]) -> bool:
     return isinstance(values, list) and None in values and len(values) > 1
 
 
-def is_object_model(node: dict[str, Any]) -> bool:
-    """An object with declared properties, or an ``allOf`` of several objects, becomes a model."""
+def is_object_model(node: dict[str, Any], is_object: Callable[[Any], bool] = lambda m: True) -> bool:
+    """An object with declared properties, or an ``allOf`` of several objects (or of one object,
+    ``is_object`` says which member is, and ``required`` names), becomes a model."""
     if isinstance(node.get("properties"), dict) and node["properties"]:
         return True
     all_of = node.get("allOf")
     if not isinstance(all_of, list) or not all_of:
         return False
-    count = sum(1 for m in all_of if isinstance(m, dict) and structural(m))
-    if count >= 2:
+    members = [m for m in all_of if isinstance(m, dict) and structural(m)]
+    if len(members) >= 2:
         return True
     # one object plus ``required`` names (beside the allOf or in a member): not that object
     requires = [node, *(m for m in all_of if isinstance(m, dict) and not structural(m))]
-    return count == 1 and any(isinstance(m.get("required"), list) and m["required"] for m in requires)
+    return (
+        len(members) == 1
+        and any(isinstance(m.get("required"), list) and m["required"] for m in requires)
+        and is_object(members[0])
+    )
 
 
 def structural(member: dict[str, Any]) -> bool:
     """An allOf member that adds structure (not just a description or a constraint)."""
-    return "$ref" in member or any(k in member for k in ("properties", "allOf", "additionalProperties"))
+    return "$ref" in member or any(k in member for k in ("properties", "allOf", "additionalProperties", "oneOf", "anyOf"))
 
 
 def unliteral(values: list[Any]) -> bool:

@@ -214,7 +214,7 @@ class SchemaConverter:
 
     def _declare(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Decl:
         doc = doc_of(node)
-        if is_object_model(node):
+        if is_object_model(node, lambda m: self._is_object(m, loc)):
             return self._model(key, name, node, loc)
         values = node.get("enum")
         if isinstance(values, list) and values and "const" not in node and not unliteral(values):
@@ -318,8 +318,8 @@ class SchemaConverter:
         """The merged properties of each ``oneOf``/``anyOf`` variant of an object schema;
         none when a variant refers back to a schema being merged."""
         keyword = next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]), None)
-        if keyword is None:
-            return []
+        if keyword is None or len(self._collecting) > MAX_NAMED_DEPTH:
+            return []  # (variants nested deeper than that are not merged: the stack stays short)
         outer, hit = set(self._collecting), self._collect_hit
         self._collecting |= merging | {at}
         self._collect_hit = False
@@ -328,6 +328,16 @@ class SchemaConverter:
             return [] if self._collect_hit else out
         finally:
             self._collecting, self._collect_hit = outer, hit
+
+    def _is_object(self, member: Any, loc: Location) -> bool:
+        """Whether a schema written at ``loc`` (followed through its $refs) describes objects."""
+        resolved = self._resolved(member, loc) if isinstance(member, dict) and "$ref" in member else None
+        node = resolved[1] if resolved is not None else member
+        if not isinstance(node, dict):
+            return False
+        return "object" in type_list(node.get("type")) or any(
+            k in node for k in ("properties", "allOf", "additionalProperties", "oneOf", "anyOf")
+        )
 
     def _resolved_node(self, loc: Location) -> dict[str, Any]:
         try:
@@ -371,10 +381,10 @@ class SchemaConverter:
                 )
             return Prim(literal_base(values)) if values else ANY
         all_of = node.get("allOf")
-        if isinstance(all_of, list) and all_of and not is_object_model(node):
+        if isinstance(all_of, list) and all_of and not is_object_model(node, lambda m: self._is_object(m, loc)):
             pick = next((i for i, m in enumerate(all_of) if isinstance(m, dict) and structural(m)), 0)
             return self.type_of(all_of[pick], loc.child("allOf", pick), hint)
-        if is_object_model(node):
+        if is_object_model(node, lambda m: self._is_object(m, loc)):
             return self._named(node, loc, hint)
         for keyword in ("oneOf", "anyOf"):
             if isinstance(node.get(keyword), list) and node[keyword]:
