@@ -55,6 +55,8 @@ KNOWN: dict[tuple[str, str], str] = {
     ("enum_values", "Pair"): "enum of arrays: any array (warned when generating)",
     ("enum_values", "Mixed"): "enum mixing value types: any value (warned when generating)",
     ("enum_values", "Holder"): "its fields are the enums above",
+    ("allof_edges", "Redeclared"): "a response model keeps an unknown enum value from a newer server",
+    ("allof_edges", "Either"): "as Located (an object matching both variants is accepted too)",
     ("allof", "Pet"): "a tagged union keeps an unknown variant from a newer server as a dict",
     ("allof", "Shape"): "a union keeps an unknown variant from a newer server as a dict",
     ("tuples", "Point"): "pydantic's lax mode reads true/false as a number (1/0)",
