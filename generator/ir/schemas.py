@@ -24,6 +24,7 @@ from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .allof import Merged
+from .discriminators import discriminator
 from .nodes import Alias, Decl, Enum, Field, Model
 from .schema_kinds import (
     UNCHECKED,
@@ -496,58 +497,5 @@ class SchemaConverter:
         elif ANY in unique:  # a variant typed as any value (a skipped schema) has no tag
             result = UnionOf(unique)
         else:
-            result = UnionOf(unique, *self._discriminator(node, unique, loc))
+            result = UnionOf(unique, *discriminator(self.ws, self.diagnostics, node, unique, loc))
         return nullable(result) if has_null else result
-
-    def _discriminator(
-        self, node: dict[str, Any], members: tuple[TypeRef, ...], loc: Location
-    ) -> tuple[str | None, tuple[tuple[str, int], ...]]:
-        disc = node.get("discriminator")
-        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
-            return None, ()
-        if "defaultMapping" in disc:  # OpenAPI 3.2
-            at = loc.child("discriminator", "defaultMapping")
-            message = "defaultMapping is not supported yet: a value with another tag is kept as it came"
-            self.diagnostics.warning(message, at.file, at.pointer)
-        index = {m.key: i for i, m in enumerate(members) if isinstance(m, Named)}
-        tags: dict[str, int] = {}
-        raw_mapping = disc.get("mapping")
-        mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
-        for tag, ref in sorted(mapping.items()):
-            try:
-                target = self.ws.resolve(
-                    ref if "#" in str(ref) or "/" in str(ref) else f"#/components/schemas/{ref}", loc
-                )[0]
-            except RefError:
-                continue
-            if str(target) in index:
-                tags[str(tag)] = index[str(target)]
-        prop = disc["propertyName"]
-        for tag, i in self._const_tags(node, prop, index, loc):
-            tags.setdefault(tag, i)
-        for key, i in index.items():
-            if i not in tags.values():
-                tags[key.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")] = i
-        return prop, tuple(sorted(tags.items()))
-
-    def _const_tags(
-        self, node: dict[str, Any], prop: str, index: dict[str, int], loc: Location
-    ) -> list[tuple[str, int]]:
-        """Tags that variants fix themselves (``const`` or a one-value ``enum`` on the property)."""
-        out: list[tuple[str, int]] = []
-        members = node.get("oneOf") or node.get("anyOf") or []
-        for member in members if isinstance(members, list) else []:
-            if not isinstance(member, dict) or "$ref" not in member:
-                continue
-            try:
-                target, schema = self.ws.resolve(member["$ref"], loc)
-            except RefError:
-                continue
-            props = schema.get("properties") if isinstance(schema, dict) else None
-            spec = props.get(prop) if isinstance(props, dict) else None
-            if str(target) not in index or not isinstance(spec, dict):
-                continue
-            values = [spec["const"]] if "const" in spec else spec.get("enum")
-            if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
-                out.append((values[0], index[str(target)]))
-        return out
