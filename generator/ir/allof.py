@@ -47,6 +47,7 @@ class Merged:
     sources: dict[str, list[tuple[Any, Location]]] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     extras: list[tuple[Any, Location]] = field(default_factory=list)
+    loose: list[Location] = field(default_factory=list)  # oneOf/anyOf merged as optional properties
 
     @property
     def props(self) -> dict[str, tuple[Any, Location]]:
@@ -55,23 +56,18 @@ class Merged:
 
     def update(self, other: Merged) -> None:
         for wire, found in other.sources.items():
-            for entry in found:
-                self._add(wire, entry)
+            mine = self.sources.setdefault(wire, [])
+            known = {loc for _, loc in mine}
+            # a member met twice (``allOf: [A, A]``, diamonds) counts once: linear, not doubling
+            mine.extend(item for item in found if item[1] not in known)
         self.required |= other.required
-        self.extras.extend(e for e in other.extras if not any(e[0] is x for x, _ in self.extras))
-
-    def _add(self, wire: str, entry: tuple[Any, Location]) -> None:
-        """One more declaration of a property; the same schema object reached again (a member
-        listed twice, or through two paths: ``L2: allOf: [L1, L1]``) is one declaration, so
-        nested allOfs cost their size, not their number of paths."""
-        found = self.sources.setdefault(wire, [])
-        if not any(node is entry[0] for node, _ in found):
-            found.append(entry)
+        self.extras.extend(e for e in other.extras if e not in self.extras)
+        self.loose.extend(at for at in other.loose if at not in self.loose)
 
     def add_own(self, node: dict[str, Any], loc: Location) -> None:
         props = node.get("properties")
         for wire, sub in props.items() if isinstance(props, dict) else ():
-            self._add(str(wire), (sub, loc.child("properties", wire)))
+            self.sources.setdefault(str(wire), []).append((sub, loc.child("properties", wire)))
         req = node.get("required")
         if isinstance(req, list):
             self.required.update(str(r) for r in req)

@@ -64,6 +64,8 @@ RUNTIME_NAMES = frozenset(
         "Mapping",
         "Sequence",
         "Annotated",
+        "Tuple",
+        "TypeAlias",
     }
 )
 RESOURCE_RESERVED = (
