@@ -267,7 +267,10 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
     if op.body is not None and _sent_type(op.body.kind, op.body.content_type) != "application/json":
         args.append(f"content_type={py_literal(_sent_type(op.body.kind, op.body.content_type))}")
     if op.body is not None and op.body.encoding:
-        entries = [_tuple([py_literal(p), py_literal(s), repr(e), repr(r), py_literal(c)]) for p, s, e, r, c in op.body.encoding]
+        entries = [
+            _tuple([py_literal(p), py_literal(s), repr(e), repr(r), py_literal(c)])
+            for p, s, e, r, c in op.body.encoding
+        ]
         args.append(_tuple_arg("encoding", entries))
     accept = ", ".join(op.response.media_types)
     if accept and accept != "application/json":
