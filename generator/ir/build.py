@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..naming import (
     module_scope,
     words,
 )
+from . import servers
 from .nodes import Alias, Api, Decl, Enum, Model, Resource, SecurityScheme
 from .operations import TAIL, OperationReader, RawOperation, is_token, read_security
 from .pagination import paginate
@@ -132,6 +132,8 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
     known = frozenset(s.key for s in schemes)
     default_security = read_security(doc.get("security", []), known, diagnostics, root.child("security"))
     tags = TagTree.read(doc, diagnostics, root)
+    root_server = servers.read_servers(doc.get("servers"), root.child("servers"), diagnostics)
+    servers.check_root(root_server, diagnostics)
     reader = OperationReader(
         loaded.workspace,
         diagnostics,
@@ -141,6 +143,7 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
         default_security,
         known,
         tags,
+        root_server,
     )
     raws = reader.read_all(doc, root)
     converter.finish()
@@ -152,12 +155,16 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
         title=str(info.get("title") or package),
         description=str(info.get("description") or ""),
         api_version=config.api_version or str(info.get("version") or ""),
-        base_url=_base_url(doc, diagnostics, root),
+        base_url=servers.default_url(root_server),
         version_header=config.version_header,
         security_schemes=schemes,
         resources=resources,
         decls=decls,
         groups=groups,
+        server=root_server,
+        server_variables=tuple(
+            servers.variable_table([root_server, *(raw.build.server for raw in raws)]).items()
+        ),
     )
     return api
 
@@ -348,24 +355,3 @@ def _security_schemes(
                 loc.pointer,
             )
     return tuple(out)
-
-
-def _base_url(doc: dict[str, Any], diagnostics: Diagnostics, root: Location) -> str:
-    servers = doc.get("servers")
-    if not isinstance(servers, list) or not servers or not isinstance(servers[0], dict):
-        return ""
-    server = servers[0]
-    url = str(server.get("url") or "")
-    raw_vars = server.get("variables")
-    variables: dict[str, Any] = raw_vars if isinstance(raw_vars, dict) else {}
-
-    def substitute(match: re.Match[str]) -> str:
-        var = variables.get(match.group(1))
-        return str(var.get("default", "")) if isinstance(var, dict) else match.group(0)
-
-    url = re.sub(r"\{([^{}]+)\}", substitute, url)
-    if not re.match(r"^https?://", url):
-        diagnostics.warning(
-            f"server URL {url!r} is not absolute; clients must pass base_url", root.file, "/servers/0/url"
-        )
-    return url.rstrip("/")

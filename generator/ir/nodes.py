@@ -141,6 +141,24 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerVariable:
+    name: str
+    default: str | None  # None: the spec gives none, the client must set it
+    enum: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A server URL template (``https://{region}.api.example.com/v1``) and its variables."""
+
+    url: str
+    variables: tuple[ServerVariable, ...] = ()
+    doc: str = ""
+    location: str = ""  # "file#pointer" of the server object
+
+
+@dataclass(frozen=True, slots=True)
 class Operation:
     key: str  # "get /api/models/{id}"
     operation_id: str
@@ -160,6 +178,12 @@ class Operation:
     deprecated: bool
     pagination: Pagination | None
     location: str
+    # The URL path template (``path`` is the spec's path key, which may carry a query or a
+    # fragment), the fixed query parameters of that key, and the operation's or path
+    # item's own server (None: the client's).
+    url_path: str = ""
+    fixed_query: tuple[tuple[str, str], ...] = ()
+    server: Server | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +222,9 @@ class Api:
     resources: tuple[Resource, ...]
     decls: tuple[Decl, ...]  # in module order (dependencies first)
     groups: tuple[tuple[str, ...], ...]  # keys defined together in one module (recursive groups)
+    server: Server | None = None  # the first root server
+    # every server variable (root, path and operation servers) by name, with its allowed values
+    server_variables: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def all_operations(self) -> list[Operation]:
         out: list[Operation] = []

@@ -9,8 +9,8 @@ from typing import Any
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import PARAM_RESERVED, Ident, Scope, convert
-from . import oas32, param_names
-from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind
+from . import oas32, param_names, servers
+from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind, Server
 from .param_styles import read_encoding, read_serialization
 from .schemas import SchemaConverter
 from .skips import Skips
@@ -49,6 +49,9 @@ class OperationDraft:
     version_header: bool
     deprecated: bool
     location: str
+    url_path: str = ""
+    fixed_query: tuple[tuple[str, str], ...] = ()
+    server: Server | None = None
 
     def named(self, name: Ident) -> Operation:
         return Operation(
@@ -70,6 +73,9 @@ class OperationDraft:
             deprecated=self.deprecated,
             pagination=None,
             location=self.location,
+            url_path=self.url_path,
+            fixed_query=self.fixed_query,
+            server=self.server,
         )
 
 
@@ -83,10 +89,12 @@ class OperationReader:
     default_security: tuple[tuple[str, ...], ...]
     scheme_keys: frozenset[str]
     tags: TagTree = field(default_factory=TagTree)
+    root_server: Server | None = None
 
     def read_all(self, document: dict[str, Any], root: Location) -> list[RawOperation]:
         paths = document.get("paths") or {}
         out: list[RawOperation] = []
+        requests: list[tuple[str, str, servers.PathKey, Location]] = []
         if not isinstance(paths, dict):
             self.diagnostics.error("'paths' must be a mapping", root.file, "/paths")
             return out
@@ -104,14 +112,24 @@ class OperationReader:
             if not isinstance(item, dict):
                 self.diagnostics.warning("a path item must be an object; skipped", site.file, site.pointer)
                 continue
+            key = servers.split_path_key(path, site, self.diagnostics)
+            shared = self._server(item.get("servers"), item_loc.child("servers"))
             for method, op, op_loc in oas32.operations(item, item_loc, self.schemas.minor, self.diagnostics, is_token):
+                requests.append((method, path, key, op_loc))
                 op_id = op.get("operationId")
                 named = f"{op_id!r} ({method.upper()} {path})" if isinstance(op_id, str) else f"{method.upper()} {path}"
                 with self.skips.piece(f"operation {named}", op_loc) as piece:
                     raw = self._read(path, method, op, op_loc, item, item_loc)
+                    own = self._server(op.get("servers"), op_loc.child("servers"))
+                    raw = _located(raw, key, own or shared, self.diagnostics, key.query)
                 if not piece.skipped:
                     out.append(raw)
+        servers.report_same_requests(requests, self.diagnostics)
         return out
+
+    def _server(self, raw: Any, loc: Location) -> Server | None:
+        server = servers.read_servers(raw, loc, self.diagnostics, self.root_server)
+        return None if server is None else servers.resolve_against(server, self.root_server, self.diagnostics)
 
     @property
     def skips(self) -> Skips:
@@ -195,7 +213,7 @@ class OperationReader:
     ) -> tuple[tuple[Param, ...], tuple[Param, ...], bool, str | None]:
         version = False
         idem: str | None = None
-        template_names = _template_names(path)
+        template_names = _template_names(servers.path_part(path))
         by_path = {p["name"]: (p, p_loc) for p, p_loc in raw if p["in"] == "path"}
         others = []
         for p, p_loc in raw:
@@ -467,6 +485,30 @@ class OperationReader:
         if "security" not in op:
             return self.default_security
         return read_security(op["security"], self.scheme_keys, self.diagnostics, loc.child("security"))
+
+
+def _located(
+    raw: RawOperation,
+    key: servers.PathKey,
+    server: Server | None,
+    diagnostics: Diagnostics,
+    fixed: tuple[tuple[str, str], ...],
+) -> RawOperation:
+    """The operation with its URL path, fixed query and server; a fixed query parameter that
+    the operation also declares is left to the declared parameter (with a warning)."""
+    declared = {p.wire for p in raw.build.params if p.location == "query"}
+    kept = tuple(pair for pair in fixed if pair[0] not in declared)
+    if len(kept) != len(fixed):
+        loc = Location(*raw.build.location.split("#", 1))
+        names = sorted({n for n, _ in fixed if n in declared})
+        diagnostics.warning(
+            f"the path key's query sets {', '.join(map(repr, names))}, which the operation also declares as a "
+            "query parameter: the declared parameter is sent instead",
+            loc.file,
+            loc.pointer,
+        )
+    draft = replace(raw.build, url_path=key.path, fixed_query=kept, server=server)
+    return replace(raw, build=draft)
 
 
 def read_security(

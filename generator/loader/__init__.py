@@ -88,8 +88,12 @@ def load(
         return _result(ws, {}, 0)
     converted_from = ""
     if swagger2.is_swagger2(doc):
+        original = doc
         doc = ws.documents[path.name] = swagger2.convert(doc, diagnostics, path.name)
-        ws.transform = lambda name, other: swagger2.convert_other(other, diagnostics, name)
+        items = _path_item_targets(ws, doc)
+        ws.transform = lambda name, other: swagger2.convert_other(
+            other, diagnostics, name, items.get(name, ()), original
+        )
         converted_from = "2.0"
     minor = _version(doc, diagnostics, path.name)
     if diagnostics.has_errors:
@@ -102,6 +106,21 @@ def load(
             return replace(_result(ws, doc, minor, converted_from), pending=pending)
         validate(ws, doc, minor, level)
     return _result(ws, doc, minor, converted_from)
+
+
+def _path_item_targets(ws: Workspace, doc: dict[str, Any]) -> dict[str, set[str]]:
+    """Where the path items the root's ``paths`` refer to are written: file -> pointers."""
+    found: dict[str, set[str]] = {}
+    paths = doc.get("paths")
+    for key, item in paths.items() if isinstance(paths, dict) else ():
+        if isinstance(item, dict) and "$ref" in item:
+            try:
+                target = ws.target(item["$ref"], Location(ws.root_file).child("paths", key))
+            except RefError:
+                continue  # reported by check_refs
+            if target.file != ws.root_file:
+                found.setdefault(target.file, set()).add(target.pointer)
+    return found
 
 
 def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:

@@ -25,6 +25,7 @@ pointer in the original with ``original_pointer``.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from ..diagnostics import Diagnostics, pointer
@@ -392,11 +393,51 @@ def convert(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> dict[st
     return _Converter(doc, diagnostics, file).convert()
 
 
-def convert_other(doc: Any, diagnostics: Diagnostics, file: str) -> Any:
+def convert_other(
+    doc: Any,
+    diagnostics: Diagnostics,
+    file: str,
+    path_items: Collection[str] = (),
+    root: dict[str, Any] | None = None,
+) -> Any:
     """Another file of a Swagger 2.0 spec: a whole document (or one with ``definitions``,
     ``parameters`` or ``responses`` at the top) is converted like the root, so refs rewritten
     to ``other.yaml#/components/...`` find their target; any other file (a bare schema or a
-    map of schemas) gets the schema conversion."""
+    map of schemas) gets the schema conversion.
+
+    ``path_items``: the pointers of the file that the root's ``paths`` refer to (a path item
+    written in its own file); each is converted as a path item, with the root document's
+    ``consumes``, ``produces`` and shared parameters."""
+    if path_items:
+        return _convert_path_items(doc, diagnostics, file, path_items, root or {})
     if isinstance(doc, dict) and (is_swagger2(doc) or {"definitions", "parameters", "responses"} & doc.keys()):
         return convert(doc, diagnostics, file)
     return schema(doc)
+
+
+def _convert_path_items(
+    doc: Any, diagnostics: Diagnostics, file: str, pointers: Collection[str], root: dict[str, Any]
+) -> Any:
+    converter = _Converter(root, diagnostics, file)
+    for where in sorted(pointers, key=lambda p: -p.count("/")):  # inner ones first
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in where.split("/")[1:]] if where else []
+        parent: Any = None
+        node: Any = doc
+        for token in tokens:
+            parent = node
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                node = None
+        if not isinstance(node, dict):
+            continue
+        converted = converter.paths({where or "/": node})[where or "/"]
+        if not tokens:
+            doc = converted
+        elif isinstance(parent, dict):
+            parent[tokens[-1]] = converted
+        elif isinstance(parent, list):
+            parent[int(tokens[-1])] = converted
+    return doc

@@ -8,6 +8,7 @@ from typing import Any
 from ..ir.nodes import Api, SecurityScheme
 from ..naming import convert
 from .layout import import_from
+from .resources import server_code
 from .text import docstring, py_literal
 
 
@@ -69,6 +70,24 @@ def _scheme_code(s: SecurityScheme) -> tuple[list[str], list[str], list[str]]:
     return args, setup, docs
 
 
+def _server_lines(api: Api) -> list[str]:
+    """Module-level constants: the root server, and every server variable's allowed values."""
+    lines = []
+    if api.server is not None:
+        lines.append(f"_SERVER = {server_code(api.server)}")
+    if api.server_variables:
+        entries = ", ".join(
+            f"{py_literal(name)}: {py_literal_tuple_of(enum)}" for name, enum in api.server_variables
+        )
+        lines.append(f"_SERVER_VARIABLES: Dict[str, Tuple[str, ...]] = {{{entries}}}")
+    return lines
+
+
+def py_literal_tuple_of(values: tuple[str, ...]) -> str:
+    items = [py_literal(v) for v in values]
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
 def env_prefix(package: str) -> str:
     return convert(package, "upper")
 
@@ -83,6 +102,8 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
         setup += lines
         doc_lines += docs
     init_args.append("base_url: Optional[str] = None")
+    if api.server_variables:
+        init_args.append("server_variables: Optional[Mapping[str, str]] = None")
     if api.version_header:
         init_args.append("api_version: Optional[str] = API_VERSION")
         version_arg = f"version_header=({py_literal(api.version_header)}, api_version)"
@@ -95,17 +116,29 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
     ]
     base_env = f"{env_prefix(meta.package)}_BASE_URL"
     super_args = [
-        f"base_url=base_url or os.environ.get({py_literal(base_env)}) or BASE_URL",
+        f"base_url=base_url or os.environ.get({py_literal(base_env)})",
         "auth=auth",
         version_arg,
         "timeout=timeout",
         "max_retries=max_retries",
         "default_headers=default_headers",
+        "server=_SERVER" if api.server is not None else "server=None",
     ]
+    if api.server_variables:
+        super_args.append("server_variables=check_server_variables(server_variables, _SERVER_VARIABLES)")
+    server_names = (["Server"] if api.server is not None else []) + (
+        ["check_server_variables"] if api.server_variables else []
+    )
+    typing_names = ["TYPE_CHECKING", "Callable", "Dict", "Mapping", "Optional"]
+    typing_names += ["Tuple", "Union"] if api.server_variables else ["Union"]
     doc = f"Client for {api.title} (API version {api.api_version}).\n\n"
     if doc_lines:
         doc += "Credentials: " + "; ".join(doc_lines) + ".\n"
-    doc += f"The base URL defaults to ``{base_env}``, then {api.base_url or 'nothing'}."
+    doc += f"The base URL defaults to ``{base_env}``, then {api.base_url or 'nothing'}"
+    doc += " (a base URL given replaces every server of the API, the operations' own included)."
+    if api.server_variables:
+        names = ", ".join(f"``{name}``" for name, _ in api.server_variables)
+        doc += f"\n``server_variables`` sets the variables of the API's servers: {names}."
     if api.version_header:
         doc += f"\nEvery request sends the API version in ``{api.version_header}``; pass ``api_version=None`` to send none."
     return {
@@ -118,5 +151,8 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
         "init_args": init_args,
         "setup": setup,
         "super_args": super_args,
+        "server_lines": _server_lines(api),
+        "server_imports": [import_from("._servers", server_names)] if server_names else [],
+        "typing_import": import_from("typing", typing_names),
         "resources": [ClientTop(r.attr, r.module, r.class_name) for r in api.resources],
     }

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
-from ..ir.nodes import Api, Operation, Param, Resource
+from ..ir.nodes import Api, Operation, Param, Resource, Server
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from .imports import Imports
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
@@ -140,6 +140,8 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     if methods:
         wrappers = sorted({w for m in methods for w in (m.raw_wrapper, "async_" + m.raw_wrapper)})
         imports.add(".._response", "APIResponse", "AsyncAPIResponse", *wrappers)
+    if any(op.server is not None for op in res.operations):
+        imports.add(".._servers", "Server")
     if any(m.pager_returns for m in methods):
         imports.add("..pagination", "AsyncPager", "SyncPager")
         imports.typing.add("Optional")
@@ -249,7 +251,7 @@ def wire_path(path: str) -> str:
 
 
 def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
-    args = [py_literal(op.method), py_literal(wire_path(op.path))]
+    args = [py_literal(op.method), py_literal(wire_path(op.url_path or op.path))]
     if op.security:
         args.append("security=" + py_literal_tuple(op.security))
     if op.idempotency_header:
@@ -277,6 +279,10 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         args.append(f"accept={py_literal(accept)}")
     if op.response.kind != "json":
         args.append(f"response={py_literal(op.response.kind)}")
+    if op.fixed_query:
+        args.append("fixed_query=" + _tuple([_tuple([py_literal(n), py_literal(v)]) for n, v in op.fixed_query]))
+    if op.server is not None:
+        args.append("server=" + server_code(op.server))
     return tuple(args)
 
 
@@ -307,6 +313,12 @@ def _sent_type(kind: str, media_type: str) -> str:
     return {"json": "application/json", "text": "text/plain", "form": "application/x-www-form-urlencoded"}.get(
         kind, "application/octet-stream"
     )
+def server_code(server: Server) -> str:
+    """``Server("https://{region}.example.com", {"region": "us"})``"""
+    if not server.variables:
+        return f"Server({py_literal(server.url)})"
+    defaults = ", ".join(f"{py_literal(v.name)}: {py_literal(v.default)}" for v in server.variables)
+    return f"Server({py_literal(server.url)}, {{{defaults}}})"
 
 
 def py_literal_tuple(value: tuple[tuple[str, ...], ...]) -> str:

@@ -39,7 +39,14 @@ from ._request import (
 from ._resource import AsyncResource, SyncResource
 from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
 from ._retry import retry_delay, should_retry
-from ._serde import describe_validation_error, is_validation_error, validate_as
+from ._serde import (
+    describe_validation_error,
+    is_json_syntax_error,
+    is_validation_error,
+    validate_as,
+    validate_json_as,
+)
+from ._servers import Server
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 __all__ = [
@@ -64,14 +71,20 @@ class BaseClient:
     def __init__(
         self,
         *,
-        base_url: str,
+        base_url: Optional[str],
         auth: Mapping[str, Auth],
         version_header: Optional[Tuple[str, Optional[str]]],
         timeout: Timeout,
         max_retries: int,
         default_headers: Optional[Mapping[str, str]],
+        server: Optional[Server] = None,
+        server_variables: Optional[Mapping[str, str]] = None,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        # A base URL the user gives replaces every server, the operations' own included.
+        self._server_values = dict(server_variables or {})
+        self._base_url_given = bool(base_url)
+        self.base_url = (base_url or (server.resolve(self._server_values) if server else "")).rstrip("/")
+        self._server_urls: Dict[Server, str] = {}
         self._auth = dict(auth)
         self._version_header = version_header
         self.timeout = timeout
@@ -110,6 +123,7 @@ class BaseClient:
             clone._version_header = (self._version_header[0], api_version)
         if base_url is not None:
             clone.base_url = base_url.rstrip("/")
+            clone._base_url_given = True
         if not isinstance(timeout, NotGiven):
             clone.timeout = timeout
         if not isinstance(max_retries, NotGiven):
@@ -163,6 +177,9 @@ class BaseClient:
         if extra_query:
             query = {**(query or {}), **extra_query}
         params = encode_query(query, endpoint.specs) if query else []
+        if endpoint.fixed_query:  # a query written into the spec's path key: sent unless given
+            given = set(query or ())
+            params[:0] = encode_pairs([pair for pair in endpoint.fixed_query if pair[0] not in given])
         merged = dict(self._fixed_headers)
         if endpoint.accept != "application/json" and not self._accept_set:
             merged["Accept"] = endpoint.accept  # what the operation's success responses declare
@@ -197,7 +214,7 @@ class BaseClient:
             merged["Content-Type"] = endpoint.content_type  # the media type the spec declares
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
         path = fill_path(endpoint.path, path_params, endpoint.specs) if path_params else endpoint.path
-        url = self.base_url + path
+        url = self._base_for(endpoint) + path
         if params:  # percent-encoded by the serialization table; httpx keeps them as they are
             url += ("&" if "?" in url else "?") + "&".join(params)
         return Prepared(
@@ -210,6 +227,16 @@ class BaseClient:
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             raw,
         )
+
+    def _base_for(self, endpoint: Endpoint) -> str:
+        """The base URL of an operation: its own server's, unless the user gave one."""
+        server = endpoint.server
+        if server is None or self._base_url_given:
+            return self.base_url
+        url = self._server_urls.get(server)
+        if url is None:
+            url = self._server_urls[server] = server.resolve(self._server_values)
+        return url
 
     def _apply_auth(
         self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
@@ -263,7 +290,7 @@ class BaseClient:
         model = endpoint.error_type(response.status_code)
         if model is not None and body is not None:
             try:
-                body = validate_as(model, body)
+                body = validate_as(model, body)  # with JSON semantics, as a success body
             except ValueError as exc:
                 if not is_validation_error(exc):
                     raise
@@ -279,7 +306,16 @@ class BaseClient:
             return response.text
         if not response.content:
             return None
-        try:
+        try:  # the bytes as JSON: see validate_json_as (unions of models with date-times)
+            return validate_json_as(cast_to, response.content)
+        except ValueError as exc:
+            if not is_validation_error(exc):
+                raise
+            if not is_json_syntax_error(exc):
+                raise APIResponseValidationError(
+                    response, response.json(), message=describe_validation_error(exc)
+                ) from exc
+        try:  # not UTF-8 JSON: JSON in another encoding (httpx detects it), or no JSON at all
             data = response.json()
         except ValueError:
             raise APIResponseValidationError(

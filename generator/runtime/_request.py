@@ -12,6 +12,7 @@ import httpx
 from ._forms import form_body, multipart_body
 from ._serde import to_jsonable
 from ._serialize import ParamSpec
+from ._servers import Server
 from ._types import Body, NotGiven
 
 __all__ = ["Endpoint"]  # what generated modules import; the rest serves _base_client
@@ -43,6 +44,8 @@ class Endpoint:
         "response",
         "verb",
         "idempotent",
+        "fixed_query",
+        "server",
     )
 
     def __init__(
@@ -58,6 +61,8 @@ class Endpoint:
         encoding: Tuple[Tuple[str, str, bool, bool, str], ...] = (),
         accept: str = "application/json",
         response: str = "json",  # json | text | binary | empty
+        fixed_query: Tuple[Tuple[str, str], ...] = (),  # from a path key such as /items?beta=true
+        server: Optional[Server] = None,  # the operation's own server (None: the client's)
     ) -> None:
         self.method = method
         self.path = path
@@ -75,6 +80,8 @@ class Endpoint:
         self.response = response
         self.verb = method.upper()
         self.idempotent = method in _IDEMPOTENT_METHODS
+        self.fixed_query = fixed_query
+        self.server = server
 
     @property
     def errors(self) -> Mapping[str, Any]:
