@@ -13,6 +13,7 @@ import pytest
 
 from generator.runtime._serialize import serialize
 
+
 class Shade(enum.Enum):
     DARK = "dark"
 
