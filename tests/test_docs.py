@@ -36,7 +36,7 @@ from generator.render.models import decl_refs
 from generator.render.package import Meta
 from generator.runtime import _exceptions
 from tests.conftest import ROOT, GenerateFn
-from tests.support.samples import Samples
+from tests.support.samples import Samples, end_followed_page
 
 TARGETS = {c.target: c for c in load_targets(ROOT / "pyproject.toml")}
 DOCS = ("README.md", "reference.md")
@@ -186,7 +186,7 @@ class MockServer:
             return httpx.Response(status, content=b"bytes")
         if op.response.kind == "text":
             return httpx.Response(status, text="text")
-        return httpx.Response(status, json=self.samples.json(op.response.type))
+        return httpx.Response(status, json=end_followed_page(op, request, self.samples.json(op.response.type)))
 
     def run(self, code: str, name: str) -> list[tuple[httpx.Request, Operation | None]]:
         """Execute an example; the requests it made."""
@@ -364,7 +364,7 @@ def test_readme_retry_claims_hold() -> None:
             attempts.append(int(request.headers["X-Retry-Count"]))
             return httpx.Response(status, headers={"retry-after-ms": "0"}, json={"message": "no"})
 
-        client = getattr(pkg, sdk.client)(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+        client = getattr(pkg, sdk.client)(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
         with pytest.raises(pkg.APIStatusError):
             client.bulk_sync.list()
         assert attempts == (list(range(retries + 1)) if retried else [0]), status

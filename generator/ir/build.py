@@ -9,23 +9,22 @@ from typing import Any
 
 from ..config import Config
 from ..diagnostics import Diagnostic, Diagnostics
-from ..loader import LoadedSpec, Location
+from ..loader import LoadedSpec
 from ..naming import (
     ANNOTATION_BUILTINS,
-    CLIENT_INIT_RESERVED,
     MEMBER_RESERVED,
     Ident,
     Scope,
     class_scope,
-    convert,
     module_scope,
     words,
 )
 from . import servers
-from .nodes import Alias, Api, Decl, Enum, Model, Resource, SecurityScheme
+from .nodes import Alias, Api, Decl, Enum, Model, Resource
 from .operations import TAIL, OperationReader, RawOperation, is_token, read_security
 from .pagination import paginate
 from .schemas import SchemaConverter
+from .security import security_schemes
 from .tags import TagTree
 from .types import references
 
@@ -126,9 +125,11 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
     doc = loaded.document
     root = loaded.root
     classes = class_scope(RUNTIME_NAMES | {client, "Async" + client, package})
-    converter = SchemaConverter(loaded.workspace, diagnostics, loaded.minor, classes)
+    # Types live in ``types/`` and are used as ``types.Name``: a schema named like the client
+    # keeps its name there (resource classes and the client take theirs from ``classes``).
+    converter = SchemaConverter(loaded.workspace, diagnostics, loaded.minor, class_scope(RUNTIME_NAMES | {package}))
     converter.declare_components(doc, root)
-    schemes = _security_schemes(doc, config, package, diagnostics, root)
+    schemes = security_schemes(doc, config, package, diagnostics, root, is_token)
     known = frozenset(s.key for s in schemes)
     default_security = read_security(doc.get("security", []), known, diagnostics, root.child("security"))
     tags = TagTree.read(doc, diagnostics, root)
@@ -314,44 +315,3 @@ def _strongly_connected(order: list[str], edges: dict[str, list[str]]) -> list[l
 # -- client-level facts ---------------------------------------------------------------------
 
 
-def _security_schemes(
-    doc: dict[str, Any], config: Config, package: str, diagnostics: Diagnostics, root: Location
-) -> tuple[SecurityScheme, ...]:
-    raw = (doc.get("components") or {}).get("securitySchemes") or {}
-    prefix = convert(package, "upper")
-    scope = Scope(
-        style="snake",
-        reserved=CLIENT_INIT_RESERVED,
-    )
-    out: list[SecurityScheme] = []
-    for key in sorted(raw):
-        s = raw[key]
-        loc = root.child("components", "securitySchemes", key)
-        if not isinstance(s, dict):
-            continue
-        kind, scheme = s.get("type"), str(s.get("scheme", "")).lower()
-        doc_text = str(s.get("description") or "")
-        first_key = not any(x.kind in ("bearer", "api_key") for x in out)
-        env = ((config.auth_env or f"{prefix}_API_KEY"),) if first_key else ("",)
-        key_name = "api_key" if first_key else key
-        if kind == "http" and scheme == "basic":
-            names = (scope.mint("username"), scope.mint("password"))
-            out.append(
-                SecurityScheme(key, "basic", names, env=(f"{prefix}_USERNAME", f"{prefix}_PASSWORD"), doc=doc_text)
-            )
-        elif (kind == "http" and scheme == "bearer") or kind in ("oauth2", "openIdConnect"):
-            out.append(SecurityScheme(key, "bearer", (scope.mint(key_name),), env=env, doc=doc_text))
-        elif (
-            kind == "apiKey"
-            and s.get("in") in ("header", "query", "cookie")
-            and isinstance(s.get("name"), str)
-            and (s["in"] == "query" or is_token(s["name"]))
-        ):
-            out.append(SecurityScheme(key, "api_key", (scope.mint(key_name),), s["name"], s["in"], env, doc_text))
-        else:
-            diagnostics.warning(
-                f"security scheme {key!r} ({kind} {scheme}) is not supported; pass credentials with extra_headers",
-                loc.file,
-                loc.pointer,
-            )
-    return tuple(out)

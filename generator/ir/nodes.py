@@ -106,6 +106,26 @@ ResponseKind = Literal["json", "text", "binary", "empty"]
 
 
 @dataclass(frozen=True, slots=True)
+class EventStream:
+    """A ``text/event-stream`` success response: the method yields ``type`` per event.
+
+    ``envelope``: ``type`` describes the whole event (``event``/``data``/``id``/``retry``),
+    else the decoded ``data``; ``json_data``: ``data`` is JSON; ``sentinel``: the data that
+    ends the stream; ``names``: the event names the spec declares; ``condition``: the wire name
+    of the boolean request-body field that asks for the stream when the operation answers
+    JSON otherwise (the method is then overloaded on it), None when it always streams.
+    """
+
+    type: TypeRef
+    envelope: bool = False
+    json_data: bool = True
+    sentinel: str | None = "[DONE]"
+    names: tuple[str, ...] = ()
+    text_names: tuple[str, ...] = ()  # named events whose data is text while others carry JSON
+    condition: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Response:
     status: str  # "200", "2XX", "default"
     kind: ResponseKind
@@ -117,6 +137,7 @@ class Response:
     # (``text/event-stream`` events, JSON Lines, JSON text sequences, multipart/mixed parts),
     # for code that streams items; ``type`` and ``kind`` still describe the body read whole.
     item_type: TypeRef | None = None
+    events: EventStream | None = None  # a server-sent event stream (see ``EventStream``)
     # Every media type of this response (and, on an operation's success response, of the
     # other success responses ``type`` covers) that the SDK reads as ``kind``: the ``Accept``.
     media_types: tuple[str, ...] = ()
@@ -197,18 +218,21 @@ class Resource:
     children: tuple[Resource, ...]
 
 
-SecurityKind = Literal["bearer", "basic", "api_key"]
+SecurityKind = Literal["bearer", "basic", "api_key", "oauth2_client_credentials"]
 
 
 @dataclass(frozen=True, slots=True)
 class SecurityScheme:
     key: str  # the scheme's name in components.securitySchemes
     kind: SecurityKind
-    names: tuple[Ident, ...]  # client argument names (``api_key``; ``username``, ``password``)
+    # client argument names (``api_key``; ``username``, ``password``; ``client_id``, ``client_secret``)
+    names: tuple[Ident, ...]
     wire: str = ""  # header / query / cookie name for api keys
     location: str = "header"  # for api keys
     env: tuple[str, ...] = ()  # environment variables that supply the defaults, per name
     doc: str = ""
+    token_url: str = ""  # OAuth2 client credentials: where the token comes from...
+    scopes: tuple[str, ...] = ()  # ...with these scopes
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ of the IR already knows.  A 3.2 document is read as 3.1 plus these:
 * a media type object may be a ``$ref`` (to ``components/mediaTypes``);
 * ``itemSchema`` (the schema of each item of a sequential media type: ``text/event-stream``,
   ``application/jsonl``, ``application/json-seq``, ``multipart/mixed``): converted, and kept
-  on ``Response.item_type`` / ``Body.item_type`` for the code that streams items; until the
-  SDK streams them, the body is read whole and a warning says so;
+  on ``Response.item_type`` / ``Body.item_type``; ``text/event-stream`` responses are streamed
+  (see ``streams``); for the other media types the body is still read whole, with a warning;
 * tag ``parent``/``kind`` (see ``tags``) and ``$self`` (see ``loader.refs``).
 
 Anything else 3.2 adds is read as 3.1 reads it; nothing in it refuses a document.

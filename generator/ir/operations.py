@@ -9,7 +9,7 @@ from typing import Any
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import PARAM_RESERVED, Ident, Scope, convert
-from . import oas32, param_names, servers
+from . import oas32, param_names, servers, streams
 from .nodes import Body, BodyKind, Field, Operation, Param, Response, ResponseKind, Server
 from .param_styles import read_encoding, read_serialization
 from .schemas import SchemaConverter
@@ -151,6 +151,10 @@ class OperationReader:
         path_params, params, version, idem = self._params(raw_params, path, pascal, scope, loc)
         body = self._body(op.get("requestBody"), loc.child("requestBody"), pascal, scope)
         response, errors = self._responses(op.get("responses"), loc.child("responses"), pascal)
+        response = streams.StreamReader(self.ws, self.diagnostics, self.schemas).attach(
+            response, op, loc, pascal + "Event"
+        )
+        response = streams.with_condition(response, body, op, self.diagnostics, loc)
         security = self._security(op, loc)
         draft = OperationDraft(
             key=f"{method} {path}",
@@ -342,8 +346,8 @@ class OperationReader:
         self, media: dict[str, Any], media_loc: Location, media_type: str, hint: str, reading: str
     ) -> TypeRef | None:
         """The type of ``itemSchema`` (OpenAPI 3.2), kept for streaming; None without one."""
-        if "itemSchema" not in media:
-            return None
+        if "itemSchema" not in media or streams.sse_media({media_type: None}):
+            return None  # server-sent events: typed by ``streams``
         oas32.item_schema_warning(media_type, media_loc, self.diagnostics, reading)
         return self.schemas.type_of(media["itemSchema"], media_loc.child("itemSchema"), hint)
 

@@ -281,6 +281,12 @@ def _auth_line(s: SecurityScheme) -> str:
     names = "/".join(md_code(n) for n in s.names)
     if s.kind == "basic":
         what = "HTTP Basic"
+    elif s.kind == "oauth2_client_credentials":
+        scopes = f" with scopes {md_code(' '.join(s.scopes))}" if s.scopes else ""
+        what = (
+            f"OAuth2 client credentials: the client fetches a token from {md_code(s.token_url)}{scopes}, "
+            "keeps it until shortly before it expires, and fetches a new one on a 401"
+        )
     elif s.kind == "bearer":
         what = "bearer token: a string, or a callable returning one, called for every request"
     else:
@@ -300,6 +306,9 @@ def _auth_code(schemes: tuple[SecurityScheme, ...], client: str, code: Code) -> 
         if s.kind == "basic":
             user, password = s.names
             code.lines.append(f'client = {client}({user}="my-username", {password}="my-password")')
+        elif s.kind == "oauth2_client_credentials":
+            cid, secret = s.names
+            code.lines.append(f'client = {client}({cid}="my-client-id", {secret}="my-client-secret")')
         elif s.kind == "bearer":
             (name,) = s.names
             code.lines.append(f'client = {client}({name}="my-token")')

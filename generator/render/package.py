@@ -42,32 +42,48 @@ class ClientTop:
 def _scheme_code(s: SecurityScheme) -> tuple[list[str], list[str], list[str]]:
     """Constructor arguments, set-up lines and doc lines for one security scheme."""
     key = py_literal(s.key)
-    if s.kind == "basic":
-        user, password = s.names
-        args = [f"{user}: Optional[str] = None", f"{password}: Optional[str] = None"]
-        setup = [
-            f"if {user} is None:",
-            f"    {user} = os.environ.get({py_literal(s.env[0])})",
-            f"if {password} is None:",
-            f"    {password} = os.environ.get({py_literal(s.env[1])})",
-            f"auth[{key}] = BasicAuth({user}, {password})",
-        ]
-        docs = [f"``{user}``/``{password}`` (HTTP Basic) from ``{s.env[0]}``/``{s.env[1]}``"]
-        return args, setup, docs
+    defaults = []
+    for name, env in zip(s.names, s.env, strict=True):
+        if env:
+            defaults += [f"if {name} is None:", f"    {name} = os.environ.get({py_literal(env)})"]
+    given = " and ".join(f"{n}=" for n in s.names)
+    hint = py_literal(f"pass {given} (or set {' and '.join(e for e in s.env if e)})" if any(s.env) else f"pass {given}")
+    if s.kind in ("basic", "oauth2_client_credentials"):
+        first, second = s.names
+        args = [f"{first}: Optional[str] = None", f"{second}: Optional[str] = None"]
+        if s.kind == "basic":
+            made = f"auth[{key}] = BasicAuth({first}, {second}, hint={hint})"
+            what = "HTTP Basic"
+        else:
+            scopes = "(" + "".join(f"{py_literal(x)}, " for x in s.scopes).rstrip(" ") + ")"
+            made = (
+                f"auth[{key}] = OAuth2ClientCredentials({first}, {second}, "
+                f"token_url={py_literal(s.token_url)}, scopes={scopes}, hint={hint})"
+            )
+            what = "OAuth2 client credentials"
+        envs = "/".join(f"``{e}``" for e in s.env)
+        return args, [*defaults, made], [f"``{first}``/``{second}`` ({what}) from {envs}"]
     (name,) = s.names
     args = [f"{name}: Union[str, Callable[[], str], None] = None"]
-    setup = []
-    if s.env and s.env[0]:
-        setup += [f"if {name} is None:", f"    {name} = os.environ.get({py_literal(s.env[0])})"]
     if s.kind == "bearer":
-        setup.append(f"auth[{key}] = BearerAuth({name})")
+        made = f"auth[{key}] = BearerAuth({name}, hint={hint})"
     else:
-        setup.append(f"auth[{key}] = ApiKeyAuth({py_literal(s.wire)}, {py_literal(s.location)}, {name})")
+        made = f"auth[{key}] = ApiKeyAuth({py_literal(s.wire)}, {py_literal(s.location)}, {name}, hint={hint})"
     docs = [
         f"``{name}`` ({'bearer token' if s.kind == 'bearer' else 'API key'})"
         + (f" from ``{s.env[0]}``" if s.env and s.env[0] else "")
     ]
-    return args, setup, docs
+    return args, [*defaults, made], docs
+
+
+def auth_imports(api: Api) -> list[str]:
+    """The client module's imports of the runtime's credential classes."""
+    used = {"bearer": "BearerAuth", "basic": "BasicAuth", "api_key": "ApiKeyAuth"}
+    names = sorted({"Auth"} | {used[s.kind] for s in api.security_schemes if s.kind in used})
+    lines = [import_from("._auth", names)]
+    if any(s.kind == "oauth2_client_credentials" for s in api.security_schemes):
+        lines.append("from ._oauth import OAuth2ClientCredentials")
+    return lines
 
 
 def _server_lines(api: Api) -> list[str]:
@@ -148,6 +164,7 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
             "": docstring("Synchronous c" + doc[1:], "    "),
             "Async": docstring("Asynchronous c" + doc[1:], "    "),
         },
+        "auth_imports": auth_imports(api),
         "init_args": init_args,
         "setup": setup,
         "super_args": super_args,

@@ -12,7 +12,9 @@ from ..ir.nodes import Api, Operation, Param, Resource, Server
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
 from .imports import Imports
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
+from .streams import events_arg, stream_method
 from .text import docstring, py_literal
+from .uploads import upload_annotation
 
 TAIL = (
     "extra_headers: Optional[Headers] = None",
@@ -37,10 +39,18 @@ class MethodCode:
     pager_returns: tuple[str, str] | None = None  # (sync, async) return annotations
     pager_args: str = ""  # keyword arguments of the pager after the fetch function
     raw_wrapper: str = "to_raw_response_wrapper"
+    # Server-sent events: the (sync, async) return annotations, and ``@overload`` stubs
+    stream_returns: tuple[str, str] | None = None
+    overloads: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
     @property
     def sig_end(self) -> tuple[str, str]:
         """The line closing the signature, ``) -> returns:`` (sync, async), laid out."""
+        if self.stream_returns is not None:
+            return (
+                _lines(") -> ", self.stream_returns[0], ":", "    "),
+                _lines(") -> ", self.stream_returns[1], ":", "    "),
+            )
         if self.pager_returns is None:
             return (_lines(") -> ", self.returns, ":", "    "),) * 2
         return (
@@ -55,6 +65,13 @@ class MethodCode:
         return py_literal(self.returns)
 
     @property
+    def casts(self) -> tuple[str, str]:
+        """``cast``'s first argument for the sync and the async method."""
+        if self.stream_returns is not None:
+            return py_literal(self.stream_returns[0]), py_literal(self.stream_returns[1])
+        return self.cast, self.cast
+
+    @property
     def fetch_page(self) -> tuple[str, str]:
         """``def _fetch_page(...) -> page:`` of a pager (sync, async)."""
         return (_fetch_page("def ", self.returns), _fetch_page("async def ", self.returns))
@@ -63,6 +80,15 @@ class MethodCode:
     def raw_assign(self) -> tuple[str, str]:
         """``self.m = wrapper(resource.m)`` for the sync and the async raw-response class."""
         return (_assign(self.name, self.raw_wrapper), _assign(self.name, "async_" + self.raw_wrapper))
+
+    @property
+    def stream_wrapper(self) -> str:
+        return self.raw_wrapper.replace("_raw_", "_streamed_")
+
+    @property
+    def stream_assign(self) -> tuple[str, str]:
+        """``self.m = wrapper(resource.m)`` for the streaming-response classes."""
+        return (_assign(self.name, self.stream_wrapper), _assign(self.name, "async_" + self.stream_wrapper))
 
 
 def _lines(head: str, expr: str, tail: str, indent: str) -> str:
@@ -136,9 +162,12 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     for op in res.operations:
         endpoint_name = f"_op_{op.name}"
         endpoints.append(bracketed(f"{endpoint_name} = Endpoint(", _endpoint_args(op, ctx), ")"))
-        methods.append(_method(op, endpoint_name, ctx))
+        code = _method(op, endpoint_name, ctx, imports)
+        methods.append(stream_method(code, op, ctx, imports) if op.response.events else code)
     if methods:
-        wrappers = sorted({w for m in methods for w in (m.raw_wrapper, "async_" + m.raw_wrapper)})
+        wrappers = sorted(
+            {w for m in methods for base in (m.raw_wrapper, m.stream_wrapper) for w in (base, "async_" + base)}
+        )
         imports.add(".._response", "APIResponse", "AsyncAPIResponse", *wrappers)
     if any(op.server is not None for op in res.operations):
         imports.add(".._servers", "Server")
@@ -155,7 +184,16 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     doc = docstring(res.doc, "    ") if res.doc else ""
     child_imports = tuple(
         import_from(
-            "." + c.module, [f"Async{c.cls}", f"Async{c.cls}WithRawResponse", c.cls, f"{c.cls}WithRawResponse"], "    "
+            "." + c.module,
+            [
+                f"Async{c.cls}",
+                f"Async{c.cls}WithRawResponse",
+                f"Async{c.cls}WithStreamingResponse",
+                c.cls,
+                f"{c.cls}WithRawResponse",
+                f"{c.cls}WithStreamingResponse",
+            ],
+            "    ",
         )
         for c in children
     )
@@ -177,7 +215,7 @@ def _annotation(t: TypeRef, ctx: TypeContext) -> str:
     return print_type(t, ctx)
 
 
-def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
+def _method(op: Operation, endpoint: str, ctx: TypeContext, imports: Imports) -> MethodCode:
     params: list[str] = [_param(p.name, _annotation(p.type, ctx), "") for p in op.path_params]
     params.append("*")
     required: list[str] = []
@@ -191,11 +229,15 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     if op.body is not None:
         if op.body.fields:
             for f in op.body.fields:
-                (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx))
+                text = upload_annotation(op.body, f.type, imports)
+                (required if f.required else optional).append(_kw(f.name, f.type, f.required, ctx, text))
             entries = [f"{py_literal(f.wire)}: {f.name}" for f in op.body.fields]
             body_arg = bracketed("body={", entries, "}", indent, ",")
         elif op.body.type is not None and op.body.name:
-            (required if op.body.required else optional).append(_kw(op.body.name, op.body.type, op.body.required, ctx))
+            text = upload_annotation(op.body, op.body.type, imports)
+            (required if op.body.required else optional).append(
+                _kw(op.body.name, op.body.type, op.body.required, ctx, text)
+            )
             body_arg = f"body={op.body.name}"
     params.extend(required + optional + list(TAIL))
     response_ctx = ctx.direction(response=True)
@@ -221,8 +263,8 @@ def _method(op: Operation, endpoint: str, ctx: TypeContext) -> MethodCode:
     return replace(code, pager_returns=pager_returns, pager_args=pager_args, raw_wrapper="to_raw_page_wrapper")
 
 
-def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext) -> str:
-    text = _annotation(t, ctx)
+def _kw(name: str, t: TypeRef, required: bool, ctx: TypeContext, text: str | None = None) -> str:
+    text = text or _annotation(t, ctx)
     if required:
         return _param(name, text, "")
     return _param(name, f"Union[{text}, NotGiven]", "NOT_GIVEN")
@@ -279,6 +321,8 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         args.append(f"accept={py_literal(accept)}")
     if op.response.kind != "json":
         args.append(f"response={py_literal(op.response.kind)}")
+    if op.response.events is not None:
+        args.append(events_arg(op.response.events))
     if op.fixed_query:
         args.append("fixed_query=" + _tuple([_tuple([py_literal(n), py_literal(v)]) for n, v in op.fixed_query]))
     if op.server is not None:

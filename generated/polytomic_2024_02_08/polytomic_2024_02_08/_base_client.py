@@ -14,18 +14,23 @@ import copy
 import logging
 import sys
 import time
+from contextvars import ContextVar
 from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 
 import httpx
 
 from ._auth import Auth
+from ._credentials import CredentialsMixin
 from ._exceptions import (
     APIConnectionError,
+    APIResponseBodyError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    AuthenticationError,
     make_status_error,
 )
+from ._files import content_length, for_client
 from ._log import log_request, log_response
 from ._qs import encode_cookies, encode_headers, encode_pairs, encode_query, fill_path
 from ._request import (
@@ -38,8 +43,15 @@ from ._request import (
     random_uuid,
 )
 from ._resource import AsyncResource, SyncResource
-from ._response import RAW_RESPONSE_HEADER, APIResponse, AsyncAPIResponse
-from ._retry import retry_delay, should_retry
+from ._response import (
+    RAW_RESPONSE_HEADER,
+    STREAM_RESPONSE_HEADER,
+    APIResponse,
+    AsyncAPIResponse,
+    AsyncStreamedAPIResponse,
+    StreamedAPIResponse,
+)
+from ._retry import describe_transport_error, is_transient, retry_delay, should_retry
 from ._serde import (
     describe_validation_error,
     is_json_syntax_error,
@@ -63,9 +75,14 @@ DEFAULT_MAX_RETRIES = 2
 RETRY_COUNT_HEADER = "X-Retry-Count"
 _ClientT = TypeVar("_ClientT", bound="BaseClient")
 _PYTHON_VERSION = sys.version.split()[0]  # what platform.python_version() says, e.g. 3.11.7
+# Set by a pager around the fetch of one page: the responses parsed meanwhile are appended, so
+# an error about the page can carry its response.
+PAGE_RESPONSES: ContextVar[Optional[List[httpx.Response]]] = ContextVar(
+    "PAGE_RESPONSES", default=None
+)
 
 
-class BaseClient:
+class BaseClient(CredentialsMixin):
     _version: str = "0.0.0"
     _package: str = "sdk"
 
@@ -89,6 +106,7 @@ class BaseClient:
         ).rstrip("/")
         self._server_urls: Dict[Server, str] = {}
         self._auth = dict(auth)
+        self._fetches_tokens = any(a.fetches_tokens for a in self._auth.values())
         self._version_header = version_header
         self.timeout = timeout
         self.max_retries = max_retries
@@ -189,7 +207,7 @@ class BaseClient:
         if endpoint.accept != "application/json" and not self._accept_set:
             merged["Accept"] = endpoint.accept  # what the operation's success responses declare
         credentials: List[Tuple[str, str]] = []
-        self._apply_auth(endpoint, merged, credentials)
+        authorized = self._apply_auth(endpoint, merged, credentials)
         params.extend(encode_pairs(credentials))
         if cookies:
             jar = encode_cookies(cookies, endpoint.specs)
@@ -206,7 +224,10 @@ class BaseClient:
         )
         if changes:
             merge_headers(merged, changes)
+        if not authorized:  # unless the caller set them, credentials are missing: say so
+            self._check_credentials(endpoint, merged, [(str(k), "") for k in query or ()])
         raw = pop_header(merged, RAW_RESPONSE_HEADER) is not None
+        streamed = pop_header(merged, STREAM_RESPONSE_HEADER) is not None
         # An idempotency key is generated unless the caller set one, or opted out with None
         # (the request is then sent once, never retried).
         key = endpoint.idempotency_header
@@ -218,6 +239,10 @@ class BaseClient:
             or ("json" in body_args and endpoint.content_type != "application/json")
         ) and find_header(merged, "content-type") is None:
             merged["Content-Type"] = endpoint.content_type  # the media type the spec declares
+        if "content" in body_args and not isinstance(body_args["content"], bytes):
+            size = content_length(body_args["content"])  # a file: streamed with its length
+            if size is not None:
+                merged["Content-Length"] = str(size)
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
         path = (
             fill_path(endpoint.path, path_params, endpoint.specs) if path_params else endpoint.path
@@ -225,7 +250,7 @@ class BaseClient:
         url = self._base_for(endpoint) + path
         if params:  # percent-encoded by the serialization table; httpx keeps them as they are
             url += ("&" if "?" in url else "?") + "&".join(params)
-        return Prepared(
+        prepared = Prepared(
             endpoint,
             url,
             params,
@@ -235,6 +260,8 @@ class BaseClient:
             self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             raw,
         )
+        prepared.streamed = streamed
+        return prepared
 
     def _base_for(self, endpoint: Endpoint) -> str:
         """The base URL of an operation: its own server's, unless the user gave one."""
@@ -246,39 +273,37 @@ class BaseClient:
             url = self._server_urls[server] = server.resolve(self._server_values)
         return url
 
-    def _apply_auth(
-        self, endpoint: Endpoint, headers: Dict[str, str], params: List[Tuple[str, str]]
-    ) -> None:
-        """The first security requirement whose schemes all have credentials is applied."""
-        for requirement in endpoint.security:
-            schemes = [self._auth.get(key) for key in requirement]
-            if None in schemes:
-                continue
-            trial_headers: Dict[str, str] = {}
-            trial_params: List[Tuple[str, str]] = []
-            for scheme in schemes:
-                if scheme is None or not scheme.apply(trial_headers, trial_params):
-                    break
-            else:
-                headers.update(trial_headers)
-                params.extend(trial_params)
-                return
-
     def _build_request(
         self, client: Union[httpx.Client, httpx.AsyncClient], prepared: Prepared, attempt: int
     ) -> httpx.Request:
         headers = prepared.headers
         if attempt:
             headers = {**headers, RETRY_COUNT_HEADER: str(attempt)}
+        body = prepared.content
+        if "content" in body and not isinstance(body["content"], bytes):  # a file, rewound
+            asynchronous = isinstance(client, httpx.AsyncClient)
+            body = {**body, "content": for_client(body["content"], asynchronous)}
         return client.build_request(
             prepared.endpoint.verb,
             prepared.url,  # with the query string: httpx's params= would encode it again
             headers=headers,
             extensions={"timeout": prepared.timeout.as_dict()},
-            **prepared.content,
+            **body,
         )
 
     # -- retries -------------------------------------------------------------------------
+
+    def _transport_error(
+        self, exc: httpx.RequestError, request: httpx.Request, attempt: int
+    ) -> APIConnectionError:
+        """The typed error for a request that got no usable answer; its message says why."""
+        detail = describe_transport_error(exc, request, attempt + 1)
+        for secret in self._secrets_sent(request):
+            if secret:
+                detail = detail.replace(secret, "<redacted>")
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(request, message=f"Request timed out: {detail}")
+        return APIConnectionError(message=f"Connection error: {detail}", request=request)
 
     def _may_retry(self, prepared: Prepared) -> bool:
         """Never repeat a non-idempotent request unless it carries an idempotency key."""
@@ -312,8 +337,11 @@ class BaseClient:
             return response.content
         if kind == "text":
             return response.text
+        pager = PAGE_RESPONSES.get()
+        if pager is not None:  # a pager asks which response its page came from
+            pager.append(response)
         if not response.content:
-            return None
+            return self._empty_body(cast_to, response)
         try:  # the bytes as JSON: see validate_json_as (unions of models with date-times)
             return validate_json_as(cast_to, response.content)
         except ValueError as exc:
@@ -326,8 +354,12 @@ class BaseClient:
         try:  # not UTF-8 JSON: JSON in another encoding (httpx detects it), or no JSON at all
             data = response.json()
         except ValueError:
-            raise APIResponseValidationError(
-                response, response.text, message="response body is not JSON"
+            text = response.text
+            kind = response.headers.get("content-type") or "no content-type"
+            raise APIResponseBodyError(
+                response,
+                text,
+                message=f"the {response.status_code} response body is not JSON ({kind}): {text[:200]!r}",
             ) from None
         try:
             return validate_as(cast_to, data)
@@ -337,6 +369,24 @@ class BaseClient:
             raise APIResponseValidationError(
                 response, data, message=describe_validation_error(exc)
             ) from exc
+
+    def _empty_body(self, cast_to: Any, response: httpx.Response) -> Any:
+        """None where the operation admits no body (a declared 204, a schema that allows null,
+        a HEAD request); an error where it declares one: a model cannot be made of nothing."""
+        if response.request.method == "HEAD":
+            return None
+        try:
+            return validate_as(cast_to, None)
+        except ValueError as exc:
+            if not is_validation_error(exc):
+                raise
+        name = getattr(cast_to, "__name__", None) or repr(cast_to)
+        raise APIResponseBodyError(
+            response,
+            "",
+            message=f"the {response.status_code} response has an empty body, but the operation "
+            f"declares one ({name})",
+        )
 
     def _secret_values(self) -> List[str]:
         return [s for auth in self._auth.values() for s in auth.secrets()]
@@ -378,7 +428,12 @@ class SyncAPIClient(BaseClient):
         extra_body: Optional[Body] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        stream: bool = False,
+        event_type: Any = None,
     ) -> Any:
+        tokens = self._token_auths(endpoint)
+        for auth in tokens:
+            auth.refresh(self._client, self.base_url, self._timeout(timeout))
         prepared = self._prepare(
             endpoint,
             path_params=path_params,
@@ -392,7 +447,35 @@ class SyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        response = self._send(prepared)
+        raw_type: Any = StreamedAPIResponse if prepared.streamed else APIResponse
+        if stream:
+            merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+            prepared.streamed = True
+        try:
+            response = self._send(prepared)
+        except AuthenticationError:
+            if not tokens:
+                raise
+            for auth in tokens:  # the token was refused: once more with a new one
+                auth.invalidate(prepared.headers.get("Authorization"))
+                auth.refresh(self._client, self.base_url, prepared.timeout)
+            self._reauthorize(prepared, tokens)
+            response = self._send(prepared)
+        if stream:
+            from ._streaming import Stream, open_events
+
+            reopen = lambda: self._send(prepared)  # noqa: E731
+            return open_events(
+                Stream,
+                raw_type,
+                prepared,
+                response,
+                event_type,
+                self._may_retry(prepared),
+                reopen,
+            )
+        if prepared.streamed:
+            return StreamedAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         if prepared.raw:
             return APIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         return self._parse(endpoint, cast_to, response)
@@ -407,26 +490,21 @@ class SyncAPIClient(BaseClient):
                 log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
-                response = self._client.send(request)
-            except httpx.TimeoutException as exc:
-                if retryable:
-                    time.sleep(retry_delay(attempt, None))
+                response = self._client.send(request, stream=prepared.streamed)
+            except httpx.RequestError as exc:
+                if retryable and is_transient(exc):
+                    time.sleep(retry_delay(attempt, None) or 0.0)
                     attempt += 1
                     continue
-                raise APITimeoutError(request) from exc
-            except httpx.TransportError as exc:
-                if retryable:
-                    time.sleep(retry_delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise APIConnectionError(request=request) from exc
+                raise self._transport_error(exc, request, attempt) from exc
             if debug:
                 log_response(self._log, response, self._secret_values())
             if response.is_success:
                 return response
-            if retryable and should_retry(response):
+            wait = retry_delay(attempt, response) if retryable and should_retry(response) else None
+            if wait is not None:
                 response.close()
-                time.sleep(retry_delay(attempt, response))
+                time.sleep(wait)
                 attempt += 1
                 continue
             response.read()
@@ -462,7 +540,12 @@ class AsyncAPIClient(BaseClient):
         extra_body: Optional[Body] = None,
         timeout: Union[Timeout, NotGiven] = NOT_GIVEN,
         max_retries: Union[int, NotGiven] = NOT_GIVEN,
+        stream: bool = False,
+        event_type: Any = None,
     ) -> Any:
+        tokens = self._token_auths(endpoint)
+        for auth in tokens:
+            await auth.arefresh(self._client, self.base_url, self._timeout(timeout))
         prepared = self._prepare(
             endpoint,
             path_params=path_params,
@@ -476,7 +559,37 @@ class AsyncAPIClient(BaseClient):
             timeout=timeout,
             max_retries=max_retries,
         )
-        response = await self._send(prepared)
+        raw_type: Any = AsyncStreamedAPIResponse if prepared.streamed else AsyncAPIResponse
+        if stream:
+            merge_headers(prepared.headers, {"Accept": "text/event-stream"})
+            prepared.streamed = True
+        try:
+            response = await self._send(prepared)
+        except AuthenticationError:
+            if not tokens:
+                raise
+            for auth in tokens:  # the token was refused: once more with a new one
+                auth.invalidate(prepared.headers.get("Authorization"))
+                await auth.arefresh(self._client, self.base_url, prepared.timeout)
+            self._reauthorize(prepared, tokens)
+            response = await self._send(prepared)
+        if stream:
+            from ._streaming import AsyncStream, open_events
+
+            reopen = lambda: self._send(prepared)  # noqa: E731
+            return open_events(
+                AsyncStream,
+                raw_type,
+                prepared,
+                response,
+                event_type,
+                self._may_retry(prepared),
+                reopen,
+            )
+        if prepared.streamed:
+            return AsyncStreamedAPIResponse(
+                response, lambda: self._parse(endpoint, cast_to, response)
+            )
         if prepared.raw:
             return AsyncAPIResponse(response, lambda: self._parse(endpoint, cast_to, response))
         return self._parse(endpoint, cast_to, response)
@@ -491,26 +604,21 @@ class AsyncAPIClient(BaseClient):
                 log_request(self._log, request, attempt, self._secret_values())
             retryable = may_retry and attempt < prepared.max_retries
             try:
-                response = await self._client.send(request)
-            except httpx.TimeoutException as exc:
-                if retryable:
-                    await _async_sleep(retry_delay(attempt, None))
+                response = await self._client.send(request, stream=prepared.streamed)
+            except httpx.RequestError as exc:
+                if retryable and is_transient(exc):
+                    await _async_sleep(retry_delay(attempt, None) or 0.0)
                     attempt += 1
                     continue
-                raise APITimeoutError(request) from exc
-            except httpx.TransportError as exc:
-                if retryable:
-                    await _async_sleep(retry_delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise APIConnectionError(request=request) from exc
+                raise self._transport_error(exc, request, attempt) from exc
             if debug:
                 log_response(self._log, response, self._secret_values())
             if response.is_success:
                 return response
-            if retryable and should_retry(response):
+            wait = retry_delay(attempt, response) if retryable and should_retry(response) else None
+            if wait is not None:
                 await response.aclose()
-                await _async_sleep(retry_delay(attempt, response))
+                await _async_sleep(wait)
                 attempt += 1
                 continue
             await response.aread()

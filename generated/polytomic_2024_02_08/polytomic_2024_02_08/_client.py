@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Callable, Dict, Mapping, Optional, Union
 
 import httpx
 
-from ._auth import ApiKeyAuth, Auth, BasicAuth, BearerAuth
+from ._auth import Auth, BasicAuth, BearerAuth
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
 from ._servers import Server
 from ._types import Timeout
@@ -66,10 +66,14 @@ class Polytomic(SyncAPIClient):
             username = os.environ.get("POLYTOMIC_2024_02_08_USERNAME")
         if password is None:
             password = os.environ.get("POLYTOMIC_2024_02_08_PASSWORD")
-        auth["basicAuth"] = BasicAuth(username, password)
+        auth["basicAuth"] = BasicAuth(
+            username,
+            password,
+            hint="pass username= and password= (or set POLYTOMIC_2024_02_08_USERNAME and POLYTOMIC_2024_02_08_PASSWORD)",
+        )
         if api_key is None:
             api_key = os.environ.get("POLYTOMIC_API_KEY")
-        auth["bearerAuth"] = BearerAuth(api_key)
+        auth["bearerAuth"] = BearerAuth(api_key, hint="pass api_key= (or set POLYTOMIC_API_KEY)")
         super().__init__(
             base_url=base_url or os.environ.get("POLYTOMIC_2024_02_08_BASE_URL"),
             auth=auth,
@@ -199,10 +203,14 @@ class AsyncPolytomic(AsyncAPIClient):
             username = os.environ.get("POLYTOMIC_2024_02_08_USERNAME")
         if password is None:
             password = os.environ.get("POLYTOMIC_2024_02_08_PASSWORD")
-        auth["basicAuth"] = BasicAuth(username, password)
+        auth["basicAuth"] = BasicAuth(
+            username,
+            password,
+            hint="pass username= and password= (or set POLYTOMIC_2024_02_08_USERNAME and POLYTOMIC_2024_02_08_PASSWORD)",
+        )
         if api_key is None:
             api_key = os.environ.get("POLYTOMIC_API_KEY")
-        auth["bearerAuth"] = BearerAuth(api_key)
+        auth["bearerAuth"] = BearerAuth(api_key, hint="pass api_key= (or set POLYTOMIC_API_KEY)")
         super().__init__(
             base_url=base_url or os.environ.get("POLYTOMIC_2024_02_08_BASE_URL"),
             auth=auth,

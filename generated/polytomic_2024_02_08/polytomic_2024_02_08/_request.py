@@ -10,6 +10,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 import httpx
 
+from ._files import raw_content, upload_fields
 from ._forms import form_body, multipart_body
 from ._serde import to_jsonable
 from ._serialize import ParamSpec
@@ -45,6 +46,7 @@ class Endpoint:
         "response",
         "verb",
         "idempotent",
+        "events",
         "fixed_query",
         "server",
     )
@@ -62,6 +64,7 @@ class Endpoint:
         encoding: Tuple[Tuple[str, str, bool, bool, str], ...] = (),
         accept: str = "application/json",
         response: str = "json",  # json | text | binary | empty
+        events: Any = None,  # _streaming.Events: the operation answers server-sent events
         fixed_query: Tuple[Tuple[str, str], ...] = (),  # from a path key such as /items?beta=true
         server: Optional[Server] = None,  # the operation's own server (None: the client's)
     ) -> None:
@@ -81,6 +84,7 @@ class Endpoint:
         self.response = response
         self.verb = method.upper()
         self.idempotent = method in _IDEMPOTENT_METHODS
+        self.events = events
         self.fixed_query = fixed_query
         self.server = server
 
@@ -102,7 +106,17 @@ class Endpoint:
 class Prepared:
     """A call's request, built once and sent by every attempt."""
 
-    __slots__ = ("endpoint", "url", "params", "headers", "content", "timeout", "max_retries", "raw")
+    __slots__ = (
+        "endpoint",
+        "url",
+        "params",
+        "headers",
+        "content",
+        "timeout",
+        "max_retries",
+        "raw",
+        "streamed",
+    )
 
     def __init__(
         self,
@@ -123,6 +137,7 @@ class Prepared:
         self.timeout = timeout
         self.max_retries = max_retries
         self.raw = raw
+        self.streamed = False  # the body is read by the caller (events, streamed responses)
 
 
 def find_header(headers: Mapping[str, object], name: str) -> Optional[str]:
@@ -167,8 +182,7 @@ def content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dic
     if kind == "json" and type(body) is dict and not extra_body:
         return {"json": to_jsonable(body)}  # the common case; to_jsonable drops NOT_GIVEN values
     if kind in ("binary", "text"):
-        data = body.encode() if isinstance(body, str) else body
-        return {"content": data}
+        return {"content": raw_content(body)}  # a path or an open file is streamed
     if isinstance(body, Mapping):
         fields: Any = {k: v for k, v in body.items() if not isinstance(v, NotGiven)}
     else:
@@ -180,5 +194,6 @@ def content(endpoint: Endpoint, body: object, extra_body: Optional[Body]) -> Dic
     if kind == "form":
         return {"content": form_body(fields, endpoint.encoding)}
     if kind == "multipart":
-        return {"files": multipart_body(fields, endpoint.encoding)}
+        uploads = upload_fields(fields, endpoint.encoding)  # paths opened lazily, types guessed
+        return {"files": multipart_body(uploads, endpoint.encoding)}
     return {"json": to_jsonable(fields)}

@@ -3,11 +3,21 @@
 
 from __future__ import annotations
 
+import os
 from typing import IO, Any, Dict, Literal, Mapping, Optional, Tuple, TypeVar, Union, final
 
 import httpx
 
-__all__ = ["NOT_GIVEN", "Body", "FileTypes", "Headers", "NotGiven", "Query", "Timeout"]
+__all__ = [
+    "NOT_GIVEN",
+    "Body",
+    "FileContent",
+    "FileTypes",
+    "Headers",
+    "NotGiven",
+    "Query",
+    "Timeout",
+]
 
 _T = TypeVar("_T")
 
@@ -43,7 +53,7 @@ Headers = Mapping[str, Union[str, NotGiven]]
 Query = Mapping[str, object]
 Body = Mapping[str, object]
 Timeout = Union[float, httpx.Timeout, None]
-FileContent = Union[IO[bytes], bytes, str]
+FileContent = Union[IO[bytes], bytes, str, "os.PathLike[str]"]  # a path is opened and streamed
 FileTypes = Union[
     FileContent, Tuple[Optional[str], FileContent], Tuple[Optional[str], FileContent, Optional[str]]
 ]

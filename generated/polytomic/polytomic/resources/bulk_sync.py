@@ -14,7 +14,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -22,20 +24,26 @@ if TYPE_CHECKING:
     from .bulk_sync_executions import (
         AsyncBulkSyncExecutionsResource,
         AsyncBulkSyncExecutionsResourceWithRawResponse,
+        AsyncBulkSyncExecutionsResourceWithStreamingResponse,
         BulkSyncExecutionsResource,
         BulkSyncExecutionsResourceWithRawResponse,
+        BulkSyncExecutionsResourceWithStreamingResponse,
     )
     from .bulk_sync_schedules import (
         AsyncBulkSyncSchedulesResource,
         AsyncBulkSyncSchedulesResourceWithRawResponse,
+        AsyncBulkSyncSchedulesResourceWithStreamingResponse,
         BulkSyncSchedulesResource,
         BulkSyncSchedulesResourceWithRawResponse,
+        BulkSyncSchedulesResourceWithStreamingResponse,
     )
     from .bulk_sync_schemas import (
         AsyncBulkSyncSchemasResource,
         AsyncBulkSyncSchemasResourceWithRawResponse,
+        AsyncBulkSyncSchemasResourceWithStreamingResponse,
         BulkSyncSchemasResource,
         BulkSyncSchemasResourceWithRawResponse,
+        BulkSyncSchemasResourceWithStreamingResponse,
     )
 
 __all__ = ["BulkSyncResource", "AsyncBulkSyncResource"]
@@ -140,6 +148,12 @@ class BulkSyncResource(SyncResource):
     def with_raw_response(self) -> "BulkSyncResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "BulkSyncResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return BulkSyncResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -600,6 +614,34 @@ class BulkSyncResourceWithRawResponse:
         return self._resource.schemas.with_raw_response
 
 
+class BulkSyncResourceWithStreamingResponse:
+    def __init__(self, resource: BulkSyncResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.activate = to_streamed_response_wrapper(resource.activate)
+        self.cancel = to_streamed_response_wrapper(resource.cancel)
+        self.start = to_streamed_response_wrapper(resource.start)
+        self.get_status = to_streamed_response_wrapper(resource.get_status)
+        self.get_source = to_streamed_response_wrapper(resource.get_source)
+        self.get_destination = to_streamed_response_wrapper(resource.get_destination)
+
+    @cached_property
+    def executions(self) -> "BulkSyncExecutionsResourceWithStreamingResponse":
+        return self._resource.executions.with_streaming_response
+
+    @cached_property
+    def schedules(self) -> "BulkSyncSchedulesResourceWithStreamingResponse":
+        return self._resource.schedules.with_streaming_response
+
+    @cached_property
+    def schemas(self) -> "BulkSyncSchemasResourceWithStreamingResponse":
+        return self._resource.schemas.with_streaming_response
+
+
 class AsyncBulkSyncResource(AsyncResource):
     """Bulk (ELT) syncs that replicate whole schemas from a source connection into a
     destination."""
@@ -626,6 +668,12 @@ class AsyncBulkSyncResource(AsyncResource):
     def with_raw_response(self) -> "AsyncBulkSyncResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncBulkSyncResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncBulkSyncResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -1084,3 +1132,31 @@ class AsyncBulkSyncResourceWithRawResponse:
     @cached_property
     def schemas(self) -> "AsyncBulkSyncSchemasResourceWithRawResponse":
         return self._resource.schemas.with_raw_response
+
+
+class AsyncBulkSyncResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncBulkSyncResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.activate = async_to_streamed_response_wrapper(resource.activate)
+        self.cancel = async_to_streamed_response_wrapper(resource.cancel)
+        self.start = async_to_streamed_response_wrapper(resource.start)
+        self.get_status = async_to_streamed_response_wrapper(resource.get_status)
+        self.get_source = async_to_streamed_response_wrapper(resource.get_source)
+        self.get_destination = async_to_streamed_response_wrapper(resource.get_destination)
+
+    @cached_property
+    def executions(self) -> "AsyncBulkSyncExecutionsResourceWithStreamingResponse":
+        return self._resource.executions.with_streaming_response
+
+    @cached_property
+    def schedules(self) -> "AsyncBulkSyncSchedulesResourceWithStreamingResponse":
+        return self._resource.schedules.with_streaming_response
+
+    @cached_property
+    def schemas(self) -> "AsyncBulkSyncSchemasResourceWithStreamingResponse":
+        return self._resource.schemas.with_streaming_response

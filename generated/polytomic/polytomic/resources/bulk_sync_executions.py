@@ -14,8 +14,12 @@ from .._response import (
     AsyncAPIResponse,
     async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
+    async_to_streamed_page_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_page_wrapper,
     to_raw_response_wrapper,
+    to_streamed_page_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
@@ -80,6 +84,12 @@ class BulkSyncExecutionsResource(SyncResource):
     def with_raw_response(self) -> "BulkSyncExecutionsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncExecutionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "BulkSyncExecutionsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return BulkSyncExecutionsResourceWithStreamingResponse(self)
 
     def list_status(
         self,
@@ -404,6 +414,21 @@ class BulkSyncExecutionsResourceWithRawResponse:
         self.get_schema_console_logs = to_raw_response_wrapper(resource.get_schema_console_logs)
 
 
+class BulkSyncExecutionsResourceWithStreamingResponse:
+    def __init__(self, resource: BulkSyncExecutionsResource) -> None:
+        self._resource = resource
+        self.list_status = to_streamed_response_wrapper(resource.list_status)
+        self.list = to_streamed_page_wrapper(resource.list)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.cancel = to_streamed_response_wrapper(resource.cancel)
+        self.get_console_logs = to_streamed_response_wrapper(resource.get_console_logs)
+        self.get_logs = to_streamed_response_wrapper(resource.get_logs)
+        self.export_logs = to_streamed_response_wrapper(resource.export_logs)
+        self.get_schema_console_logs = to_streamed_response_wrapper(
+            resource.get_schema_console_logs
+        )
+
+
 class AsyncBulkSyncExecutionsResource(AsyncResource):
     """Runs of a bulk sync, their status and their logs."""
 
@@ -411,6 +436,12 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
     def with_raw_response(self) -> "AsyncBulkSyncExecutionsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncExecutionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncBulkSyncExecutionsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncBulkSyncExecutionsResourceWithStreamingResponse(self)
 
     async def list_status(
         self,
@@ -733,5 +764,20 @@ class AsyncBulkSyncExecutionsResourceWithRawResponse:
         self.get_logs = async_to_raw_response_wrapper(resource.get_logs)
         self.export_logs = async_to_raw_response_wrapper(resource.export_logs)
         self.get_schema_console_logs = async_to_raw_response_wrapper(
+            resource.get_schema_console_logs
+        )
+
+
+class AsyncBulkSyncExecutionsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncBulkSyncExecutionsResource) -> None:
+        self._resource = resource
+        self.list_status = async_to_streamed_response_wrapper(resource.list_status)
+        self.list = async_to_streamed_page_wrapper(resource.list)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.cancel = async_to_streamed_response_wrapper(resource.cancel)
+        self.get_console_logs = async_to_streamed_response_wrapper(resource.get_console_logs)
+        self.get_logs = async_to_streamed_response_wrapper(resource.get_logs)
+        self.export_logs = async_to_streamed_response_wrapper(resource.export_logs)
+        self.get_schema_console_logs = async_to_streamed_response_wrapper(
             resource.get_schema_console_logs
         )

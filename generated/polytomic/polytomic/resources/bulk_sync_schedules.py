@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -61,6 +63,12 @@ class BulkSyncSchedulesResource(SyncResource):
     def with_raw_response(self) -> "BulkSyncSchedulesResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncSchedulesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "BulkSyncSchedulesResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return BulkSyncSchedulesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -223,6 +231,16 @@ class BulkSyncSchedulesResourceWithRawResponse:
         self.delete = to_raw_response_wrapper(resource.delete)
 
 
+class BulkSyncSchedulesResourceWithStreamingResponse:
+    def __init__(self, resource: BulkSyncSchedulesResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+
+
 class AsyncBulkSyncSchedulesResource(AsyncResource):
     """The schedules attached to a bulk sync."""
 
@@ -230,6 +248,12 @@ class AsyncBulkSyncSchedulesResource(AsyncResource):
     def with_raw_response(self) -> "AsyncBulkSyncSchedulesResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncSchedulesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncBulkSyncSchedulesResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncBulkSyncSchedulesResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -390,3 +414,13 @@ class AsyncBulkSyncSchedulesResourceWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.delete = async_to_raw_response_wrapper(resource.delete)
+
+
+class AsyncBulkSyncSchedulesResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncBulkSyncSchedulesResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -168,6 +170,12 @@ class ConnectionsResource(SyncResource):
     def with_raw_response(self) -> "ConnectionsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ConnectionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "ConnectionsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return ConnectionsResourceWithStreamingResponse(self)
 
     def get_types(
         self,
@@ -696,6 +704,37 @@ class ConnectionsResourceWithRawResponse:
         self.create_shared_connection = to_raw_response_wrapper(resource.create_shared_connection)
 
 
+class ConnectionsResourceWithStreamingResponse:
+    def __init__(self, resource: ConnectionsResource) -> None:
+        self._resource = resource
+        self.get_types = to_streamed_response_wrapper(resource.get_types)
+        self.get_connection_type_schema = to_streamed_response_wrapper(
+            resource.get_connection_type_schema
+        )
+        self.get_type_parameter_values = to_streamed_response_wrapper(
+            resource.get_type_parameter_values
+        )
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.connect = to_streamed_response_wrapper(resource.connect)
+        self.test_connection = to_streamed_response_wrapper(resource.test_connection)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.get_parameter_values = to_streamed_response_wrapper(resource.get_parameter_values)
+        self.execute_proxy = to_streamed_response_wrapper(resource.execute_proxy)
+        self.get_proxy_info = to_streamed_response_wrapper(resource.get_proxy_info)
+        self.list_shared_connections = to_streamed_response_wrapper(
+            resource.list_shared_connections
+        )
+        self.list_shared_connections_for_partner = to_streamed_response_wrapper(
+            resource.list_shared_connections_for_partner
+        )
+        self.create_shared_connection = to_streamed_response_wrapper(
+            resource.create_shared_connection
+        )
+
+
 class AsyncConnectionsResource(AsyncResource):
     """Connections to databases, warehouses and SaaS applications, and the connection types
     they are built from."""
@@ -704,6 +743,12 @@ class AsyncConnectionsResource(AsyncResource):
     def with_raw_response(self) -> "AsyncConnectionsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncConnectionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncConnectionsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncConnectionsResourceWithStreamingResponse(self)
 
     async def get_types(
         self,
@@ -1234,5 +1279,38 @@ class AsyncConnectionsResourceWithRawResponse:
             resource.list_shared_connections_for_partner
         )
         self.create_shared_connection = async_to_raw_response_wrapper(
+            resource.create_shared_connection
+        )
+
+
+class AsyncConnectionsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncConnectionsResource) -> None:
+        self._resource = resource
+        self.get_types = async_to_streamed_response_wrapper(resource.get_types)
+        self.get_connection_type_schema = async_to_streamed_response_wrapper(
+            resource.get_connection_type_schema
+        )
+        self.get_type_parameter_values = async_to_streamed_response_wrapper(
+            resource.get_type_parameter_values
+        )
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.connect = async_to_streamed_response_wrapper(resource.connect)
+        self.test_connection = async_to_streamed_response_wrapper(resource.test_connection)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.get_parameter_values = async_to_streamed_response_wrapper(
+            resource.get_parameter_values
+        )
+        self.execute_proxy = async_to_streamed_response_wrapper(resource.execute_proxy)
+        self.get_proxy_info = async_to_streamed_response_wrapper(resource.get_proxy_info)
+        self.list_shared_connections = async_to_streamed_response_wrapper(
+            resource.list_shared_connections
+        )
+        self.list_shared_connections_for_partner = async_to_streamed_response_wrapper(
+            resource.list_shared_connections_for_partner
+        )
+        self.create_shared_connection = async_to_streamed_response_wrapper(
             resource.create_shared_connection
         )

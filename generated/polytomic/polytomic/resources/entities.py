@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -39,6 +41,12 @@ class EntitiesResource(SyncResource):
     def with_raw_response(self) -> "EntitiesResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return EntitiesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "EntitiesResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return EntitiesResourceWithStreamingResponse(self)
 
     def get(
         self,
@@ -104,6 +112,13 @@ class EntitiesResourceWithRawResponse:
         self.get_for_partner = to_raw_response_wrapper(resource.get_for_partner)
 
 
+class EntitiesResourceWithStreamingResponse:
+    def __init__(self, resource: EntitiesResource) -> None:
+        self._resource = resource
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.get_for_partner = to_streamed_response_wrapper(resource.get_for_partner)
+
+
 class AsyncEntitiesResource(AsyncResource):
     """Lookup of any Polytomic entity by its identifier."""
 
@@ -111,6 +126,12 @@ class AsyncEntitiesResource(AsyncResource):
     def with_raw_response(self) -> "AsyncEntitiesResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncEntitiesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncEntitiesResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncEntitiesResourceWithStreamingResponse(self)
 
     async def get(
         self,
@@ -174,3 +195,10 @@ class AsyncEntitiesResourceWithRawResponse:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
         self.get_for_partner = async_to_raw_response_wrapper(resource.get_for_partner)
+
+
+class AsyncEntitiesResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncEntitiesResource) -> None:
+        self._resource = resource
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.get_for_partner = async_to_streamed_response_wrapper(resource.get_for_partner)

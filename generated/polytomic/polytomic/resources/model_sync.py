@@ -14,8 +14,12 @@ from .._response import (
     AsyncAPIResponse,
     async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
+    async_to_streamed_page_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_page_wrapper,
     to_raw_response_wrapper,
+    to_streamed_page_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
@@ -24,14 +28,18 @@ if TYPE_CHECKING:
     from .model_sync_executions import (
         AsyncModelSyncExecutionsResource,
         AsyncModelSyncExecutionsResourceWithRawResponse,
+        AsyncModelSyncExecutionsResourceWithStreamingResponse,
         ModelSyncExecutionsResource,
         ModelSyncExecutionsResourceWithRawResponse,
+        ModelSyncExecutionsResourceWithStreamingResponse,
     )
     from .model_sync_targets import (
         AsyncModelSyncTargetsResource,
         AsyncModelSyncTargetsResourceWithRawResponse,
+        AsyncModelSyncTargetsResourceWithStreamingResponse,
         ModelSyncTargetsResource,
         ModelSyncTargetsResourceWithRawResponse,
+        ModelSyncTargetsResourceWithStreamingResponse,
     )
 
 __all__ = ["ModelSyncResource", "AsyncModelSyncResource"]
@@ -162,6 +170,12 @@ class ModelSyncResource(SyncResource):
     def with_raw_response(self) -> "ModelSyncResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "ModelSyncResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return ModelSyncResourceWithStreamingResponse(self)
 
     def get_source(
         self,
@@ -696,6 +710,31 @@ class ModelSyncResourceWithRawResponse:
         return self._resource.targets.with_raw_response
 
 
+class ModelSyncResourceWithStreamingResponse:
+    def __init__(self, resource: ModelSyncResource) -> None:
+        self._resource = resource
+        self.get_source = to_streamed_response_wrapper(resource.get_source)
+        self.get_source_fields = to_streamed_response_wrapper(resource.get_source_fields)
+        self.list = to_streamed_page_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get_schedule_options = to_streamed_response_wrapper(resource.get_schedule_options)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.activate = to_streamed_response_wrapper(resource.activate)
+        self.cancel = to_streamed_response_wrapper(resource.cancel)
+        self.start = to_streamed_response_wrapper(resource.start)
+        self.get_status = to_streamed_response_wrapper(resource.get_status)
+
+    @cached_property
+    def executions(self) -> "ModelSyncExecutionsResourceWithStreamingResponse":
+        return self._resource.executions.with_streaming_response
+
+    @cached_property
+    def targets(self) -> "ModelSyncTargetsResourceWithStreamingResponse":
+        return self._resource.targets.with_streaming_response
+
+
 class AsyncModelSyncResource(AsyncResource):
     """Model syncs (reverse ETL) that write model records into a target connection."""
 
@@ -715,6 +754,12 @@ class AsyncModelSyncResource(AsyncResource):
     def with_raw_response(self) -> "AsyncModelSyncResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncModelSyncResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncModelSyncResourceWithStreamingResponse(self)
 
     async def get_source(
         self,
@@ -1247,3 +1292,30 @@ class AsyncModelSyncResourceWithRawResponse:
     @cached_property
     def targets(self) -> "AsyncModelSyncTargetsResourceWithRawResponse":
         return self._resource.targets.with_raw_response
+
+
+class AsyncModelSyncResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncModelSyncResource) -> None:
+        self._resource = resource
+        self.get_source = async_to_streamed_response_wrapper(resource.get_source)
+        self.get_source_fields = async_to_streamed_response_wrapper(resource.get_source_fields)
+        self.list = async_to_streamed_page_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get_schedule_options = async_to_streamed_response_wrapper(
+            resource.get_schedule_options
+        )
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.activate = async_to_streamed_response_wrapper(resource.activate)
+        self.cancel = async_to_streamed_response_wrapper(resource.cancel)
+        self.start = async_to_streamed_response_wrapper(resource.start)
+        self.get_status = async_to_streamed_response_wrapper(resource.get_status)
+
+    @cached_property
+    def executions(self) -> "AsyncModelSyncExecutionsResourceWithStreamingResponse":
+        return self._resource.executions.with_streaming_response
+
+    @cached_property
+    def targets(self) -> "AsyncModelSyncTargetsResourceWithStreamingResponse":
+        return self._resource.targets.with_streaming_response

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -45,6 +47,12 @@ class ModelSyncTargetsResource(SyncResource):
     def with_raw_response(self) -> "ModelSyncTargetsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncTargetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "ModelSyncTargetsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return ModelSyncTargetsResourceWithStreamingResponse(self)
 
     def get_target_fields(
         self,
@@ -150,6 +158,14 @@ class ModelSyncTargetsResourceWithRawResponse:
         self.get_create_property = to_raw_response_wrapper(resource.get_create_property)
 
 
+class ModelSyncTargetsResourceWithStreamingResponse:
+    def __init__(self, resource: ModelSyncTargetsResource) -> None:
+        self._resource = resource
+        self.get_target_fields = to_streamed_response_wrapper(resource.get_target_fields)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.get_create_property = to_streamed_response_wrapper(resource.get_create_property)
+
+
 class AsyncModelSyncTargetsResource(AsyncResource):
     """Objects and fields a destination connection offers to model syncs."""
 
@@ -157,6 +173,12 @@ class AsyncModelSyncTargetsResource(AsyncResource):
     def with_raw_response(self) -> "AsyncModelSyncTargetsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncTargetsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncModelSyncTargetsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncModelSyncTargetsResourceWithStreamingResponse(self)
 
     async def get_target_fields(
         self,
@@ -260,3 +282,11 @@ class AsyncModelSyncTargetsResourceWithRawResponse:
         self.get_target_fields = async_to_raw_response_wrapper(resource.get_target_fields)
         self.list = async_to_raw_response_wrapper(resource.list)
         self.get_create_property = async_to_raw_response_wrapper(resource.get_create_property)
+
+
+class AsyncModelSyncTargetsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncModelSyncTargetsResource) -> None:
+        self._resource = resource
+        self.get_target_fields = async_to_streamed_response_wrapper(resource.get_target_fields)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.get_create_property = async_to_streamed_response_wrapper(resource.get_create_property)

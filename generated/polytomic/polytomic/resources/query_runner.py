@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -40,6 +42,12 @@ class QueryRunnerResource(SyncResource):
     def with_raw_response(self) -> "QueryRunnerResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return QueryRunnerResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "QueryRunnerResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return QueryRunnerResourceWithStreamingResponse(self)
 
     def run_query(
         self,
@@ -119,6 +127,13 @@ class QueryRunnerResourceWithRawResponse:
         self.get_query = to_raw_response_wrapper(resource.get_query)
 
 
+class QueryRunnerResourceWithStreamingResponse:
+    def __init__(self, resource: QueryRunnerResource) -> None:
+        self._resource = resource
+        self.run_query = to_streamed_response_wrapper(resource.run_query)
+        self.get_query = to_streamed_response_wrapper(resource.get_query)
+
+
 class AsyncQueryRunnerResource(AsyncResource):
     """Ad-hoc queries run against a connection in the background."""
 
@@ -126,6 +141,12 @@ class AsyncQueryRunnerResource(AsyncResource):
     def with_raw_response(self) -> "AsyncQueryRunnerResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncQueryRunnerResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncQueryRunnerResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncQueryRunnerResourceWithStreamingResponse(self)
 
     async def run_query(
         self,
@@ -203,3 +224,10 @@ class AsyncQueryRunnerResourceWithRawResponse:
         self._resource = resource
         self.run_query = async_to_raw_response_wrapper(resource.run_query)
         self.get_query = async_to_raw_response_wrapper(resource.get_query)
+
+
+class AsyncQueryRunnerResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncQueryRunnerResource) -> None:
+        self._resource = resource
+        self.run_query = async_to_streamed_response_wrapper(resource.run_query)
+        self.get_query = async_to_streamed_response_wrapper(resource.get_query)

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -85,6 +87,12 @@ class SchemasResource(SyncResource):
     def with_raw_response(self) -> "SchemasResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return SchemasResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "SchemasResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return SchemasResourceWithStreamingResponse(self)
 
     def upsert_field(
         self,
@@ -344,6 +352,19 @@ class SchemasResourceWithRawResponse:
         self.get_records = to_raw_response_wrapper(resource.get_records)
 
 
+class SchemasResourceWithStreamingResponse:
+    def __init__(self, resource: SchemasResource) -> None:
+        self._resource = resource
+        self.upsert_field = to_streamed_response_wrapper(resource.upsert_field)
+        self.delete_field = to_streamed_response_wrapper(resource.delete_field)
+        self.set_primary_keys = to_streamed_response_wrapper(resource.set_primary_keys)
+        self.reset_primary_keys = to_streamed_response_wrapper(resource.reset_primary_keys)
+        self.refresh = to_streamed_response_wrapper(resource.refresh)
+        self.get_status = to_streamed_response_wrapper(resource.get_status)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.get_records = to_streamed_response_wrapper(resource.get_records)
+
+
 class AsyncSchemasResource(AsyncResource):
     """Schemas (tables or objects) discovered on a connection, and user overrides on them."""
 
@@ -351,6 +372,12 @@ class AsyncSchemasResource(AsyncResource):
     def with_raw_response(self) -> "AsyncSchemasResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncSchemasResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncSchemasResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncSchemasResourceWithStreamingResponse(self)
 
     async def upsert_field(
         self,
@@ -608,3 +635,16 @@ class AsyncSchemasResourceWithRawResponse:
         self.get_status = async_to_raw_response_wrapper(resource.get_status)
         self.get = async_to_raw_response_wrapper(resource.get)
         self.get_records = async_to_raw_response_wrapper(resource.get_records)
+
+
+class AsyncSchemasResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncSchemasResource) -> None:
+        self._resource = resource
+        self.upsert_field = async_to_streamed_response_wrapper(resource.upsert_field)
+        self.delete_field = async_to_streamed_response_wrapper(resource.delete_field)
+        self.set_primary_keys = async_to_streamed_response_wrapper(resource.set_primary_keys)
+        self.reset_primary_keys = async_to_streamed_response_wrapper(resource.reset_primary_keys)
+        self.refresh = async_to_streamed_response_wrapper(resource.refresh)
+        self.get_status = async_to_streamed_response_wrapper(resource.get_status)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.get_records = async_to_streamed_response_wrapper(resource.get_records)

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -100,6 +102,12 @@ class UsersResource(SyncResource):
     def with_raw_response(self) -> "UsersResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return UsersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "UsersResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return UsersResourceWithStreamingResponse(self)
 
     def list_current_org_users(
         self,
@@ -447,6 +455,28 @@ class UsersResourceWithRawResponse:
         self.create_api_key = to_raw_response_wrapper(resource.create_api_key)
 
 
+class UsersResourceWithStreamingResponse:
+    def __init__(self, resource: UsersResource) -> None:
+        self._resource = resource
+        self.list_current_org_users = to_streamed_response_wrapper(resource.list_current_org_users)
+        self.create_current_org_user = to_streamed_response_wrapper(
+            resource.create_current_org_user
+        )
+        self.get_current_org_user = to_streamed_response_wrapper(resource.get_current_org_user)
+        self.update_current_org_user = to_streamed_response_wrapper(
+            resource.update_current_org_user
+        )
+        self.delete_current_org_user = to_streamed_response_wrapper(
+            resource.delete_current_org_user
+        )
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.create_api_key = to_streamed_response_wrapper(resource.create_api_key)
+
+
 class AsyncUsersResource(AsyncResource):
     """Users of an organization and their API keys."""
 
@@ -454,6 +484,12 @@ class AsyncUsersResource(AsyncResource):
     def with_raw_response(self) -> "AsyncUsersResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncUsersResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncUsersResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncUsersResourceWithStreamingResponse(self)
 
     async def list_current_org_users(
         self,
@@ -805,3 +841,29 @@ class AsyncUsersResourceWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.create_api_key = async_to_raw_response_wrapper(resource.create_api_key)
+
+
+class AsyncUsersResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncUsersResource) -> None:
+        self._resource = resource
+        self.list_current_org_users = async_to_streamed_response_wrapper(
+            resource.list_current_org_users
+        )
+        self.create_current_org_user = async_to_streamed_response_wrapper(
+            resource.create_current_org_user
+        )
+        self.get_current_org_user = async_to_streamed_response_wrapper(
+            resource.get_current_org_user
+        )
+        self.update_current_org_user = async_to_streamed_response_wrapper(
+            resource.update_current_org_user
+        )
+        self.delete_current_org_user = async_to_streamed_response_wrapper(
+            resource.delete_current_org_user
+        )
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.create_api_key = async_to_streamed_response_wrapper(resource.create_api_key)

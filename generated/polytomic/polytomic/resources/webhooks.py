@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -75,6 +77,12 @@ class WebhooksResource(SyncResource):
     def with_raw_response(self) -> "WebhooksResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return WebhooksResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "WebhooksResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return WebhooksResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -280,6 +288,18 @@ class WebhooksResourceWithRawResponse:
         self.enable = to_raw_response_wrapper(resource.enable)
 
 
+class WebhooksResourceWithStreamingResponse:
+    def __init__(self, resource: WebhooksResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.disable = to_streamed_response_wrapper(resource.disable)
+        self.enable = to_streamed_response_wrapper(resource.enable)
+
+
 class AsyncWebhooksResource(AsyncResource):
     """Webhooks that receive event notifications."""
 
@@ -287,6 +307,12 @@ class AsyncWebhooksResource(AsyncResource):
     def with_raw_response(self) -> "AsyncWebhooksResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncWebhooksResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncWebhooksResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncWebhooksResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -490,3 +516,15 @@ class AsyncWebhooksResourceWithRawResponse:
         self.delete = async_to_raw_response_wrapper(resource.delete)
         self.disable = async_to_raw_response_wrapper(resource.disable)
         self.enable = async_to_raw_response_wrapper(resource.enable)
+
+
+class AsyncWebhooksResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncWebhooksResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.delete = async_to_streamed_response_wrapper(resource.delete)
+        self.disable = async_to_streamed_response_wrapper(resource.disable)
+        self.enable = async_to_streamed_response_wrapper(resource.enable)

@@ -14,7 +14,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -75,6 +77,12 @@ class BulkSyncSchemasResource(SyncResource):
     def with_raw_response(self) -> "BulkSyncSchemasResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return BulkSyncSchemasResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "BulkSyncSchemasResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return BulkSyncSchemasResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -267,6 +275,16 @@ class BulkSyncSchemasResourceWithRawResponse:
         self.cancel = to_raw_response_wrapper(resource.cancel)
 
 
+class BulkSyncSchemasResourceWithStreamingResponse:
+    def __init__(self, resource: BulkSyncSchemasResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.patch = to_streamed_response_wrapper(resource.patch)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.cancel = to_streamed_response_wrapper(resource.cancel)
+
+
 class AsyncBulkSyncSchemasResource(AsyncResource):
     """Per-schema (table or object) settings of a bulk sync."""
 
@@ -274,6 +292,12 @@ class AsyncBulkSyncSchemasResource(AsyncResource):
     def with_raw_response(self) -> "AsyncBulkSyncSchemasResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncBulkSyncSchemasResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncBulkSyncSchemasResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncBulkSyncSchemasResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -464,3 +488,13 @@ class AsyncBulkSyncSchemasResourceWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.cancel = async_to_raw_response_wrapper(resource.cancel)
+
+
+class AsyncBulkSyncSchemasResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncBulkSyncSchemasResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.patch = async_to_streamed_response_wrapper(resource.patch)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.cancel = async_to_streamed_response_wrapper(resource.cancel)

@@ -14,7 +14,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -40,6 +42,12 @@ class EventsResource(SyncResource):
     def with_raw_response(self) -> "EventsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return EventsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "EventsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return EventsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -119,6 +127,13 @@ class EventsResourceWithRawResponse:
         self.get_types = to_raw_response_wrapper(resource.get_types)
 
 
+class EventsResourceWithStreamingResponse:
+    def __init__(self, resource: EventsResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.get_types = to_streamed_response_wrapper(resource.get_types)
+
+
 class AsyncEventsResource(AsyncResource):
     """The organization's audit event stream."""
 
@@ -126,6 +141,12 @@ class AsyncEventsResource(AsyncResource):
     def with_raw_response(self) -> "AsyncEventsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncEventsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncEventsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncEventsResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -203,3 +224,10 @@ class AsyncEventsResourceWithRawResponse:
         self._resource = resource
         self.list = async_to_raw_response_wrapper(resource.list)
         self.get_types = async_to_raw_response_wrapper(resource.get_types)
+
+
+class AsyncEventsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncEventsResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.get_types = async_to_streamed_response_wrapper(resource.get_types)

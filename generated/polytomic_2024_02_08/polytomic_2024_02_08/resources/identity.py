@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -33,6 +35,12 @@ class IdentityResource(SyncResource):
     def with_raw_response(self) -> "IdentityResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return IdentityResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "IdentityResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return IdentityResourceWithStreamingResponse(self)
 
     def get(
         self,
@@ -64,6 +72,12 @@ class IdentityResourceWithRawResponse:
         self.get = to_raw_response_wrapper(resource.get)
 
 
+class IdentityResourceWithStreamingResponse:
+    def __init__(self, resource: IdentityResource) -> None:
+        self._resource = resource
+        self.get = to_streamed_response_wrapper(resource.get)
+
+
 class AsyncIdentityResource(AsyncResource):
     """Information about the credentials used to call the API."""
 
@@ -71,6 +85,12 @@ class AsyncIdentityResource(AsyncResource):
     def with_raw_response(self) -> "AsyncIdentityResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncIdentityResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncIdentityResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncIdentityResourceWithStreamingResponse(self)
 
     async def get(
         self,
@@ -100,3 +120,9 @@ class AsyncIdentityResourceWithRawResponse:
     def __init__(self, resource: AsyncIdentityResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class AsyncIdentityResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncIdentityResource) -> None:
+        self._resource = resource
+        self.get = async_to_streamed_response_wrapper(resource.get)

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -38,6 +40,12 @@ class JobsResource(SyncResource):
     def with_raw_response(self) -> "JobsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return JobsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "JobsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return JobsResourceWithStreamingResponse(self)
 
     def get(
         self,
@@ -82,6 +90,12 @@ class JobsResourceWithRawResponse:
         self.get = to_raw_response_wrapper(resource.get)
 
 
+class JobsResourceWithStreamingResponse:
+    def __init__(self, resource: JobsResource) -> None:
+        self._resource = resource
+        self.get = to_streamed_response_wrapper(resource.get)
+
+
 class AsyncJobsResource(AsyncResource):
     """Asynchronous background jobs started by other endpoints."""
 
@@ -89,6 +103,12 @@ class AsyncJobsResource(AsyncResource):
     def with_raw_response(self) -> "AsyncJobsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncJobsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncJobsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncJobsResourceWithStreamingResponse(self)
 
     async def get(
         self,
@@ -131,3 +151,9 @@ class AsyncJobsResourceWithRawResponse:
     def __init__(self, resource: AsyncJobsResource) -> None:
         self._resource = resource
         self.get = async_to_raw_response_wrapper(resource.get)
+
+
+class AsyncJobsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncJobsResource) -> None:
+        self._resource = resource
+        self.get = async_to_streamed_response_wrapper(resource.get)

@@ -14,8 +14,12 @@ from .._response import (
     AsyncAPIResponse,
     async_to_raw_page_wrapper,
     async_to_raw_response_wrapper,
+    async_to_streamed_page_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_page_wrapper,
     to_raw_response_wrapper,
+    to_streamed_page_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 from ..pagination import AsyncPager, SyncPager
@@ -77,6 +81,12 @@ class ModelSyncExecutionsResource(SyncResource):
     def with_raw_response(self) -> "ModelSyncExecutionsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelSyncExecutionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "ModelSyncExecutionsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return ModelSyncExecutionsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -272,6 +282,16 @@ class ModelSyncExecutionsResourceWithRawResponse:
         self.get_logs = to_raw_response_wrapper(resource.get_logs)
 
 
+class ModelSyncExecutionsResourceWithStreamingResponse:
+    def __init__(self, resource: ModelSyncExecutionsResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_page_wrapper(resource.list)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.get_log_urls = to_streamed_response_wrapper(resource.get_log_urls)
+        self.get_logs = to_streamed_response_wrapper(resource.get_logs)
+
+
 class AsyncModelSyncExecutionsResource(AsyncResource):
     """Runs of a model sync and their log files."""
 
@@ -279,6 +299,12 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
     def with_raw_response(self) -> "AsyncModelSyncExecutionsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelSyncExecutionsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncModelSyncExecutionsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncModelSyncExecutionsResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -472,3 +498,13 @@ class AsyncModelSyncExecutionsResourceWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
         self.get_log_urls = async_to_raw_response_wrapper(resource.get_log_urls)
         self.get_logs = async_to_raw_response_wrapper(resource.get_logs)
+
+
+class AsyncModelSyncExecutionsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncModelSyncExecutionsResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_page_wrapper(resource.list)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.get_log_urls = async_to_streamed_response_wrapper(resource.get_log_urls)
+        self.get_logs = async_to_streamed_response_wrapper(resource.get_logs)

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -119,6 +121,12 @@ class ModelsResource(SyncResource):
     def with_raw_response(self) -> "ModelsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return ModelsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "ModelsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return ModelsResourceWithStreamingResponse(self)
 
     def get_enrichment_source(
         self,
@@ -583,6 +591,20 @@ class ModelsResourceWithRawResponse:
         self.sample = to_raw_response_wrapper(resource.sample)
 
 
+class ModelsResourceWithStreamingResponse:
+    def __init__(self, resource: ModelsResource) -> None:
+        self._resource = resource
+        self.get_enrichment_source = to_streamed_response_wrapper(resource.get_enrichment_source)
+        self.post = to_streamed_response_wrapper(resource.post)
+        self.preview = to_streamed_response_wrapper(resource.preview)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.remove = to_streamed_response_wrapper(resource.remove)
+        self.sample = to_streamed_response_wrapper(resource.sample)
+
+
 class AsyncModelsResource(AsyncResource):
     """Models, the queries or views over a source connection that model syncs read from."""
 
@@ -590,6 +612,12 @@ class AsyncModelsResource(AsyncResource):
     def with_raw_response(self) -> "AsyncModelsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncModelsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncModelsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncModelsResourceWithStreamingResponse(self)
 
     async def get_enrichment_source(
         self,
@@ -1052,3 +1080,19 @@ class AsyncModelsResourceWithRawResponse:
         self.update = async_to_raw_response_wrapper(resource.update)
         self.remove = async_to_raw_response_wrapper(resource.remove)
         self.sample = async_to_raw_response_wrapper(resource.sample)
+
+
+class AsyncModelsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncModelsResource) -> None:
+        self._resource = resource
+        self.get_enrichment_source = async_to_streamed_response_wrapper(
+            resource.get_enrichment_source
+        )
+        self.post = async_to_streamed_response_wrapper(resource.post)
+        self.preview = async_to_streamed_response_wrapper(resource.preview)
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.remove = async_to_streamed_response_wrapper(resource.remove)
+        self.sample = async_to_streamed_response_wrapper(resource.sample)

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -39,6 +41,12 @@ class NotificationsResource(SyncResource):
     def with_raw_response(self) -> "NotificationsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return NotificationsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "NotificationsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return NotificationsResourceWithStreamingResponse(self)
 
     def get_global_error_subscribers(
         self,
@@ -100,6 +108,17 @@ class NotificationsResourceWithRawResponse:
         )
 
 
+class NotificationsResourceWithStreamingResponse:
+    def __init__(self, resource: NotificationsResource) -> None:
+        self._resource = resource
+        self.get_global_error_subscribers = to_streamed_response_wrapper(
+            resource.get_global_error_subscribers
+        )
+        self.set_global_error_subscribers = to_streamed_response_wrapper(
+            resource.set_global_error_subscribers
+        )
+
+
 class AsyncNotificationsResource(AsyncResource):
     """Organization-wide notification settings."""
 
@@ -107,6 +126,12 @@ class AsyncNotificationsResource(AsyncResource):
     def with_raw_response(self) -> "AsyncNotificationsResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncNotificationsResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncNotificationsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncNotificationsResourceWithStreamingResponse(self)
 
     async def get_global_error_subscribers(
         self,
@@ -164,5 +189,16 @@ class AsyncNotificationsResourceWithRawResponse:
             resource.get_global_error_subscribers
         )
         self.set_global_error_subscribers = async_to_raw_response_wrapper(
+            resource.set_global_error_subscribers
+        )
+
+
+class AsyncNotificationsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncNotificationsResource) -> None:
+        self._resource = resource
+        self.get_global_error_subscribers = async_to_streamed_response_wrapper(
+            resource.get_global_error_subscribers
+        )
+        self.set_global_error_subscribers = async_to_streamed_response_wrapper(
             resource.set_global_error_subscribers
         )

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -74,6 +76,12 @@ class OrganizationResource(SyncResource):
     def with_raw_response(self) -> "OrganizationResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return OrganizationResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "OrganizationResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return OrganizationResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -241,6 +249,16 @@ class OrganizationResourceWithRawResponse:
         self.remove = to_raw_response_wrapper(resource.remove)
 
 
+class OrganizationResourceWithStreamingResponse:
+    def __init__(self, resource: OrganizationResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.remove = to_streamed_response_wrapper(resource.remove)
+
+
 class AsyncOrganizationResource(AsyncResource):
     """Organizations, managed by partner accounts or read by the caller."""
 
@@ -248,6 +266,12 @@ class AsyncOrganizationResource(AsyncResource):
     def with_raw_response(self) -> "AsyncOrganizationResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncOrganizationResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncOrganizationResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncOrganizationResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -413,3 +437,13 @@ class AsyncOrganizationResourceWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.remove = async_to_raw_response_wrapper(resource.remove)
+
+
+class AsyncOrganizationResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncOrganizationResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.remove = async_to_streamed_response_wrapper(resource.remove)

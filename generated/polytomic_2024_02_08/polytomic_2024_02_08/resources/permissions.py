@@ -14,14 +14,18 @@ if TYPE_CHECKING:
     from .permissions_policies import (
         AsyncPermissionsPoliciesResource,
         AsyncPermissionsPoliciesResourceWithRawResponse,
+        AsyncPermissionsPoliciesResourceWithStreamingResponse,
         PermissionsPoliciesResource,
         PermissionsPoliciesResourceWithRawResponse,
+        PermissionsPoliciesResourceWithStreamingResponse,
     )
     from .permissions_roles import (
         AsyncPermissionsRolesResource,
         AsyncPermissionsRolesResourceWithRawResponse,
+        AsyncPermissionsRolesResourceWithStreamingResponse,
         PermissionsRolesResource,
         PermissionsRolesResourceWithRawResponse,
+        PermissionsRolesResourceWithStreamingResponse,
     )
 
 __all__ = ["PermissionsResource", "AsyncPermissionsResource"]
@@ -45,6 +49,12 @@ class PermissionsResource(SyncResource):
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> "PermissionsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return PermissionsResourceWithStreamingResponse(self)
+
 
 class PermissionsResourceWithRawResponse:
     def __init__(self, resource: PermissionsResource) -> None:
@@ -57,6 +67,19 @@ class PermissionsResourceWithRawResponse:
     @cached_property
     def roles(self) -> "PermissionsRolesResourceWithRawResponse":
         return self._resource.roles.with_raw_response
+
+
+class PermissionsResourceWithStreamingResponse:
+    def __init__(self, resource: PermissionsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def policies(self) -> "PermissionsPoliciesResourceWithStreamingResponse":
+        return self._resource.policies.with_streaming_response
+
+    @cached_property
+    def roles(self) -> "PermissionsRolesResourceWithStreamingResponse":
+        return self._resource.roles.with_streaming_response
 
 
 class AsyncPermissionsResource(AsyncResource):
@@ -77,6 +100,12 @@ class AsyncPermissionsResource(AsyncResource):
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsResourceWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> "AsyncPermissionsResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncPermissionsResourceWithStreamingResponse(self)
+
 
 class AsyncPermissionsResourceWithRawResponse:
     def __init__(self, resource: AsyncPermissionsResource) -> None:
@@ -89,3 +118,16 @@ class AsyncPermissionsResourceWithRawResponse:
     @cached_property
     def roles(self) -> "AsyncPermissionsRolesResourceWithRawResponse":
         return self._resource.roles.with_raw_response
+
+
+class AsyncPermissionsResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncPermissionsResource) -> None:
+        self._resource = resource
+
+    @cached_property
+    def policies(self) -> "AsyncPermissionsPoliciesResourceWithStreamingResponse":
+        return self._resource.policies.with_streaming_response
+
+    @cached_property
+    def roles(self) -> "AsyncPermissionsRolesResourceWithStreamingResponse":
+        return self._resource.roles.with_streaming_response

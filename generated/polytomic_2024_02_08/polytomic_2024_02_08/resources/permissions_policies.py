@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -75,6 +77,12 @@ class PermissionsPoliciesResource(SyncResource):
     def with_raw_response(self) -> "PermissionsPoliciesResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsPoliciesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "PermissionsPoliciesResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return PermissionsPoliciesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -230,6 +238,16 @@ class PermissionsPoliciesResourceWithRawResponse:
         self.remove = to_raw_response_wrapper(resource.remove)
 
 
+class PermissionsPoliciesResourceWithStreamingResponse:
+    def __init__(self, resource: PermissionsPoliciesResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.remove = to_streamed_response_wrapper(resource.remove)
+
+
 class AsyncPermissionsPoliciesResource(AsyncResource):
     """Permission policies that bind actions to roles."""
 
@@ -237,6 +255,12 @@ class AsyncPermissionsPoliciesResource(AsyncResource):
     def with_raw_response(self) -> "AsyncPermissionsPoliciesResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsPoliciesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncPermissionsPoliciesResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncPermissionsPoliciesResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -390,3 +414,13 @@ class AsyncPermissionsPoliciesResourceWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.remove = async_to_raw_response_wrapper(resource.remove)
+
+
+class AsyncPermissionsPoliciesResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncPermissionsPoliciesResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.remove = async_to_streamed_response_wrapper(resource.remove)

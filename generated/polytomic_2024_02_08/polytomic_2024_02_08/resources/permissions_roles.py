@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -75,6 +77,12 @@ class PermissionsRolesResource(SyncResource):
     def with_raw_response(self) -> "PermissionsRolesResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return PermissionsRolesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "PermissionsRolesResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return PermissionsRolesResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -220,6 +228,16 @@ class PermissionsRolesResourceWithRawResponse:
         self.remove = to_raw_response_wrapper(resource.remove)
 
 
+class PermissionsRolesResourceWithStreamingResponse:
+    def __init__(self, resource: PermissionsRolesResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.remove = to_streamed_response_wrapper(resource.remove)
+
+
 class AsyncPermissionsRolesResource(AsyncResource):
     """Permission roles that users are assigned to."""
 
@@ -227,6 +245,12 @@ class AsyncPermissionsRolesResource(AsyncResource):
     def with_raw_response(self) -> "AsyncPermissionsRolesResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncPermissionsRolesResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncPermissionsRolesResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncPermissionsRolesResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -370,3 +394,13 @@ class AsyncPermissionsRolesResourceWithRawResponse:
         self.get = async_to_raw_response_wrapper(resource.get)
         self.update = async_to_raw_response_wrapper(resource.update)
         self.remove = async_to_raw_response_wrapper(resource.remove)
+
+
+class AsyncPermissionsRolesResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncPermissionsRolesResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.remove = async_to_streamed_response_wrapper(resource.remove)

@@ -13,7 +13,9 @@ from .._response import (
     APIResponse,
     AsyncAPIResponse,
     async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
+    to_streamed_response_wrapper,
 )
 from .._types import Body, Headers, NOT_GIVEN, NotGiven, Query
 
@@ -70,6 +72,12 @@ class WebhooksResource(SyncResource):
     def with_raw_response(self) -> "WebhooksResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return WebhooksResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "WebhooksResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return WebhooksResourceWithStreamingResponse(self)
 
     def list(
         self,
@@ -275,6 +283,18 @@ class WebhooksResourceWithRawResponse:
         self.enable = to_raw_response_wrapper(resource.enable)
 
 
+class WebhooksResourceWithStreamingResponse:
+    def __init__(self, resource: WebhooksResource) -> None:
+        self._resource = resource
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.get = to_streamed_response_wrapper(resource.get)
+        self.update = to_streamed_response_wrapper(resource.update)
+        self.remove = to_streamed_response_wrapper(resource.remove)
+        self.disable = to_streamed_response_wrapper(resource.disable)
+        self.enable = to_streamed_response_wrapper(resource.enable)
+
+
 class AsyncWebhooksResource(AsyncResource):
     """Webhooks that receive event notifications."""
 
@@ -282,6 +302,12 @@ class AsyncWebhooksResource(AsyncResource):
     def with_raw_response(self) -> "AsyncWebhooksResourceWithRawResponse":
         """Call the same methods and get the raw HTTP response back, with ``.parse()``."""
         return AsyncWebhooksResourceWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> "AsyncWebhooksResourceWithStreamingResponse":
+        """The same methods, for ``with`` blocks that hand over the response before its
+        body is read: ``iter_bytes()``, ``write_to_file(path)``, ``parse()``."""
+        return AsyncWebhooksResourceWithStreamingResponse(self)
 
     async def list(
         self,
@@ -485,3 +511,15 @@ class AsyncWebhooksResourceWithRawResponse:
         self.remove = async_to_raw_response_wrapper(resource.remove)
         self.disable = async_to_raw_response_wrapper(resource.disable)
         self.enable = async_to_raw_response_wrapper(resource.enable)
+
+
+class AsyncWebhooksResourceWithStreamingResponse:
+    def __init__(self, resource: AsyncWebhooksResource) -> None:
+        self._resource = resource
+        self.list = async_to_streamed_response_wrapper(resource.list)
+        self.create = async_to_streamed_response_wrapper(resource.create)
+        self.get = async_to_streamed_response_wrapper(resource.get)
+        self.update = async_to_streamed_response_wrapper(resource.update)
+        self.remove = async_to_streamed_response_wrapper(resource.remove)
+        self.disable = async_to_streamed_response_wrapper(resource.disable)
+        self.enable = async_to_streamed_response_wrapper(resource.enable)
