@@ -6,11 +6,17 @@ same rows), then the cases the table leaves to tools: booleans, numbers, nested 
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 import pytest
 
 from generator.runtime._serialize import serialize
+
+
+class Shade(enum.Enum):
+    DARK = "dark"
+
 
 EMPTY: Any = ""
 STRING = "blue"
@@ -67,6 +73,7 @@ def test_the_specification_style_examples(style: str, explode: bool, value: Any,
         ("query", ("form", True, False, ""), [1, 2], "color=1&color=2"),
         ("path", ("simple", False, False, ""), 0, "0"),
         ("header", ("simple", False, False, ""), None, ""),
+        ("query", ("form", True, False, ""), [Shade.DARK, b"raw"], "color=dark&color=raw"),
         # headers carry text as it is: no percent-encoding
         ("header", ("simple", False, False, ""), ["a b", "c/d"], "a b,c/d"),
         ("header", ("simple", True, False, ""), {"k": "v", "n": 1}, "k=v,n=1"),

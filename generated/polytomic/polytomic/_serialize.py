@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from enum import Enum
 from typing import Any, Dict, List, NamedTuple, Tuple
 from urllib.parse import quote
 
@@ -105,6 +106,10 @@ def text_of(value: Any) -> str:
         return ""
     if isinstance(value, (dict, list)):
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if isinstance(value, Enum):  # a caller's own enum: its value, not ``Color.RED``
+        return text_of(value.value)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", "replace")
     return str(value)
 
 
