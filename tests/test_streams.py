@@ -104,6 +104,10 @@ def test_sync_stream_typed_events_and_overloads(chat: tuple[Any, str, Any]) -> N
     assert [(e.event, e.data) for e in events[::2]] == [("tick", pkg.types.Tick(n=1)), ("tick", pkg.types.Tick(n=2))]
     assert events[0].id == "1" and (events[1].event, events[1].data) == ("note", "half\nway")  # ping skipped
     assert list(client.lines.get()) == ["plain text"]
+    stream = client.chat.create(prompt="hi", stream=True)
+    assert next(stream).delta == "Hel" and next(stream).delta == "lo"
+    with pytest.raises(StopIteration):
+        next(stream)
 
 
 def test_async_stream_typed_events(chat: tuple[Any, str, Any]) -> None:
@@ -112,6 +116,9 @@ def test_async_stream_typed_events(chat: tuple[Any, str, Any]) -> None:
     async def main() -> tuple[list[str], list[Any], Any]:
         async with pkg.AsyncClient(base_url=url) as client:
             deltas = [c.delta async for c in await client.chat.create(prompt="hi", stream=True)]
+            stream = await client.chat.create(prompt="hi", stream=True)
+            assert (await stream.__anext__()).delta == "Hel"
+            await stream.close()
             ticks = [e async for e in await client.ticks.list()]
             return deltas, ticks, await client.chat.create(prompt="hi")
 
