@@ -113,7 +113,8 @@ class Sampler:
             body = site.operation.body
             field = next((f.name for f in (body.fields if body else ()) if f.wire == events.condition), None)
             if field is not None:  # the stream is asked for by a boolean field
-                call = call[:-1] + (", " if not call.endswith("(") else "") + f"{field}=True)"
+                head = call[:-1]
+                call = head + ("" if head.endswith("(") else ", ") + f"{field}=True)"
             code.lines += [f"for event in {call}:", "    print(event)"]
         elif returns_value(site.operation):
             code.lines += [f"result = {call}", "print(result)"]
