@@ -119,6 +119,13 @@ def _diff_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     dif.add_argument("-o", "--output", type=Path, help="write the report to this file instead of stdout")
     dif.add_argument(
+        "--full-report",
+        type=Path,
+        metavar="FILE",
+        help="markdown: also write every change, one row each, to FILE and link it from the summary "
+        "(default with -o NAME.md: NAME.full.md)",
+    )
+    dif.add_argument(
         "--old-config",
         type=Path,
         help="resolve OLD as a target of this pyproject.toml (e.g. the base branch's checkout in CI)",
@@ -146,6 +153,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         config=args.config,
         old_config=args.old_config,
         quiet=args.quiet,
+        full_report=args.full_report,
     )
     return run_diff(options)
 

@@ -178,18 +178,25 @@ def _pascal(package: str) -> str:
     return convert(package, "pascal") or "Client"
 
 
-def config_sha256(config: Config) -> str:
-    """SHA-256 of the options that shape the output (not where it is written)."""
+def shaping_config(config: Config) -> dict[str, object]:
+    """The options that shape the output (not where it is written, nor the target's name), as
+    the manifest records them so that ``sdkgen check`` can say which one changed."""
     shaping = {f.name: getattr(config, f.name) for f in fields(config) if f.name not in _NOT_SHAPING}
     shaping["spec"] = config.spec.name
     if config.ref_root is None:  # (the hash of a target without one is what it was before ref-root)
         del shaping["ref_root"]
     else:  # where it is from the spec, not where the checkout is
         shaping["ref_root"] = os.path.relpath(config.ref_root.resolve(), config.spec.parent.resolve())
-    return hashlib.sha256(json.dumps(shaping, sort_keys=True, default=list).encode()).hexdigest()
+    return json.loads(json.dumps(shaping, sort_keys=True, default=list))  # type: ignore[no-any-return]
 
 
-_NOT_SHAPING = frozenset({"output", "strict", "api", "templates"})  # templates: by content
+def config_sha256(config: Config) -> str:
+    """SHA-256 of the options that shape the output (``shaping_config``)."""
+    return hashlib.sha256(json.dumps(shaping_config(config), sort_keys=True).encode()).hexdigest()
+
+
+# templates: by content; target: a name for the command line, the same output under any name
+_NOT_SHAPING = frozenset({"output", "strict", "api", "templates", "target"})
 
 
 def _manifest(config: Config, loaded: LoadedSpec, api_version: str, files: dict[str, bytes]) -> dict[str, object]:
@@ -201,6 +208,7 @@ def _manifest(config: Config, loaded: LoadedSpec, api_version: str, files: dict[
         "spec_sha256": loaded.spec_sha256,
         "spec_files": sorted(loaded.workspace.raw),
         "config_sha256": config_sha256(config),
+        "config": shaping_config(config),
         "normalized_spec_sha256": loaded.normalized_sha256,
         "toolchain_sha256": toolchain_sha256(),
         "formatter": f"black {BLACK_VERSION}",

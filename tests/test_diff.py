@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.config import Config
@@ -23,6 +25,7 @@ from tests.conftest import ROOT, write_spec
 
 DATA = ROOT / "tests" / "data" / "diff"
 REPORT = ROOT / "docs" / "polytomic-2024-02-08-to-2025-09-18.md"
+FULL_REPORT = ROOT / "docs" / "polytomic-2024-02-08-to-2025-09-18.full.md"
 
 B, P, N = "breaking", "possibly-breaking", "non-breaking"
 
@@ -125,6 +128,7 @@ def base() -> Doc:
                 "Color": {"type": "string", "enum": ["red", "green"]},
                 "Sku": {"type": "string", "description": "A stock keeping unit (an alias)."},
                 "Unused": {"type": "object", "properties": {"a": {"type": "string"}}},
+                "Problem": {"type": "object", "properties": {"detail": {"type": "string"}}},
             },
         },
     }
@@ -275,7 +279,7 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
             or op(d, "/items/{item_id}", "get")["parameters"].__setitem__(0, {**ID, "name": "item_id"})
         ),
         "path-param-renamed",
-        P,
+        B,
     ),
     "request property added (required)": (
         lambda d: (
@@ -381,9 +385,14 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
         B,
     ),
     "request body added (optional)": (
-        lambda d: op(d, "/items/{id}", "get").update(requestBody={"content": _json(_ref("ItemCreate"))}),
+        lambda d: op(d, "/items/{id}", "get").update(requestBody={"content": _json(_ref("ItemList"))}),
         "request-body-added",
         N,
+    ),
+    "optional request body added whose properties are required arguments": (
+        lambda d: op(d, "/items/{id}", "get").update(requestBody={"content": _json(_ref("ItemCreate"))}),
+        "request-body-added",
+        B,
     ),
     "request body media type changed": (
         lambda d: op(d, "/items", "post")["requestBody"].update(content={"text/plain": {"schema": {"type": "string"}}}),
@@ -405,7 +414,7 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
     "response status changed within 2xx": (
         lambda d: op(d, "/items", "post")["responses"].update({"201": op(d, "/items", "post")["responses"].pop("200")}),
         "response-status-changed",
-        N,
+        P,
     ),
     "error status added": (
         lambda d: op(d, "/items", "get")["responses"].update({"429": {"description": "slow down"}}),
@@ -532,7 +541,59 @@ CASES: dict[str, tuple[Callable[[Doc], None], str, str]] = {
             and d["components"].pop("parameters")
         ),
         "version-header-removed",
+        B,
+    ),
+    "request property became readOnly": (
+        lambda d: prop(d, "ItemCreate", "size").update(readOnly=True),
+        "request-property-became-read-only",
+        B,
+    ),
+    "response property became writeOnly": (
+        lambda d: prop(d, "Item", "note").update(writeOnly=True),
+        "response-property-became-write-only",
+        B,
+    ),
+    "parameter deprecated": (lambda d: limit(d).update(deprecated=True), "param-deprecated", N),
+    "schema deprecated": (lambda d: schema(d, "Item").update(deprecated=True), "schema-deprecated", N),
+    "response property deprecated": (
+        lambda d: prop(d, "Item", "note").update(deprecated=True),
+        "response-property-deprecated",
+        N,
+    ),
+    "request property deprecated": (
+        lambda d: prop(d, "ItemCreate", "priority").update(deprecated=True),
+        "request-property-deprecated",
+        N,
+    ),
+    "error schema added to a documented status": (
+        lambda d: op(d, "/items/{id}", "get")["responses"]["404"].update(content=_json(_ref("Problem"))),
+        "error-body-added",
         P,
+    ),
+    "server base path changed": (
+        lambda d: d.update(servers=[{"url": "https://shop.example/v2"}]),
+        "server-url-changed",
+        B,
+    ),
+    "server host changed": (
+        lambda d: d.update(servers=[{"url": "https://api.shop.example"}]),
+        "server-url-changed",
+        P,
+    ),
+    "operation served from another base path": (
+        lambda d: op(d, "/items", "get").update(servers=[{"url": "https://shop.example/search"}]),
+        "server-added",
+        B,
+    ),
+    "path item served from another base path": (
+        lambda d: d["paths"]["/items/{id}"].update(servers=[{"url": "https://files.shop.example/v9"}]),
+        "server-added",
+        B,
+    ),
+    "alternative server added": (
+        lambda d: d["servers"].append({"url": "https://eu.shop.example"}),
+        "server-added",
+        N,
     ),
 }
 
@@ -558,6 +619,22 @@ REVERSED: dict[str, tuple[str, str, str]] = {
     "security: alternative removed": ("security: alternative added", "security-requirement-removed", B),
     "security: operation now needs auth": ("security: operation no longer needs auth", "security-requirement-added", B),
     "version header added": ("version header removed", "version-header-added", N),
+    "request property no longer readOnly": (
+        "request property became readOnly",
+        "request-property-no-longer-read-only",
+        N,
+    ),
+    "response property no longer writeOnly": (
+        "response property became writeOnly",
+        "response-property-no-longer-write-only",
+        N,
+    ),
+    "error schema removed from a documented status": (
+        "error schema added to a documented status",
+        "error-body-removed",
+        B,
+    ),
+    "alternative server removed": ("alternative server added", "server-removed", P),
     "parameter maximum raised or dropped": ("parameter maximum lowered", "param-constraint-loosened", N),
     "response property maxLength dropped": (
         "response property maxLength lowered",
@@ -612,6 +689,132 @@ def test_30_and_31_spellings_of_the_same_api_are_equal(tmp_path: Path) -> None:
     old["openapi"] = "3.0.3"
     old["components"]["schemas"]["Item"]["properties"]["note"] = {"type": "string", "nullable": True}
     assert run(old, new, tmp_path).changes == ()
+
+
+# -- each change on its own: the verdict is the maximum ------------------------------------
+
+
+def _one_scheme(doc: Doc) -> None:
+    doc["components"]["securitySchemes"] = {"ApiKeyAuth": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+    doc["security"] = [{"ApiKeyAuth": []}]
+
+
+def test_a_renamed_security_scheme_keeps_its_client_argument(tmp_path: Path) -> None:
+    def renamed(d: Doc) -> None:
+        d["components"]["securitySchemes"] = {"key": d["components"]["securitySchemes"].pop("ApiKeyAuth")}
+        d["security"] = [{"key": []}]
+
+    old, new = changed(renamed, lambda: (lambda d: (_one_scheme(d), d)[1])(base()))
+    result = run(old, new, tmp_path / "a", sdk=True)
+    assert [(c.rule, c.severity.value) for c in result.changes] == [("security-scheme-renamed", N)]
+    assert "api_key= and how it is sent stay" in result.changes[0].message
+    assert result.verdict.bump == "patch"
+
+    def bearer(d: Doc) -> None:
+        d["components"]["securitySchemes"] = {"BearerAuth": {"type": "http", "scheme": "bearer"}}
+        d["security"] = [{"BearerAuth": []}]
+
+    old, new = changed(bearer, lambda: (lambda d: (_one_scheme(d), d)[1])(base()))
+    result = run(old, new, tmp_path / "b", sdk=True)
+    change = rules(result)["security-scheme-changed"]
+    assert "api_key= stays" in change.message and "gone" not in change.message
+    assert "security-scheme-removed" not in rules(result) and "security-requirement-removed" not in rules(result)
+
+
+def test_a_harmless_change_on_a_method_does_not_hide_a_breaking_one(tmp_path: Path) -> None:
+    """The request property made readOnly removes ``create(size=...)``; the same method also
+    stops documenting an error and gains an optional response property."""
+
+    def edit(d: Doc) -> None:
+        prop(d, "ItemCreate", "size")["readOnly"] = True
+        op(d, "/items", "post")["responses"]["400"] = {"description": "bad"}
+        schema(d, "Item")["properties"]["extra"] = {"type": "string"}
+
+    result = run(*changed(edit), tmp_path, sdk=True)
+    change = rules(result)["request-property-became-read-only"]
+    assert change.severity is Severity.BREAKING
+    assert "Shop.items.create(size=...)" in change.symbols
+    assert change.where.pointer == "/components/schemas/ItemCreate/properties/size"
+    assert result.verdict.bump == "major"
+
+
+def test_an_sdk_break_that_only_harmless_changes_name_stands_on_its_own() -> None:
+    from generator.drift.changes import SAFE, Where
+    from generator.drift.sdk_join import SdkFinding, join
+
+    harmless = Change("error-status-removed", SAFE, "no longer documents 400", Where("PUT", "/x"), ("C.x.update",))
+    finding = SdkFinding("sdk-parameter-removed", "C.x.update(type=...)", "C.x.update(type=...): parameter removed")
+    out = join([harmless], [finding])
+    assert [(c.rule, c.severity) for c in out] == [
+        ("error-status-removed", Severity.NON_BREAKING),
+        ("sdk-parameter-removed", Severity.BREAKING),
+    ]
+    breaking = Change("param-removed", Severity.BREAKING, "gone", Where("PUT", "/x"), ("C.x.update",))
+    out = join([harmless, breaking], [finding])
+    assert [c.rule for c in out] == ["error-status-removed", "param-removed"]
+    assert out[1].symbols == ("C.x.update", "C.x.update(type=...)")  # the join adds the symbol
+
+
+def test_error_body_switched_to_another_schema(tmp_path: Path) -> None:
+    def start() -> Doc:
+        doc = base()
+        doc["components"]["schemas"]["Fault"] = {"type": "object", "properties": {"code": {"type": "integer"}}}
+        op(doc, "/items/{id}", "get")["responses"]["404"]["content"] = _json(_ref("Problem"))
+        return doc
+
+    old, new = changed(
+        lambda d: op(d, "/items/{id}", "get")["responses"]["404"].update(content=_json(_ref("Fault"))), start
+    )
+    change = rules(run(old, new, tmp_path))["error-body-type-changed"]
+    assert change.severity is Severity.BREAKING
+    assert "Problem -> Fault" in change.message and "e.body" in change.message
+    assert change.where.pointer == "/paths/~1items~1{id}/get/responses/404"
+
+
+def test_error_status_removed_says_what_e_body_becomes(tmp_path: Path) -> None:
+    def start() -> Doc:
+        doc = base()
+        op(doc, "/items/{id}", "get")["responses"]["404"]["content"] = _json(_ref("Problem"))
+        return doc
+
+    old, new = changed(lambda d: op(d, "/items/{id}", "get")["responses"].pop("404"), start)
+    result = run(old, new, tmp_path)
+    change = rules(result)["error-status-removed"]
+    assert change.severity is Severity.NON_BREAKING and "decoded JSON instead of Problem" in change.message
+    assert result.verdict.bump == "patch"
+
+
+def test_server_variables(tmp_path: Path) -> None:
+    def start() -> Doc:
+        doc = base()
+        doc["servers"] = [
+            {
+                "url": "https://{region}.shop.example/{version}",
+                "variables": {
+                    "region": {"default": "us", "enum": ["us", "eu"]},
+                    "version": {"default": "v1"},
+                },
+            }
+        ]
+        return doc
+
+    def edit(d: Doc) -> None:
+        variables = d["servers"][0]["variables"]
+        variables["region"]["enum"] = ["us"]
+        variables["version"]["default"] = "v2"
+
+    found = rules(run(*changed(edit, start), tmp_path))
+    assert found["server-variable-value-removed"].severity is Severity.POSSIBLY_BREAKING
+    assert found["server-variable-value-removed"].where.pointer == "/servers/0/variables/region"
+    url = found["server-url-changed"]
+    assert url.severity is Severity.BREAKING and "'/v1' to '/v2'" in url.message
+    assert "https://us.shop.example/v2" in url.message and url.symbols == ("Shop",)
+
+
+def test_deprecation_is_a_minor_release(tmp_path: Path) -> None:
+    result = run(*changed(lambda d: op(d, "/items", "get").update(deprecated=True)), tmp_path)
+    assert result.verdict.bump == "minor"
+    assert any("deprecation" in r for r in result.verdict.reasons)
 
 
 # -- direction: one declaration used both ways --------------------------------------------
@@ -731,10 +934,13 @@ def test_sdk_change_not_explained_by_the_spec_is_reported(tmp_path: Path) -> Non
         start,
     )
     result = run(old, new, tmp_path, sdk=True)
-    sdk = [c for c in result.changes if c.sdk_only]
-    assert [(c.rule, c.symbols) for c in sdk] == [("sdk-return-type-changed", ("Shop.items.list",))]
-    assert sdk[0].severity is Severity.BREAKING
-    assert "ItemsListResponse" in sdk[0].message
+    sdk = {c.rule: c for c in result.changes if c.sdk_only}
+    assert sdk["sdk-return-type-changed"].symbols == ("Shop.items.list",)
+    assert sdk["sdk-return-type-changed"].severity is Severity.BREAKING
+    assert "ItemsListResponse" in sdk["sdk-return-type-changed"].message
+    # the inline model's class lost its name to the component: its attribute is gone, although
+    # a harmless change (the component added) names that class
+    assert sdk["sdk-object-removed"].symbols == ("shop.types.ItemsListResponse.total",)
 
 
 def test_a_failing_sdk_join_leaves_the_spec_diff_and_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -853,7 +1059,8 @@ def test_text_github_and_junit_formats(tmp_path: Path, capsys: pytest.CaptureFix
 
     assert main(["diff", old, new, "--format", "github"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    error = next(x for x in lines if x.startswith("::error "))
+    assert lines[0].startswith("::error title=sdkgen diff%3A major::SDK version bump: major")  # the verdict first
+    error = next(x for x in lines[1:] if x.startswith("::error "))
     assert "title=breaking%3A response-property-removed" in error
     line = int(error.split("line=")[1].split(",")[0])
     assert Path(old).read_text().splitlines()[line - 1].strip() == "note:"  # the removed property, in the old file
@@ -939,17 +1146,43 @@ def test_polytomic_report_is_current(polytomic: DiffResult) -> None:
     cwd = Path.cwd()
     os.chdir(ROOT)
     try:
-        expected = render(polytomic, "markdown")
+        expected = render(polytomic, "markdown", full_report=FULL_REPORT.name)
+        expected_full = render(polytomic, "markdown-full")
     finally:
         os.chdir(cwd)
     if os.environ.get("SDKGEN_UPDATE_REPORTS"):
         REPORT.write_text(expected, encoding="utf-8")
+        FULL_REPORT.write_text(expected_full, encoding="utf-8")
     actual = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
-    assert actual == expected, (
+    actual_full = FULL_REPORT.read_text(encoding="utf-8") if FULL_REPORT.exists() else ""
+    assert (actual, actual_full) == (expected, expected_full), (
         f"{REPORT.relative_to(ROOT)} is stale; regenerate it with:\n"
         "  nox -s drift  (or: sdkgen diff --api polytomic --api-version 2024-02-08 2025-09-18 "
         "--format markdown -o docs/polytomic-2024-02-08-to-2025-09-18.md)"
     )
+
+
+def test_polytomic_report_fits_a_pull_request_comment(polytomic: DiffResult) -> None:
+    """GitHub refuses comments over 65,536 characters: the summary stays under 60,000, says the
+    verdict in its first lines, lists the breaking changes before anything else, and groups the
+    repeated findings (38 renames that drop a ``V4`` prefix, 99 error statuses no longer
+    documented) into one row each."""
+    report = render(polytomic, "markdown", full_report="full.md")
+    assert len(report) <= 60_000
+    head = report.splitlines()[:4]
+    assert any("SDK version bump: major" in line for line in head), head
+    assert report.index("### Breaking changes") < report.index("Non-breaking changes")
+    assert "[full.md](full.md)" in report.split("### Breaking changes")[0]
+    rows = [line for line in report.splitlines() if line.startswith("| `")]
+    error_rows = [r for r in rows if r.startswith("| `error-status-removed` (")]
+    assert any("error status 401" in r and int(r.split("(")[1].split(")")[0]) > 90 for r in error_rows), error_rows
+    renames = [r for r in rows if r.startswith("| `schema-renamed` (")]
+    assert len(renames) == 1 and renames[0].startswith("| `schema-renamed` (38)"), renames
+    assert "`V4BulkSyncExecutionLogs` → `BulkSyncExecutionLogs`" in renames[0]
+    # every breaking change is named in the summary, by its place or symbol
+    breaking = report.split("### Breaking changes")[1].split("### Possibly")[0]
+    assert "`Polytomic.connections.list_shared_connections(parent_connection_id=...)`" in breaking
+    assert "DELETE /api/webhooks/{id}" in breaking
 
 
 def test_old_side_from_another_checkout(tmp_path: Path) -> None:
@@ -966,11 +1199,188 @@ def test_old_side_from_another_checkout(tmp_path: Path) -> None:
             'package-name = "polytomic"\nclient-name = "Polytomic"\nversion-header = "X-Polytomic-Version"\n'
         )
     out = subprocess.run(
-        [sys.executable, "-m", "generator", "diff", "polytomic", "polytomic", "--old-config", "../base/pyproject.toml",
-         "--format", "json", "--fail-on", "breaking"],
-        cwd=tmp_path / "head", capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "diff",
+            "polytomic",
+            "polytomic",
+            "--old-config",
+            "../base/pyproject.toml",
+            "--format",
+            "json",
+            "--fail-on",
+            "breaking",
+        ],
+        cwd=tmp_path / "head",
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert out.returncode == 1, out.stderr
     report = json.loads(out.stdout)
     assert report["semver"] == "major"
     assert any(c["rule"] == "operation-became-paginated" for c in report["changes"])
+
+
+# -- property: a harmless change never lowers a verdict --------------------------------------
+
+
+def _ops(d: Doc) -> list[Doc]:
+    return [o for item in d["paths"].values() for o in item.values() if isinstance(o, dict) and "responses" in o]
+
+
+def _nothing(d: Doc) -> None:
+    pass
+
+
+def _document_503(d: Doc) -> None:
+    for o in _ops(d):
+        o["responses"].setdefault("503", {"description": "down", "content": _json(_ref("Problem"))})
+
+
+# Unrelated harmless changes: (edit of the old document, edit of the new one).
+HARMLESS: dict[str, tuple[Callable[[Doc], None], Callable[[Doc], None]]] = {
+    "error status added everywhere": (
+        _nothing,
+        lambda d: [o["responses"].setdefault("429", {"description": "slow"}) for o in _ops(d)],
+    ),
+    "error status (with a schema) no longer documented": (_document_503, _nothing),
+    "summaries changed": (_nothing, lambda d: [o.update(summary="Reworded.") for o in _ops(d)]),
+    "optional response property": (
+        _nothing,
+        lambda d: schema(d, "Item")["properties"].update(added={"type": "string"}),
+    ),
+    "new schema": (_nothing, lambda d: d["components"]["schemas"].update(Extra={"type": "object", "properties": {}})),
+    "optional query parameter": (
+        _nothing,
+        lambda d: [
+            o.setdefault("parameters", []).append({"name": "trace", "in": "query", "schema": {"type": "string"}})
+            for o in _ops(d)
+        ],
+    ),
+    "operations deprecated": (_nothing, lambda d: [o.update(deprecated=True) for o in _ops(d)]),
+}
+_RANK = {"patch": 0, "minor": 1, "major": 2}
+_FLOOR = {B: "major", P: "minor", N: "patch"}
+
+
+def _inline_list() -> Doc:
+    doc = base()
+    op(doc, "/items", "get")["responses"] = _ok({"type": "object", "properties": {"total": {"type": "integer"}}})
+    return doc
+
+
+# Breaking changes only the generated SDKs show (no spec rule names them).
+SDK_ONLY: dict[str, tuple[Callable[[], Doc], Callable[[Doc], None]]] = {
+    "a new component takes the inline response model's name": (
+        _inline_list,
+        lambda d: d["components"]["schemas"].update(
+            ItemsListResponse={"type": "object", "properties": {"z": {"type": "string"}}}
+        ),
+    ),
+}
+
+
+def _labelled(case: str) -> tuple[Doc, Doc, str]:
+    if case in SDK_ONLY:
+        old, new = changed(SDK_ONLY[case][1], SDK_ONLY[case][0])
+        return old, new, B
+    if case in REVERSED:
+        forward, _, severity = REVERSED[case]
+        new, old = changed(CASES[forward][0])
+        return old, new, severity
+    edit, _, severity = CASES[case]
+    old, new = changed(edit)
+    return old, new, severity
+
+
+@given(
+    case=st.sampled_from(sorted(SDK_ONLY) * 8 + sorted(CASES) + sorted(REVERSED)),
+    extra=st.lists(st.sampled_from(sorted(HARMLESS)), min_size=1, max_size=3, unique=True),
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_an_unrelated_harmless_change_never_lowers_a_verdict(case: str, extra: list[str]) -> None:
+    import tempfile
+
+    old, new, severity = _labelled(case)
+    old_more, new_more = copy.deepcopy(old), copy.deepcopy(new)
+    for name in extra:
+        HARMLESS[name][0](old_more)
+        HARMLESS[name][1](new_more)
+    with tempfile.TemporaryDirectory() as tmp:
+        alone = run(old, new, Path(tmp) / "alone", sdk=True).verdict.bump
+        both = run(old_more, new_more, Path(tmp) / "both", sdk=True).verdict.bump
+    assert _RANK[alone] >= _RANK[_FLOOR[severity]], (case, alone)
+    assert _RANK[both] >= _RANK[alone], (case, extra, alone, both)
+
+
+# -- reports that fit where they are read ----------------------------------------------------
+
+
+def _many(tmp_path: Path, per_severity: int) -> DiffResult:
+    """A diff with ``per_severity`` distinct changes of each severity, none alike."""
+    from generator.drift.changes import Where, verdict
+
+    spec = write_spec(tmp_path / "spec", base())
+    changes = []
+    for severity in Severity:
+        for i in range(per_severity):
+            word = "".join(chr(97 + (i * 7 + k) % 26) for k in range(12))
+            changes.append(
+                Change(
+                    f"rule-{severity.value}-{i % 7}",
+                    severity,
+                    f"{word} {i} changed in a way no other change is, with a long explanation " * 2,
+                    Where("GET", f"/things/{i}", f"/paths/~1things~1{i}/get", "openapi.yaml"),
+                    (f"Shop.things.get_{word}",),
+                )
+            )
+    side = DiffInput("v1", Config(spec=spec))
+    return DiffResult(side, side, tuple(changes), verdict(changes))
+
+
+def test_markdown_summary_stays_under_the_comment_limit(tmp_path: Path) -> None:
+    result = _many(tmp_path, 1500)
+    report = render(result, "markdown", full_report="full.md")
+    assert len(report) <= 60_000
+    assert "**SDK version bump: major**" in "\n".join(report.splitlines()[:3])
+    assert report.index("rule-breaking-") < report.index("rule-possibly-breaking-")
+    assert "left out to stay under GitHub's comment limit" in report and "[full.md](full.md)" in report
+    full = render(result, "markdown-full")
+    assert all(c.message.strip() in full for c in result.changes[:50])
+
+
+def test_github_format_verdict_first_ten_per_level_and_job_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.drift.annotations import github, write_job_summary
+
+    result = _many(tmp_path, 40)
+    lines = github(result).splitlines()
+    assert lines[0].startswith("::error title=sdkgen diff%3A major::SDK version bump: major")
+    for level in ("error", "warning", "notice"):
+        mine = [x for x in lines if x.startswith(f"::{level} ")]
+        assert len(mine) <= 10, level
+        assert "more" in mine[-1] and "not annotated" in mine[-1]
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert write_job_summary(result) == summary
+    text = summary.read_text()
+    assert text.count("| `rule-") == 120  # the full table: every change, one row each
+
+    old, new = _pair(tmp_path / "cli", lambda d: schema(d, "Item")["properties"].pop("note"))
+    summary.unlink()
+    assert main(["diff", old, new, "--format", "github", "--fail-on", "breaking"]) == 1
+    assert capsys.readouterr().out.startswith("::error title=sdkgen diff%3A major::")
+    assert "response-property-removed" in summary.read_text()
+
+
+def test_markdown_output_file_links_its_full_report(tmp_path: Path) -> None:
+    old, new = _pair(tmp_path, lambda d: schema(d, "Item")["properties"].pop("note"))
+    out = tmp_path / "reports" / "api.md"
+    assert main(["diff", old, new, "--format", "markdown", "-o", str(out), "-q"]) == 0
+    full = tmp_path / "reports" / "api.full.md"
+    assert "[api.full.md](api.full.md)" in out.read_text()
+    assert "| `response-property-removed` |" in full.read_text()

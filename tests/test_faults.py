@@ -123,10 +123,19 @@ def test_retry_after_ms_wins_over_retry_after(sdk: Sdk, sleeps: list[float]) -> 
     assert sleeps == [1.5]
 
 
-def test_retry_after_beyond_the_cap_falls_back_to_backoff(sdk: Sdk, sleeps: list[float]) -> None:
-    sdk.server.script(Fault(status=429, headers={"Retry-After": "3600"}))
-    sdk.run(lambda c: c.models.get(ID))
-    assert len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5  # first backoff step, with jitter
+@pytest.mark.parametrize(
+    ("status", "headers", "delay"),
+    [(429, {"Retry-After": "3600"}, 3600.0), (503, {"retry-after-ms": "90000"}, 90.0)],
+)
+def test_retry_after_beyond_the_cap_raises_at_once_with_the_delay(
+    sdk: Sdk, sleeps: list[float], status: int, headers: dict[str, str], delay: float
+) -> None:
+    sdk.server.script(Fault(status=status, headers=headers))
+    with pytest.raises(sdk.pkg.APIStatusError) as info:
+        sdk.run(lambda c: c.models.get(ID))
+    assert info.value.status_code == status and info.value.retry_after == delay
+    assert f"retry after {delay:g} s" in str(info.value)
+    assert sdk.attempts() == ["0"] and sleeps == []  # not retried sooner than the server asked
 
 
 # -- 5xx bursts, dropped connections, timeouts ----------------------------------------------------
@@ -137,7 +146,7 @@ def test_503_burst_longer_than_max_retries(sdk: Sdk, sleeps: list[float]) -> Non
     sdk.server.script(*[Fault(status=503)] * 3)
     with pytest.raises(pkg.InternalServerError) as info:
         sdk.run(lambda c: c.models.get(ID))
-    assert info.value.status_code == 503
+    assert info.value.status_code == 503 and info.value.retry_after is None
     assert sdk.attempts() == ["0", "1", "2"]  # max_retries (2) + 1 attempts, the count sent each time
     assert len(sleeps) == 2 and 0.375 <= sleeps[0] <= 0.5 and 0.75 <= sleeps[1] <= 1.0  # backoff
 

@@ -173,16 +173,21 @@ def test_sync_pager_walks_all_pages_lazily(generated: Any) -> None:
     assert type(pages[0]).__name__ == "ThingsListResponse" or hasattr(pages[0], "pagination")
 
 
-def test_pager_starts_from_the_given_cursor_and_stops_on_repeats_and_empty_pages(generated: Any) -> None:
+def test_pager_starts_from_the_given_cursor_follows_empty_pages_and_raises_on_repeats(generated: Any) -> None:
     pkg, _ = generated(SPEC)
     server = Server([["a"], ["b"], ["c"]])
     assert [t.id for t in sync_client(pkg, server.handler).things.list(page_token="t1")] == ["b", "c"]
     looping = Server([["a"], ["b"]], tokens=["t1", "t1"])
-    assert [t.id for t in sync_client(pkg, looping.handler).things.list()] == ["a", "b"]
-    assert len(looping.seen) == 2
-    empty = Server([["a"], []], tokens=["t1", "t1x"])
-    assert [t.id for t in sync_client(pkg, empty.handler).things.list()] == ["a"]
-    assert len(empty.seen) == 2
+    walked: list[str] = []
+    with pytest.raises(pkg.PaginationLoopError) as info:
+        walked.extend(t.id for t in sync_client(pkg, looping.handler).things.list())
+    assert walked == ["a", "b"] and len(looping.seen) == 2  # every page once, then the error
+    assert info.value.cursor == "t1" and info.value.status_code == 200
+    assert info.value.request is looping.seen[1] or info.value.request.url == looping.seen[1].url
+    assert isinstance(info.value, pkg.APIError)
+    empty = Server([["a"], [], ["b"], []], tokens=["t1", "t2", "t3", None])
+    assert [t.id for t in sync_client(pkg, empty.handler).things.list()] == ["a", "b"]
+    assert len(empty.seen) == 4
 
 
 def test_async_pager_and_raw_first_page(generated: Any) -> None:

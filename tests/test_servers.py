@@ -203,7 +203,7 @@ async def test_a_query_in_a_path_key_is_sent_on_every_call_and_a_fragment_never(
         "https://api.test/responses?beta=true&limit=5",
         "https://api.test/shared_items",
         "https://api.test/shared_items",
-        "https://api.test/items/a%2Fb?view=full&x=a+b",
+        "https://api.test/items/a%2Fb?view=full&x=a%20b",
         "https://api.test/flags?debug=",
         "https://api.test/search?q=cats",
         "https://api.test/mode",  # the declared parameter, not the path key's value

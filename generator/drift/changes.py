@@ -92,7 +92,13 @@ RELAXATIONS = frozenset(
 
 def widens_api(c: Change) -> bool:
     """Whether a non-breaking change adds to, or relaxes, the SDK's public API (a minor bump)."""
-    return c.severity is SAFE and (c.addition or c.rule in RELAXATIONS)
+    return c.severity is SAFE and (c.addition or c.rule in RELAXATIONS) and not deprecates(c)
+
+
+def deprecates(c: Change) -> bool:
+    """A deprecation (an operation, parameter, property or schema): SemVer makes it a minor
+    release, so that users see the warning before the removal."""
+    return c.severity is SAFE and c.rule.endswith("-deprecated")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +108,14 @@ class Verdict:
 
 
 def verdict(changes: Iterable[Change], *, strict: bool = False) -> Verdict:
-    """Any breaking change → major; possibly-breaking → minor (major with ``strict``);
-    any addition or relaxation of the SDK's API → minor; anything else → patch."""
+    """The maximum over every change, each judged on its own: any breaking change → major;
+    possibly-breaking → minor (major with ``strict``); any addition or relaxation of the SDK's
+    API, or a deprecation → minor; anything else → patch."""
     items = list(changes)
     breaking = [c for c in items if c.severity is BREAKING]
     possibly = [c for c in items if c.severity is POSSIBLY]
     additions = [c for c in items if widens_api(c)]
+    deprecations = [c for c in items if deprecates(c)]
     reasons: list[str] = []
     if breaking:
         reasons.append(_count(len(breaking), "breaking change") + _examples(breaking))
@@ -118,9 +126,13 @@ def verdict(changes: Iterable[Change], *, strict: bool = False) -> Verdict:
         reasons.append(
             _count(len(additions), "addition") + " to (or relaxation of) the public API" + _examples(additions)
         )
+    if deprecations:
+        reasons.append(
+            _count(len(deprecations), "deprecation") + " (a minor release under SemVer)" + _examples(deprecations)
+        )
     if breaking or (possibly and strict):
         return Verdict("major", tuple(reasons))
-    if possibly or additions:
+    if possibly or additions or deprecations:
         return Verdict("minor", tuple(reasons))
     others = len(items)
     reasons.append(_count(others, "non-breaking change") if others else "no change to the API or the SDK")

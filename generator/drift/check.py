@@ -53,11 +53,23 @@ def reasons(result: Result, actual: dict[str, bytes]) -> list[str]:
         or old.get("generator_version") != new["generator_version"]
     ):
         out.append("the templates or the generator changed")
+    if old.get("config_sha256") != new["config_sha256"]:
+        out.append(_settings_changed(old.get("config"), new.get("config")))
     if old.get("custom_templates", {}) != new["custom_templates"]:
         out.append("the custom templates changed")
     if old.get("formatter") != new["formatter"]:
         out.append(f"the formatter changed ({old.get('formatter')} -> {new['formatter']})")
     return out
+
+
+def _settings_changed(before: object, after: object) -> str:
+    """Which recorded settings differ (package-name, client-name, version-header, ...)."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return "the target's settings changed (the manifest records another config hash)"
+    keys = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    shown = [f"{k.replace('_', '-')} {before.get(k)!r} -> {after.get(k)!r}" for k in keys[:6]]
+    more = f" and {len(keys) - 6} more" if len(keys) > 6 else ""
+    return "the target's settings changed: " + "; ".join(shown) + more
 
 
 def unchanged(config: Config, package_dir: Path) -> bool:
@@ -138,8 +150,21 @@ def _plan(config: Config) -> tuple[Plan, Result | None]:
     if gen is None:
         result = build(config)
         files = {p: d for p, d in result.files.items() if p != MANIFEST}
-        gen = Generation(result.package_dir, files, result.manifest)
+        gen = Generation(result.package_dir, files, _same_target(result.manifest, result.package_dir))
     return plan(gen, merge=False), result
+
+
+def _same_target(manifest: dict[str, object], package_dir: Path) -> dict[str, object]:
+    """The target name the manifest on disk records: a package generated with ``sdkgen generate
+    SPEC --package-name P`` and then declared as a target with the same settings is in sync
+    (the name is bookkeeping; it shapes nothing)."""
+    try:
+        disk = json.loads((package_dir / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return manifest
+    if isinstance(disk, dict) and isinstance(disk.get("target"), str) and disk["target"] != manifest.get("target"):
+        return {**manifest, "target": disk["target"]}
+    return manifest
 
 
 def _stale(out: TextIO, name: str, config: Config, changes: Plan, result: Result | None) -> None:

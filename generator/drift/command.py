@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Config, ConfigError, find_pyproject, load_targets
 from ..diagnostics import SpecError
+from .annotations import write_job_summary
 from .changes import at_least
-from .diff import DiffInput, diff, resolve_side, resolve_version
+from .diff import DiffInput, DiffResult, diff, resolve_side, resolve_version
 from .report import render
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -28,6 +30,7 @@ class DiffOptions:
     config: Path | None = None
     old_config: Path | None = None  # resolve OLD in another checkout (e.g. the base branch)
     quiet: bool = False
+    full_report: Path | None = None  # markdown: every change, one row each, linked from the summary
 
 
 def run_diff(options: DiffOptions) -> int:
@@ -42,7 +45,10 @@ def run_diff(options: DiffOptions) -> int:
             sys.stderr.write(d.format() + "\n")
         sys.stderr.write("sdkgen diff: a document has errors; nothing compared\n")
         return EXIT_INPUT
-    report = render(result, options.fmt, options.fail_on)
+    link = _full_report(result, options)
+    report = render(result, options.fmt, options.fail_on, link)
+    if options.fmt == "github":
+        write_job_summary(result)
     if options.output is not None:
         options.output.parent.mkdir(parents=True, exist_ok=True)
         options.output.write_text(report, encoding="utf-8")
@@ -57,6 +63,25 @@ def run_diff(options: DiffOptions) -> int:
         sys.stderr.write(f"sdkgen diff: {len(failing)} change(s) at or above --fail-on {options.fail_on}\n")
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _full_report(result: DiffResult, options: DiffOptions) -> str | None:
+    """Write the full markdown report (``--full-report``, or ``NAME.full.md`` beside a markdown
+    ``-o NAME.md``) and return the link the summary gives it: relative to the summary's file."""
+    if options.fmt != "markdown":
+        return None
+    path = options.full_report
+    if path is None and options.output is not None:
+        path = options.output.with_name(options.output.stem + ".full" + (options.output.suffix or ".md"))
+    if path is None:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(result, "markdown-full"), encoding="utf-8")
+    base = options.output.parent if options.output is not None else Path.cwd()
+    try:
+        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _resolve(options: DiffOptions) -> tuple[DiffInput, DiffInput]:

@@ -8,7 +8,7 @@ affects, with the semver bump the SDK needs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class DiffResult:
 
 def diff(old: DiffInput, new: DiffInput, *, strict: bool = False, sdk: bool = True) -> DiffResult:
     """Compare two API versions.  Raises ``SpecError`` when either document has errors."""
+    old, new = borrow_settings(old, new)
     new_loaded = _load(new.config)
     old_loaded = _load(old.config)
     package, client = sdk_names(new_loaded, new.config)
@@ -63,12 +64,27 @@ def diff(old: DiffInput, new: DiffInput, *, strict: bool = False, sdk: bool = Tr
         old_files = build(configs[0], loaded=old_loaded, formatted=False).files
         new_files = build(configs[1], loaded=new_loaded, formatted=False).files
         try:
-            changes += sdk_changes(before, after, old_files, new_files, changes)
+            changes = sdk_changes(before, after, old_files, new_files, changes)
         except Exception as exc:  # noqa: BLE001 - the spec diff stands on its own; say what is missing
             notes.append(f"the generated SDKs could not be compared ({type(exc).__name__}: {exc}); spec changes only")
     ordered = tuple(sorted(changes, key=Change.sort_key))
     named = (DiffInput(old.label, configs[0]), DiffInput(new.label, configs[1]))
     return DiffResult(named[0], named[1], ordered, verdict(ordered, strict=strict), strict, tuple(notes))
+
+
+def _configured(config: Config) -> bool:
+    return bool(config.target or config.package_name)
+
+
+def borrow_settings(old: DiffInput, new: DiffInput) -> tuple[DiffInput, DiffInput]:
+    """A bare spec file compared with a target takes the target's settings (package and client
+    names, version header, pagination names...): ``sdkgen diff polytomic new.yaml`` names
+    ``polytomic`` symbols, not ones derived from the new file's ``info.title``."""
+    if _configured(old.config) and not _configured(new.config):
+        return old, DiffInput(new.label, replace(old.config, spec=new.config.spec, target="", api_version=None))
+    if _configured(new.config) and not _configured(old.config):
+        return DiffInput(old.label, replace(new.config, spec=old.config.spec, target="", api_version=None)), new
+    return old, new
 
 
 def _load(config: Config) -> LoadedSpec:

@@ -20,17 +20,18 @@ from .diff import DiffInput, DiffResult
 
 FORMATS = ("text", "markdown", "json", "github", "junit")
 _ORDER = (Severity.BREAKING, Severity.POSSIBLY_BREAKING, Severity.NON_BREAKING)
-_TITLES = {
-    Severity.BREAKING: "Breaking changes",
-    Severity.POSSIBLY_BREAKING: "Possibly breaking changes",
-    Severity.NON_BREAKING: "Non-breaking changes",
-}
 
 
-def render(result: DiffResult, fmt: str, fail_on: str | None = None) -> str:
+def render(result: DiffResult, fmt: str, fail_on: str | None = None, full_report: str | None = None) -> str:
+    """The report in one format.  ``markdown`` is the summary that fits a pull-request comment
+    (linking ``full_report``, the file with every change); ``markdown-full`` is that file."""
+    from .annotations import github
+    from .markdown import full, summary
+
     renderers: dict[str, Callable[[DiffResult], str]] = {
         "text": text,
-        "markdown": markdown,
+        "markdown": lambda r: summary(r, full_report),
+        "markdown-full": full,
         "json": to_json,
         "github": github,
         "junit": lambda r: junit(r, fail_on or "breaking"),
@@ -88,82 +89,6 @@ def text(result: DiffResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-# -- markdown -----------------------------------------------------------------------------
-
-
-def _cell(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _code(value: str) -> str:
-    return f"`{value}`" if "`" not in value else value
-
-
-def markdown(result: DiffResult) -> str:
-    counts = _counts(result)
-    out = [
-        f"## sdkgen diff: {_code(result.old.label)} → {_code(result.new.label)}",
-        "",
-        f"Specs: `{display_path(result.old.config.spec)}` → `{display_path(result.new.config.spec)}`",
-        "",
-        f"**SDK version bump: {result.verdict.bump}**"
-        + (" (strict: possibly-breaking counts as breaking)" if result.strict else ""),
-        "",
-        *(f"- {_cell(reason)}" for reason in result.verdict.reasons),
-        *(f"\n> **Note:** {_cell(note)}" for note in result.notes),
-        "",
-        "| severity | changes |",
-        "| --- | ---: |",
-        *(f"| {s.value} | {counts[s]} |" for s in _ORDER),
-        "",
-    ]
-    out += _endpoints(result.changes)
-    for severity in _ORDER:
-        group = [c for c in result.changes if c.severity is severity]
-        if not group:
-            continue
-        table = _table(group)
-        if severity is Severity.NON_BREAKING:
-            out += [f"<details><summary>{_TITLES[severity]} ({len(group)})</summary>", "", *table, "", "</details>", ""]
-        else:
-            out += [f"### {_TITLES[severity]} ({len(group)})", "", *table, ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _endpoints(changes: tuple[Change, ...]) -> list[str]:
-    groups = [
-        ("Removed endpoints", ("operation-removed",)),
-        ("Moved endpoints", ("operation-path-changed", "operation-method-changed")),
-        ("Renamed SDK methods", ("operation-id-changed", "sdk-method-renamed")),
-        ("Added endpoints", ("operation-added",)),
-    ]
-    out: list[str] = []
-    for title, rules in groups:
-        items = [c for c in changes if c.rule in rules and (c.rule != "operation-id-changed" or len(c.symbols) > 1)]
-        if not items:
-            continue
-        out += [f"### {title} ({len(items)})", ""]
-        for c in items:
-            symbols = " → ".join(_code(s) for s in c.symbols)
-            what = f"`{c.where.operation}`"
-            if c.rule in ("operation-path-changed", "operation-method-changed"):
-                what = _cell(c.message.split(":", 1)[0])
-            out.append(f"- {what}" + (f": {symbols}" if symbols else ""))
-        out.append("")
-    return out
-
-
-def _table(changes: list[Change]) -> list[str]:
-    rows = ["| rule | where | change | SDK symbols |", "| --- | --- | --- | --- |"]
-    for c in changes:
-        symbols = "<br>".join(_code(_cell(s)) for s in c.symbols)
-        where = _cell(c.where.operation) if c.where.operation else ""
-        pointer = f"`{_cell(c.where.pointer)}`" if c.where.pointer else ("generated SDK" if c.sdk_only else "")
-        place = "<br>".join(p for p in (where, pointer) if p)
-        rows.append(f"| `{c.rule}` | {place} | {_cell(c.message)} | {symbols} |")
-    return rows
-
-
 # -- json ---------------------------------------------------------------------------------
 
 
@@ -207,37 +132,7 @@ def to_json(result: DiffResult) -> str:
     return json.dumps(as_dict(result), indent=2, ensure_ascii=False) + "\n"
 
 
-# -- GitHub Actions -----------------------------------------------------------------------
-
-_LEVELS = {Severity.BREAKING: "error", Severity.POSSIBLY_BREAKING: "warning", Severity.NON_BREAKING: "notice"}
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
-def github(result: DiffResult) -> str:
-    lines = LineIndex()
-    out = []
-    for c in result.changes:
-        side = result.old if c.where.side == "old" else result.new
-        spec = side.config.spec
-        file = spec.parent / c.where.file if c.where.file else spec
-        props = [f"file={_escape_property(display_path(file))}"]
-        line = lines.line(file, c.where.pointer)
-        if line:
-            props.append(f"line={line}")
-        props.append(f"title={_escape_property(f'{c.severity.value}: {c.rule}')}")
-        message = c.message + (f" (SDK: {', '.join(c.symbols)})" if c.symbols else "")
-        out.append(f"::{_LEVELS[c.severity]} {','.join(props)}::{_escape_data(message)}")
-    summary = f"SDK version bump: {result.verdict.bump}. " + " ".join(result.verdict.reasons)
-    out += [f"::warning title=sdkgen diff::{_escape_data(note)}" for note in result.notes]
-    out.append(f"::notice title={_escape_property('sdkgen diff')}::{_escape_data(summary)}")
-    return "\n".join(out) + "\n"
+# -- GitHub Actions: annotations.py; JSON pointer → line ----------------------------------
 
 
 class LineIndex:

@@ -53,7 +53,12 @@ class SchemaIndex:
             return [Change("schema-kind-changed", BREAKING, msg, where, (self.new.symbols.types.get(key, ""),))]
         flows: list[Flow] = sorted(self.flows.get(key) or {"request", "response"})  # unused: as both
         per_flow = [self._with_users(comparer.decl(od, nd, flow), key, od, nd) for flow in flows]
-        return merge_flows(per_flow)
+        out = merge_flows(per_flow)
+        if _deprecated(self.new.node(nd.location)) and not _deprecated(self.old.node(od.location)):
+            symbol = self.new.symbols.types.get(key, "")
+            msg = f"schema {_wire(self.new, nd)} is deprecated (SDK type {nd.name} still works; a later version may remove it)"
+            out.append(Change("schema-deprecated", SAFE, msg, self.new.where(nd.location), (symbol,)))
+        return out
 
     def _with_users(self, changes: list[Change], key: str, od: Decl, nd: Decl) -> list[Change]:
         """Add the SDK methods that take this schema as keyword arguments to property changes."""
@@ -129,6 +134,10 @@ def _with_symbols(c: Change, symbols: tuple[str, ...]) -> Change:
 
 def _with_direction(c: Change, direction: str) -> Change:
     return Change(c.rule, c.severity, c.message, c.where, c.symbols, c.addition, "both", c.sdk_only)
+
+
+def _deprecated(node: object) -> bool:
+    return isinstance(node, dict) and node.get("deprecated") is True
 
 
 def _kind(decl: Decl) -> str:

@@ -6,6 +6,10 @@ compare annotations yet, so return and attribute annotations are compared here a
 replacing the names of schemas the spec diff saw renamed).  Every SDK change that no spec
 change explains (by symbol) is reported on its own, as an SDK-level change: a class renamed by
 a naming collision, a method that now returns a pager, anything the spec rules miss.
+
+The join only ever adds: an SDK change is folded into a spec change (its symbol added there)
+only when that spec change is at least as severe; a harmless spec change on the same method
+(an error status no longer documented, a new optional property) never silences it.
 """
 
 from __future__ import annotations
@@ -14,13 +18,13 @@ import logging
 import re
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
 import griffe
 
-from .changes import BREAKING, Change, Where
+from .changes import BREAKING, Change, Severity, Where
 from .sides import SideModel
 
 
@@ -58,7 +62,8 @@ def load_package(files: dict[str, bytes], package: str, folder: Path) -> Any:
 def sdk_changes(
     old: SideModel, new: SideModel, old_files: dict[str, bytes], new_files: dict[str, bytes], spec: list[Change]
 ) -> list[Change]:
-    """SDK changes that the spec changes do not explain."""
+    """The spec changes with the SDK symbols they explain added, then every SDK change that no
+    spec change of at least its severity explains, each on its own."""
     package = new.symbols.package
     with tempfile.TemporaryDirectory(prefix="sdkgen-diff-") as tmp:
         before = load_package(old_files, package, Path(tmp, "old"))
@@ -66,27 +71,73 @@ def sdk_changes(
         with _quiet():
             findings = list(_breakages(before, after, old, new))
             findings += _annotations(before, after, old, new, _renamed_classes(spec))
+    return join(spec, findings)
+
+
+def join(spec: list[Change], findings: list[SdkFinding]) -> list[Change]:
     gone, came = _type_names(spec)
+    extra: dict[int, list[str]] = {}
     out: dict[tuple[str, str], Change] = {}
     for f in findings:
-        if (f.rule, f.symbol) in out or explained(f.symbol, f.kind, spec) or _same_shape(f, gone, came):
+        if (f.rule, f.symbol) in out:
+            continue
+        by = explained_by(f.symbol, f.kind, spec, BREAKING)
+        if by is not None:
+            if f.symbol not in spec[by].symbols:
+                extra.setdefault(by, []).append(f.symbol)
+            continue
+        if _same_shape(f, gone, came):
             continue
         out[(f.rule, f.symbol)] = Change(f.rule, BREAKING, f.message, Where(), (f.symbol,), sdk_only=True)
-    return list(out.values())
+    joined = [
+        replace(c, symbols=tuple(dict.fromkeys((*c.symbols, *extra[i])))) if i in extra else c
+        for i, c in enumerate(spec)
+    ]
+    return joined + list(out.values())
 
 
-def explained(symbol: str, kind: str, spec: list[Change]) -> bool:
-    for change in spec:
+def explained(symbol: str, kind: str, spec: list[Change], severity: Severity = BREAKING) -> bool:
+    return explained_by(symbol, kind, spec, severity) is not None
+
+
+def explained_by(symbol: str, kind: str, spec: list[Change], severity: Severity) -> int | None:
+    """The index of a spec change at least as severe as ``severity`` that names ``symbol`` (or
+    the method or type it belongs to)."""
+    symbol = symbol.replace(".__init__(", "(")  # the client's arguments: Client(api_key=...)
+    for i, change in enumerate(spec):
+        if change.severity.rank < severity.rank and not (
+            kind in ("attribute", "return") and symbol in change.symbols and _types(change.rule)
+        ):
+            continue  # a harmless change on the same method explains nothing breaking
         for s in change.symbols:
             if not s:
                 continue
             if symbol.startswith((s + ".", s + "(")):
-                return True
+                return i
             if symbol == s and (
                 kind != "return" or change.direction == "response" or change.rule.startswith("operation-")
             ):
-                return True
-    return False
+                return i
+    return None
+
+
+_TYPE_RULES = (
+    "type-changed",
+    "enum-value-",
+    "union-variant-",
+    "nullable",
+    "became-optional",
+    "became-required",
+    "response-body-",
+    "response-media-type-",
+)
+
+
+def _types(rule: str) -> bool:
+    """A spec rule about the type of the very symbol whose annotation changed: the same fact,
+    judged by the spec rule (a response enum value added widens ``Literal[...]`` in an open
+    enum: possibly breaking, not breaking)."""
+    return any(part in rule for part in _TYPE_RULES)
 
 
 def _breakages(before: Any, after: Any, old: SideModel, new: SideModel) -> Iterator[SdkFinding]:

@@ -13,18 +13,26 @@ Requirement = tuple[str, ...]
 
 def diff_security(old: SideModel, new: SideModel) -> list[Change]:
     out = _schemes(old, new)
-    before, after = _top_level(old), _top_level(new)
+    renames = scheme_renames(old, new)
+    before, after = _renamed(_top_level(old), renames), _top_level(new)
     if before != after:
         where = new.where(f"{new.root_file}#/security")
         out += _requirements(before, after, "every operation (top-level security)", where, (new.symbols.client,))
     for key, op in sorted(new.operations.items()):
         prior = old.operations.get(key)
-        if prior is None or not (_own(old, prior) or _own(new, op)) or set(prior.security) == set(op.security):
+        if prior is None or not (_own(old, prior) or _own(new, op)):
+            continue
+        prior_security = _renamed(prior.security, renames)
+        if set(prior_security) == set(op.security):
             continue
         where = new.where(op.location + "/security", op.method, op.path)
         label = f"{op.method.upper()} {op.path}"
-        out += _requirements(prior.security, op.security, label, where, (new.symbols.operation(key),))
+        out += _requirements(prior_security, op.security, label, where, (new.symbols.operation(key),))
     return out
+
+
+def _renamed(reqs: tuple[Requirement, ...], renames: dict[str, str]) -> tuple[Requirement, ...]:
+    return tuple(tuple(sorted(renames.get(k, k) for k in r)) for r in reqs)
 
 
 def _own(side: SideModel, op: Operation) -> bool:
@@ -68,26 +76,66 @@ def _alts(reqs: tuple[Requirement, ...]) -> str:
     return " or ".join(" + ".join(r) or "no credentials" for r in reqs) or "nothing"
 
 
+def scheme_renames(old: SideModel, new: SideModel) -> dict[str, str]:
+    """Removed and added schemes that give the client the same arguments (``api_key``), 1:1:
+    the same credential under another key, perhaps sent another way."""
+    olds = {s.key: s for s in old.api.security_schemes}
+    news = {s.key: s for s in new.api.security_schemes}
+    gone = [olds[k] for k in sorted(olds.keys() - news.keys())]
+    came = [news[k] for k in sorted(news.keys() - olds.keys())]
+    out: dict[str, str] = {}
+    for a in gone:
+        match = [b for b in came if b.names == a.names and b.key not in out.values()]
+        if len(match) >= 1:
+            best = next((b for b in match if (b.kind, b.wire, b.location) == (a.kind, a.wire, a.location)), match[0])
+            out[a.key] = best.key
+    return out
+
+
 def _schemes(old: SideModel, new: SideModel) -> list[Change]:
     olds = {s.key: s for s in old.api.security_schemes}
     news = {s.key: s for s in new.api.security_schemes}
+    renames = scheme_renames(old, new)
     client = new.symbols.client
+    still = {name for s in news.values() for name in s.names}
     out = []
-    for key in sorted(olds.keys() - news.keys()):
+    for key in sorted(olds.keys() - news.keys() - renames.keys()):
         where = old.where(f"{old.root_file}#/components/securitySchemes/{key}")
-        args = _args(client, olds[key])
-        msg = f"security scheme {key!r} removed (client arguments {', '.join(olds[key].names)} are gone)"
-        out.append(Change("security-scheme-removed", BREAKING, msg, where, args))
-    for key in sorted(news.keys() - olds.keys()):
+        names = olds[key].names
+        gone = [n for n in names if n not in still]
+        kept = [n for n in names if n in still]
+        msg = f"security scheme {key!r} removed"
+        if gone:
+            msg += f" (client argument{'s' if len(gone) > 1 else ''} {', '.join(f'{n}=' for n in gone)} gone)"
+        if kept:
+            msg += f" (client argument{'s' if len(kept) > 1 else ''} {', '.join(f'{n}=' for n in kept)} stay{'' if len(kept) > 1 else 's'}, for another scheme)"
+        out.append(Change("security-scheme-removed", BREAKING, msg, where, _args(client, olds[key])))
+    for key in sorted(news.keys() - olds.keys() - set(renames.values())):
         where = new.where(f"{new.root_file}#/components/securitySchemes/{key}")
         msg = f"security scheme {key!r} added ({news[key].kind})"
         out.append(Change("security-scheme-added", SAFE, msg, where, _args(client, news[key]), addition=True))
-    for key in sorted(olds.keys() & news.keys()):
-        a, b = olds[key], news[key]
-        if (a.kind, a.wire, a.location, a.names) != (b.kind, b.wire, b.location, b.names):
-            where = new.where(f"{new.root_file}#/components/securitySchemes/{key}")
-            msg = f"security scheme {key!r} changed: {_scheme(a)} -> {_scheme(b)}"
-            out.append(Change("security-scheme-changed", BREAKING, msg, where, _args(client, b)))
+    pairs = [(k, k) for k in sorted(olds.keys() & news.keys())] + sorted(renames.items())
+    for before, after in pairs:
+        a, b = olds[before], news[after]
+        where = new.where(f"{new.root_file}#/components/securitySchemes/{after}")
+        args = ", ".join(f"{n}=" for n in b.names)
+        named = f"security scheme {before!r}" + (f" (now {after!r})" if before != after else "")
+        if (a.kind, a.wire, a.location) != (b.kind, b.wire, b.location) or a.names != b.names:
+            if a.names == b.names:
+                msg = (
+                    f"{named} changed: {_scheme(a)} -> {_scheme(b)}; the client argument {args} stays, but the SDK "
+                    "now sends the credential another way, which the old value may not satisfy"
+                )
+            else:
+                msg = (
+                    f"{named} changed: {_scheme(a)} -> {_scheme(b)}; client arguments "
+                    f"{', '.join(f'{n}=' for n in a.names)} -> {args}"
+                )
+            args_both = tuple(dict.fromkeys(_args(client, a) + _args(client, b)))
+            out.append(Change("security-scheme-changed", BREAKING, msg, where, args_both))
+        elif before != after:
+            msg = f"security scheme {before!r} renamed to {after!r}: the client argument {args} and how it is sent stay"
+            out.append(Change("security-scheme-renamed", SAFE, msg, where, _args(client, b)))
     return out
 
 
@@ -134,8 +182,15 @@ def diff_version_header(old: SideModel, new: SideModel) -> list[Change]:
     client = new.symbols.client
     if after is None:
         assert before is not None
-        msg = f"version header {old.api.version_header} is no longer sent"
-        return [Change("version-header-removed", POSSIBLY, msg, old.where(before[0]), (client,))]
+        msg = (
+            f"version header {old.api.version_header} is no longer sent: the client argument api_version= "
+            "(which pinned it) is gone"
+        )
+        return [
+            Change(
+                "version-header-removed", BREAKING, msg, old.where(before[0]), (client, f"{client}(api_version=...)")
+            )
+        ]
     where = new.where(after[0])
     if before is None:
         msg = f"every request now sends {new.api.version_header}: {new.api.api_version}"

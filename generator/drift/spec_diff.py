@@ -14,10 +14,12 @@ from dataclasses import replace
 from typing import Any, Iterable
 
 from ..ir.nodes import Body, Operation, Param, Response
+from ..ir.types import ANY
 from . import constraints
 from .changes import BREAKING, POSSIBLY, SAFE, Change
 from .schemas import SchemaIndex
 from .security import diff_security, diff_version_header
+from .servers import diff_servers
 from .sides import SideModel
 from .types_diff import Comparer, Owner, Site
 
@@ -31,6 +33,7 @@ def diff_specs(old: SideModel, new: SideModel) -> list[Change]:
     changes = [*index.changes(comparer), *differ.run()]
     changes += diff_security(old, new)
     changes += diff_version_header(old, new)
+    changes += diff_servers(old, new)
     return sorted(_unique(changes), key=Change.sort_key)
 
 
@@ -110,7 +113,7 @@ class OperationDiff:
         where = self.new.where(new.location, new.method, new.path)
         symbol = self.new.symbols.operation(new.key)
         if new.deprecated and not old.deprecated:
-            msg = f"{new.method.upper()} {new.path} is deprecated"
+            msg = f"{new.method.upper()} {new.path} is deprecated: SDK method {symbol} still works, and a later version may remove it"
             out.append(Change("operation-deprecated", SAFE, msg, where, (symbol,)))
         out += self.pagination(old, new, where, symbol)
         out += self.path_params(old, new)
@@ -171,12 +174,17 @@ class OperationDiff:
         return out
 
     def path_param(self, po: Param, pn: Param, new: Operation) -> list[Change]:
-        symbol = f"{self.new.symbols.operation(new.key)}({pn.name})"
+        symbol = self.new.symbols.argument(new.key, str(pn.name))
         where = self.new.where(self.new.param_location(new, pn.wire, "path"), new.method, new.path)
         out = []
         if po.name != pn.name:
-            msg = f"path parameter {po.wire!r} renamed to {pn.wire!r}: SDK argument {po.name} is now {pn.name}"
-            out.append(Change("path-param-renamed", POSSIBLY, msg, where, (symbol,), direction="request"))
+            msg = (
+                f"path parameter {po.wire!r} renamed to {pn.wire!r}: SDK argument {po.name} is now {pn.name} "
+                f"(positional calls keep working; calls that pass {po.name}= by keyword break)"
+            )
+            before = f"{self.old.symbols.operation(new.key) or self.new.symbols.operation(new.key)}({po.name}=...)"
+            symbols = tuple(dict.fromkeys((symbol, before)))
+            out.append(Change("path-param-renamed", BREAKING, msg, where, symbols, direction="request"))
         label = f"path parameter {pn.wire!r} of {new.method.upper()} {new.path}"
         return out + self.cmp.types(po.type, pn.type, Site("param", "request", label, where, (symbol,)))
 
@@ -248,6 +256,9 @@ class OperationDiff:
             where=where,
             symbols=(symbol,),
         )
+        if pn.deprecated and not po.deprecated:
+            msg = f"{label} is deprecated (it still works; a later version may remove it)"
+            out.append(Change("param-deprecated", SAFE, msg, where, (symbol,), direction="request"))
         if (po.has_default, po.default) != (pn.has_default, pn.default):
             msg = f"{label}: default changed from {_default(po)} to {_default(pn)} (what omitting it means changed)"
             out.append(Change("param-default-changed", POSSIBLY, msg, where, (symbol,), direction="request"))
@@ -266,6 +277,14 @@ class OperationDiff:
             where = self.old.where(old.location + "/requestBody", old.method, old.path)
             return [Change("request-body-removed", BREAKING, f"{label} removed", where, (symbol,), direction="request")]
         if bo is None:
+            required = [str(f.name) for f in bn.fields if f.required]
+            if required and not bn.required:
+                msg = (
+                    f"optional {label} added, but the SDK method takes its required properties as required "
+                    f"keyword arguments ({', '.join(f'{n}=' for n in required)}): existing calls lack them"
+                )
+                symbols = (symbol, *(f"{symbol}({n}=...)" for n in required))
+                return [Change("request-body-added", BREAKING, msg, where, symbols, direction="request")]
             if bn.required:
                 return [
                     Change(
@@ -312,10 +331,14 @@ class OperationDiff:
         where = self.new.where(f"{new.location}/responses/{rn.status}", new.method, new.path)
         label = f"response of {new.method.upper()} {new.path}"
         out: list[Change] = []
-        if ro.status != rn.status:
-            msg = f"{label}: success status {ro.status} -> {rn.status} (the SDK accepts any 2xx)"
-            sev = SAFE if ro.status.startswith("2") and rn.status.startswith("2") else POSSIBLY
-            out.append(Change("response-status-changed", sev, msg, where, (symbol,), direction="response"))
+        before, after = _statuses(ro), _statuses(rn)
+        if before != after:
+            msg = (
+                f"{label}: success status {', '.join(before)} -> {', '.join(after)}; the SDK method accepts "
+                "any 2xx, so its return value is unchanged, but code that reads the raw response "
+                "(.with_raw_response, status_code) and checks for the old status breaks"
+            )
+            out.append(Change("response-status-changed", POSSIBLY, msg, where, (symbol,), direction="response"))
         if ro.kind == rn.kind:
             if ro.type is not None and rn.type is not None:
                 out += self.cmp.types(ro.type, rn.type, Site("response-body", "response", label, where, (symbol,)))
@@ -330,18 +353,70 @@ class OperationDiff:
         return [*out, Change("response-media-type-changed", BREAKING, msg, where, (symbol,), direction="response")]
 
     def errors(self, old: Operation, new: Operation) -> list[Change]:
-        olds, news = {r.status for r in old.errors}, {r.status for r in new.errors}
+        """Error responses per status: the SDK raises one exception class per status either
+        way, and parses ``e.body`` into the status's schema when one is declared."""
+        olds, news = {r.status: r for r in old.errors}, {r.status: r for r in new.errors}
         out = []
         symbol = self.new.symbols.operation(new.key)
-        for status in sorted(news - olds):
+        name = f"{new.method.upper()} {new.path}"
+        for status in sorted(news.keys() - olds.keys()):
             where = self.new.where(f"{new.location}/responses/{status}", new.method, new.path)
-            msg = f"{new.method.upper()} {new.path} documents a new error status {status}"
+            body = _error_body(news[status], self.new, self.cmp)
+            msg = f"{name} documents a new error status {status}" + (f" (e.body: {body})" if body else "")
             out.append(Change("error-status-added", SAFE, msg, where, (symbol,), direction="response"))
-        for status in sorted(olds - news):
+        for status in sorted(olds.keys() - news.keys()):
             where = self.old.where(f"{old.location}/responses/{status}", old.method, old.path)
-            msg = f"{new.method.upper()} {new.path} no longer documents error status {status}"
+            body = _error_body(olds[status], self.old, self.cmp)
+            msg = f"{name} no longer documents error status {status}" + (
+                f" (should it still occur, e.body is the decoded JSON instead of {body})" if body else ""
+            )
             out.append(Change("error-status-removed", SAFE, msg, where, (symbol,), direction="response"))
+        for status in sorted(olds.keys() & news.keys()):
+            out += self.error_body(olds[status], news[status], old, new, symbol)
         return out
+
+    def error_body(self, ro: Response, rn: Response, old: Operation, new: Operation, symbol: str) -> list[Change]:
+        a, b = _typed(ro), _typed(rn)
+        if a is None and b is None:
+            return []
+        label = f"error {rn.status} body of {new.method.upper()} {new.path}"
+        if b is None:
+            assert a is not None
+            where = self.old.where(f"{old.location}/responses/{ro.status}", old.method, old.path)
+            msg = (
+                f"{label}: schema {self.cmp.describe(a, self.old)} removed: e.body is now the decoded JSON "
+                f"(a dict), no longer a {self.cmp.describe(a, self.old)}; code that reads its attributes breaks"
+            )
+            return [Change("error-body-removed", BREAKING, msg, where, (symbol,), direction="response")]
+        where = self.new.where(f"{new.location}/responses/{rn.status}", new.method, new.path)
+        if a is None:
+            msg = (
+                f"{label}: schema {self.cmp.describe(b, self.new)} added: e.body is now a "
+                f"{self.cmp.describe(b, self.new)} instead of the decoded JSON; code that indexes it as a dict breaks"
+            )
+            return [Change("error-body-added", POSSIBLY, msg, where, (symbol,), direction="response")]
+        site = Site("error-body", "response", f"{label} (e.body)", where, (symbol,))
+        out = []
+        for c in self.cmp.types(a, b, site):
+            if c.rule == "error-body-type-changed" and c.severity is BREAKING:
+                what = f"e.body is now parsed into {self.cmp.describe(b, self.new)}, no longer {self.cmp.describe(a, self.old)}"
+                c = replace(c, message=f"{c.message}: {what}; code that reads its attributes may break")
+            out.append(c)
+        return out
+
+
+def _statuses(r: Response) -> tuple[str, ...]:
+    return tuple(sorted({r.status, *r.also}))
+
+
+def _typed(r: Response) -> Any:
+    """The type ``e.body`` is parsed into for this error status, or None (the decoded JSON)."""
+    return r.type if r.kind == "json" and r.type is not None and r.type != ANY else None
+
+
+def _error_body(r: Response, side: SideModel, cmp: Comparer) -> str:
+    t = _typed(r)
+    return cmp.describe(t, side) if t is not None else ""
 
 
 def _schema_of(param: Any) -> Any:

@@ -158,6 +158,12 @@ class Comparer:
     def _field(self, old: Field | None, new: Field | None, owner: Owner, seen: Seen) -> list[Change]:
         flow = owner.flow
         if new is None and old is not None:
+            raw_new = self._raw_property(self.new, owner.new_schema, old.wire)
+            if flow == "request" and _flag(raw_new, "readOnly"):  # left out of what the SDK sends
+                raw_old = self._raw_property(self.old, owner.old_schema, old.wire)
+                where = self._property_where(owner, old.wire, "new")
+                label = f"property {owner.label}.{old.wire}"
+                return access_changes(raw_old, raw_new, flow, label, where, owner.symbols(old, "old"))
             where = self._property_where(owner, old.wire, "old")
             return [
                 Change(
@@ -189,6 +195,10 @@ class Comparer:
         out += constraints.changes(
             raw_old, raw_new, prefix=f"{flow}-property", flow=flow, label=label, where=where, symbols=symbols
         )
+        out += access_changes(raw_old, raw_new, flow, label, where, symbols)
+        if new.deprecated and not old.deprecated:
+            msg = f"{label} is deprecated (it still works; a later version may remove it)"
+            out.append(Change(f"{flow}-property-deprecated", SAFE, msg, where, symbols, direction=flow))
         if (old.has_default, old.default) != (new.has_default, new.default):
             sev = by_flow(flow, POSSIBLY, SAFE)
             msg = f"{label}: default changed from {_value(old)} to {_value(new)}"
@@ -382,6 +392,54 @@ class Comparer:
         if isinstance(t, LiteralOf):
             return f"enum({_values(list(t.values), 4)})"
         return t.kind
+
+
+def _flag(node: Any, key: str) -> bool:
+    return isinstance(node, dict) and node.get(key) is True
+
+
+def access_changes(
+    raw_old: Any, raw_new: Any, flow: Flow, label: str, where: Where, symbols: tuple[str, ...]
+) -> list[Change]:
+    """``readOnly`` and ``writeOnly`` of a property, both ways.  A read-only property is left
+    out of what the SDK sends (the keyword argument of a flattened body is gone; the server
+    ignores it anyway); a write-only one is never returned (the attribute stays unset)."""
+    out: list[Change] = []
+    rule = f"{flow}-property-became-read-only"
+    if _flag(raw_new, "readOnly") and not _flag(raw_old, "readOnly"):
+        if flow == "request":
+            msg = (
+                f"{label} became readOnly: the SDK no longer sends it (its keyword argument is gone) "
+                "and the server ignores it"
+            )
+            out.append(Change(rule, BREAKING, msg, where, symbols, direction=flow))
+        else:
+            msg = f"{label} became readOnly (responses still carry it)"
+            out.append(Change(rule, SAFE, msg, where, symbols, direction=flow))
+    elif _flag(raw_old, "readOnly") and not _flag(raw_new, "readOnly"):
+        rule = f"{flow}-property-no-longer-read-only"
+        if flow == "request":
+            msg = f"{label} is no longer readOnly: the SDK can send it (a new keyword argument)"
+            out.append(Change(rule, SAFE, msg, where, symbols, addition=True, direction=flow))
+        else:
+            out.append(Change(rule, SAFE, f"{label} is no longer readOnly", where, symbols, direction=flow))
+    if _flag(raw_new, "writeOnly") and not _flag(raw_old, "writeOnly"):
+        rule = f"{flow}-property-became-write-only"
+        if flow == "response":
+            msg = f"{label} became writeOnly: responses no longer carry it (the SDK attribute stays unset)"
+            out.append(Change(rule, BREAKING, msg, where, symbols, direction=flow))
+        else:
+            out.append(
+                Change(rule, SAFE, f"{label} became writeOnly (requests still send it)", where, symbols, direction=flow)
+            )
+    elif _flag(raw_old, "writeOnly") and not _flag(raw_new, "writeOnly"):
+        rule = f"{flow}-property-no-longer-write-only"
+        if flow == "response":
+            msg = f"{label} is no longer writeOnly: responses now carry it"
+            out.append(Change(rule, SAFE, msg, where, symbols, addition=True, direction=flow))
+        else:
+            out.append(Change(rule, SAFE, f"{label} is no longer writeOnly", where, symbols, direction=flow))
+    return out
 
 
 def _opened(t: TypeRef) -> TypeRef:

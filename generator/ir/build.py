@@ -125,7 +125,9 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
     doc = loaded.document
     root = loaded.root
     classes = class_scope(RUNTIME_NAMES | {client, "Async" + client, package})
-    converter = SchemaConverter(loaded.workspace, diagnostics, loaded.minor, classes)
+    # Types live in ``types/`` and are used as ``types.Name``: a schema named like the client
+    # keeps its name there (resource classes and the client take theirs from ``classes``).
+    converter = SchemaConverter(loaded.workspace, diagnostics, loaded.minor, class_scope(RUNTIME_NAMES | {package}))
     converter.declare_components(doc, root)
     schemes = security_schemes(doc, config, package, diagnostics, root, is_token)
     known = frozenset(s.key for s in schemes)

@@ -23,6 +23,7 @@ from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
+from .allof import Merged
 from .nodes import Alias, Decl, Enum, Field, Model
 from .skips import Skips
 from .types import (
@@ -54,31 +55,6 @@ class _Pending:
 
 
 @dataclass(slots=True)
-class Merged:
-    """The properties, required names and typed extras of an object schema with its allOfs."""
-
-    props: dict[str, tuple[Any, Location]] = field(default_factory=dict)
-    required: set[str] = field(default_factory=set)
-    extras: list[tuple[Any, Location]] = field(default_factory=list)
-
-    def update(self, other: Merged) -> None:
-        self.props.update(other.props)
-        self.required |= other.required
-        self.extras.extend(other.extras)
-
-    def add_own(self, node: dict[str, Any], loc: Location) -> None:
-        props = node.get("properties")
-        for wire, sub in props.items() if isinstance(props, dict) else ():
-            self.props[str(wire)] = (sub, loc.child("properties", wire))
-        req = node.get("required")
-        if isinstance(req, list):
-            self.required.update(str(r) for r in req)
-        ap = node.get("additionalProperties")
-        if isinstance(ap, dict) and ap:
-            self.extras.append((ap, loc.child("additionalProperties")))
-
-
-@dataclass(slots=True)
 class SchemaConverter:
     ws: Workspace
     diagnostics: Diagnostics
@@ -93,6 +69,8 @@ class SchemaConverter:
     _deferred: deque[tuple[str, Ident, dict[str, Any], Location, int]] = field(default_factory=deque)
     skips: Skips = field(init=False)  # what broken $refs cost (see ``skips``)
     _shared: set[str] = field(default_factory=set)  # keys of components and $ref targets
+    _collecting: set[Location] = field(default_factory=set)  # schemas being merged (``collect``)
+    _collect_hit: bool = False  # a variant being merged refers back to one of them
 
     def __post_init__(self) -> None:
         self.skips = Skips(self.ws, self.diagnostics)
@@ -110,8 +88,20 @@ class SchemaConverter:
             self.names.setdefault(str(loc), _Pending(minted[wire]))
         for wire in wires:
             loc = root.child("components", "schemas", wire)
+            if str(wire).isidentifier() and minted[wire] != wire and minted[wire].rstrip("_0123456789") == wire:
+                self.diagnostics.warning(
+                    f"schema {wire!r} is {minted[wire]!r} in the SDK's types: {wire!r} is a name the generated"
+                    " code needs",
+                    loc.file,
+                    loc.pointer,
+                )
             with self.skips.declaration(str(loc), minted[wire], loc, shared=True):
-                self.type_of(schemas[wire], loc, wire, named=True)
+                node = schemas[wire]
+                target = self.type_of(node, loc, wire, named=True)
+                if isinstance(node, dict) and "$ref" in node and str(loc) not in self.decls:
+                    # a component that is only a $ref: exported under its own name too
+                    self.locations[str(loc)] = loc
+                    self.decls[str(loc)] = Alias(str(loc), minted[wire], Ident(""), target, _doc(node), str(loc))
 
     def type_of(self, node: Any, loc: Location, hint: str, *, named: bool = False) -> TypeRef:
         """The type of a schema node; ``named``: the node is a declaration of its own."""
@@ -209,16 +199,23 @@ class SchemaConverter:
         if _is_object_model(node):
             return self._model(key, name, node, loc)
         values = node.get("enum")
-        if isinstance(values, list) and values and "const" not in node:
+        if isinstance(values, list) and values and "const" not in node and not _unliteral(values):
             clean = _literal_values(values)
             base = literal_base(clean)
-            if clean and base != "any":
+            if any(v is not None for v in clean) and base != "any":
                 return Enum(key, name, Ident(""), clean, base, doc, str(loc))
         return Alias(key, name, Ident(""), self._inline(node, loc, name), doc, str(loc))
 
     def _model(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Model:
+        all_of = node.get("allOf")
+        for i, member in enumerate(all_of if isinstance(all_of, list) else []):
+            if isinstance(member, dict) and "$ref" in member:
+                # the parent keeps its own declaration, however it is used
+                self.type_of(member, loc.child("allOf", i), name)
         merged = self.collect(node, loc)
         props, required, extras = merged.props, merged.required, merged.extras
+        for wire in sorted(required - props.keys()):
+            props[wire] = ({}, loc.child("required"))  # required, any value
         scope = field_scope()
         names = scope.mint_all(list(props))
         fields = []
@@ -245,9 +242,10 @@ class SchemaConverter:
 
     def collect(self, node: Any, loc: Location) -> Merged:
         """Merge an object schema and its ``allOf`` members into one set of properties
-        (members first, in order; later ones win).  Iterative, and each member location is
-        merged once per call: nested and repeated ``allOf``s cost linear time, not
-        exponential; a member that refers back to a schema being merged is skipped."""
+        (see ``allof``).  Iterative, and each member location is merged once per call:
+        nested and repeated ``allOf``s cost linear time, not exponential; a member that refers
+        back to a schema being merged is skipped, and so is a ``oneOf``/``anyOf`` variant
+        that does (the usual base schema listing its own subtypes)."""
         start = self._resolved(node, loc)
         if start is None:
             return Merged()
@@ -261,9 +259,13 @@ class SchemaConverter:
                 on_stack.discard(at)
                 merged = Merged()
                 for member_loc, _ in members[at]:
-                    merged.update(memo[member_loc])
+                    merged.update(memo.get(member_loc) or Merged())
                 merged.add_own(schema, at)
+                merged.add_variants(self._variants(schema, at, on_stack))
                 memo[at] = merged
+                continue
+            if at in self._collecting:
+                self._collect_hit = True
                 continue
             if at in memo or at in on_stack:
                 continue
@@ -281,7 +283,22 @@ class SchemaConverter:
                 elif resolved is not None:
                     found.append(resolved)
             stack.extend((m, n, False) for m, n in reversed(found))
-        return memo[start[0]]
+        return memo.get(start[0]) or Merged()
+
+    def _variants(self, schema: dict[str, Any], at: Location, merging: set[Location]) -> list[Merged]:
+        """The merged properties of each ``oneOf``/``anyOf`` variant of an object schema;
+        none when a variant refers back to a schema being merged."""
+        keyword = next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]), None)
+        if keyword is None:
+            return []
+        outer, hit = set(self._collecting), self._collect_hit
+        self._collecting |= merging | {at}
+        self._collect_hit = False
+        try:
+            out = [self.collect(v, at.child(keyword, i)) for i, v in enumerate(schema[keyword])]
+            return [] if self._collect_hit else out
+        finally:
+            self._collecting, self._collect_hit = outer, hit
 
     def _resolved(self, node: Any, loc: Location) -> tuple[Location, dict[str, Any]] | None:
         if isinstance(node, dict) and "$ref" in node:
@@ -299,6 +316,9 @@ class SchemaConverter:
         return nullable(t) if _is_nullable(node) else t
 
     def _inline_core(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        fixed = [node["const"]] if "const" in node else node.get("enum")
+        if isinstance(fixed, list) and _unliteral(fixed):
+            return self._unliteral_type(fixed, "const" if "const" in node else "enum", loc)
         if "const" in node:
             values = _literal_values([node["const"]])
             return LiteralOf(values, open=False) if values else ANY
@@ -306,6 +326,13 @@ class SchemaConverter:
             values = _literal_values(node["enum"])
             if values and literal_base(values) != "any":
                 return LiteralOf(values)
+            if values:
+                self.diagnostics.warning(
+                    "enum mixes strings, numbers and booleans: the SDK accepts any value here, without checking"
+                    " it is one of the values listed",
+                    loc.file,
+                    loc.pointer + "/enum",
+                )
             return Prim(literal_base(values)) if values else ANY
         all_of = node.get("allOf")
         if isinstance(all_of, list) and all_of and not _is_object_model(node):
@@ -317,6 +344,26 @@ class SchemaConverter:
             if isinstance(node.get(keyword), list) and node[keyword]:
                 return self._union(node, keyword, loc, hint)
         return self._by_type(node, loc, hint)
+
+    def _unliteral_type(self, values: list[Any], keyword: str, loc: Location) -> TypeRef:
+        """The type of an enum or const whose values a ``Literal`` cannot hold (numbers with a
+        fraction, objects, arrays), with a warning: the SDK does not check the value itself."""
+        kinds = {_json_kind(v) for v in values if v is not None}
+        t: TypeRef = ANY
+        if kinds <= {"int", "float"}:
+            t = Prim("float")
+        elif kinds == {"object"}:
+            t = Prim("object")
+        elif kinds == {"array"}:
+            t = ListOf(ANY)
+        what = {Prim("float"): "a number", Prim("object"): "an object", ListOf(ANY): "an array"}.get(t, "any value")
+        self.diagnostics.warning(
+            f"{keyword} of {'/'.join(sorted(kinds))} values (a Python Literal cannot hold them): the SDK accepts"
+            f" {what} here{' or null' if None in values else ''}, without checking it is one of the values listed",
+            loc.file,
+            loc.pointer + "/" + keyword,
+        )
+        return nullable(t) if None in values else t
 
     def _by_type(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         types = [t for t in _type_list(node.get("type")) if t != "null"]
@@ -447,14 +494,34 @@ def _is_object_model(node: dict[str, Any]) -> bool:
     if isinstance(node.get("properties"), dict) and node["properties"]:
         return True
     all_of = node.get("allOf")
-    if not isinstance(all_of, list) or len(all_of) < 2:
+    if not isinstance(all_of, list) or not all_of:
         return False
-    return sum(1 for m in all_of if isinstance(m, dict) and _structural(m)) >= 2
+    structural = sum(1 for m in all_of if isinstance(m, dict) and _structural(m))
+    if structural >= 2:
+        return True
+    # one object plus ``required`` names (beside the allOf or in a member): not that object
+    requires = [node, *(m for m in all_of if isinstance(m, dict) and not _structural(m))]
+    return structural == 1 and any(isinstance(m.get("required"), list) and m["required"] for m in requires)
 
 
 def _structural(member: dict[str, Any]) -> bool:
     """An allOf member that adds structure (not just a description or a constraint)."""
     return "$ref" in member or any(k in member for k in ("properties", "allOf", "additionalProperties"))
+
+
+def _unliteral(values: list[Any]) -> bool:
+    """Whether enum/const values include some a ``Literal`` cannot hold."""
+    return any(not (v is None or isinstance(v, (str, bool, int))) for v in values)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "int" if isinstance(value, int) or value.is_integer() else "float"
+    if isinstance(value, dict):
+        return "object"
+    return "array" if isinstance(value, list) else "string"
 
 
 def _literal_values(values: list[Any]) -> tuple[Any, ...]:

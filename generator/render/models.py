@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..ir.nodes import Alias, Api, Decl, Enum, Field, Model
-from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_type
+from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_type, references
 from .imports import Imports
 from .layout import WIDTH, annotated, assigned, names_list, split_expr
 from .text import docstring, py_literal
@@ -28,6 +28,7 @@ class DeclCode:
     doc: str
     fields: tuple[FieldCode, ...] = ()
     extra: str = ""  # annotation of the values of undeclared properties, when typed
+    annotation: str = ""  # ``: TypeAlias`` where mypy would not read the assignment as an alias
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +58,18 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
     for d in api.decls:
         by_module.setdefault(d.module, []).append(d)
     grouped = {key for group in api.groups for key in group}
+    self_aliases = alias_cycles(api)
     out = []
     for module, decls in by_module.items():
         quote = frozenset(d.key for d in decls if d.key in grouped)
         ctx = TypeContext(decls=refs, response=True, quote=quote, local_module=module)
-        codes = tuple(_decl_code(d, ctx) for d in decls)
+        codes = tuple(_decl_code(d, ctx, d.key in self_aliases) for d in decls)
         imports = Imports()
         imports.absorb(ctx)
         if any(isinstance(d, Alias) and d.key in quote for d in decls):
             imports.add("typing_extensions", "TypeAliasType")
+        if any(c.annotation for c in codes):
+            imports.add("typing_extensions", "TypeAlias")
         if any(isinstance(d, Model) for d in decls):
             imports.add(".._models", "BaseModel")
         if any(c.extra or (c.fields and any("Field(" in f.default for f in c.fields)) for c in codes):
@@ -101,19 +105,45 @@ def import_chains(modules: list[ModelModule]) -> dict[str, tuple[str, ...]]:
     return {m: deps[m] for m in sorted(deps) if depth[m] > CHAIN_DEPTH}
 
 
-def _decl_code(d: Decl, ctx: TypeContext) -> DeclCode:
+def alias_cycles(api: Api) -> set[str]:
+    """Aliases that reach themselves through aliases only (``Json = Union[str, List[Json]]``):
+    mypy cannot resolve such a ``TypeAliasType`` unless its value is one string."""
+    targets = {d.key: d.target for d in api.decls if isinstance(d, Alias)}
+    out: set[str] = set()
+    for key, target in targets.items():
+        pending, seen = sorted(references(target)), set()
+        while pending:
+            current = pending.pop()
+            if current == key:
+                out.add(key)
+                break
+            if current in seen or current not in targets:
+                continue
+            seen.add(current)
+            pending.extend(references(targets[current]))
+    return out
+
+
+def _decl_code(d: Decl, ctx: TypeContext, self_alias: bool = False) -> DeclCode:
     doc = docstring(d.doc, "    ") if d.doc else ""
     if isinstance(d, Enum):
         value = print_type(LiteralOf(d.values), ctx.direction(response=False))
         value = assigned(d.name, value)[len(d.name) + 3 :]
         return DeclCode("enum", d.name, value, docstring(d.doc) if d.doc else "")
     if isinstance(d, Alias):
-        value = print_type(d.target, ctx)
+        if self_alias:
+            # The whole value as one forward reference: mypy resolves the cycle then.
+            value = py_literal(print_type(d.target, replace(ctx, quote=frozenset())))
+        else:
+            value = print_type(d.target, ctx)
+        # ``X = None`` or ``X = "Y"`` is a variable to mypy, not a type alias.
+        annotation = ": TypeAlias" if value == "None" or value.startswith('"') else ""
         if d.key in ctx.quote:
             # A recursive alias needs a real alias object for its self-references to resolve.
             value = f"TypeAliasType({py_literal(d.name)}, {value})"
-        value = assigned(d.name, value)[len(d.name) + 3 :]
-        return DeclCode("alias", d.name, value, docstring(d.doc) if d.doc else "")
+            annotation = ""
+        value = assigned(d.name + annotation, value)[len(d.name + annotation) + 3 :]
+        return DeclCode("alias", d.name, value, docstring(d.doc) if d.doc else "", annotation=annotation)
     extra = ""
     if d.extra is not None and d.extra != ANY:
         extra = f"{ctx.typing('Dict')}[str, {print_type(d.extra, ctx)}]"

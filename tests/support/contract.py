@@ -73,6 +73,7 @@ class Fault:
     delay: float = 0.0  # wait this long before answering (past the client timeout: a timeout)
     apply: bool = False  # apply the operation (and store it in the ledger) before failing
     validate: bool = True  # validate a scripted answer whose status the operation declares
+    raw: bytes | None = None  # send exactly these bytes as the body (b"": none), unvalidated
 
 
 @dataclass
@@ -192,7 +193,8 @@ class ContractServer:
             answer = self._answer(seen, fault)
             seen.status = answer.status
             if answer.body and "json" in answer.headers.get("Content-Type", ""):
-                seen.response = json.loads(answer.body)
+                with contextlib.suppress(ValueError):  # a scripted raw body may be broken JSON
+                    seen.response = json.loads(answer.body)
             self.problems.extend(f"{seen.method} {seen.target}: {p}" for p in seen.problems)
         return answer
 
@@ -261,8 +263,10 @@ class ContractServer:
         declared = _response(operation, str(status), exact=True)
         payload = fault.body if fault.body is not None else (_synthesize(declared) if declared else None)
         answer = _answer_of(status, declared, payload)
+        if fault.raw is not None:
+            answer = Answer(status, {"Content-Type": "application/json"} if fault.raw else {}, fault.raw)
         answer.headers.update(fault.headers)
-        if fault.validate and declared is not None:
+        if fault.validate and declared is not None and fault.raw is None:
             seen.problems.extend(self._response_problems(request, answer))
         return _copy(answer, drop=fault.drop, truncate=fault.truncate, delay=fault.delay)
 

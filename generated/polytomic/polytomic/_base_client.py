@@ -14,6 +14,7 @@ import copy
 import logging
 import sys
 import time
+from contextvars import ContextVar
 from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 
 import httpx
@@ -22,6 +23,7 @@ from ._auth import Auth
 from ._credentials import CredentialsMixin
 from ._exceptions import (
     APIConnectionError,
+    APIResponseBodyError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
@@ -49,7 +51,7 @@ from ._response import (
     AsyncStreamedAPIResponse,
     StreamedAPIResponse,
 )
-from ._retry import retry_delay, should_retry
+from ._retry import describe_transport_error, is_transient, retry_delay, should_retry
 from ._serde import (
     describe_validation_error,
     is_json_syntax_error,
@@ -73,6 +75,11 @@ DEFAULT_MAX_RETRIES = 2
 RETRY_COUNT_HEADER = "X-Retry-Count"
 _ClientT = TypeVar("_ClientT", bound="BaseClient")
 _PYTHON_VERSION = sys.version.split()[0]  # what platform.python_version() says, e.g. 3.11.7
+# Set by a pager around the fetch of one page: the responses parsed meanwhile are appended, so
+# an error about the page can carry its response.
+PAGE_RESPONSES: ContextVar[Optional[List[httpx.Response]]] = ContextVar(
+    "PAGE_RESPONSES", default=None
+)
 
 
 class BaseClient(CredentialsMixin):
@@ -286,6 +293,18 @@ class BaseClient(CredentialsMixin):
 
     # -- retries -------------------------------------------------------------------------
 
+    def _transport_error(
+        self, exc: httpx.RequestError, request: httpx.Request, attempt: int
+    ) -> APIConnectionError:
+        """The typed error for a request that got no usable answer; its message says why."""
+        detail = describe_transport_error(exc, request, attempt + 1)
+        for secret in self._secrets_sent(request):
+            if secret:
+                detail = detail.replace(secret, "<redacted>")
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(request, message=f"Request timed out: {detail}")
+        return APIConnectionError(message=f"Connection error: {detail}", request=request)
+
     def _may_retry(self, prepared: Prepared) -> bool:
         """Never repeat a non-idempotent request unless it carries an idempotency key."""
         endpoint = prepared.endpoint
@@ -318,8 +337,11 @@ class BaseClient(CredentialsMixin):
             return response.content
         if kind == "text":
             return response.text
+        pager = PAGE_RESPONSES.get()
+        if pager is not None:  # a pager asks which response its page came from
+            pager.append(response)
         if not response.content:
-            return None
+            return self._empty_body(cast_to, response)
         try:  # the bytes as JSON: see validate_json_as (unions of models with date-times)
             return validate_json_as(cast_to, response.content)
         except ValueError as exc:
@@ -332,8 +354,12 @@ class BaseClient(CredentialsMixin):
         try:  # not UTF-8 JSON: JSON in another encoding (httpx detects it), or no JSON at all
             data = response.json()
         except ValueError:
-            raise APIResponseValidationError(
-                response, response.text, message="response body is not JSON"
+            text = response.text
+            kind = response.headers.get("content-type") or "no content-type"
+            raise APIResponseBodyError(
+                response,
+                text,
+                message=f"the {response.status_code} response body is not JSON ({kind}): {text[:200]!r}",
             ) from None
         try:
             return validate_as(cast_to, data)
@@ -343,6 +369,24 @@ class BaseClient(CredentialsMixin):
             raise APIResponseValidationError(
                 response, data, message=describe_validation_error(exc)
             ) from exc
+
+    def _empty_body(self, cast_to: Any, response: httpx.Response) -> Any:
+        """None where the operation admits no body (a declared 204, a schema that allows null,
+        a HEAD request); an error where it declares one: a model cannot be made of nothing."""
+        if response.request.method == "HEAD":
+            return None
+        try:
+            return validate_as(cast_to, None)
+        except ValueError as exc:
+            if not is_validation_error(exc):
+                raise
+        name = getattr(cast_to, "__name__", None) or repr(cast_to)
+        raise APIResponseBodyError(
+            response,
+            "",
+            message=f"the {response.status_code} response has an empty body, but the operation "
+            f"declares one ({name})",
+        )
 
     def _secret_values(self) -> List[str]:
         return [s for auth in self._auth.values() for s in auth.secrets()]
@@ -447,25 +491,20 @@ class SyncAPIClient(BaseClient):
             retryable = may_retry and attempt < prepared.max_retries
             try:
                 response = self._client.send(request, stream=prepared.streamed)
-            except httpx.TimeoutException as exc:
-                if retryable:
-                    time.sleep(retry_delay(attempt, None))
+            except httpx.RequestError as exc:
+                if retryable and is_transient(exc):
+                    time.sleep(retry_delay(attempt, None) or 0.0)
                     attempt += 1
                     continue
-                raise APITimeoutError(request) from exc
-            except httpx.TransportError as exc:
-                if retryable:
-                    time.sleep(retry_delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise APIConnectionError(request=request) from exc
+                raise self._transport_error(exc, request, attempt) from exc
             if debug:
                 log_response(self._log, response, self._secret_values())
             if response.is_success:
                 return response
-            if retryable and should_retry(response):
+            wait = retry_delay(attempt, response) if retryable and should_retry(response) else None
+            if wait is not None:
                 response.close()
-                time.sleep(retry_delay(attempt, response))
+                time.sleep(wait)
                 attempt += 1
                 continue
             response.read()
@@ -566,25 +605,20 @@ class AsyncAPIClient(BaseClient):
             retryable = may_retry and attempt < prepared.max_retries
             try:
                 response = await self._client.send(request, stream=prepared.streamed)
-            except httpx.TimeoutException as exc:
-                if retryable:
-                    await _async_sleep(retry_delay(attempt, None))
+            except httpx.RequestError as exc:
+                if retryable and is_transient(exc):
+                    await _async_sleep(retry_delay(attempt, None) or 0.0)
                     attempt += 1
                     continue
-                raise APITimeoutError(request) from exc
-            except httpx.TransportError as exc:
-                if retryable:
-                    await _async_sleep(retry_delay(attempt, None))
-                    attempt += 1
-                    continue
-                raise APIConnectionError(request=request) from exc
+                raise self._transport_error(exc, request, attempt) from exc
             if debug:
                 log_response(self._log, response, self._secret_values())
             if response.is_success:
                 return response
-            if retryable and should_retry(response):
+            wait = retry_delay(attempt, response) if retryable and should_retry(response) else None
+            if wait is not None:
                 await response.aclose()
-                await _async_sleep(retry_delay(attempt, response))
+                await _async_sleep(wait)
                 attempt += 1
                 continue
             await response.aread()

@@ -5,6 +5,8 @@
     ├── APIConnectionError
     │   └── APITimeoutError
     ├── APIResponseValidationError
+    │   ├── APIResponseBodyError
+    │   └── PaginationLoopError
     ├── APIStreamError
     ├── MissingCredentialsError
     ├── OAuth2TokenError
@@ -22,8 +24,10 @@
 ``MissingCredentialsError``: an operation needs credentials the client was not given (raised
 before sending); ``OAuth2TokenError``: the OAuth2 token endpoint gave no token.
 Every error carries the ``request``; status errors also carry the ``response``, its
-``status_code`` and ``headers``, and ``body``: the error body parsed into the spec's error
-model when the operation declares one (else the decoded JSON, else the text).
+``status_code`` and ``headers``, ``body``: the error body parsed into the spec's error
+model when the operation declares one (else the decoded JSON, else the text), and
+``retry_after``: the delay the server asked for (``Retry-After`` or ``retry-after-ms``), if any.
+A connection error's message names its cause (``__cause__`` keeps the httpx exception).
 """
 
 from __future__ import annotations
@@ -32,9 +36,13 @@ from typing import Any, Optional, Sequence
 
 import httpx
 
+from ._retry import MAX_RETRY_AFTER
+from ._retry import retry_after as _retry_after
+
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseBodyError",
     "APIResponseValidationError",
     "APIStatusError",
     "APIStreamError",
@@ -46,6 +54,7 @@ __all__ = [
     "MissingCredentialsError",
     "NotFoundError",
     "OAuth2TokenError",
+    "PaginationLoopError",
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
@@ -65,13 +74,16 @@ class APIError(Exception):
 
 
 class APIConnectionError(APIError):
+    """No answer from the server: the connection failed, dropped, or was refused before a
+    request could be sent (the message names the cause; ``__cause__`` is the httpx error)."""
+
     def __init__(self, *, message: str = "Connection error.", request: httpx.Request) -> None:
         super().__init__(message, request)
 
 
 class APITimeoutError(APIConnectionError):
-    def __init__(self, request: httpx.Request) -> None:
-        super().__init__(message="Request timed out.", request=request)
+    def __init__(self, request: httpx.Request, *, message: str = "Request timed out.") -> None:
+        super().__init__(message=message, request=request)
 
 
 class APIResponseValidationError(APIError):
@@ -92,16 +104,40 @@ class APIResponseValidationError(APIError):
         self.status_code = response.status_code
 
 
+class APIResponseBodyError(APIResponseValidationError):
+    """A success response whose body is empty or not JSON, where the operation declares a
+    JSON body (``body`` is the text received, ``response`` the whole answer)."""
+
+
+class PaginationLoopError(APIResponseValidationError):
+    """The server sent back a next-page cursor it had already sent: following it would fetch
+    the same pages again, forever.  ``cursor`` is the repeated cursor, ``body`` the page that
+    carried it (its items were yielded), ``response`` that page's response."""
+
+    cursor: str
+
+    def __init__(self, response: httpx.Response, page: Any, *, cursor: str, pages: int) -> None:
+        super().__init__(
+            response,
+            page,
+            message=f"pagination stopped: page {pages} sent back the next-page cursor {cursor!r}, "
+            "already followed earlier; following it again would loop",
+        )
+        self.cursor = cursor
+
+
 class APIStatusError(APIError):
     """The server answered with a 4xx or 5xx status."""
 
     response: httpx.Response
     status_code: int
+    retry_after: Optional[float]
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
         super().__init__(message, response.request, body=body)
         self.response = response
         self.status_code = response.status_code
+        self.retry_after = _retry_after(response.headers)
 
     @property
     def headers(self) -> httpx.Headers:
@@ -163,7 +199,14 @@ def make_status_error(
         if secret:
             detail = detail.replace(secret, "<redacted>")
     message = f"Error code: {status}" + (f" - {detail}" if detail else "")
-    return cls(message, response=response, body=body)
+    error = cls(message, response=response, body=body)
+    if error.retry_after is not None and error.retry_after > MAX_RETRY_AFTER:
+        error.message = (
+            f"{message} (the server asks to retry after {error.retry_after:g} s, longer than "
+            f"the SDK waits ({MAX_RETRY_AFTER:g} s): not retried, see .retry_after)"
+        )
+        error.args = (error.message,)
+    return error
 
 
 def _detail(body: Any) -> str:

@@ -365,7 +365,7 @@ if TYPE_CHECKING:
     from .webhook_list_envelope import WebhookListEnvelope as WebhookListEnvelope
     from .work_task_status import WorkTaskStatus as WorkTaskStatus
 
-_MODULES = {
+_MODULES: "dict[str, str]" = {
     "ActivateSyncEnvelope": "activate_sync_envelope",
     "ActivateSyncInput": "activate_sync_input",
     "ActivateSyncOutput": "activate_sync_output",
