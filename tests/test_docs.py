@@ -36,7 +36,7 @@ from generator.render.models import decl_refs
 from generator.render.package import Meta
 from generator.runtime import _exceptions
 from tests.conftest import ROOT, GenerateFn
-from tests.support.samples import Samples
+from tests.support.samples import Samples, end_followed_page
 
 TARGETS = {c.target: c for c in load_targets(ROOT / "pyproject.toml")}
 DOCS = ("README.md", "reference.md")
@@ -186,28 +186,13 @@ class MockServer:
             return httpx.Response(status, content=b"bytes")
         if op.response.kind == "text":
             return httpx.Response(status, text="text")
-        body = self.samples.json(op.response.type)
-        page = op.pagination
-        if page is not None and page.cursor.wire in request.url.params and isinstance(body, dict):
-            _clear(body, page.next_cursor_wire)  # a follow-up page is the last: the pager stops
-        return httpx.Response(status, json=body)
+        return httpx.Response(status, json=end_followed_page(op, request, self.samples.json(op.response.type)))
 
     def run(self, code: str, name: str) -> list[tuple[httpx.Request, Operation | None]]:
         """Execute an example; the requests it made."""
         start = len(self.seen)
         exec(compile(code, name, "exec"), {"__name__": "__example__"})  # the docs under test
         return self.seen[start:]
-
-
-def _clear(body: dict[str, Any], path: tuple[str, ...]) -> None:
-    """Set the value at ``path`` (wire names) to null, where the sample has it."""
-    for key in path[:-1]:
-        inner = body.get(key)
-        if not isinstance(inner, dict):
-            return
-        body = inner
-    if path[-1] in body:
-        body[path[-1]] = None
 
 
 @pytest.fixture

@@ -368,10 +368,11 @@ def _no_braces(text: str) -> str:
 def _prepare(s: dict[str, str]) -> dict[str, str]:
     """Constraints the template needs: a path parameter name without braces (it sits inside
     ``{...}``), a literal path part without braces (or ``%``, which would make the expected
-    wire path ambiguous), and names the template uses itself kept apart."""
+    wire path ambiguous; nor ``?`` or ``#``, which start a path key's fixed query or fragment:
+    tests/test_servers.py), and names the template uses itself kept apart."""
     s = dict(s)
     s["path_param"] = _no_braces(s["path_param"])
-    s["path_literal"] = _no_braces(s["path_literal"]).replace("%", "pct")
+    s["path_literal"] = _no_braces(s["path_literal"]).replace("%", "pct").replace("?", "q").replace("#", "h")
     fixed = {"color", "colors", "labels", "pet", "size"}
     for key in ("prop_a", "prop_b", "prop_c", "disc_prop"):
         if s[key] in fixed:

@@ -27,7 +27,7 @@ from generator.ir.types import ListOf, MapOf, Named, TypeRef
 from generator.loader import load
 from generator.pipeline import build, sdk_names
 from generator.render.write import write_package
-from tests.support.samples import Samples
+from tests.support.samples import Samples, end_followed_page
 
 Handler = Callable[[httpx.Request, Operation], httpx.Response]
 
@@ -125,9 +125,9 @@ class BoundedSamples(Samples):
         return super().json(t, depth)
 
 
-def sample_response(sdk: Sdk, op: Operation) -> httpx.Response:
+def sample_response(sdk: Sdk, op: Operation, request: httpx.Request) -> httpx.Response:
     if op.response.kind == "json" and op.response.type is not None:
-        return httpx.Response(200, json=BoundedSamples(sdk.api).json(op.response.type))
+        return httpx.Response(200, json=end_followed_page(op, request, BoundedSamples(sdk.api).json(op.response.type)))
     if op.response.kind == "text":
         return httpx.Response(200, text="text")
     if op.response.kind == "binary":
@@ -185,7 +185,7 @@ def call(sdk: Sdk, root: Any, chain: tuple[str, ...], op: Operation, overrides: 
 
 def call_every_operation(sdk: Sdk, handler: Handler | None = None) -> None:
     """Each operation once, sync and async, answered with a sample of its response."""
-    reply = handler or (lambda request, op: sample_response(sdk, op))
+    reply = handler or (lambda request, op: sample_response(sdk, op, request))
     sync = client(sdk, reply)
     for chain, _, op in walk(sdk.api):
         call(sdk, sync, chain, op)

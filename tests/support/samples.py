@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from generator.ir.nodes import Alias, Api, Decl, Enum, Model
+import httpx
+
+from generator.ir.nodes import Alias, Api, Decl, Enum, Model, Operation
 from generator.ir.types import ListOf, LiteralOf, MapOf, Named, Nullable, Prim, TypeRef, UnionOf
 
 _JSON_PRIMS: dict[str, Any] = {
@@ -69,3 +71,17 @@ class Samples:
             decl = self.decls[inner.key]
             return getattr(types_module, decl.name).model_validate(self.json(inner))
         return self.json(inner)
+
+
+def end_followed_page(op: Operation, request: httpx.Request, body: Any) -> Any:
+    """A sample page answering a request that follows a cursor is the last one: its next
+    cursor is null, so a pager stops (a sample repeats its cursor, which a pager refuses)."""
+    page = op.pagination
+    if page is None or page.cursor.wire not in request.url.params or not isinstance(body, dict):
+        return body
+    inner: Any = body
+    for key in page.next_cursor_wire[:-1]:
+        inner = inner.get(key) if isinstance(inner, dict) else None
+    if isinstance(inner, dict) and page.next_cursor_wire[-1] in inner:
+        inner[page.next_cursor_wire[-1]] = None
+    return body
