@@ -91,6 +91,24 @@ TEMPLATE_CLASS_NAMES = frozenset(
         "SyncPager",
         "SyncResource",
         "Timeout",
+        # streams, uploads, credentials (issue #18)
+        "AsyncResponseContextManager",
+        "AsyncStream",
+        "AsyncStreamedAPIResponse",
+        "CredentialsMixin",
+        "Events",
+        "FileContent",
+        "OAuth2ClientCredentials",
+        "OpenFile",
+        "PathFile",
+        "ResponseContextManager",
+        "SSEDecoder",
+        "ServerSentEvent",
+        "Stream",
+        "StreamedAPIResponse",
+        # servers (issue #15)
+        "Server",
+        "Tuple",
     }
 )
 # Public attributes of the runtime's client classes (methods, properties, instance
@@ -119,7 +137,7 @@ PARAM_RESERVED = (
 # Parameters of the generated client's ``__init__`` (credentials): its body uses these.
 CLIENT_INIT_RESERVED = frozenset(
     {"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}
-    | {"os", "auth", "super", "self", "cls"}
+    | {"os", "auth", "super", "self", "cls", "check_server_variables"}
     | ANNOTATION_BUILTINS
 )
 
@@ -148,6 +166,7 @@ CLIENT_MODULE_NAMES = frozenset(
         "NOT_GIVEN",
         "TYPE_CHECKING",
         "cached_property",
+        "check_server_variables",
         "httpx",
         "importlib",
         "os",

@@ -337,6 +337,7 @@ def _minted(api: Api, client: str) -> set[str]:
     for res in all_resources(api):
         out |= {res.attr, res.class_name, res.module, "Async" + res.class_name}
         out |= {res.class_name + "WithRawResponse", "Async" + res.class_name + "WithRawResponse"}
+        out |= {res.class_name + "WithStreamingResponse", "Async" + res.class_name + "WithStreamingResponse"}
     for _, _, op in walk(api):
         out |= {op.name, "_op_" + op.name}
         out |= {p.name for p in op.path_params + op.params}

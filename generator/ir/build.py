@@ -63,6 +63,18 @@ RUNTIME_NAMES = frozenset(
         "Mapping",
         "Sequence",
         "Annotated",
+        "Server",
+        "Stream",
+        "AsyncStream",
+        "Events",
+        "FileContent",
+        "StreamedAPIResponse",
+        "AsyncStreamedAPIResponse",
+        "Auth",
+        "ApiKeyAuth",
+        "BasicAuth",
+        "BearerAuth",
+        "OAuth2ClientCredentials",
     }
 )
 RESOURCE_RESERVED = (
@@ -220,11 +232,18 @@ def _build_children(
 
 
 def _mint_pair(classes: Scope, wire: str) -> Ident:
-    """A class name ``X`` such that ``AsyncX``, ``XWithRawResponse`` and
-    ``AsyncXWithRawResponse`` are free as well; all are claimed."""
+    """A class name ``X`` such that ``AsyncX``, ``XWithRawResponse``,
+    ``AsyncXWithRawResponse`` and the ``WithStreamingResponse`` pair are free as well; all are
+    claimed."""
     while True:
         name = classes.mint(wire)
-        companions = ("Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse")
+        companions = (
+            "Async" + name,
+            name + "WithRawResponse",
+            "Async" + name + "WithRawResponse",
+            name + "WithStreamingResponse",
+            "Async" + name + "WithStreamingResponse",
+        )
         if not any(classes._taken(c) for c in companions):
             for c in companions:
                 classes.claim(c)
