@@ -298,3 +298,24 @@ def test_missing_client_credentials(oauth: Any, monkeypatch: pytest.MonkeyPatch)
     with serve(server) as (url, _):
         oauth.Client(base_url=url).t.things()
     assert server.fetches == 1
+
+
+def test_a_token_endpoint_that_takes_only_http_basic(oauth: Any) -> None:
+    import base64
+
+    class BasicOnly(TokenServer):
+        def __call__(self, seen: Seen) -> Reply:
+            if seen.path == "/oauth/token":
+                expected = "Basic " + base64.b64encode(b"cid:s%2F3").decode()
+                if seen.headers.get("authorization") != expected or b"client_secret" in seen.body:
+                    data = b'{"error": "invalid_client"}'
+                    return Reply(status=401, headers={"Content-Type": "application/json"}, chunks=[data], length=len(data))
+            return super().__call__(seen)
+
+    server = BasicOnly(lifetime=1)
+    with serve(server) as (url, state):
+        client = oauth.Client(base_url=url, client_id="cid", client_secret="s/3")
+        client.t.things()
+        time.sleep(1.0)
+        client.t.things()
+        assert server.fetches == 2 and state.count("/oauth/token") == 3  # post refused once, then basic kept

@@ -104,6 +104,10 @@ def test_sync_stream_typed_events_and_overloads(chat: tuple[Any, str, Any]) -> N
     assert [(e.event, e.data) for e in events[::2]] == [("tick", pkg.types.Tick(n=1)), ("tick", pkg.types.Tick(n=2))]
     assert events[0].id == "1" and (events[1].event, events[1].data) == ("note", "half\nway")  # ping skipped
     assert list(client.lines.get()) == ["plain text"]
+    stream = client.chat.create(prompt="hi", stream=True)
+    assert next(stream).delta == "Hel" and next(stream).delta == "lo"
+    with pytest.raises(StopIteration):
+        next(stream)
 
 
 def test_async_stream_typed_events(chat: tuple[Any, str, Any]) -> None:
@@ -112,6 +116,9 @@ def test_async_stream_typed_events(chat: tuple[Any, str, Any]) -> None:
     async def main() -> tuple[list[str], list[Any], Any]:
         async with pkg.AsyncClient(base_url=url) as client:
             deltas = [c.delta async for c in await client.chat.create(prompt="hi", stream=True)]
+            stream = await client.chat.create(prompt="hi", stream=True)
+            assert (await stream.__anext__()).delta == "Hel"
+            await stream.close()
             ticks = [e async for e in await client.ticks.list()]
             return deltas, ticks, await client.chat.create(prompt="hi")
 
@@ -276,3 +283,46 @@ def test_raw_and_streaming_responses_of_a_stream(chat: tuple[Any, str, Any]) -> 
         return deltas
 
     assert asyncio.run(main()) == ["Hel", "lo"]
+
+
+def test_vendor_extensions_fern_streaming_and_speakeasy_sentinel(generated: Any) -> None:
+    body = {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object", "properties": {"q": {"type": "string"}, "stream": {"type": "boolean"}}}}},
+    }
+    fern = {
+        "operationId": "ask",
+        "tags": ["ai"],
+        "x-fern-streaming": {"format": "sse", "stream-condition": "$request.stream", "response-stream": {"$ref": "#/components/schemas/Chunk"}},
+        "requestBody": body,
+        "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Completion"}}}}},
+    }
+    speakeasy = {
+        "operationId": "tail",
+        "tags": ["ai"],
+        "responses": {
+            "200": {
+                "description": "ok",
+                "content": {
+                    "text/event-stream": {
+                        "x-speakeasy-sse-sentinel": "END",
+                        "schema": {"type": "object", "required": ["data"], "properties": {"id": {"type": "string"}, "data": {"$ref": "#/components/schemas/Chunk"}}},
+                    }
+                },
+            }
+        },
+    }
+    pkg, _ = generated(minimal({"/ask": {"post": fern}, "/tail": {"get": speakeasy}}, {"Chunk": CHUNK, "Completion": COMPLETION}), client_name="Client")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/ask" and json.loads(request.content).get("stream"):
+            return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=b'data: {"delta": "a"}\n\ndata: [DONE]\n\n')
+        if request.url.path == "/ask":
+            return httpx.Response(200, json={"text": "whole"})
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=b'id: 1\ndata: {"delta": "x"}\n\ndata: END\n\ndata: {"delta": "y"}\n\n')
+
+    client = pkg.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    assert client.ai.ask(q="?").text == "whole"
+    assert [c.delta for c in client.ai.ask(q="?", stream=True)] == ["a"]
+    events = list(client.ai.tail())
+    assert [(e.id, e.data.delta) for e in events] == [("1", "x")]  # the envelope, ended by END

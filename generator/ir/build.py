@@ -66,6 +66,18 @@ RUNTIME_NAMES = frozenset(
         "Annotated",
         "Tuple",
         "TypeAlias",
+        "Server",
+        "Stream",
+        "AsyncStream",
+        "Events",
+        "FileContent",
+        "StreamedAPIResponse",
+        "AsyncStreamedAPIResponse",
+        "Auth",
+        "ApiKeyAuth",
+        "BasicAuth",
+        "BearerAuth",
+        "OAuth2ClientCredentials",
     }
 )
 RESOURCE_RESERVED = (

@@ -109,6 +109,12 @@ def _operation_doc(site: Site, example: str, request: TypeContext, response: Typ
     if op.pagination is not None:
         item = md_code(print_type(op.pagination.item_type, response))
         returns = f"a pager: iterating it yields {item} items, fetching pages as needed"
+    elif op.response.events is not None:
+        item = md_code(print_type(op.response.events.type, response))
+        returns = f"a stream of server-sent events: iterating it yields {item} values"
+        field = next((f.name for f in (op.body.fields if op.body else ()) if f.wire == op.response.events.condition), None)
+        if field is not None and op.response.type is not None:
+            returns = f"{md_code(print_type(op.response.type, response))}; with {md_code(field + '=True')}, {returns}"
     elif returns_value(op) and op.response.type is not None:
         returns = md_code(print_type(op.response.type, response))
     else:

@@ -106,8 +106,16 @@ class Sampler:
         code.use(self.package, self.client)
         call = self.call(site, code)
         code.lines.append(f"client = {self.client}()")
+        events = site.operation.response.events
         if site.operation.pagination is not None:
             code.lines += [f"for item in {call}:", "    print(item)"]
+        elif events is not None:
+            body = site.operation.body
+            field = next((f.name for f in (body.fields if body else ()) if f.wire == events.condition), None)
+            if field is not None:  # the stream is asked for by a boolean field
+                head = call[:-1]
+                call = head + ("" if head.endswith("(") else ", ") + f"{field}=True)"
+            code.lines += [f"for event in {call}:", "    print(event)"]
         elif returns_value(site.operation):
             code.lines += [f"result = {call}", "print(result)"]
         else:

@@ -2,7 +2,8 @@
 
 The token comes from the scheme's ``tokenUrl`` (relative URLs are resolved against the base
 URL): a form POST with ``grant_type=client_credentials``, the client id and secret in the body
-(``client_secret_post``) and the scopes the spec declares.  It is cached until shortly before
+(``client_secret_post``; when the server refuses them there, once more as HTTP Basic,
+``client_secret_basic``, and the way that worked is kept) and the scopes the spec declares.  It is cached until shortly before
 ``expires_in`` runs out (a tenth of its lifetime, at most 30 s, earlier), fetched again then,
 and once more when the API answers 401 to a request that carried it.  Concurrent calls share
 one fetch: a thread lock for the sync client, and for the async client a lock per event loop,
@@ -48,6 +49,7 @@ class OAuth2ClientCredentials(Auth):
         self._expires_at: Optional[float] = None
         self._thread_lock = threading.Lock()
         self._async_locks: Dict[Any, Any] = {}
+        self._basic: Optional[bool] = None  # how the server takes the credentials, once known
         self.fetches = 0  # how many tokens were fetched
 
     # -- what the client asks --------------------------------------------------------------
@@ -87,12 +89,15 @@ class OAuth2ClientCredentials(Auth):
         with self._thread_lock:
             if self.fresh():
                 return
-            request = self._request(client, base_url, timeout)
-            try:
-                response = client.send(request)
-            except httpx.TransportError as exc:
-                raise self._unreachable(request, exc) from exc
-            self._take(response)
+            for basic in self._methods():
+                request = self._request(client, base_url, timeout, basic)
+                try:
+                    response = client.send(request)
+                except httpx.TransportError as exc:
+                    raise self._unreachable(request, exc) from exc
+                if not self._try_basic(response, basic):
+                    self._take(response, basic)
+                    return
 
     async def arefresh(
         self, client: httpx.AsyncClient, base_url: str, timeout: httpx.Timeout
@@ -102,12 +107,31 @@ class OAuth2ClientCredentials(Auth):
         async with self._async_lock():
             if self.fresh():
                 return
-            request = self._request(client, base_url, timeout)
-            try:
-                response = await client.send(request)
-            except httpx.TransportError as exc:
-                raise self._unreachable(request, exc) from exc
-            self._take(response)
+            for basic in self._methods():
+                request = self._request(client, base_url, timeout, basic)
+                try:
+                    response = await client.send(request)
+                except httpx.TransportError as exc:
+                    raise self._unreachable(request, exc) from exc
+                if not self._try_basic(response, basic):
+                    self._take(response, basic)
+                    return
+
+    def _methods(self) -> Tuple[bool, ...]:
+        """How to send the client's credentials: in the form (``client_secret_post``), then,
+        if the server refuses them there, as HTTP Basic (``client_secret_basic``); once one
+        works it is kept."""
+        return (self._basic,) if self._basic is not None else (False, True)
+
+    def _try_basic(self, response: httpx.Response, basic: bool) -> bool:
+        """Whether to send the credentials again as HTTP Basic (the form's were refused)."""
+        if basic or self._basic is not None or response.status_code not in (400, 401):
+            return False
+        try:
+            error = response.json().get("error")
+        except (ValueError, AttributeError):
+            error = None
+        return response.status_code == 401 or error == "invalid_client"
 
     def _async_lock(self) -> Any:
         """A lock of the running event loop (made there, so never bound to another loop)."""
@@ -139,20 +163,29 @@ class OAuth2ClientCredentials(Auth):
         return str(httpx.URL(base_url.rstrip("/") + "/").join(self._token_url))
 
     def _request(
-        self, client: Union[httpx.Client, httpx.AsyncClient], base_url: str, timeout: httpx.Timeout
+        self,
+        client: Union[httpx.Client, httpx.AsyncClient],
+        base_url: str,
+        timeout: httpx.Timeout,
+        basic: bool,
     ) -> httpx.Request:
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": self._client_id or "",
-            "client_secret": self._client_secret or "",
-        }
+        form = {"grant_type": "client_credentials"}
+        headers = {"Accept": "application/json"}
+        if basic:  # RFC 6749 2.3.1: each form-encoded, then HTTP Basic
+            from urllib.parse import quote_plus
+
+            user, password = quote_plus(self._client_id or ""), quote_plus(self._client_secret or "")
+            headers["Authorization"] = httpx.BasicAuth(user, password)._auth_header  # noqa: SLF001
+        else:
+            form["client_id"] = self._client_id or ""
+            form["client_secret"] = self._client_secret or ""
         if self._scopes:
             form["scope"] = " ".join(self._scopes)
         return client.build_request(
             "POST",
             self._url(base_url),
             data=form,
-            headers={"Accept": "application/json"},
+            headers=headers,
             extensions={"timeout": timeout.as_dict()},
         )
 
@@ -163,7 +196,7 @@ class OAuth2ClientCredentials(Auth):
             request,
         )
 
-    def _take(self, response: httpx.Response) -> None:
+    def _take(self, response: httpx.Response, basic: bool) -> None:
         request = response.request
         kind = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
         try:
@@ -207,6 +240,7 @@ class OAuth2ClientCredentials(Auth):
         if lifetime is not None and lifetime > 0:
             expires_at = time.monotonic() + lifetime - min(_MAX_LEEWAY, lifetime / 10)
         self._token, self._expires_at = token, expires_at
+        self._basic = basic
         self.fetches += 1
 
     def _redact(self, text: str) -> str:

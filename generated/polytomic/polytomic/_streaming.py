@@ -96,6 +96,8 @@ class _BaseStream(Generic[_T]):
         self._reopen = reopen
         self._retries = retries
         self.delivered = 0  # events yielded so far
+        self._iterator: Optional[Iterator[_T]] = None  # next(stream) reads through this one
+        self._aiterator: Optional[AsyncIterator[_T]] = None
 
     def _value(self, sse: ServerSentEvent) -> Any:
         spec = self._events
@@ -191,6 +193,11 @@ class Stream(_BaseStream[_T]):
         if decoder.incomplete:
             raise self._cut()
 
+    def __next__(self) -> _T:
+        if self._iterator is None:
+            self._iterator = self.__iter__()
+        return next(self._iterator)
+
     def close(self) -> None:
         """Release the connection (unread events are dropped)."""
         self.response.close()
@@ -235,6 +242,11 @@ class AsyncStream(_BaseStream[_T]):
         decoder.end()
         if decoder.incomplete:
             raise self._cut()
+
+    async def __anext__(self) -> _T:
+        if self._aiterator is None:
+            self._aiterator = self.__aiter__()
+        return await self._aiterator.__anext__()
 
     async def close(self) -> None:
         """Release the connection (unread events are dropped)."""
