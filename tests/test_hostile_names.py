@@ -336,7 +336,8 @@ def _minted(api: Api, client: str) -> set[str]:
             out |= {f.name for f in decl.fields}
     for res in all_resources(api):
         out |= {res.attr, res.class_name, res.module, "Async" + res.class_name}
-        out |= {res.class_name + "WithRawResponse", "Async" + res.class_name + "WithRawResponse"}
+        for suffix in ("WithRawResponse", "WithStreamingResponse"):
+            out |= {res.class_name + suffix, "Async" + res.class_name + suffix}
     for _, _, op in walk(api):
         out |= {op.name, "_op_" + op.name}
         out |= {p.name for p in op.path_params + op.params}
