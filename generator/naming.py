@@ -154,6 +154,7 @@ TEMPLATE_CLASS_NAMES = (
             "Literal",
             "Mapping",
             "Optional",
+            "Tuple",
             "Union",
             "TypeAliasType",
             "BaseModel",
@@ -185,10 +186,13 @@ PARAM_RESERVED = (
     | REQUEST_OPTIONS
 )
 # Parameters of the generated client's ``__init__`` (credentials): its body uses these.
-CLIENT_INIT_RESERVED = frozenset(
-    {"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}
-    | {"os", "auth", "super", "self", "cls"}
+CLIENT_INIT_RESERVED = (
+    frozenset(
+        {"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}
+        | {"os", "auth", "super", "self", "cls"}
+    )
     | ANNOTATION_BUILTINS
+    | CODE_NAMES  # the runtime's snake_case exports (``check_server_variables``)
 )
 
 
@@ -477,6 +481,6 @@ def _client_clash(name: str) -> str:
             return f"would shadow the builtin {candidate!r}"
         if candidate in EXCEPTION_NAMES:
             return f"would shadow the SDK's exception class {candidate!r}"
-        if candidate in TEMPLATE_CLASS_NAMES or candidate in CLIENT_MODULE_NAMES:
+        if candidate in TEMPLATE_CLASS_NAMES or candidate in CLIENT_MODULE_NAMES or candidate in RUNTIME_EXPORTS:
             return f"would shadow {candidate!r}, which the SDK's modules import"
     return ""
