@@ -83,15 +83,12 @@ def _request_options() -> tuple[str, ...]:
 
 def _client_members() -> frozenset[str]:
     """Public attributes of the runtime's client classes (methods, properties, instance
-    attributes) and their constructor's keyword arguments: a resource attribute of the same
-    name would hide them."""
+    attributes): a resource attribute of the same name would hide them."""
     out: set[str] = set()
     for cls in _client_classes():
         for node in ast.walk(cls):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node in cls.body:
                 out.add(node.name)
-                if node.name == "__init__":
-                    out |= {a.arg for a in node.args.kwonlyargs}
             elif (
                 isinstance(node, ast.Attribute)
                 and isinstance(node.ctx, ast.Store)
