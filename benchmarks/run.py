@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import calls, envs, gen, importtime, machine, tools
+from . import calls, concurrency, envs, gen, importtime, machine, tools
 from .common import HERE, REPO, WORK, log
 from .report import Kept, Section, fence, read_sections, write
 from .specs import HUGE, NpmSpec
 
-BENCHMARKS = ("huge", "polytomic", "import", "calls", "scaling", "profile")
+BENCHMARKS = ("huge", "polytomic", "import", "calls", "concurrency", "scaling", "profile")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Plan:
     call_reps: int
     sizes: tuple[int, ...]
     scaling_reps: int
+    concurrency_rounds: int = 3
+    concurrency_batches: int = 3
 
 
 FULL = Plan(
@@ -47,7 +49,15 @@ FULL = Plan(
     scaling_reps=2,
 )
 QUICK = Plan(
-    huge_reps=1, polytomic_reps=2, import_reps=10, call_rounds=1, call_reps=3, sizes=(100, 300, 1000), scaling_reps=1
+    huge_reps=1,
+    polytomic_reps=2,
+    import_reps=10,
+    call_rounds=1,
+    call_reps=3,
+    sizes=(100, 300, 1000),
+    scaling_reps=1,
+    concurrency_rounds=1,
+    concurrency_batches=2,
 )
 
 
@@ -101,7 +111,7 @@ def _machines_of(kept: list[Kept], earlier: list[Kept]) -> list[Kept]:
     return list(out.values())
 
 
-_SECTION_KEYS = {"1.": "huge", "2.": "polytomic", "3.": "import", "4.": "calls", "5.": "scaling"}
+_SECTION_KEYS = {"1.": "huge", "2.": "polytomic", "3.": "import", "4.": "calls", "5.": "scaling", "6.": "concurrency"}
 
 
 def _earlier_machine(block: Kept) -> Kept:
@@ -144,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reps:
         plan = dataclasses.replace(plan, **{f.name: args.reps for f in dataclasses.fields(plan) if f.name != "sizes"})
     huge = tuple(s for s in HUGE if not args.spec or s.key in args.spec)
-    default = {"polytomic", "import", "calls", "scaling"} | (set() if args.quick else {"huge", "profile"})
+    default = {"polytomic", "import", "calls", "concurrency", "scaling"} | (set() if args.quick else {"huge", "profile"})
     only = set(args.only or default)
     WORK.mkdir(parents=True, exist_ok=True)
     load_start = machine.loadavg()
@@ -185,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
             "calls",
             "4. Per-call overhead, Polytomic SDK",
             lambda: calls.run(_generated_polytomic(), plan.call_rounds, plan.call_reps),
+        ),
+        (
+            "concurrency",
+            "6. Concurrency, 1,000 async calls",
+            lambda: concurrency.run(_generated_polytomic(), plan.concurrency_rounds, plan.concurrency_batches),
         ),
         ("huge", "1. Generation, huge specs", lambda: gen.huge_specs(plan.huge_reps, huge)),
         ("scaling", "5. Scaling, synthetic specs", lambda: gen.scaling(plan.sizes, plan.scaling_reps)),

@@ -124,6 +124,16 @@ CLIENT_MEMBERS = _client_members()
 
 # -- what the templates reserve ----------------------------------------------------------------
 
+# The companion classes templates/resource.py.jinja defines beside each resource class ``X``
+# (``AsyncX``, ``XWithRawResponse``, ``AsyncXWithStreamingResponse``...): minting ``X`` claims them.
+RESOURCE_COMPANION_SUFFIXES = ("WithRawResponse", "WithStreamingResponse")
+
+
+def resource_companions(name: str) -> tuple[str, ...]:
+    """Every class the resource template defines for a resource class ``name``, sync first."""
+    return tuple(p + name + s for p in ("", "Async") for s in ("", *RESOURCE_COMPANION_SUFFIXES))
+
+
 # Module-level names the generated modules import; snake_case identifiers must not shadow them.
 IMPORTED_NAMES = frozenset(
     {"datetime", "date", "typing", "httpx", "pydantic", "builtins", "annotations", "self", "cls", "importlib"}
@@ -186,6 +196,7 @@ PARAM_RESERVED = (
 CLIENT_INIT_RESERVED = (
     frozenset(
         {"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}
+        | {"server_variables"}
         | {"os", "auth", "super", "self", "cls"}
     )
     | ANNOTATION_BUILTINS

@@ -804,7 +804,8 @@ def test_server_variables(tmp_path: Path) -> None:
         variables["version"]["default"] = "v2"
 
     found = rules(run(*changed(edit, start), tmp_path))
-    assert found["server-variable-value-removed"].severity is Severity.POSSIBLY_BREAKING
+    assert found["server-variable-value-removed"].severity is Severity.BREAKING  # server_variables= rejects it
+    assert "Shop(server_variables=...)" in found["server-variable-value-removed"].symbols
     assert found["server-variable-value-removed"].where.pointer == "/servers/0/variables/region"
     url = found["server-url-changed"]
     assert url.severity is Severity.BREAKING and "'/v1' to '/v2'" in url.message
@@ -1384,3 +1385,30 @@ def test_markdown_output_file_links_its_full_report(tmp_path: Path) -> None:
     full = tmp_path / "reports" / "api.full.md"
     assert "[api.full.md](api.full.md)" in out.read_text()
     assert "| `response-property-removed` |" in full.read_text()
+
+
+@pytest.mark.parametrize("shape", ["inline body", "schema used both ways"])
+def test_read_only_in_a_request_is_breaking_wherever_it_is_declared(shape: str, tmp_path: Path) -> None:
+    def start() -> Doc:
+        doc = base()
+        post = op(doc, "/items", "post")
+        if shape == "inline body":
+            body = {"type": "object", "properties": {"size": {"type": "integer"}, "name": {"type": "string"}}}
+            post["requestBody"]["content"] = _json(body)
+        else:
+            post["responses"] = _ok(_ref("ItemCreate"))  # ItemCreate now travels both ways
+        return doc
+
+    def edit(d: Doc) -> None:
+        post = op(d, "/items", "post")
+        if shape == "inline body":
+            post["requestBody"]["content"]["application/json"]["schema"]["properties"]["size"]["readOnly"] = True
+        else:
+            prop(d, "ItemCreate", "size")["readOnly"] = True
+
+    result = run(*changed(edit, start), tmp_path, sdk=True)
+    change = rules(result)["request-property-became-read-only"]
+    assert change.severity is Severity.BREAKING and "keyword argument is gone" in change.message
+    assert "Shop.items.create(size=...)" in change.symbols
+    assert change.where.pointer.endswith("/properties/size")
+    assert result.verdict.bump == "major"

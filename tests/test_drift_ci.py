@@ -151,8 +151,8 @@ def test_the_shipped_pull_request_step_honours_the_label(
     done = _run_step(step, checkout, context, tmp_path)
     assert done.returncode == code, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    verdict = next(x for x in lines if "SDK version bump" in x)
-    assert verdict.startswith("::error title=sdkgen diff%3A major::")
+    commands = [x for x in lines if x.startswith("::")]  # (git worktree add prints first)
+    assert commands[0].startswith("::error title=sdkgen diff%3A major::SDK version bump: major")  # verdict first
     assert any("response-property-removed" in x for x in lines)
     assert "| `response-property-removed` |" in (tmp_path / "summary.md").read_text()
     if LABEL in names:

@@ -39,6 +39,7 @@ from generator.naming import (
     convert,
     field_scope,
     module_scope,
+    resource_companions,
 )
 from generator.render import RUNTIME_DIR, runtime_files, template_dir
 from generator.render.resources import all_resources
@@ -335,9 +336,7 @@ def _minted(api: Api, client: str) -> set[str]:
         if isinstance(decl, Model):
             out |= {f.name for f in decl.fields}
     for res in all_resources(api):
-        out |= {res.attr, res.class_name, res.module, "Async" + res.class_name}
-        for suffix in ("WithRawResponse", "WithStreamingResponse"):
-            out |= {res.class_name + suffix, "Async" + res.class_name + suffix}
+        out |= {res.attr, res.module, *resource_companions(res.class_name)}
     for _, _, op in walk(api):
         out |= {op.name, "_op_" + op.name}
         out |= {p.name for p in op.path_params + op.params}

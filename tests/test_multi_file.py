@@ -253,3 +253,141 @@ def test_a_text_ref_that_cannot_be_followed_is_a_warning_not_a_refusal(
     assert ("paths/pet.yaml", "/get/description/$ref", "WARNING") in found
     assert result.operations == 3 and not any(d.level.name == "ERROR" for d in result.diagnostics)
     assert hasattr(_client(pkg, lambda r: httpx.Response(200, json={"name": "x"})).pets, "update")
+
+
+# DigitalOcean's published spec writes each operation in its own file: ``get: {$ref: ...}``.
+OPERATION_FILES = {
+    "openapi.yaml": """
+openapi: 3.0.0
+info:
+  title: Ops API
+  version: "2.0"
+  description:
+    $ref: 'description.yml#/introduction'
+servers: [{url: "https://api.ops.test"}]
+tags:
+  - name: Droplets
+    description: Droplets.
+paths:
+  /v2/droplets:
+    get:
+      $ref: 'resources/droplets/droplets_list.yml'
+    post:
+      $ref: 'resources/droplets/droplets_create.yml'
+  /v2/droplets/{droplet_id}:
+    $ref: 'resources/droplets/item.yml'
+components:
+  schemas:
+    Droplet:
+      $ref: 'resources/droplets/models/droplet.yml'
+""",
+    "description.yml": "introduction: |\n  # Introduction\n  The API.\n",
+    "shared/parameters.yml": "per_page:\n  name: per_page\n  in: query\n  schema: {type: integer}\n",
+    "resources/droplets/droplets_list.yml": """
+operationId: droplets_list
+summary: List all droplets
+tags: [Droplets]
+description:
+  $ref: 'droplets_list.md'
+parameters:
+  - $ref: '../../shared/parameters.yml#/per_page'
+responses:
+  "200":
+    $ref: 'responses/all_droplets.yml'
+""",
+    "resources/droplets/droplets_list.md": "Lists every droplet.\n",
+    "resources/droplets/droplets_create.yml": """
+operationId: droplets_create
+tags: [Droplets]
+requestBody:
+  required: true
+  content:
+    application/json:
+      schema:
+        $ref: 'models/droplet.yml'
+responses:
+  "202":
+    description: created
+    content:
+      application/json:
+        schema:
+          $ref: 'models/droplet.yml'
+""",
+    "resources/droplets/item.yml": """
+parameters:
+  - {name: droplet_id, in: path, required: true, schema: {type: integer}}
+get:
+  $ref: 'droplets_get.yml'
+""",
+    "resources/droplets/droplets_get.yml": """
+operationId: droplets_get
+tags: [Droplets]
+responses:
+  "200":
+    description: ok
+    content:
+      application/json:
+        schema:
+          $ref: '../../openapi.yaml#/components/schemas/Droplet'
+""",
+    "resources/droplets/responses/all_droplets.yml": """
+description: all
+content:
+  application/json:
+    schema:
+      type: object
+      properties:
+        droplets:
+          type: array
+          items:
+            $ref: '../models/droplet.yml'
+""",
+    "resources/droplets/models/droplet.yml": """
+type: object
+required: [name]
+properties:
+  id: {type: integer}
+  name: {type: string}
+  created_at: {type: string, format: date-time}
+""",
+}
+
+
+async def test_operations_written_as_refs_to_other_files_are_full_methods(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg, result = _generate(tmp_path, monkeypatch, OPERATION_FILES, "openapi.yaml", strict=True)
+    assert result.operations == 3 and not result.diagnostics, [str(d) for d in result.diagnostics]
+    seen: list[tuple[str, str, Any]] = []
+    droplet = {"id": 1, "name": "web", "created_at": "2024-01-01T00:00:00Z"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, str(request.url), json.loads(request.content) if request.content else None))
+        if request.method == "GET" and request.url.path == "/v2/droplets":
+            return httpx.Response(200, json={"droplets": [droplet]})
+        return httpx.Response(200 if request.method == "GET" else 202, json=droplet)
+
+    client = _client(pkg, handler)
+    listed = client.droplets.list(per_page=5)
+    assert isinstance(listed.droplets[0].created_at, dt.datetime)
+    assert client.droplets.create(name="web").id == 1
+    got = await _client(pkg, handler, "Async").droplets.get(1)
+    assert type(got).__name__.startswith("Droplet")  # the model (the component is an alias of it)
+    assert seen == [
+        ("GET", "https://api.ops.test/v2/droplets?per_page=5", None),
+        ("POST", "https://api.ops.test/v2/droplets", {"name": "web"}),
+        ("GET", "https://api.ops.test/v2/droplets/1", None),
+    ]
+    assert "Lists every droplet." in (type(client.droplets).list.__doc__ or "")
+
+
+def test_an_operation_ref_that_cannot_be_followed_is_left_out_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {k: v for k, v in OPERATION_FILES.items() if k != "resources/droplets/droplets_create.yml"}
+    pkg, result = _generate(tmp_path, monkeypatch, files, "openapi.yaml")
+    found = {(d.file, d.pointer, d.level.name) for d in result.diagnostics}
+    assert ("openapi.yaml", "/paths/~1v2~1droplets/post/$ref", "WARNING") in found, found
+    assert result.operations == 2
+    droplets = _client(pkg, lambda r: httpx.Response(200, json={"droplets": []})).droplets
+    assert hasattr(droplets, "list") and not hasattr(droplets, "create")

@@ -141,3 +141,94 @@ def test_timeouts_are_normalized_once_per_value() -> None:
     custom = httpx.Timeout(1.0, connect=2.0)
     assert client._timeout(custom) is custom
     assert client._timeout(None) == httpx.Timeout(None)
+
+
+# -- what is retried, and empty success bodies (issue #15) --------------------------------------
+
+
+def test_only_transient_transport_errors_are_retried() -> None:
+    import ssl
+
+    from generator.runtime._retry import is_transient
+
+    request = httpx.Request("GET", "https://api.test/x")
+    transient = [
+        httpx.ConnectError("refused", request=request),
+        httpx.ReadTimeout("slow", request=request),
+        httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request),
+        httpx.ReadError("reset", request=request),
+    ]
+    permanent = [
+        httpx.UnsupportedProtocol("Request URL is missing an 'http://' or 'https://' protocol."),
+        httpx.LocalProtocolError("Illegal header value"),
+        httpx.TooManyRedirects("too many", request=request),
+        httpx.DecodingError("bad gzip", request=request),
+        httpx.ProxyError("proxy refused"),
+    ]
+    bad_certificate = httpx.ConnectError("certificate verify failed", request=request)
+    bad_certificate.__context__ = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    assert all(is_transient(e) for e in transient)
+    assert not any(is_transient(e) for e in [*permanent, bad_certificate])
+
+
+def test_retry_after_within_the_cap_is_the_delay_beyond_it_none() -> None:
+    from generator.runtime._retry import MAX_RETRY_AFTER, retry_delay
+
+    def answer(**headers: str) -> httpx.Response:
+        return httpx.Response(429, headers=headers)
+
+    assert retry_delay(0, answer(**{"retry-after": "2"})) == 2.0
+    assert retry_delay(0, answer(**{"retry-after": str(MAX_RETRY_AFTER)})) == MAX_RETRY_AFTER
+    assert retry_delay(0, answer(**{"retry-after": str(MAX_RETRY_AFTER + 1)})) is None
+    assert retry_delay(0, answer(**{"retry-after-ms": "3600000"})) is None
+    backoff = retry_delay(0, answer(**{"retry-after": "soon"}))  # unreadable: backoff
+    assert backoff is not None and 0.375 <= backoff <= 0.5
+
+
+EMPTY_SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "Empty", "version": "1"},
+    "servers": [{"url": "https://api.test"}],
+    "paths": {
+        "/things/{id}": {
+            "get": {
+                "operationId": "things.get",
+                "tags": ["things"],
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}
+                },
+            },
+            "put": {
+                "operationId": "things.put",
+                "tags": ["things"],
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+                    "204": {"description": "unchanged"},
+                },
+            },
+            "delete": {
+                "operationId": "things.delete",
+                "tags": ["things"],
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "gone"}},
+            },
+        }
+    },
+    "components": {"schemas": {"Thing": {"type": "object", "properties": {"id": {"type": "string"}}}}},
+}
+
+
+def test_an_empty_success_body_is_none_only_where_the_operation_allows_it(generated: Any) -> None:
+    from tests.test_features import sync_client
+
+    pkg, _ = generated(EMPTY_SPEC)
+    client = sync_client(pkg, lambda request: httpx.Response(200 if request.method == "GET" else 204))
+    assert client.things.put("a") is None  # a declared 204: the method returns Optional[Thing]
+    assert client.things.delete("a") is None  # no body declared at all
+    with pytest.raises(pkg.APIResponseBodyError) as info:
+        client.things.get("a")
+    assert info.value.status_code == 200 and info.value.response.content == b""
+    assert "empty body" in str(info.value) and "Thing" in str(info.value)
+    assert isinstance(info.value, pkg.APIResponseValidationError)

@@ -57,8 +57,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     event = read_event(os.environ.get("GITHUB_EVENT_PATH"))
     threshold = fail_on(event, args.label)
-    if threshold is None:
-        sys.stdout.write(f"::notice title=sdkgen diff::labelled {args.label!r}: breaking changes are accepted\n")
     pyproject = args.config or find_pyproject(Path.cwd())
     try:
         new = [c.target for c in load_targets(pyproject)] if pyproject else []
@@ -74,7 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = DiffOptions(
             target, target, fmt="github", fail_on=threshold, config=pyproject, old_config=args.old_config
         )
+        sys.stdout.flush()
         status = max(status, run_diff(options))
+    if threshold is None:  # after the reports: each one's verdict stays its first line
+        sys.stdout.write(f"labelled {args.label!r}: breaking changes are accepted, the step passes\n")
     return status
 
 

@@ -144,17 +144,28 @@ def _variables_diff(
     path: str,
 ) -> list[Change]:
     va, vb = _variables(a), _variables(b)
+    exposed = {name for name, _ in getattr(old.api, "server_variables", ())}
+    arg = tuple(dict.fromkeys((*symbols, f"{new.symbols.client}(server_variables=...)")))
     out = []
     for key in sorted(va.keys() - vb.keys()):
         where = old.where(f"{base_old}/servers/0/variables/{key}", method, path)
-        msg = (
-            f"{scope}: server variable {key!r} removed (base URLs built with its other values are no longer described)"
-        )
-        out.append(Change("server-variable-removed", POSSIBLY, msg, where, symbols))
+        if key in exposed and key not in {n for n, _ in getattr(new.api, "server_variables", ())}:
+            msg = (
+                f"{scope}: server variable {key!r} removed: the client's server_variables={{{key!r}: ...}} "
+                "now raises ValueError (unknown server variable)"
+            )
+            out.append(Change("server-variable-removed", BREAKING, msg, where, arg))
+        else:
+            msg = f"{scope}: server variable {key!r} removed (base URLs built with its other values are no longer described)"
+            out.append(Change("server-variable-removed", POSSIBLY, msg, where, symbols))
     for key in sorted(vb.keys() - va.keys()):
         where = new.where(f"{base_new}/servers/0/variables/{key}", method, path)
-        msg = f"{scope}: server variable {key!r} added (default {vb[key].get('default')!r})"
-        out.append(Change("server-variable-added", SAFE, msg, where, symbols))
+        if vb[key].get("default") is None:
+            msg = f"{scope}: server variable {key!r} added without a default: every client must now set it"
+            out.append(Change("server-variable-added", BREAKING, msg, where, arg))
+        else:
+            msg = f"{scope}: server variable {key!r} added (default {vb[key].get('default')!r}; server_variables= may set it)"
+            out.append(Change("server-variable-added", SAFE, msg, where, arg, addition=True))
     for key in sorted(va.keys() & vb.keys()):
         where = new.where(f"{base_new}/servers/0/variables/{key}", method, path)
         ea, eb = va[key].get("enum"), vb[key].get("enum")
@@ -162,12 +173,19 @@ def _variables_diff(
             gone = [v for v in ea if v not in eb]
             came = [v for v in eb if v not in ea]
             if gone:
-                msg = f"{scope}: server variable {key!r} no longer allows {', '.join(map(repr, gone))} (a base_url built with it may stop working)"
-                out.append(Change("server-variable-value-removed", POSSIBLY, msg, where, symbols))
+                values = ", ".join(map(repr, gone))
+                msg = (
+                    f"{scope}: server variable {key!r} no longer allows {values}: the client rejects "
+                    f"server_variables={{{key!r}: {gone[0]!r}}} (ValueError)"
+                )
+                out.append(Change("server-variable-value-removed", BREAKING, msg, where, arg))
             if came:
                 msg = f"{scope}: server variable {key!r} allows {', '.join(map(repr, came))}"
-                out.append(Change("server-variable-value-added", SAFE, msg, where, symbols))
+                out.append(Change("server-variable-value-added", SAFE, msg, where, arg, addition=True))
         if va[key].get("default") != vb[key].get("default"):
-            msg = f"{scope}: server variable {key!r} default {va[key].get('default')!r} -> {vb[key].get('default')!r}"
+            msg = (
+                f"{scope}: server variable {key!r} default {va[key].get('default')!r} -> {vb[key].get('default')!r} "
+                "(the URL clients use unless they set it changes)"
+            )
             out.append(Change("server-variable-default-changed", POSSIBLY, msg, where, symbols))
     return out

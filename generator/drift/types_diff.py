@@ -27,6 +27,7 @@ from ..ir.types import (
     Named,
     Nullable,
     Prim,
+    TupleOf,
     TypeRef,
     UnionOf,
     literal_base,
@@ -391,6 +392,8 @@ class Comparer:
             return " | ".join(self.describe(m, side) for m in t.members)
         if isinstance(t, LiteralOf):
             return f"enum({_values(list(t.values), 4)})"
+        if isinstance(t, TupleOf):
+            return f"tuple[{', '.join(self.describe(m, side) for m in t.items)}]"
         return t.kind
 
 

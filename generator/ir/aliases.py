@@ -7,6 +7,11 @@
   (``Forest: {allOf: [{$ref: Trees}]}, Trees: {type: array, items: {$ref: Forest}}``) makes
   pydantic-core crash the interpreter (a stack overflow in C).  It takes the other alias's
   type instead (``Forest = List["Forest"]``): the same values, one hop less.
+* Untagged unions that contain each other (``OneA: {oneOf: [{$ref: OneB}, string]}``,
+  ``OneB: {oneOf: [{$ref: OneA}, integer]}``) make pydantic-core crash the interpreter when a
+  value is validated (a segmentation fault, seen with pydantic-core 2.50).  A union that
+  reaches itself through union members only is flattened: its members are those of every
+  union it contains, the way back to itself contributing nothing (``OneA = str | int``).
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ from dataclasses import replace
 from ..diagnostics import Diagnostics
 from ..loader import Location
 from .nodes import Alias, Decl, Model
-from .types import ANY, Named, TypeRef, references, strip_nullable
+from .types import ANY, MapOf, Named, TypeRef, UnionOf, references, strip_nullable
 
 
 def fix_aliases(decls: dict[str, Decl], locations: dict[str, Location], diagnostics: Diagnostics) -> None:
     _break_loops(decls, locations, diagnostics)
     _skip_hops(decls)
+    _flatten_union_cycles(decls)
 
 
 def _break_loops(decls: dict[str, Decl], locations: dict[str, Location], diagnostics: Diagnostics) -> None:
@@ -94,3 +100,49 @@ def _reaches(decls: dict[str, Decl], start: TypeRef, goal: str) -> bool:
             if decl.extra is not None:
                 pending.extend(references(decl.extra))
     return False
+
+
+def _plain_union(decls: dict[str, Decl], key: str) -> UnionOf | None:
+    """The target of an alias that is an untagged union."""
+    decl = decls.get(key)
+    if isinstance(decl, Alias) and isinstance(decl.target, UnionOf) and decl.target.discriminator is None:
+        return decl.target
+    return None
+
+
+def _flatten_union_cycles(decls: dict[str, Decl]) -> None:
+    for key in sorted(decls):
+        union = _plain_union(decls, key)
+        if union is None or not _union_reaches(decls, union, key, set()):
+            continue
+        members: list[TypeRef] = []
+        _collect(decls, union, [key], members)
+        raw = [m for m in members if isinstance(m, MapOf) and m.value == ANY]  # the fallback: last
+        flat = tuple(m for m in members if m not in raw) + tuple(raw)
+        alias = decls[key]
+        assert isinstance(alias, Alias)
+        decls[key] = replace(alias, target=UnionOf(flat))
+
+
+def _union_reaches(decls: dict[str, Decl], union: UnionOf, goal: str, seen: set[str]) -> bool:
+    for member in union.members:
+        if isinstance(member, Named):
+            if member.key == goal:
+                return True
+            inner = _plain_union(decls, member.key)
+            if inner is not None and member.key not in seen:
+                seen.add(member.key)
+                if _union_reaches(decls, inner, goal, seen):
+                    return True
+    return False
+
+
+def _collect(decls: dict[str, Decl], union: UnionOf, stack: list[str], out: list[TypeRef]) -> None:
+    for member in union.members:
+        inner = _plain_union(decls, member.key) if isinstance(member, Named) else None
+        if isinstance(member, Named) and member.key in stack:
+            continue  # the way back: no value of its own
+        if inner is not None and isinstance(member, Named):
+            _collect(decls, inner, [*stack, member.key], out)
+        elif member not in out:
+            out.append(member)

@@ -47,6 +47,7 @@ class Merged:
     sources: dict[str, list[tuple[Any, Location]]] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
     extras: list[tuple[Any, Location]] = field(default_factory=list)
+    loose: list[Location] = field(default_factory=list)  # oneOf/anyOf merged as optional properties
 
     @property
     def props(self) -> dict[str, tuple[Any, Location]]:
@@ -55,9 +56,13 @@ class Merged:
 
     def update(self, other: Merged) -> None:
         for wire, found in other.sources.items():
-            self.sources.setdefault(wire, []).extend(found)
+            mine = self.sources.setdefault(wire, [])
+            known = {loc for _, loc in mine}
+            # a member met twice (``allOf: [A, A]``, diamonds) counts once: linear, not doubling
+            mine.extend(item for item in found if item[1] not in known)
         self.required |= other.required
-        self.extras.extend(other.extras)
+        self.extras.extend(e for e in other.extras if e not in self.extras)
+        self.loose.extend(at for at in other.loose if at not in self.loose)
 
     def add_own(self, node: dict[str, Any], loc: Location) -> None:
         props = node.get("properties")

@@ -17,6 +17,7 @@ from ..naming import (
     Scope,
     class_scope,
     module_scope,
+    resource_companions,
     words,
 )
 from . import servers
@@ -63,6 +64,8 @@ RUNTIME_NAMES = frozenset(
         "Mapping",
         "Sequence",
         "Annotated",
+        "Tuple",
+        "TypeAlias",
     }
 )
 RESOURCE_RESERVED = (
@@ -163,9 +166,7 @@ def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagno
         decls=decls,
         groups=groups,
         server=root_server,
-        server_variables=tuple(
-            servers.variable_table([root_server, *(raw.build.server for raw in raws)]).items()
-        ),
+        server_variables=tuple(servers.variable_table([root_server, *(raw.build.server for raw in raws)]).items()),
     )
     return api
 
@@ -220,11 +221,11 @@ def _build_children(
 
 
 def _mint_pair(classes: Scope, wire: str) -> Ident:
-    """A class name ``X`` such that ``AsyncX``, ``XWithRawResponse`` and
-    ``AsyncXWithRawResponse`` are free as well; all are claimed."""
+    """A class name ``X`` such that its companions (``AsyncX``, ``XWithRawResponse``,
+    ``XWithStreamingResponse``...: ``resource_companions``) are free as well; all are claimed."""
     while True:
         name = classes.mint(wire)
-        companions = ("Async" + name, name + "WithRawResponse", "Async" + name + "WithRawResponse")
+        companions = resource_companions(name)[1:]
         if not any(classes._taken(c) for c in companions):
             for c in companions:
                 classes.claim(c)
@@ -313,5 +314,3 @@ def _strongly_connected(order: list[str], edges: dict[str, list[str]]) -> list[l
 
 
 # -- client-level facts ---------------------------------------------------------------------
-
-

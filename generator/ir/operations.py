@@ -112,7 +112,7 @@ class OperationReader:
             if not isinstance(item, dict):
                 self.diagnostics.warning("a path item must be an object; skipped", site.file, site.pointer)
                 continue
-            key = servers.split_path_key(path, site, self.diagnostics)
+            key = servers.split_path_key(path, root.child("paths", path), self.diagnostics)
             shared = self._server(item.get("servers"), item_loc.child("servers"))
             for method, op, op_loc in oas32.operations(item, item_loc, self.schemas.minor, self.diagnostics, is_token):
                 requests.append((method, path, key, op_loc))
@@ -121,7 +121,9 @@ class OperationReader:
                 with self.skips.piece(f"operation {named}", op_loc) as piece:
                     raw = self._read(path, method, op, op_loc, item, item_loc)
                     own = self._server(op.get("servers"), op_loc.child("servers"))
-                    raw = _located(raw, key, own or shared, self.diagnostics, key.query)
+                    kept = servers.fixed_query(key.query, raw.build.params, raw.build.location, self.diagnostics)
+                    located = replace(raw.build, url_path=key.path, fixed_query=kept, server=own or shared)
+                    raw = replace(raw, build=located)
                 if not piece.skipped:
                     out.append(raw)
         servers.report_same_requests(requests, self.diagnostics)
@@ -489,30 +491,6 @@ class OperationReader:
         if "security" not in op:
             return self.default_security
         return read_security(op["security"], self.scheme_keys, self.diagnostics, loc.child("security"))
-
-
-def _located(
-    raw: RawOperation,
-    key: servers.PathKey,
-    server: Server | None,
-    diagnostics: Diagnostics,
-    fixed: tuple[tuple[str, str], ...],
-) -> RawOperation:
-    """The operation with its URL path, fixed query and server; a fixed query parameter that
-    the operation also declares is left to the declared parameter (with a warning)."""
-    declared = {p.wire for p in raw.build.params if p.location == "query"}
-    kept = tuple(pair for pair in fixed if pair[0] not in declared)
-    if len(kept) != len(fixed):
-        loc = Location(*raw.build.location.split("#", 1))
-        names = sorted({n for n, _ in fixed if n in declared})
-        diagnostics.warning(
-            f"the path key's query sets {', '.join(map(repr, names))}, which the operation also declares as a "
-            "query parameter: the declared parameter is sent instead",
-            loc.file,
-            loc.pointer,
-        )
-    draft = replace(raw.build, url_path=key.path, fixed_query=kept, server=server)
-    return replace(raw, build=draft)
 
 
 def read_security(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from .types import ListOf, LiteralOf, MapOf, Named, Nullable, Prim, PrimKind, TypeRef, literal_base
+from .types import ListOf, LiteralOf, MapOf, Named, Nullable, Prim, PrimKind, TupleOf, TypeRef, literal_base
 
 # Prim kinds printed under another name, or as no name at all.
 _PRINTED_AS = {"any": "", "none": "", "object": "str"}  # object: Dict[str, Any]
@@ -31,6 +31,8 @@ def printed_names(t: TypeRef) -> frozenset[str]:
     if isinstance(t, LiteralOf):
         base = literal_base(tuple(v for v in t.values if v is not None))
         return frozenset({base}) if base != "any" else frozenset()
+    if isinstance(t, TupleOf):
+        return frozenset().union(*(printed_names(item) for item in t.items))
     out = frozenset({"str"})  # an unknown variant: Dict[str, Any]
     for member in t.members:
         out |= printed_names(member)

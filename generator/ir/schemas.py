@@ -24,8 +24,20 @@ from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .allof import Merged
+from .discriminators import discriminator
 from .nodes import Alias, Decl, Enum, Field, Model
 from .printed import printed_names
+from .schema_kinds import (
+    UNCHECKED,
+    doc_of,
+    is_nullable,
+    is_object_model,
+    json_kind,
+    literal_values,
+    structural,
+    type_list,
+    unliteral,
+)
 from .skips import Skips
 from .types import (
     ANY,
@@ -35,6 +47,7 @@ from .types import (
     MapOf,
     Named,
     Prim,
+    TupleOf,
     TypeRef,
     UnionOf,
     literal_base,
@@ -102,7 +115,7 @@ class SchemaConverter:
                 if isinstance(node, dict) and "$ref" in node and str(loc) not in self.decls:
                     # a component that is only a $ref: exported under its own name too
                     self.locations[str(loc)] = loc
-                    self.decls[str(loc)] = Alias(str(loc), minted[wire], Ident(""), target, _doc(node), str(loc))
+                    self.decls[str(loc)] = Alias(str(loc), minted[wire], Ident(""), target, doc_of(node), str(loc))
 
     def type_of(self, node: Any, loc: Location, hint: str, *, named: bool = False) -> TypeRef:
         """The type of a schema node; ``named``: the node is a declaration of its own."""
@@ -112,6 +125,12 @@ class SchemaConverter:
             return ANY
         if "$ref" in node:
             return self._ref(node, loc, hint)
+        for keyword in sorted(UNCHECKED.keys() & node.keys()):
+            self.diagnostics.warning(
+                f"'{keyword}' is not checked by the SDK: it accepts {UNCHECKED[keyword]}",
+                loc.file,
+                loc.pointer + "/" + keyword,
+            )
         if named:
             self._shared.add(str(loc))
             return self._named(node, loc, hint)
@@ -137,7 +156,7 @@ class SchemaConverter:
         seen: set[Location] = set()
         site = loc
         while isinstance(node, dict) and "$ref" in node:
-            is_null = is_null or node.get("nullable") is True or "null" in _type_list(node.get("type"))
+            is_null = is_null or node.get("nullable") is True or "null" in type_list(node.get("type"))
             try:
                 loc, node = self.ws.resolve(node["$ref"], loc)
                 if loc in seen:
@@ -155,7 +174,7 @@ class SchemaConverter:
         pending = self.names.get(key)
         if pending is None:
             pending = self.names[key] = _Pending(self.class_names.mint(hint))
-        is_null = _is_nullable(node)
+        is_null = is_nullable(node)
         if key not in self.decls and not pending.building:
             pending.building = True
             self.locations[key] = loc
@@ -196,12 +215,12 @@ class SchemaConverter:
         self.skips.report()
 
     def _declare(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Decl:
-        doc = _doc(node)
-        if _is_object_model(node):
+        doc = doc_of(node)
+        if is_object_model(node, lambda m: self._is_object(m, loc)):
             return self._model(key, name, node, loc)
         values = node.get("enum")
-        if isinstance(values, list) and values and "const" not in node and not _unliteral(values):
-            clean = _literal_values(values)
+        if isinstance(values, list) and values and "const" not in node and not unliteral(values):
+            clean = literal_values(values)
             base = literal_base(clean)
             if any(v is not None for v in clean) and base != "any":
                 return Enum(key, name, Ident(""), clean, base, doc, str(loc))
@@ -215,6 +234,14 @@ class SchemaConverter:
                 self.type_of(member, loc.child("allOf", i), name)
         merged = self.collect(node, loc)
         props, required, extras = merged.props, merged.required, merged.extras
+        for at in dict.fromkeys(merged.loose):
+            keyword = "oneOf" if isinstance(self._resolved_node(at).get("oneOf"), list) else "anyOf"
+            self.diagnostics.warning(
+                f"{keyword} merged into the object's properties: the SDK accepts the properties of every"
+                " variant (optional unless all require them), without checking the object matches a variant",
+                at.file,
+                at.pointer + "/" + keyword,
+            )
         for wire in sorted(required - props.keys()):
             props[wire] = ({}, loc.child("required"))  # required, any value
         types = {
@@ -237,13 +264,13 @@ class SchemaConverter:
                     name=names[wire],
                     type=t,
                     required=wire in required,
-                    doc=_doc(sub_d),
+                    doc=doc_of(sub_d),
                     deprecated=sub_d.get("deprecated") is True,
                     default=sub_d.get("default"),
                     has_default="default" in sub_d,
                 )
             )
-        return Model(key, name, Ident(""), tuple(fields), _doc(node), extra, str(loc))
+        return Model(key, name, Ident(""), tuple(fields), doc_of(node), extra, str(loc))
 
     def collect(self, node: Any, loc: Location) -> Merged:
         """Merge an object schema and its ``allOf`` members into one set of properties
@@ -266,7 +293,10 @@ class SchemaConverter:
                 for member_loc, _ in members[at]:
                     merged.update(memo.get(member_loc) or Merged())
                 merged.add_own(schema, at)
-                merged.add_variants(self._variants(schema, at, on_stack))
+                variants = self._variants(schema, at, on_stack)
+                if variants:
+                    merged.add_variants(variants)
+                    merged.loose.append(at)
                 memo[at] = merged
                 continue
             if at in self._collecting:
@@ -294,8 +324,8 @@ class SchemaConverter:
         """The merged properties of each ``oneOf``/``anyOf`` variant of an object schema;
         none when a variant refers back to a schema being merged."""
         keyword = next((k for k in ("oneOf", "anyOf") if isinstance(schema.get(k), list) and schema[k]), None)
-        if keyword is None:
-            return []
+        if keyword is None or len(self._collecting) > MAX_NAMED_DEPTH:
+            return []  # (variants nested deeper than that are not merged: the stack stays short)
         outer, hit = set(self._collecting), self._collect_hit
         self._collecting |= merging | {at}
         self._collect_hit = False
@@ -304,6 +334,23 @@ class SchemaConverter:
             return [] if self._collect_hit else out
         finally:
             self._collecting, self._collect_hit = outer, hit
+
+    def _is_object(self, member: Any, loc: Location) -> bool:
+        """Whether a schema written at ``loc`` (followed through its $refs) describes objects."""
+        resolved = self._resolved(member, loc) if isinstance(member, dict) and "$ref" in member else None
+        node = resolved[1] if resolved is not None else member
+        if not isinstance(node, dict):
+            return False
+        return "object" in type_list(node.get("type")) or any(
+            k in node for k in ("properties", "allOf", "additionalProperties", "oneOf", "anyOf")
+        )
+
+    def _resolved_node(self, loc: Location) -> dict[str, Any]:
+        try:
+            node = self.ws.node(loc)
+        except (RefError, KeyError, IndexError, TypeError):
+            return {}
+        return node if isinstance(node, dict) else {}
 
     def _resolved(self, node: Any, loc: Location) -> tuple[Location, dict[str, Any]] | None:
         if isinstance(node, dict) and "$ref" in node:
@@ -318,17 +365,17 @@ class SchemaConverter:
 
     def _inline(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         t = self._inline_core(node, loc, hint)
-        return nullable(t) if _is_nullable(node) else t
+        return nullable(t) if is_nullable(node) else t
 
     def _inline_core(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         fixed = [node["const"]] if "const" in node else node.get("enum")
-        if isinstance(fixed, list) and _unliteral(fixed):
+        if isinstance(fixed, list) and unliteral(fixed):
             return self._unliteral_type(fixed, "const" if "const" in node else "enum", loc)
         if "const" in node:
-            values = _literal_values([node["const"]])
+            values = literal_values([node["const"]])
             return LiteralOf(values, open=False) if values else ANY
         if isinstance(node.get("enum"), list) and node["enum"]:
-            values = _literal_values(node["enum"])
+            values = literal_values(node["enum"])
             if values and literal_base(values) != "any":
                 return LiteralOf(values)
             if values:
@@ -340,10 +387,10 @@ class SchemaConverter:
                 )
             return Prim(literal_base(values)) if values else ANY
         all_of = node.get("allOf")
-        if isinstance(all_of, list) and all_of and not _is_object_model(node):
-            pick = next((i for i, m in enumerate(all_of) if isinstance(m, dict) and _structural(m)), 0)
+        if isinstance(all_of, list) and all_of and not is_object_model(node, lambda m: self._is_object(m, loc)):
+            pick = next((i for i, m in enumerate(all_of) if isinstance(m, dict) and structural(m)), 0)
             return self.type_of(all_of[pick], loc.child("allOf", pick), hint)
-        if _is_object_model(node):
+        if is_object_model(node, lambda m: self._is_object(m, loc)):
             return self._named(node, loc, hint)
         for keyword in ("oneOf", "anyOf"):
             if isinstance(node.get(keyword), list) and node[keyword]:
@@ -353,7 +400,7 @@ class SchemaConverter:
     def _unliteral_type(self, values: list[Any], keyword: str, loc: Location) -> TypeRef:
         """The type of an enum or const whose values a ``Literal`` cannot hold (numbers with a
         fraction, objects, arrays), with a warning: the SDK does not check the value itself."""
-        kinds = {_json_kind(v) for v in values if v is not None}
+        kinds = {json_kind(v) for v in values if v is not None}
         t: TypeRef = ANY
         if kinds <= {"int", "float"}:
             t = Prim("float")
@@ -371,14 +418,14 @@ class SchemaConverter:
         return nullable(t) if None in values else t
 
     def _by_type(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
-        types = [t for t in _type_list(node.get("type")) if t != "null"]
+        types = [t for t in type_list(node.get("type")) if t != "null"]
         if not types:
-            if "items" in node:
+            if "items" in node or "prefixItems" in node:
                 types = ["array"]
             elif "additionalProperties" in node or "properties" in node:
                 types = ["object"]
             else:
-                return NONE if _type_list(node.get("type")) == ["null"] else ANY
+                return NONE if type_list(node.get("type")) == ["null"] else ANY
         members = [self._single_type(t, node, loc, hint) for t in types]
         return members[0] if len(members) == 1 else UnionOf(tuple(dict.fromkeys(members)))
 
@@ -394,6 +441,8 @@ class SchemaConverter:
             return _STRING_FORMATS.get(str(node.get("format")), Prim("str"))
         if kind in _SIMPLE:
             return _SIMPLE[kind]
+        if kind == "array" and isinstance(node.get("prefixItems"), list):
+            return self._tuple(node, loc, hint)
         if kind == "array":
             items = node.get("items")
             if items is None or items is True or items == {}:
@@ -406,6 +455,35 @@ class SchemaConverter:
             return Prim("object")
         self.diagnostics.warning(f"unknown schema type {kind!r}; typed as any value", loc.file, loc.pointer + "/type")
         return ANY
+
+    def _tuple(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
+        """``prefixItems``: a tuple when no further items are allowed, else a list whose
+        items are any of the item types (with a warning)."""
+        prefix = [
+            self.type_of(m, loc.child("prefixItems", i), f"{hint}Item{i + 1}") for i, m in enumerate(node["prefixItems"])
+        ]
+        rest = node.get("items")
+        max_items = node.get("maxItems")
+        closed = rest is False or (isinstance(max_items, int) and max_items <= len(prefix))
+        if closed:
+            min_items = node.get("minItems")
+            if not (isinstance(min_items, int) and min_items >= len(prefix)) and prefix:
+                self.diagnostics.warning(
+                    f"prefixItems without minItems {len(prefix)}: the SDK accepts only arrays of all"
+                    f" {len(prefix)} items, not shorter ones",
+                    loc.file,
+                    loc.pointer + "/prefixItems",
+                )
+            return TupleOf(tuple(prefix))
+        extra = ANY if rest is None or rest is True else self.type_of(rest, loc.child("items"), hint + "Item")
+        self.diagnostics.warning(
+            "prefixItems followed by more items: the SDK accepts a list whose items are each any of the item"
+            " types, without checking their positions",
+            loc.file,
+            loc.pointer + "/prefixItems",
+        )
+        members = tuple(dict.fromkeys([*prefix, extra]))
+        return ListOf(ANY if ANY in members else members[0] if len(members) == 1 else UnionOf(members))
 
     def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: str) -> TypeRef:
         members: list[TypeRef] = []
@@ -424,125 +502,5 @@ class SchemaConverter:
         elif ANY in unique:  # a variant typed as any value (a skipped schema) has no tag
             result = UnionOf(unique)
         else:
-            result = UnionOf(unique, *self._discriminator(node, unique, loc))
+            result = UnionOf(unique, *discriminator(self.ws, self.diagnostics, node, unique, loc))
         return nullable(result) if has_null else result
-
-    def _discriminator(
-        self, node: dict[str, Any], members: tuple[TypeRef, ...], loc: Location
-    ) -> tuple[str | None, tuple[tuple[str, int], ...]]:
-        disc = node.get("discriminator")
-        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
-            return None, ()
-        if "defaultMapping" in disc:  # OpenAPI 3.2
-            at = loc.child("discriminator", "defaultMapping")
-            message = "defaultMapping is not supported yet: a value with another tag is kept as it came"
-            self.diagnostics.warning(message, at.file, at.pointer)
-        index = {m.key: i for i, m in enumerate(members) if isinstance(m, Named)}
-        tags: dict[str, int] = {}
-        raw_mapping = disc.get("mapping")
-        mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
-        for tag, ref in sorted(mapping.items()):
-            try:
-                target = self.ws.resolve(
-                    ref if "#" in str(ref) or "/" in str(ref) else f"#/components/schemas/{ref}", loc
-                )[0]
-            except RefError:
-                continue
-            if str(target) in index:
-                tags[str(tag)] = index[str(target)]
-        prop = disc["propertyName"]
-        for tag, i in self._const_tags(node, prop, index, loc):
-            tags.setdefault(tag, i)
-        for key, i in index.items():
-            if i not in tags.values():
-                tags[key.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")] = i
-        return prop, tuple(sorted(tags.items()))
-
-    def _const_tags(
-        self, node: dict[str, Any], prop: str, index: dict[str, int], loc: Location
-    ) -> list[tuple[str, int]]:
-        """Tags that variants fix themselves (``const`` or a one-value ``enum`` on the property)."""
-        out: list[tuple[str, int]] = []
-        members = node.get("oneOf") or node.get("anyOf") or []
-        for member in members if isinstance(members, list) else []:
-            if not isinstance(member, dict) or "$ref" not in member:
-                continue
-            try:
-                target, schema = self.ws.resolve(member["$ref"], loc)
-            except RefError:
-                continue
-            props = schema.get("properties") if isinstance(schema, dict) else None
-            spec = props.get(prop) if isinstance(props, dict) else None
-            if str(target) not in index or not isinstance(spec, dict):
-                continue
-            values = [spec["const"]] if "const" in spec else spec.get("enum")
-            if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
-                out.append((values[0], index[str(target)]))
-        return out
-
-
-def _type_list(value: Any) -> list[Any]:
-    if isinstance(value, list):
-        return value
-    return [] if value is None else [value]
-
-
-def _is_nullable(node: dict[str, Any]) -> bool:
-    if node.get("nullable") is True or "null" in _type_list(node.get("type")):
-        return True
-    values = node.get("enum")
-    return isinstance(values, list) and None in values and len(values) > 1
-
-
-def _is_object_model(node: dict[str, Any]) -> bool:
-    """An object with declared properties, or an ``allOf`` of several objects, becomes a model."""
-    if isinstance(node.get("properties"), dict) and node["properties"]:
-        return True
-    all_of = node.get("allOf")
-    if not isinstance(all_of, list) or not all_of:
-        return False
-    structural = sum(1 for m in all_of if isinstance(m, dict) and _structural(m))
-    if structural >= 2:
-        return True
-    # one object plus ``required`` names (beside the allOf or in a member): not that object
-    requires = [node, *(m for m in all_of if isinstance(m, dict) and not _structural(m))]
-    return structural == 1 and any(isinstance(m.get("required"), list) and m["required"] for m in requires)
-
-
-def _structural(member: dict[str, Any]) -> bool:
-    """An allOf member that adds structure (not just a description or a constraint)."""
-    return "$ref" in member or any(k in member for k in ("properties", "allOf", "additionalProperties"))
-
-
-def _unliteral(values: list[Any]) -> bool:
-    """Whether enum/const values include some a ``Literal`` cannot hold."""
-    return any(not (v is None or isinstance(v, (str, bool, int))) for v in values)
-
-
-def _json_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "int" if isinstance(value, int) or value.is_integer() else "float"
-    if isinstance(value, dict):
-        return "object"
-    return "array" if isinstance(value, list) else "string"
-
-
-def _literal_values(values: list[Any]) -> tuple[Any, ...]:
-    """The values a ``Literal`` can hold, deduplicated by type and value (``True`` is not ``1``)."""
-    out: list[Any] = []
-    seen: set[tuple[type, Any]] = set()
-    for v in values:
-        if (v is None or isinstance(v, (str, bool, int))) and (type(v), v) not in seen:
-            seen.add((type(v), v))
-            out.append(v)
-    return tuple(out)
-
-
-def _doc(node: dict[str, Any]) -> str:
-    for key in ("description", "title"):
-        value = node.get(key)
-        if isinstance(value, str) and value.strip():
-            return value
-    return ""

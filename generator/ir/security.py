@@ -111,7 +111,11 @@ def _names(
         taken.add(str(ident))
         return ident
 
-    plain = {"token": ("api_key",), "basic": ("username", "password"), "oauth2_client_credentials": ("client_id", "client_secret")}
+    plain = {
+        "token": ("api_key",),
+        "basic": ("username", "password"),
+        "oauth2_client_credentials": ("client_id", "client_secret"),
+    }
     for group, keys in groups.items():
         ranked = sorted(keys, key=lambda k: (-usage[k], k))
         for i, key in enumerate(ranked):

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urljoin
 
 from ..diagnostics import Diagnostics
 from ..loader import Location
-from .nodes import Server, ServerVariable
+from .nodes import Param, Server, ServerVariable
 
 _VARIABLE = re.compile(r"\{([^{}]*)\}")
 _ABSOLUTE = re.compile(r"^https?://", re.IGNORECASE)
@@ -200,6 +200,24 @@ def _separator(text: str, char: str) -> int:
         elif c == char and depth == 0:
             return i
     return -1
+
+
+def fixed_query(
+    pairs: tuple[tuple[str, str], ...], params: Iterable[Param], location: str, diagnostics: Diagnostics
+) -> tuple[tuple[str, str], ...]:
+    """The fixed query parameters of an operation's path key; one the operation also declares
+    as a query parameter is left to the declared parameter, with a warning."""
+    declared = {p.wire for p in params if p.location == "query"}
+    names = sorted({n for n, _ in pairs if n in declared})
+    if names:
+        file, _, pointer = location.partition("#")
+        diagnostics.warning(
+            f"the path key's query sets {', '.join(map(repr, names))}, which the operation also declares as a "
+            "query parameter: the declared parameter is sent instead",
+            file,
+            pointer,
+        )
+    return tuple(pair for pair in pairs if pair[0] not in declared)
 
 
 def report_same_requests(ops: Iterable[tuple[str, str, PathKey, Location]], diagnostics: Diagnostics) -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from ..diagnostics import Diagnostic, Diagnostics, Level, add_capped
 from ..loader import Location, RefError, Workspace
 from .nodes import Alias, Decl, Model
-from .types import ANY, ListOf, MapOf, Named, Nullable, TypeRef, UnionOf, references
+from .types import ANY, ListOf, MapOf, Named, Nullable, TupleOf, TypeRef, UnionOf, references
 
 _ANY_HERE = "typed as any value here"
 
@@ -205,6 +205,8 @@ def without(t: TypeRef, gone: set[str]) -> TypeRef:
         return ListOf(without(t.item, gone))
     if isinstance(t, MapOf):
         return MapOf(without(t.value, gone))
+    if isinstance(t, TupleOf):
+        return TupleOf(tuple(without(m, gone) for m in t.items))
     if isinstance(t, Nullable):
         inner = without(t.inner, gone)
         return ANY if inner == ANY else Nullable(inner)

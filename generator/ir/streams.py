@@ -119,9 +119,7 @@ class StreamReader:
         text_names = tuple(n for n in names if not json_by_name.get(n, True)) if json_data else ()
         rewritten = self._rewrite(schema, top, members, at)
         t = self.schemas.type_of(rewritten, at, hint)
-        return EventStream(
-            t, envelope=True, json_data=json_data, sentinel=sentinel, names=names, text_names=text_names
-        )
+        return EventStream(t, envelope=True, json_data=json_data, sentinel=sentinel, names=names, text_names=text_names)
 
     def _resolve(self, node: Any, at: Location) -> Any:
         seen = 0
@@ -158,9 +156,9 @@ class StreamReader:
         """The schema with ``contentSchema`` in place of JSON-in-a-string ``data``, and the
         object's own properties merged into each variant; unchanged when neither applies."""
         parts = [top, *members]
-        if not any(isinstance(self._data(p, at), dict) and "contentSchema" in self._data(p, at) for p in parts) and not (
-            top and members
-        ):
+        if not any(
+            isinstance(self._data(p, at), dict) and "contentSchema" in self._data(p, at) for p in parts
+        ) and not (top and members):
             return schema
 
         def fixed(part: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +178,14 @@ class StreamReader:
             own = fixed(m)
             props = {**(base.get("properties") or {}), **own["properties"]}
             required = sorted({*base.get("required", []), *own.get("required", [])})
-            merged.append({"type": "object", **{k: v for k, v in own.items() if k != "required"}, "properties": props, "required": required})
+            merged.append(
+                {
+                    "type": "object",
+                    **{k: v for k, v in own.items() if k != "required"},
+                    "properties": props,
+                    "required": required,
+                }
+            )
         return {"oneOf": merged}
 
 

@@ -37,6 +37,13 @@ class ListOf:
 
 
 @dataclass(frozen=True, slots=True)
+class TupleOf:
+    """A fixed-length array (``prefixItems`` without further items)."""
+
+    items: tuple[TypeRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MapOf:
     value: TypeRef
 
@@ -62,7 +69,7 @@ class LiteralOf:
     open: bool = True
 
 
-TypeRef = Union[Prim, Named, ListOf, MapOf, UnionOf, Nullable, LiteralOf]
+TypeRef = Union[Prim, Named, ListOf, MapOf, UnionOf, Nullable, LiteralOf, TupleOf]
 
 ANY = Prim("any")
 NONE = Prim("none")
@@ -99,9 +106,9 @@ def references(t: TypeRef) -> set[str]:
         return references(t.value)
     if isinstance(t, Nullable):
         return references(t.inner)
-    if isinstance(t, UnionOf):
+    if isinstance(t, (UnionOf, TupleOf)):
         out: set[str] = set()
-        for m in t.members:
+        for m in t.members if isinstance(t, UnionOf) else t.items:
             out |= references(m)
         return out
     return set()
@@ -166,6 +173,8 @@ def print_type(t: TypeRef, ctx: TypeContext) -> str:
         return f"{ctx.typing('Optional')}[{print_type(t.inner, ctx)}]"
     if isinstance(t, LiteralOf):
         return _print_literal(t, ctx)
+    if isinstance(t, TupleOf):
+        return f"{ctx.typing('Tuple')}[{', '.join(print_type(m, ctx) for m in t.items) or '()'}]"
     return _print_union(t, ctx)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, Diagnostics, Level
 from . import swagger2
 from .refs import Location, RefError, Workspace, check_refs
+from .tolerated import inline_tolerated_refs
 from .validate import Pending, start, validate
 
 __all__ = ["LoadedSpec", "Location", "RefError", "Workspace", "load", "spec_digest"]
@@ -98,7 +99,7 @@ def load(
     minor = _version(doc, diagnostics, path.name)
     if diagnostics.has_errors:
         return _result(ws, doc, minor, converted_from)
-    check_refs(ws, keep_going=not strict)
+    check_refs(ws, keep_going=not strict, inline=inline_tolerated_refs)
     if validation and not diagnostics.has_errors:
         level = Level.ERROR if strict else Level.WARNING
         if background:

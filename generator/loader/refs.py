@@ -254,105 +254,20 @@ _NAME_MAPS = frozenset(
 )
 
 
-# Keys whose value is text: a "$ref" there is not an OpenAPI Reference Object, but bundlers
-# tolerate it (Redocly reads a Markdown file into a description), and published multi-file
-# specs use it.  It is replaced by the text it names.
-_TEXT_KEYS = frozenset({"description", "summary"})
-# Objects of the root document where OpenAPI allows no Reference Object, written as a $ref to
-# another file anyway: replaced by the object the $ref names.
-_ROOT_OBJECTS = ("info", "externalDocs")
-_ROOT_LISTS = ("tags", "servers")
-_DATA_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def inline_tolerated_refs(ws: Workspace, doc: Any, start: Location) -> None:
-    """Replace the ``$ref``s written where OpenAPI expects text (a tag's or an operation's
-    ``description``) by that text, and (in the root document) the ``$ref``s standing for
-    ``info``, ``externalDocs``, a tag or a server by the object.  A Markdown or text file is
-    read as text; a YAML or JSON file must hold a string at the pointer.  What cannot be
-    followed is a warning and leaves the text empty: never a refusal of the document."""
-    if start == Location(ws.root_file) and isinstance(doc, dict) and id(doc) == id(ws.documents.get(ws.root_file)):
-        _inline_root_objects(ws, doc, start)
-    stack: list[tuple[Any, Location, bool]] = [(doc, start, False)]
-    while stack:
-        node, loc, names = stack.pop()
-        if isinstance(node, list):
-            stack.extend((v, loc.child(i), False) for i, v in enumerate(node))
-            continue
-        if not isinstance(node, dict):
-            continue
-        for key, value in node.items():
-            if names:
-                stack.append((value, loc.child(key), False))
-            elif key in _LITERAL_KEYS or key in ("examples", "$ref") or key.startswith("x-"):
-                continue
-            elif key in _TEXT_KEYS and isinstance(value, dict) and "$ref" in value:
-                node[key] = _text_at(ws, value["$ref"], loc.child(key))
-            else:
-                stack.append((value, loc.child(key), key in _NAME_MAPS))
-
-
-def _inline_root_objects(ws: Workspace, doc: dict[str, Any], start: Location) -> None:
-    for key in _ROOT_OBJECTS:
-        doc[key] = _object_at(ws, doc.get(key), start.child(key))
-    info = doc.get("info")
-    if isinstance(info, dict):
-        for key in ("contact", "license"):
-            if key in info:
-                info[key] = _object_at(ws, info[key], start.child("info", key))
-    for key in _ROOT_LISTS:
-        if isinstance(doc.get(key), list):
-            found = [_object_at(ws, v, start.child(key, i)) for i, v in enumerate(doc[key])]
-            doc[key] = [v for v in found if v is not None]
-    for key in _ROOT_OBJECTS:
-        if doc[key] is None:
-            del doc[key]
-
-
-def _object_at(ws: Workspace, value: Any, loc: Location) -> Any:
-    if not (isinstance(value, dict) and "$ref" in value):
-        return value
-    try:
-        target, node = ws.resolve(value["$ref"], loc)
-    except RefError as exc:
-        ws.diagnostics.warning(f"{exc.message}; ignored", loc.file, loc.pointer + "/$ref", exc.hint)
-        return None
-    if not isinstance(node, dict):
-        ws.diagnostics.warning(
-            f"$ref points at {_kind(node)}, not at an object; ignored", loc.file, loc.pointer + "/$ref"
-        )
-        return None
-    inline_tolerated_refs(ws, node, target)  # its text $refs are relative to its own file
-    return dict(node)
-
-
-def _text_at(ws: Workspace, ref: Any, loc: Location) -> str:
-    where = loc.pointer + "/$ref"
-    try:
-        target = ws.target(ref, loc)
-        if not target.pointer and not target.file.lower().endswith(_DATA_SUFFIXES):
-            return ws.text(target.file)
-        _, node = ws.resolve(ref, loc)
-    except RefError as exc:
-        ws.diagnostics.warning(f"{exc.message}; the text is left empty", loc.file, where, exc.hint)
-        return ""
-    if not isinstance(node, str):
-        ws.diagnostics.warning(
-            f"$ref in place of text points at {_kind(node) if node is not None else 'null'}, not at text; "
-            "the text is left empty",
-            loc.file,
-            where,
-        )
-        return ""
-    return node
-
-
-def check_refs(ws: Workspace, *, keep_going: bool = False) -> None:
+def check_refs(
+    ws: Workspace,
+    *,
+    keep_going: bool = False,
+    inline: Callable[[Workspace, Any, Location], None] | None = None,
+) -> None:
     """Visit every file reachable from the root; report each ref that cannot be followed, and
     each chain of refs that loops back on itself (it resolves to nothing).
 
     ``keep_going`` (without ``--strict``): nothing is reported here; each such ref is recorded
-    in ``ws.broken`` instead, for the IR to skip what needs it and report it there."""
+    in ``ws.broken`` instead, for the IR to skip what needs it and report it there.
+
+    ``inline``: applied to each file before its refs are read (``tolerated``: the $refs
+    OpenAPI does not allow where multi-file specs write them)."""
     pending = [Location(ws.root_file)]
     visited_files: set[str] = set()
     found: list[Diagnostic] = []
@@ -365,7 +280,8 @@ def check_refs(ws: Workspace, *, keep_going: bool = False) -> None:
         doc = ws.document(start.file)
         if doc is None:
             continue
-        inline_tolerated_refs(ws, doc, Location(start.file))
+        if inline is not None:
+            inline(ws, doc, Location(start.file))
         for ref, where in _iter_refs(doc, start):
             try:
                 target = ws.target(ref, where)

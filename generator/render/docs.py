@@ -29,7 +29,9 @@ from .text import comment, md_code, md_paragraphs, md_py_literal, md_text, py_li
 OPTIONAL_CODE = ("errors", "raw", "idempotency", "pagination", "pagination_async")
 DEPRECATED = " (deprecated: may be removed in a future API version)"
 RESULT_NAMES = {"post": "created", "put": "updated", "patch": "updated"}
-RETRIED = "connection errors, timeouts, and responses with status 408, 409, 429 or 5xx"
+RETRIED = (
+    "refused or dropped connections, timeouts, and responses with status 408, 409, 429 or 5xx"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +196,7 @@ def readme_context(api: Api, meta: Meta, refs: dict[str, DeclRef], *, formatted:
         "retried": RETRIED,
         "max_retries": runtime_client.DEFAULT_MAX_RETRIES,
         "retry_after_cap": _seconds(runtime_retry.MAX_RETRY_AFTER),
+        "pool_size": runtime_client.DEFAULT_CONNECTION_LIMITS.max_keepalive_connections,
         "retry_count_header_md": md_code(runtime_client.RETRY_COUNT_HEADER),
         "idempotency_header_md": md_code(idempotent.operation.idempotency_header or "") if idempotent else "",
         "idempotent_count": sum(1 for s in everything if s.operation.idempotency_header),

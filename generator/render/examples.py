@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from ..ir.nodes import Alias, Api, Decl, Enum, Model, Operation, Resource
-from ..ir.types import NONE, ListOf, LiteralOf, LiteralValue, MapOf, Named, Nullable, Prim, TypeRef, UnionOf
+from ..ir.types import NONE, ListOf, LiteralOf, LiteralValue, MapOf, Named, Nullable, Prim, TupleOf, TypeRef, UnionOf
 from .text import md_py_literal
 
 # Names the examples define or import themselves; a model of the same name is used as
@@ -129,6 +129,9 @@ class Sampler:
             return _literal(t.values)
         if isinstance(t, ListOf):
             return f"[{self._value(t.item, _singular(hint), code, stack) or ''}]"
+        if isinstance(t, TupleOf):
+            items = [self._value(m, hint, code, stack) for m in t.items]
+            return None if None in items else f"[{', '.join(str(i) for i in items)}]"
         if isinstance(t, MapOf):
             inner = self._value(t.value, hint, code, stack)
             return f'{{"key": {inner}}}' if inner else "{}"

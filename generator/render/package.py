@@ -88,14 +88,8 @@ def auth_imports(api: Api) -> list[str]:
 
 
 def _server_lines(api: Api) -> list[str]:
-    """Module-level constants: the root server, and every server variable's allowed values."""
-    lines = []
-    if api.server is not None:
-        lines.append(f"_SERVER = {server_code(api.server)}")
-    if api.server_variables:
-        entries = ", ".join(f"{py_literal(name)}: {py_literal_tuple_of(enum)}" for name, enum in api.server_variables)
-        lines.append(f"_SERVER_VARIABLES: Dict[str, Tuple[str, ...]] = {{{entries}}}")
-    return lines
+    """Module-level constants: the root server."""
+    return [f"_SERVER = {server_code(api.server, '_Server')}"] if api.server is not None else []
 
 
 def py_literal_tuple_of(values: tuple[str, ...]) -> str:
@@ -140,12 +134,12 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
         "server=_SERVER" if api.server is not None else "server=None",
     ]
     if api.server_variables:
-        super_args.append("server_variables=check_server_variables(server_variables, _SERVER_VARIABLES)")
-    server_names = (["Server"] if api.server is not None else []) + (
-        ["check_server_variables"] if api.server_variables else []
+        table = ", ".join(f"{py_literal(name)}: {py_literal_tuple_of(enum)}" for name, enum in api.server_variables)
+        super_args.append(f"server_variables=_check_server_variables(server_variables, {{{table}}})")
+    # private names: a client class (or a credential argument) may be called ``Server``
+    server_names = (["Server as _Server"] if api.server is not None else []) + (
+        ["check_server_variables as _check_server_variables"] if api.server_variables else []
     )
-    typing_names = ["TYPE_CHECKING", "Callable", "Dict", "Mapping", "Optional"]
-    typing_names += ["Tuple", "Union"] if api.server_variables else ["Union"]
     doc = f"Client for {api.title} (API version {api.api_version}).\n\n"
     if doc_lines:
         doc += "Credentials: " + "; ".join(doc_lines) + ".\n"
@@ -170,6 +164,5 @@ def client_context(api: Api, meta: Meta) -> dict[str, Any]:
         "super_args": super_args,
         "server_lines": _server_lines(api),
         "server_imports": [import_from("._servers", server_names)] if server_names else [],
-        "typing_import": import_from("typing", typing_names),
         "resources": [ClientTop(r.attr, r.module, r.class_name) for r in api.resources],
     }

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from ..ir.nodes import Api, Operation, Param, Resource, Server
 from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
-from ..naming import REQUEST_OPTIONS_ORDER
+from ..naming import REQUEST_OPTIONS_ORDER, resource_companions
 from .imports import Imports, member_key
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
 from .streams import events_arg, stream_method
@@ -186,7 +186,7 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
         )
         imports.add(".._response", "APIResponse", "AsyncAPIResponse", *wrappers)
     if any(op.server is not None for op in res.operations):
-        imports.add(".._servers", "Server")
+        imports.add(".._servers", "Server as _Server")
     if any(m.pager_returns for m in methods):
         imports.add("..pagination", "AsyncPager", "SyncPager")
         imports.typing.add("Optional")
@@ -201,14 +201,7 @@ def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     child_imports = tuple(
         import_from(
             "." + c.module,
-            [
-                f"Async{c.cls}",
-                f"Async{c.cls}WithRawResponse",
-                f"Async{c.cls}WithStreamingResponse",
-                c.cls,
-                f"{c.cls}WithRawResponse",
-                f"{c.cls}WithStreamingResponse",
-            ],
+            sorted(resource_companions(c.cls)),
             "    ",
         )
         for c in children
@@ -375,12 +368,13 @@ def _sent_type(kind: str, media_type: str) -> str:
     )
 
 
-def server_code(server: Server) -> str:
-    """``Server("https://{region}.example.com", {"region": "us"})``"""
+def server_code(server: Server, cls: str = "_Server") -> str:
+    """``_Server("https://{region}.example.com", {"region": "us"})`` (the runtime's ``Server``
+    is imported under a private name: a schema or a client may be called ``Server``)."""
     if not server.variables:
-        return f"Server({py_literal(server.url)})"
+        return f"{cls}({py_literal(server.url)})"
     defaults = ", ".join(f"{py_literal(v.name)}: {py_literal(v.default)}" for v in server.variables)
-    return f"Server({py_literal(server.url)}, {{{defaults}}})"
+    return f"{cls}({py_literal(server.url)}, {{{defaults}}})"
 
 
 def py_literal_tuple(value: tuple[tuple[str, ...], ...]) -> str:

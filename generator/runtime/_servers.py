@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Dict, Mapping, Optional, Tuple
 
-__all__ = ["Server", "check_server_variables"]
+# Generated modules import ``Server`` as ``_Server`` (a schema or client may take the name).
+__all__ = ["check_server_variables"]
 
 
 class Server:

@@ -23,7 +23,7 @@ import httpx
 from generator import Config, Result
 from generator.ir.build import build_api
 from generator.ir.nodes import Alias, Api, Operation, Resource
-from generator.ir.types import ListOf, MapOf, Named, TypeRef
+from generator.ir.types import ListOf, MapOf, Named, TypeRef, UnionOf
 from generator.loader import load
 from generator.pipeline import build, sdk_names
 from generator.render.write import write_package
@@ -122,6 +122,9 @@ class BoundedSamples(Samples):
             return [] if isinstance(t, ListOf) else {} if isinstance(t, MapOf) else None
         if isinstance(t, Named) and isinstance(self.decls[t.key], Alias):
             return self.json(cast(Alias, self.decls[t.key]).target, depth + 1)
+        if isinstance(t, UnionOf):  # a member that ends the recursion first (OneA = OneB | str)
+            plain = [m for m in t.members if not isinstance(m, Named)]
+            return self.json((plain or list(t.members))[0], depth + 1)
         return super().json(t, depth)
 
 

@@ -8,7 +8,7 @@ import httpx
 
 from ._auth import Auth, BasicAuth, BearerAuth
 from ._base_client import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
-from ._servers import Server
+from ._servers import Server as _Server
 from ._types import Timeout
 from ._version import API_VERSION, __version__
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncPolytomic", "Polytomic"]
 
-_SERVER = Server("https://app.polytomic.com")
+_SERVER = _Server("https://app.polytomic.com")
 
 
 class Polytomic(SyncAPIClient):

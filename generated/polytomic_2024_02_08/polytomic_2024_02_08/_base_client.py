@@ -63,6 +63,7 @@ from ._servers import Server
 from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
 
 __all__ = [
+    "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
@@ -70,8 +71,19 @@ __all__ = [
     "SyncAPIClient",
 ]
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# No limit on the wait for a free connection of the pool: with more calls at once than
+# connections (DEFAULT_CONNECTION_LIMITS), a call queues until one is free rather than failing.
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0, pool=None)
 DEFAULT_MAX_RETRIES = 2
+# The connection pool of a client the SDK creates: as many connections kept alive as may be
+# open (httpx keeps 20 of its 100), so concurrent calls reuse them instead of opening a new one
+# per call: httpcore closes a connection that falls idle whenever the pool holds more connections
+# than it keeps alive.  Not more than 100: httpcore's pool bookkeeping grows with the square of
+# its size, and 1,000 connections serve 1,000 concurrent calls more slowly than 100 do.  Idle
+# connections close after 5 s.  Pass your own http_client (httpx.Client(limits=...)) to change it.
+DEFAULT_CONNECTION_LIMITS = httpx.Limits(
+    max_connections=100, max_keepalive_connections=100, keepalive_expiry=5.0
+)
 RETRY_COUNT_HEADER = "X-Retry-Count"
 _ClientT = TypeVar("_ClientT", bound="BaseClient")
 _PYTHON_VERSION = sys.version.split()[0]  # what platform.python_version() says, e.g. 3.11.7
@@ -402,7 +414,9 @@ class BaseClient(CredentialsMixin):
 class SyncAPIClient(BaseClient):
     def __init__(self, *, http_client: Optional[httpx.Client], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._client = http_client or httpx.Client(follow_redirects=True)
+        self._client = http_client or httpx.Client(
+            follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -514,7 +528,9 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     def __init__(self, *, http_client: Optional[httpx.AsyncClient], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._client = http_client or httpx.AsyncClient(follow_redirects=True)
+        self._client = http_client or httpx.AsyncClient(
+            follow_redirects=True, limits=DEFAULT_CONNECTION_LIMITS
+        )
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -27,6 +27,15 @@ MAX_RETRY_AFTER = 60.0
 _TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
+# What an httpx error that carries no message of its own means.
+_SILENT = {
+    "ConnectTimeout": "no connection within the connect timeout",
+    "ReadTimeout": "no answer within the read timeout",
+    "WriteTimeout": "the request could not be sent within the write timeout",
+    "PoolTimeout": "no connection of the pool became free within the pool timeout",
+}
+
+
 def should_retry(response: httpx.Response) -> bool:
     hint = str(response.headers.get("x-should-retry", ""))
     if hint in ("true", "false"):
@@ -52,9 +61,8 @@ def is_transient(exc: Exception) -> bool:
 def describe_transport_error(exc: Exception, request: httpx.Request, attempts: int) -> str:
     """What happened, in one line: the httpx error's type and message, the request, and how
     many attempts were made."""
-    detail = str(exc).strip()
-    if not detail and exc.__context__ is not None:
-        detail = f"{type(exc.__context__).__name__}: {exc.__context__}".strip(": ")
+    detail = str(exc).strip() or str(exc.__context__ or "").strip()
+    detail = detail or _SILENT.get(type(exc).__name__, "")
     what = type(exc).__name__ + (f": {detail}" if detail else "")
     tries = f" after {attempts} attempts" if attempts > 1 else ""
     return f"{what} ({request.method} {request.url}{tries})"

@@ -1,0 +1,150 @@
+"""Schemas typed as declared (issue #16): allOf as an intersection, $ref-only components,
+tuples, enums Literal cannot hold, null-only enums, recursive unions; and a warning, once,
+where the SDK accepts more than the schema says."""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+from typing import Any
+
+import pydantic
+import pytest
+import yaml
+
+from tests.conftest import minimal
+
+CASES = Path(__file__).parent / "data" / "schema-cases"
+
+
+def case(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((CASES / f"{name}.yaml").read_text())
+    return loaded
+
+
+def valid(tp: Any, value: Any) -> bool:
+    try:
+        if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+            tp.model_validate(value)
+        else:
+            pydantic.TypeAdapter(tp).validate_python(value)
+    except pydantic.ValidationError:
+        return False
+    return True
+
+
+def warnings_at(result: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for d in result.diagnostics:
+        out.setdefault(d.pointer, []).append(d.message)
+    return out
+
+
+def test_allof_is_an_intersection(generated: Any) -> None:
+    pkg, _ = generated(case("allof"))
+    t = pkg.types
+    # required beside allOf: its own model, not Derived = Base
+    assert t.Derived is not t.Base
+    assert valid(t.Derived, {"id": "1", "kind": "k"}) and not valid(t.Derived, {"id": "1"})
+    # required in a member only
+    assert not valid(t.RequiredOnly, {"id": "1"}) and valid(t.RequiredOnly, {"id": "1", "meta": {}})
+    # a re-declared property keeps the narrower type (Base has size: {})
+    assert t.Narrowed.model_fields["size"].annotation is int
+    assert not valid(t.Narrowed, {"id": "1", "size": "big"})
+    assert t.Narrowed.model_validate({"id": "1", "size": 2, "meta": {"source": "s"}}).meta.source == "s"
+    # nested allOf and own properties: everything required stays required
+    assert not valid(t.Deep, {"id": "1", "size": 1, "deep": 1})
+    assert valid(t.Deep, {"id": "1", "size": 1, "deep": 1, "extra": True})
+    # a oneOf over allOf-derived schemas keeps its variants and discriminator
+    owner = pydantic.TypeAdapter(t.Pet).validate_python({"petType": "dog", "barks": True})
+    assert type(owner).__name__ == "Dog"
+    assert not valid(t.Pet, {"petType": "cat"})  # a known tag with an invalid body
+    # allOf over a oneOf $ref, and oneOf beside properties: the variants' properties stay
+    assert t.Located.model_validate({"x": 1, "radius": 2.5}).radius == 2.5
+    assert {"a", "b", "label"} <= set(t.Tagged.model_fields)
+
+
+def test_merged_variants_warn_once(generated: Any) -> None:
+    _, result = generated(case("allof"))
+    found = warnings_at(result)
+    for pointer in ("/components/schemas/Shape/oneOf", "/components/schemas/Tagged/oneOf"):
+        assert len(found[pointer]) == 1 and "without checking the object matches a variant" in found[pointer][0]
+
+
+def test_ref_only_components_are_aliases_under_their_own_names(generated: Any) -> None:
+    pkg, result = generated(case("aliases"))
+    t = pkg.types
+    assert t.Animal is t.Pet and t.Creature is t.Pet
+    assert "Aliases" in t.__all__  # named like the client class (title "Aliases"): kept
+    assert type(t.Owner.model_validate({"pet": {"name": "n"}}).pet) is t.Pet
+    assert not [d for d in result.diagnostics if "Aliases" in d.message]
+
+
+def test_a_renamed_schema_is_a_warning_naming_both_names(generated: Any) -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    pkg, result = generated(minimal(schemas={"BaseModel": schema}))
+    assert "BaseModel_" in pkg.types.__all__
+    assert any("'BaseModel'" in d.message and "'BaseModel_'" in d.message for d in result.diagnostics)
+
+
+def test_prefix_items_are_tuples(generated: Any) -> None:
+    pkg, result = generated(case("tuples"))
+    t = pkg.types
+    assert typing.get_origin(t.Point) is tuple
+    assert pydantic.TypeAdapter(t.Point).validate_python([1, 2.5]) == (1.0, 2.5)
+    assert not valid(t.Point, [1, 2, 3]) and not valid(t.Point, ["a", 2])
+    assert valid(t.Row, ["a", 1, True, False])  # valid tuples with more items are accepted
+    assert valid(t.Short, ["a", 1]) and not valid(t.Short, [1, "a"])
+    found = warnings_at(result)
+    assert "shorter" in found["/components/schemas/Short/prefixItems"][0]
+    assert "positions" in found["/components/schemas/Row/prefixItems"][0]
+    assert "/components/schemas/Point/prefixItems" not in found
+
+
+def test_enums_literal_cannot_hold(generated: Any) -> None:
+    pkg, result = generated(case("enum_values"))
+    t = pkg.types
+    assert t.Ratio is float and t.Half is float
+    assert valid(t.Holder, {"ratio": 0.5, "shape": {"kind": "circle"}, "pair": [1, 2], "inline": 1.25})
+    assert not valid(t.Holder, {"shape": [1]}) and not valid(t.Holder, {"pair": {"a": 1}})
+    found = warnings_at(result)
+    for name, keyword in [("Ratio", "enum"), ("Half", "const"), ("Shape", "enum"), ("Pair", "enum"), ("FixedObj", "const")]:
+        assert len(found[f"/components/schemas/{name}/{keyword}"]) == 1, name
+    assert "float" in found["/components/schemas/Holder/properties/inline/enum"][0]
+
+
+def test_null_only_enums_are_none(generated: Any) -> None:
+    pkg, result = generated(case("null_enums"))
+    t = pkg.types
+    assert t.Nothing is None and t.NullType is None
+    assert valid(t.Holder, {"a": None, "b": None})
+    assert not valid(t.Holder, {"a": "x", "b": None}) and not valid(t.Holder, {"b": None})
+    source = (result.package_dir / result.package_dir.name / "types" / "nothing.py").read_text()
+    assert "Nothing: TypeAlias = None" in source
+
+
+def test_recursive_unions_validate(generated: Any) -> None:
+    pkg, _ = generated(case("recursive_unions"))
+    t = pkg.types
+    assert valid(t.Json, {"a": [1, "x", {"b": True}]}) and not valid(t.Json, {"a": [None]})
+    assert valid(t.Nested, [1, [2, [3]]]) and not valid(t.Nested, [1, ["x"]])
+    tree = t.Tree.model_validate({"value": 1, "children": [{"value": "leaf"}]})
+    assert tree.children[0].value == "leaf"
+
+
+@pytest.mark.parametrize(
+    ("keyword", "schema"),
+    [
+        ("not", {"type": "string", "not": {"enum": ["x"]}}),
+        ("if", {"type": "object", "if": {"required": ["a"]}, "then": {"required": ["b"]}}),
+        ("patternProperties", {"type": "object", "patternProperties": {"^x": {"type": "string"}}}),
+        ("dependentRequired", {"type": "object", "dependentRequired": {"a": ["b"]}}),
+        ("propertyNames", {"type": "object", "propertyNames": {"maxLength": 3}}),
+        ("contains", {"type": "array", "contains": {"type": "string"}}),
+    ],
+)
+def test_unchecked_keywords_warn_once(generated: Any, keyword: str, schema: dict[str, Any]) -> None:
+    holder = {"type": "object", "properties": {"v": {"$ref": "#/components/schemas/Thing"}}}
+    _, result = generated(minimal(schemas={"Thing": schema, "Holder": holder}))
+    found = warnings_at(result)[f"/components/schemas/Thing/{keyword}"]
+    assert len(found) == 1 and "not checked by the SDK" in found[0]
