@@ -83,15 +83,12 @@ def _request_options() -> tuple[str, ...]:
 
 def _client_members() -> frozenset[str]:
     """Public attributes of the runtime's client classes (methods, properties, instance
-    attributes) and their constructor's keyword arguments: a resource attribute of the same
-    name would hide them."""
+    attributes): a resource attribute of the same name would hide them."""
     out: set[str] = set()
     for cls in _client_classes():
         for node in ast.walk(cls):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node in cls.body:
                 out.add(node.name)
-                if node.name == "__init__":
-                    out |= {a.arg for a in node.args.kwonlyargs}
             elif (
                 isinstance(node, ast.Attribute)
                 and isinstance(node.ctx, ast.Store)
@@ -197,11 +194,14 @@ PARAM_RESERVED = (
     | REQUEST_OPTIONS
 )
 # Parameters of the generated client's ``__init__`` (credentials): its body uses these.
-CLIENT_INIT_RESERVED = frozenset(
-    {"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}
-    | {"server_variables"}
-    | {"os", "auth", "super", "self", "cls"}
+CLIENT_INIT_RESERVED = (
+    frozenset(
+        {"base_url", "timeout", "max_retries", "http_client", "default_headers", "api_version"}
+        | {"server_variables"}
+        | {"os", "auth", "super", "self", "cls"}
+    )
     | ANNOTATION_BUILTINS
+    | CODE_NAMES  # the runtime's snake_case exports (``check_server_variables``)
 )
 
 
@@ -491,6 +491,6 @@ def _client_clash(name: str) -> str:
             return f"would shadow the builtin {candidate!r}"
         if candidate in EXCEPTION_NAMES:
             return f"would shadow the SDK's exception class {candidate!r}"
-        if candidate in TEMPLATE_CLASS_NAMES or candidate in CLIENT_MODULE_NAMES:
+        if candidate in TEMPLATE_CLASS_NAMES or candidate in CLIENT_MODULE_NAMES or candidate in RUNTIME_EXPORTS:
             return f"would shadow {candidate!r}, which the SDK's modules import"
     return ""

@@ -135,8 +135,8 @@ def test_overloads_and_stream_types_are_declared(chat: tuple[Any, str, Any]) -> 
     module = importlib.import_module(pkg.__name__ + ".resources.chat")
     for cls, stream in ((module.ChatResource, "Stream"), (module.AsyncChatResource, "AsyncStream")):
         on, off = typing.get_overloads(cls.create)
-        assert on.__annotations__["stream"] == "Literal[True]" and on.__annotations__["return"] == f"{stream}[_t.Chunk]"
-        assert off.__annotations__["return"] == "_t.Completion"
+        assert on.__annotations__["stream"] == "Literal[True]" and on.__annotations__["return"] == f"{stream}[types.Chunk]"
+        assert off.__annotations__["return"] == "types.Completion"
 
 
 def _endless(seen: Seen) -> Reply:
