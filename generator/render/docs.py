@@ -29,9 +29,7 @@ from .text import comment, md_code, md_paragraphs, md_py_literal, md_text, py_li
 OPTIONAL_CODE = ("errors", "raw", "idempotency", "pagination", "pagination_async")
 DEPRECATED = " (deprecated: may be removed in a future API version)"
 RESULT_NAMES = {"post": "created", "put": "updated", "patch": "updated"}
-RETRIED = (
-    "refused or dropped connections, timeouts, and responses with status 408, 409, 429 or 5xx"
-)
+RETRIED = "refused or dropped connections, timeouts, and responses with status 408, 409, 429 or 5xx"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +110,9 @@ def _operation_doc(site: Site, example: str, request: TypeContext, response: Typ
     elif op.response.events is not None:
         item = md_code(print_type(op.response.events.type, response))
         returns = f"a stream of server-sent events: iterating it yields {item} values"
-        field = next((f.name for f in (op.body.fields if op.body else ()) if f.wire == op.response.events.condition), None)
+        field = next(
+            (f.name for f in (op.body.fields if op.body else ()) if f.wire == op.response.events.condition), None
+        )
         if field is not None and op.response.type is not None:
             returns = f"{md_code(print_type(op.response.type, response))}; with {md_code(field + '=True')}, {returns}"
     elif returns_value(op) and op.response.type is not None:

@@ -24,6 +24,19 @@ def bracketed(head: str, items: Sequence[str], close: str, indent: str = "", aft
     return head + "\n" + "".join(f"{inner}{item},\n" for item in items) + indent + close
 
 
+def call(head: str, args: Sequence[str], indent: str) -> str:
+    """``head(args)`` starting at ``indent`` (not included), split as black splits a call: on
+    one line, else the arguments on one line of their own, else one argument per line."""
+    one_line = f"{head}({', '.join(args)})"
+    if len(indent) + len(one_line) <= WIDTH:
+        return one_line
+    inner = indent + "    "
+    hugged = inner + ", ".join(args)
+    if len(hugged) <= WIDTH:
+        return f"{head}(\n{hugged}\n{indent})"
+    return bracketed(f"{head}(", args, ")", indent)
+
+
 def import_from(module: str, names: Sequence[str], indent: str = "") -> str:
     """``from module import a, b``, parenthesized one per line when too long."""
     one_line = f"from {module} import {', '.join(names)}"

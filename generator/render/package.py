@@ -8,7 +8,7 @@ from typing import Any
 from ..ir.nodes import Api, SecurityScheme
 from ..naming import convert
 from .imports import member_key
-from .layout import import_from, names_list
+from .layout import call, import_from, names_list
 from .resources import server_code
 from .text import docstring, py_literal
 
@@ -40,6 +40,9 @@ class ClientTop:
         return import_from(module, [self.cls], "        "), import_from(module, ["Async" + self.cls], "        ")
 
 
+_SETUP_INDENT = "        "  # the client's __init__ body (templates/client.py.jinja)
+
+
 def _scheme_code(s: SecurityScheme) -> tuple[list[str], list[str], list[str]]:
     """Constructor arguments, set-up lines and doc lines for one security scheme."""
     key = py_literal(s.key)
@@ -53,23 +56,22 @@ def _scheme_code(s: SecurityScheme) -> tuple[list[str], list[str], list[str]]:
         first, second = s.names
         args = [f"{first}: Optional[str] = None", f"{second}: Optional[str] = None"]
         if s.kind == "basic":
-            made = f"auth[{key}] = BasicAuth({first}, {second}, hint={hint})"
+            made = call(f"auth[{key}] = BasicAuth", [first, second, f"hint={hint}"], _SETUP_INDENT)
             what = "HTTP Basic"
         else:
             scopes = "(" + "".join(f"{py_literal(x)}, " for x in s.scopes).rstrip(" ") + ")"
-            made = (
-                f"auth[{key}] = OAuth2ClientCredentials({first}, {second}, "
-                f"token_url={py_literal(s.token_url)}, scopes={scopes}, hint={hint})"
-            )
+            options = [f"token_url={py_literal(s.token_url)}", f"scopes={scopes}", f"hint={hint}"]
+            made = call(f"auth[{key}] = OAuth2ClientCredentials", [first, second, *options], _SETUP_INDENT)
             what = "OAuth2 client credentials"
         envs = "/".join(f"``{e}``" for e in s.env)
         return args, [*defaults, made], [f"``{first}``/``{second}`` ({what}) from {envs}"]
     (name,) = s.names
     args = [f"{name}: Union[str, Callable[[], str], None] = None"]
     if s.kind == "bearer":
-        made = f"auth[{key}] = BearerAuth({name}, hint={hint})"
+        made = call(f"auth[{key}] = BearerAuth", [name, f"hint={hint}"], _SETUP_INDENT)
     else:
-        made = f"auth[{key}] = ApiKeyAuth({py_literal(s.wire)}, {py_literal(s.location)}, {name}, hint={hint})"
+        where = [py_literal(s.wire), py_literal(s.location)]
+        made = call(f"auth[{key}] = ApiKeyAuth", [*where, name, f"hint={hint}"], _SETUP_INDENT)
     docs = [
         f"``{name}`` ({'bearer token' if s.kind == 'bearer' else 'API key'})"
         + (f" from ``{s.env[0]}``" if s.env and s.env[0] else "")

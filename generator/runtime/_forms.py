@@ -34,7 +34,11 @@ def _is_json(media_type: str) -> bool:
 
 
 def _as(media_type: str, value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False) if _is_json(media_type) else text_of(value)
+    return (
+        json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        if _is_json(media_type)
+        else text_of(value)
+    )
 
 
 def form_body(fields: Mapping[str, Any], encoding: Mapping[str, Encoding]) -> bytes:

@@ -174,7 +174,9 @@ class OAuth2ClientCredentials(Auth):
         if basic:  # RFC 6749 2.3.1: each form-encoded, then HTTP Basic
             from urllib.parse import quote_plus
 
-            user, password = quote_plus(self._client_id or ""), quote_plus(self._client_secret or "")
+            user, password = quote_plus(self._client_id or ""), quote_plus(
+                self._client_secret or ""
+            )
             headers["Authorization"] = httpx.BasicAuth(user, password)._auth_header  # noqa: SLF001
         else:
             form["client_id"] = self._client_id or ""

@@ -12,7 +12,14 @@ from ._serde import to_jsonable
 from ._serialize import DEFAULT_STYLES, ParamSpec, serialize
 from ._types import NotGiven
 
-__all__ = ["encode_cookies", "encode_headers", "encode_pairs", "encode_query", "fill_path", "spec_of"]
+__all__ = [
+    "encode_cookies",
+    "encode_headers",
+    "encode_pairs",
+    "encode_query",
+    "fill_path",
+    "spec_of",
+]
 
 Specs = Mapping[Tuple[str, str], ParamSpec]
 
@@ -51,7 +58,11 @@ def encode_headers(values: Mapping[str, object], specs: Specs) -> Dict[str, Opti
     """Header parameters as header values (``simple``); ``None`` stays ``None`` (the header
     is removed), ``NOT_GIVEN`` is left out."""
     return {
-        name: None if value is None else serialize("header", name, to_jsonable(value), spec_of(specs, "header", name))
+        name: (
+            None
+            if value is None
+            else serialize("header", name, to_jsonable(value), spec_of(specs, "header", name))
+        )
         for name, value in values.items()
         if not isinstance(value, NotGiven)
     }

@@ -51,7 +51,12 @@ STYLES: Dict[str, Row] = {
 
 # The style each location uses when the spec names none; ``explode`` defaults to true for
 # ``form`` (and ``cookie``), false for every other style.
-DEFAULT_STYLES: Dict[str, str] = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+DEFAULT_STYLES: Dict[str, str] = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+}
 
 # (style, explode, allowReserved, content media type or "") of one parameter.
 ParamSpec = Tuple[str, bool, bool, str]
@@ -72,7 +77,9 @@ def _query(text: str) -> str:
 def _query_reserved(text: str) -> str:
     # reserved expansion keeps percent-encoded triples as they are (RFC 6570, section 3.2.3)
     parts = _TRIPLE.split(text)
-    return "".join(p if i % 2 else quote(p, safe=_UNRESERVED + _RESERVED_IN_QUERY) for i, p in enumerate(parts))
+    return "".join(
+        p if i % 2 else quote(p, safe=_UNRESERVED + _RESERVED_IN_QUERY) for i, p in enumerate(parts)
+    )
 
 
 def _path(text: str) -> str:
@@ -115,7 +122,11 @@ def serialize(location: str, name: str, value: Any, spec: ParamSpec) -> str:
     nothing is sent (an empty array or object in a query or a cookie)."""
     style, explode, allow_reserved, content = spec
     if content:
-        value = json.dumps(value, separators=(",", ":"), ensure_ascii=False) if _is_json(content) else text_of(value)
+        value = (
+            json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            if _is_json(content)
+            else text_of(value)
+        )
     if location == "query":
         enc = _query_reserved if allow_reserved else _query
     else:
@@ -141,7 +152,9 @@ def serialize(location: str, name: str, value: Any, spec: ParamSpec) -> str:
             return ""
         if explode:
             sep = "&" if row.join != "," else row.sep  # space/pipeDelimited exploded: as form
-            return row.first + sep.join(f"{enc(str(k))}={enc(text_of(v))}" for k, v in value.items())
+            return row.first + sep.join(
+                f"{enc(str(k))}={enc(text_of(v))}" for k, v in value.items()
+            )
         flat = row.join.join(f"{enc(str(k))}{row.join}{enc(text_of(v))}" for k, v in value.items())
         return row.first + (f"{key}=" if row.named else "") + flat
     text = enc(text_of(value))

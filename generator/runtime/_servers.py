@@ -37,7 +37,9 @@ class Server:
         return f"Server({self.url!r})"
 
 
-def check_server_variables(given: Optional[Mapping[str, str]], known: Mapping[str, Tuple[str, ...]]) -> Dict[str, str]:
+def check_server_variables(
+    given: Optional[Mapping[str, str]], known: Mapping[str, Tuple[str, ...]]
+) -> Dict[str, str]:
     """The client's server variables, checked against the names (and allowed values) that
     the API's servers declare."""
     values = dict(given or {})
@@ -46,8 +48,12 @@ def check_server_variables(given: Optional[Mapping[str, str]], known: Mapping[st
             names = ", ".join(repr(n) for n in known) or "none"
             raise ValueError(f"unknown server variable {name!r} (the API's servers have: {names})")
         if not isinstance(value, str):
-            raise TypeError(f"server variable {name!r} must be a string, not {type(value).__name__}")
+            raise TypeError(
+                f"server variable {name!r} must be a string, not {type(value).__name__}"
+            )
         allowed = known[name]
         if allowed and value not in allowed:
-            raise ValueError(f"server variable {name!r} must be one of {', '.join(map(repr, allowed))}, not {value!r}")
+            raise ValueError(
+                f"server variable {name!r} must be one of {', '.join(map(repr, allowed))}, not {value!r}"
+            )
     return values

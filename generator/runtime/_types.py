@@ -7,7 +7,16 @@ from typing import IO, Any, Dict, Literal, Mapping, Optional, Tuple, TypeVar, Un
 
 import httpx
 
-__all__ = ["NOT_GIVEN", "Body", "FileContent", "FileTypes", "Headers", "NotGiven", "Query", "Timeout"]
+__all__ = [
+    "NOT_GIVEN",
+    "Body",
+    "FileContent",
+    "FileTypes",
+    "Headers",
+    "NotGiven",
+    "Query",
+    "Timeout",
+]
 
 _T = TypeVar("_T")
 
