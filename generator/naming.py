@@ -145,7 +145,15 @@ ANNOTATION_BUILTINS = frozenset({"str", "int", "float", "bool", "bytes", "object
 # Snake-case names that generated class bodies and method bodies look up besides the builtins
 # above: ``cast`` and ``cached_property`` in resources, and the runtime's snake_case exports
 # (the discriminator helper ``union_tag`` in annotations).
-CODE_NAMES = frozenset({"cast", "cached_property"}) | frozenset(n for n in RUNTIME_EXPORTS if n[:1].islower())
+CODE_NAMES = frozenset({"cast", "cached_property"}) | frozenset(
+    # only these runtime modules lend snake_case names to generated class and method bodies
+    # (``union_tag`` in annotations); the helpers the runtime keeps to itself (``form_body``,
+    # ``retry_delay``) never reach a generated scope, so an operation may take their names
+    n
+    for module in ("_models", "_types")
+    for n in _runtime_exports(module)
+    if n[:1].islower()
+)
 # What generated modules import or define at module level besides minted names (checked
 # against the generated code by tests/test_hostile_names.py): no model, enum, alias or resource
 # class may take one of them, or it would shadow the import in the modules that use it.
