@@ -29,56 +29,10 @@ from .security import security_schemes
 from .tags import TagTree
 from .types import references
 
-# Names the generated modules import from the runtime; no schema or resource may take them.
+# Names the templates bind besides ``naming.TEMPLATE_CLASS_NAMES`` (the runtime's exports and the
+# typing names, which ``class_scope`` reserves itself); no schema or resource may take them.
 RUNTIME_NAMES = frozenset(
-    {
-        "NotGiven",
-        "NOT_GIVEN",
-        "BaseModel",
-        "Headers",
-        "Query",
-        "Body",
-        "RequestOptions",
-        "FileTypes",
-        "SyncAPIClient",
-        "AsyncAPIClient",
-        "SyncResource",
-        "AsyncResource",
-        "SyncPage",
-        "AsyncPage",
-        "TYPE_CHECKING",
-        "Any",
-        "Dict",
-        "List",
-        "Literal",
-        "Optional",
-        "Union",
-        "Field",
-        "ConfigDict",
-        "Endpoint",
-        "APIResponse",
-        "AsyncAPIResponse",
-        "TypeAliasType",
-        "Timeout",
-        "Callable",
-        "Mapping",
-        "Sequence",
-        "Annotated",
-        "Tuple",
-        "TypeAlias",
-        "Server",
-        "Stream",
-        "AsyncStream",
-        "Events",
-        "FileContent",
-        "StreamedAPIResponse",
-        "AsyncStreamedAPIResponse",
-        "Auth",
-        "ApiKeyAuth",
-        "BasicAuth",
-        "BearerAuth",
-        "OAuth2ClientCredentials",
-    }
+    {"NOT_GIVEN", "TYPE_CHECKING", "Sequence", "Server", "RequestOptions", "SyncPage", "AsyncPage"}
 )
 RESOURCE_RESERVED = (
     frozenset({"with_raw_response", "with_streaming_response", "httpx", "cast", "cached_property"})
