@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Hashable
 
 from ..ir.nodes import Alias, Decl, Enum, Model, Operation
-from ..ir.types import ListOf, LiteralOf, MapOf, Named, Nullable, TupleOf, TypeRef, UnionOf, references
+from ..ir.types import Constrained, ListOf, LiteralOf, MapOf, Named, Nullable, TupleOf, TypeRef, UnionOf, references
 from .changes import BREAKING, SAFE, Change
 from .sides import COMPONENT_PREFIX, SideModel
 from .types_diff import Comparer, Flow
@@ -210,6 +210,8 @@ def _shape(side: SideModel, t: TypeRef, keys: dict[str, str]) -> Hashable:
         return ("literal", tuple(repr(v) for v in t.values))
     if isinstance(t, TupleOf):
         return ("tuple", tuple(_shape(side, m, keys) for m in t.items))
+    if isinstance(t, Constrained):
+        return _shape(side, t.inner, keys)
     return ("prim", t.kind)
 
 

@@ -20,6 +20,7 @@ from typing import Any, Literal, Sequence
 from ..ir.nodes import Alias, Decl, Enum, Field, Model
 from ..ir.types import (
     ANY,
+    Constrained,
     ListOf,
     LiteralOf,
     LiteralValue,
@@ -394,6 +395,8 @@ class Comparer:
             return f"enum({_values(list(t.values), 4)})"
         if isinstance(t, TupleOf):
             return f"tuple[{', '.join(self.describe(m, side) for m in t.items)}]"
+        if isinstance(t, Constrained):  # (the drift side is built without them: see _side)
+            return self.describe(t.inner, side)
         return t.kind
 
 

@@ -66,7 +66,7 @@ def default_package_name(title: str) -> str:
 
 
 def build_api(
-    loaded: LoadedSpec, config: Config, package: str, client: str
+    loaded: LoadedSpec, config: Config, package: str, client: str, *, checks: bool = True
 ) -> tuple[Api | None, tuple[Diagnostic, ...]]:
     """The IR of a loaded document, or ``None`` with error diagnostics.
 
@@ -75,7 +75,7 @@ def build_api(
     """
     diagnostics = Diagnostics()
     try:
-        api = _build(loaded, config, package, client, diagnostics)
+        api = _build(loaded, config, package, client, diagnostics, checks)
     except Exception as exc:  # noqa: BLE001 - reported as an internal error, see above
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(frame.filename).name}:{frame.lineno}"
@@ -90,13 +90,17 @@ def build_api(
     return (None if diagnostics.has_errors else api), found
 
 
-def _build(loaded: LoadedSpec, config: Config, package: str, client: str, diagnostics: Diagnostics) -> Api:
+def _build(
+    loaded: LoadedSpec, config: Config, package: str, client: str, diagnostics: Diagnostics, checks: bool = True
+) -> Api:
     doc = loaded.document
     root = loaded.root
     classes = class_scope(RUNTIME_NAMES | {client, "Async" + client, package})
     # Types live in ``types/`` and are used as ``types.Name``: a schema named like the client
     # keeps its name there (resource classes and the client take theirs from ``classes``).
-    converter = SchemaConverter(loaded.workspace, diagnostics, loaded.minor, class_scope(RUNTIME_NAMES | {package}))
+    converter = SchemaConverter(
+        loaded.workspace, diagnostics, loaded.minor, class_scope(RUNTIME_NAMES | {package}), checks=checks
+    )
     converter.declare_components(doc, root)
     schemes = security_schemes(doc, config, package, diagnostics, root, is_token)
     known = frozenset(s.key for s in schemes)

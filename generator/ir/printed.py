@@ -7,7 +7,19 @@ from __future__ import annotations
 
 from typing import get_args
 
-from .types import ListOf, LiteralOf, MapOf, Named, Nullable, Prim, PrimKind, TupleOf, TypeRef, literal_base
+from .types import (
+    Constrained,
+    ListOf,
+    LiteralOf,
+    MapOf,
+    Named,
+    Nullable,
+    Prim,
+    PrimKind,
+    TupleOf,
+    TypeRef,
+    literal_base,
+)
 
 # Prim kinds printed under another name, or as no name at all.
 _PRINTED_AS = {"any": "", "none": "", "object": "str"}  # object: Dict[str, Any]
@@ -26,6 +38,8 @@ def printed_names(t: TypeRef) -> frozenset[str]:
         return _ENUM_BASES
     if isinstance(t, (ListOf, Nullable)):
         return printed_names(t.item if isinstance(t, ListOf) else t.inner)
+    if isinstance(t, Constrained):  # ``Constraints`` (a class name) and its keyword arguments
+        return printed_names(t.inner)
     if isinstance(t, MapOf):
         return frozenset({"str"}) | printed_names(t.value)
     if isinstance(t, LiteralOf):

@@ -22,8 +22,10 @@ from typing import Any
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
+from ..runtime._constraints import Constraints
 from .aliases import fix_aliases
 from .allof import Merged
+from .constraints import read_constraints
 from .discriminators import discriminator
 from .nodes import Alias, Decl, Enum, Field, Model
 from .printed import printed_names
@@ -42,14 +44,17 @@ from .skips import Skips
 from .types import (
     ANY,
     NONE,
+    Constrained,
     ListOf,
     LiteralOf,
     MapOf,
     Named,
+    Nullable,
     Prim,
     TupleOf,
     TypeRef,
     UnionOf,
+    constrained,
     literal_base,
     nullable,
 )
@@ -74,6 +79,7 @@ class SchemaConverter:
     diagnostics: Diagnostics
     minor: int
     class_names: Scope
+    checks: bool = True  # False: value constraints are left out of the types (the drift sides)
     decls: dict[str, Decl] = field(default_factory=dict)
     names: dict[str, _Pending] = field(default_factory=dict)
     locations: dict[str, Location] = field(default_factory=dict)
@@ -154,7 +160,7 @@ class SchemaConverter:
         a loop, its ``nullable`` marks kept."""
         is_null = False
         seen: set[Location] = set()
-        site = loc
+        site, site_node = loc, node
         while isinstance(node, dict) and "$ref" in node:
             is_null = is_null or node.get("nullable") is True or "null" in type_list(node.get("type"))
             try:
@@ -167,6 +173,8 @@ class SchemaConverter:
         # named after its key, or for a whole file (``$ref: Pet.yaml``) after the file
         name = loc.tokens[-1] if loc.tokens else loc.file.rsplit("/", 1)[-1].split(".", 1)[0] or hint
         result = self.type_of(node, loc, name, named=True)
+        if self.minor >= 1:  # 3.1: keywords beside a $ref apply too
+            result = self._checked(result, site_node, site)
         return self.skips.skipped_type(nullable(result) if is_null else result, site)
 
     def _named(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
@@ -223,10 +231,13 @@ class SchemaConverter:
             clean = literal_values(values)
             base = literal_base(clean)
             if any(v is not None for v in clean) and base != "any":
-                return Enum(key, name, Ident(""), clean, base, doc, str(loc))
+                enum = Enum(key, name, Ident(""), clean, base, doc, str(loc))
+                self._declared_checks(enum, node, loc)
+                return enum
         return Alias(key, name, Ident(""), self._inline(node, loc, name), doc, str(loc))
 
     def _model(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Model:
+        self._declared_checks(Model(key, name, Ident(""), ()), node, loc)
         all_of = node.get("allOf")
         for i, member in enumerate(all_of if isinstance(all_of, list) else []):
             if isinstance(member, dict) and "$ref" in member:
@@ -364,8 +375,51 @@ class SchemaConverter:
     # -- inline schemas -----------------------------------------------------------------
 
     def _inline(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
-        t = self._inline_core(node, loc, hint)
+        t = self._checked(self._inline_core(node, loc, hint), node, loc)
+        all_of = node.get("allOf")
+        for i, member in enumerate(all_of if isinstance(all_of, list) else []):
+            if isinstance(member, dict) and not structural(member):  # "allOf: [$ref, {maxLength: 9}]"
+                t = self._checked(t, member, loc.child("allOf", i))
         return nullable(t) if is_nullable(node) else t
+
+    def _checked(self, t: TypeRef, node: dict[str, Any], loc: Location) -> TypeRef:
+        """``t`` with the value constraints ``node`` declares (see ``constraints``); an object
+        model's ``minProperties``/``maxProperties`` are reported instead."""
+        checks = read_constraints(node, loc, self.diagnostics) if self.checks else ()
+        if isinstance(t, TupleOf):  # its length is fixed already (see ``_tuple``)
+            checks = tuple((k, v) for k, v in checks if k not in ("min_items", "max_items"))
+        if not checks:
+            return t
+        core = t.inner if isinstance(t, Nullable) else t
+        if isinstance(core, Named) and isinstance(self.decls.get(core.key), (Model, Enum)):
+            if self.decls[core.key].location != str(loc):  # (its own keywords: see ``_declare``)
+                self._declared_checks(self.decls[core.key], node, loc)
+            return t
+        if isinstance(core, Constrained):  # several sources: the later keywords win
+            return constrained(core.inner, tuple({**dict(core.checks), **dict(checks)}.items()))
+        return constrained(t, checks)
+
+    def _declared_checks(self, decl: Decl, node: dict[str, Any], loc: Location) -> None:
+        """Constraints on a model or an enum: an enum's values that break them are reported
+        (the SDK accepts them); an object model's ``minProperties``/``maxProperties`` too."""
+        if isinstance(decl, Enum):
+            checks = Constraints(**dict(read_constraints(node, loc, Diagnostics())))
+            broken = [v for v in decl.values if checks.violation(v) is not None]
+            if broken:
+                self.diagnostics.warning(
+                    f"enum values {broken!r} break the schema's constraints: the SDK accepts them",
+                    loc.file,
+                    loc.pointer + "/enum",
+                )
+            return
+        for keyword in ("minProperties", "maxProperties"):
+            if keyword in node:
+                self.diagnostics.warning(
+                    f"'{keyword}' on an object with declared properties is not checked by the SDK: it accepts"
+                    " the object with any number of properties",
+                    loc.file,
+                    loc.pointer + "/" + keyword,
+                )
 
     def _inline_core(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         fixed = [node["const"]] if "const" in node else node.get("enum")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from ..diagnostics import Diagnostic, Diagnostics, Level, add_capped
 from ..loader import Location, RefError, Workspace
 from .nodes import Alias, Decl, Model
-from .types import ANY, ListOf, MapOf, Named, Nullable, TupleOf, TypeRef, UnionOf, references
+from .types import ANY, Constrained, ListOf, MapOf, Named, Nullable, TupleOf, TypeRef, UnionOf, constrained, references
 
 _ANY_HERE = "typed as any value here"
 
@@ -210,5 +210,7 @@ def without(t: TypeRef, gone: set[str]) -> TypeRef:
     if isinstance(t, Nullable):
         inner = without(t.inner, gone)
         return ANY if inner == ANY else Nullable(inner)
+    if isinstance(t, Constrained):
+        return constrained(without(t.inner, gone), t.checks)
     assert isinstance(t, UnionOf)
     return UnionOf(tuple(dict.fromkeys(without(m, gone) for m in t.members)))

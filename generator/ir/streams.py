@@ -25,7 +25,7 @@ from ..loader import Location, RefError, Workspace
 from . import oas32
 from .nodes import Body, EventStream, Response
 from .schemas import SchemaConverter
-from .types import Nullable, Prim, TypeRef
+from .types import Prim, TypeRef, strip_nullable
 
 SSE = "text/event-stream"
 _FIELDS = frozenset({"event", "data", "id", "retry"})
@@ -243,6 +243,4 @@ def with_condition(
 
 
 def _is_bool(t: TypeRef) -> bool:
-    if isinstance(t, Nullable):
-        t = t.inner
-    return t == Prim("bool")
+    return strip_nullable(t) == Prim("bool")

@@ -10,7 +10,7 @@ imports the printed text needs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Literal, Union
+from typing import Any, Literal, Union
 
 from ..literals import py_str
 from ..naming import Ident
@@ -69,7 +69,16 @@ class LiteralOf:
     open: bool = True
 
 
-TypeRef = Union[Prim, Named, ListOf, MapOf, UnionOf, Nullable, LiteralOf, TupleOf]
+@dataclass(frozen=True, slots=True)
+class Constrained:
+    """A type with JSON Schema value constraints (``minLength``, ``maximum``...): the keyword
+    arguments of the runtime's ``Constraints``, printed as ``Annotated[inner, Constraints(...)]``."""
+
+    inner: TypeRef
+    checks: tuple[tuple[str, Any], ...]
+
+
+TypeRef = Union[Prim, Named, ListOf, MapOf, UnionOf, Nullable, LiteralOf, TupleOf, Constrained]
 
 ANY = Prim("any")
 NONE = Prim("none")
@@ -82,7 +91,35 @@ def nullable(t: TypeRef) -> TypeRef:
 
 
 def strip_nullable(t: TypeRef) -> TypeRef:
-    return t.inner if isinstance(t, Nullable) else t
+    """The type without ``None`` and without its value constraints."""
+    t = t.inner if isinstance(t, Nullable) else t
+    return unconstrained(t)
+
+
+def unconstrained(t: TypeRef) -> TypeRef:
+    return t.inner if isinstance(t, Constrained) else t
+
+
+def constrained(t: TypeRef, checks: tuple[tuple[str, Any], ...]) -> TypeRef:
+    """``t`` with ``checks`` (inside its ``Nullable``: ``Optional[Annotated[...]]``)."""
+    if not checks or t == ANY:
+        return t
+    if isinstance(t, Nullable):
+        return Nullable(constrained(t.inner, checks))
+    return Constrained(t, checks)
+
+
+def has_checks(t: TypeRef) -> bool:
+    """Whether a value of ``t`` has constraints anywhere (its items, values, members...)."""
+    if isinstance(t, Constrained):
+        return True
+    if isinstance(t, (ListOf, Nullable)):
+        return has_checks(t.item if isinstance(t, ListOf) else t.inner)
+    if isinstance(t, MapOf):
+        return has_checks(t.value)
+    if isinstance(t, (UnionOf, TupleOf)):
+        return any(has_checks(m) for m in (t.members if isinstance(t, UnionOf) else t.items))
+    return False
 
 
 def literal_base(values: tuple[LiteralValue, ...]) -> PrimKind:
@@ -104,7 +141,7 @@ def references(t: TypeRef) -> set[str]:
         return references(t.item)
     if isinstance(t, MapOf):
         return references(t.value)
-    if isinstance(t, Nullable):
+    if isinstance(t, (Nullable, Constrained)):
         return references(t.inner)
     if isinstance(t, (UnionOf, TupleOf)):
         out: set[str] = set()
@@ -137,6 +174,7 @@ class TypeContext:
     uses_datetime: set[str] = field(default_factory=set)
     prefix: str = "."  # relative path from the printing module to the types package
     runtime: str = ".."  # relative path from the printing module to the package's runtime modules
+    checks: bool = True  # False: value constraints are left out (a method's signature)
     # Set: declarations print as ``alias.Name``, through the types package imported as ``alias``
     # (whose names load on first use), instead of one import per declaration.
     alias: str | None = None
@@ -175,7 +213,18 @@ def print_type(t: TypeRef, ctx: TypeContext) -> str:
         return _print_literal(t, ctx)
     if isinstance(t, TupleOf):
         return f"{ctx.typing('Tuple')}[{', '.join(print_type(m, ctx) for m in t.items) or '()'}]"
+    if isinstance(t, Constrained):
+        return _print_constrained(t, ctx)
     return _print_union(t, ctx)
+
+
+def _print_constrained(t: Constrained, ctx: TypeContext) -> str:
+    inner = print_type(t.inner, ctx)
+    if not ctx.checks:
+        return inner
+    ctx.imports.add((f"{ctx.runtime}_constraints", "Constraints"))
+    args = ", ".join(f"{k}={py_str(v) if isinstance(v, str) else repr(v)}" for k, v in t.checks)
+    return f"{ctx.typing('Annotated')}[{inner}, Constraints({args})]"
 
 
 def _print_named(t: Named, ctx: TypeContext) -> str:

@@ -67,7 +67,7 @@ def _formatted(codes: dict[str, str], formatted: bool = True) -> dict[str, str]:
 
 def reference_context(api: Api, meta: Meta, refs: dict[str, DeclRef], *, formatted: bool = True) -> dict[str, Any]:
     sampler = Sampler(api, meta.package, meta.client)
-    request = TypeContext(decls=refs, response=False, prefix="..types.")
+    request = TypeContext(decls=refs, response=False, prefix="..types.", checks=False)
     response = request.direction(response=True)
     all_sites = operation_sites(api)
     examples = _formatted({str(i): sampler.operation_example(s) for i, s in enumerate(all_sites)}, formatted)
@@ -374,7 +374,7 @@ def _async_code(sampler: Sampler, site: Site | None, client: str, *, paginate: b
 
 
 def _error_models_note(api: Api, refs: dict[str, DeclRef]) -> str:
-    ctx = TypeContext(decls=refs, response=True)
+    ctx = TypeContext(decls=refs, response=True, checks=False)
     found = {
         print_type(e.type, ctx)
         for op in api.all_operations()
@@ -390,7 +390,7 @@ def _error_models_note(api: Api, refs: dict[str, DeclRef]) -> str:
 def _pager_line(site: Site, refs: dict[str, DeclRef]) -> str:
     p = site.operation.pagination
     assert p is not None
-    item = md_code(print_type(p.item_type, TypeContext(decls=refs, response=True)))
+    item = md_code(print_type(p.item_type, TypeContext(decls=refs, response=True, checks=False)))
     cursor = md_code(".".join(p.next_cursor_wire))
     pages = f"{md_code(p.cursor.wire)} taken from {cursor}"
     return f"{md_code(site.path())}: yields {item} from {md_code(p.items_wire)}; pages by {pages}"

@@ -15,7 +15,20 @@ import uuid
 from dataclasses import dataclass, field
 
 from ..ir.nodes import Alias, Api, Decl, Enum, Model, Operation, Resource
-from ..ir.types import NONE, ListOf, LiteralOf, LiteralValue, MapOf, Named, Nullable, Prim, TupleOf, TypeRef, UnionOf
+from ..ir.types import (
+    NONE,
+    Constrained,
+    ListOf,
+    LiteralOf,
+    LiteralValue,
+    MapOf,
+    Named,
+    Nullable,
+    Prim,
+    TupleOf,
+    TypeRef,
+    UnionOf,
+)
 from .text import md_py_literal
 
 # Names the examples define or import themselves; a model of the same name is used as
@@ -133,6 +146,8 @@ class Sampler:
             return _prim(t, hint, code)
         if isinstance(t, Nullable):
             return self._value(t.inner, hint, code, stack) or "None"
+        if isinstance(t, Constrained):  # (an example value need not meet the constraints)
+            return self._value(t.inner, hint, code, stack)
         if isinstance(t, LiteralOf):
             return _literal(t.values)
         if isinstance(t, ListOf):

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from ..ir.nodes import Api, Operation, Param, Resource, Server
-from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, print_type
+from ..ir.printed import printed_names
+from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, has_checks, print_type
 from ..naming import REQUEST_OPTIONS_ORDER, resource_companions
 from .imports import Imports, member_key
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
@@ -166,7 +167,8 @@ def types_alias(res: Resource) -> str:
 def resource_module(res: Resource, refs: dict[str, DeclRef]) -> ResourceModule:
     # Models are reached through the lazily loading types package (``types.Model``) and only
     # when a call needs them: importing a resource loads no model, and so no pydantic.
-    ctx = TypeContext(decls=refs, response=False, prefix="..types.", alias=types_alias(res))
+    # Signatures print no value constraints: ``Endpoint(checks=...)`` carries them.
+    ctx = TypeContext(decls=refs, response=False, prefix="..types.", alias=types_alias(res), checks=False)
     imports = Imports()
     imports.typing |= {"Optional", "Union"}
     imports.modules.add("httpx")
@@ -336,7 +338,23 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
         args.append("fixed_query=" + _tuple([_tuple([py_literal(n), py_literal(v)]) for n, v in op.fixed_query]))
     if op.server is not None:
         args.append("server=" + server_code(op.server))
+    checked = _checked_arguments(op)
+    if checked:
+        check_ctx = replace(ctx, checks=True)
+        entries = [f"({py_literal(w)}, {py_literal(n)}): {print_type(t, check_ctx)}" for w, n, t in checked]
+        args.append(bracketed("checks=lambda: {", entries, "}", "    ", ","))  # evaluated by a call
     return tuple(args)
+
+
+def _checked_arguments(op: Operation) -> list[tuple[str, str, TypeRef]]:
+    """(where, wire name, type) of the arguments whose types carry value constraints; an
+    upload (bytes, a path or a file) is not checked."""
+    out: list[tuple[str, str, TypeRef]] = [(p.location, p.wire, p.type) for p in (*op.path_params, *op.params)]
+    if op.body is not None:
+        out += [("body", f.wire, f.type) for f in op.body.fields]
+        if op.body.type is not None and op.body.name:
+            out.append(("body", "", op.body.type))
+    return [(w, n, t) for w, n, t in out if has_checks(t) and "bytes" not in printed_names(t)]
 
 
 _DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}

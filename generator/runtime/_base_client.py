@@ -19,6 +19,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple, TypeVar, Union
 import httpx
 
 from ._auth import Auth
+from ._constraints import check_arguments
 from ._credentials import CredentialsMixin
 from ._exceptions import (
     APIConnectionError,
@@ -206,6 +207,9 @@ class BaseClient(CredentialsMixin):
         timeout: Union[Timeout, NotGiven],
         max_retries: Union[int, NotGiven],
     ) -> Prepared:
+        if endpoint.checks is not None:  # arguments the spec constrains, checked before sending
+            where = {"path": path_params, "query": query, "header": headers, "cookie": cookies}
+            check_arguments(endpoint.checks, {**where, "body": body})
         if extra_query:
             query = {**(query or {}), **extra_query}
         params = encode_query(query, endpoint.specs) if query else []

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ._exceptions import BadRequestError as BadRequestError
     from ._exceptions import ConflictError as ConflictError
     from ._exceptions import InternalServerError as InternalServerError
+    from ._exceptions import InvalidArgumentError as InvalidArgumentError
     from ._exceptions import MissingCredentialsError as MissingCredentialsError
     from ._exceptions import NotFoundError as NotFoundError
     from ._exceptions import OAuth2TokenError as OAuth2TokenError
@@ -55,6 +56,7 @@ _LAZY = {
     "BadRequestError": "_exceptions",
     "ConflictError": "_exceptions",
     "InternalServerError": "_exceptions",
+    "InvalidArgumentError": "_exceptions",
     "MissingCredentialsError": "_exceptions",
     "NotFoundError": "_exceptions",
     "OAuth2TokenError": "_exceptions",
@@ -88,6 +90,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "InvalidArgumentError",
     "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",

@@ -20,8 +20,11 @@
         ├── RateLimitError             429
         └── InternalServerError        5xx
 
+    InvalidArgumentError (a ValueError)
+
 ``APIStreamError``: an ``error`` event in a server-sent event stream;
-``MissingCredentialsError``: an operation needs credentials the client was not given (raised
+``InvalidArgumentError``: an argument breaks a constraint of the spec (``maximum``,
+``maxLength``, ``pattern``...), raised before sending; ``MissingCredentialsError``: an operation needs credentials the client was not given (raised
 before sending); ``OAuth2TokenError``: the OAuth2 token endpoint gave no token.
 Every error carries the ``request``; status errors also carry the ``response``, its
 ``status_code`` and ``headers``, ``body``: the error body parsed into the spec's error
@@ -51,6 +54,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "InternalServerError",
+    "InvalidArgumentError",
     "MissingCredentialsError",
     "NotFoundError",
     "OAuth2TokenError",
@@ -240,6 +244,28 @@ class APIStreamError(APIError):
         )
         self.response = response
         self.event = event
+
+
+class InvalidArgumentError(ValueError):
+    """An argument of a call breaks a constraint the spec declares (``maximum``, ``maxLength``,
+    ``pattern``...): raised before anything is sent.  ``argument`` is its wire name (``body``
+    for a whole body); ``__cause__`` keeps pydantic's error."""
+
+    def __init__(self, argument: str, error: ValueError) -> None:
+        super().__init__(f"{argument}: {_first_line(error)}")
+        self.argument = argument
+
+
+def _first_line(error: ValueError) -> str:
+    """pydantic's message without its title and help links: ``0: has 3 items, more than 2``."""
+    errors = getattr(error, "errors", None)
+    if callable(errors):
+        parts = []
+        for e in errors()[:5]:
+            where = ".".join(str(p) for p in e.get("loc", ()))
+            parts.append(f"{where}: {e.get('msg')}" if where else str(e.get("msg")))
+        return "; ".join(parts)
+    return str(error)
 
 
 class MissingCredentialsError(APIError):

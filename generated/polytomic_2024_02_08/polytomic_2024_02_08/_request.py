@@ -49,6 +49,7 @@ class Endpoint:
         "events",
         "fixed_query",
         "server",
+        "checks",
     )
 
     def __init__(
@@ -67,6 +68,8 @@ class Endpoint:
         events: Any = None,  # _streaming.Events: the operation answers server-sent events
         fixed_query: Tuple[Tuple[str, str], ...] = (),  # from a path key such as /items?beta=true
         server: Optional[Server] = None,  # the operation's own server (None: the client's)
+        # the types of the arguments the spec constrains (see _constraints.check_arguments)
+        checks: Optional[Callable[[], Mapping[Tuple[str, str], Any]]] = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -87,6 +90,7 @@ class Endpoint:
         self.events = events
         self.fixed_query = fixed_query
         self.server = server
+        self.checks = checks
 
     @property
     def errors(self) -> Mapping[str, Any]:

@@ -14,6 +14,7 @@ import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Tuple, Union
 
+from ._constraints import RESPONSE_CONTEXT
 from ._types import NotGiven
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ __all__ = [
     "to_jsonable",
     "validate_as",
     "validate_json_as",
+    "validator_of",
 ]
 
 # Exact types that are already JSON-ready; checked first, as most values are one of them.
@@ -34,7 +36,7 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 @lru_cache(maxsize=None)
-def _validator(tp: Any) -> Tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+def _validator(tp: Any) -> Tuple[Callable[..., Any], Callable[..., Any]]:
     """How to validate data as ``tp`` (Python objects, JSON text), built once per type (a
     TypeAdapter is costly)."""
     import pydantic
@@ -45,12 +47,18 @@ def _validator(tp: Any) -> Tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     return adapter.validate_python, adapter.validate_json
 
 
+def validator_of(tp: Any) -> Callable[[Any], Any]:
+    """How to validate the caller's Python objects as ``tp``, every constraint checked."""
+    return _validator(tp)[0]
+
+
 def validate_as(tp: Any, data: object) -> Any:
-    """Validate JSON data already parsed (dicts, lists, strings...) as a type (a model class,
-    ``List[Model]``, a union...), with the semantics of JSON input: see ``validate_json_as``."""
+    """Validate JSON data already parsed (dicts, lists, strings...) of a response as a type (a
+    model class, ``List[Model]``, a union...), with the semantics of JSON input (see
+    ``validate_json_as``); value constraints are not checked (see ``_constraints``)."""
     if type(data) in _PLAIN:
-        return _validator(tp)[0](data)
-    return _validator(tp)[1](json.dumps(data))
+        return _validator(tp)[0](data, context=RESPONSE_CONTEXT)
+    return _validator(tp)[1](json.dumps(data), context=RESPONSE_CONTEXT)
 
 
 def validate_json_as(tp: Any, text: Union[str, bytes]) -> Any:
@@ -59,8 +67,9 @@ def validate_json_as(tp: Any, text: Union[str, bytes]) -> Any:
     JSON input, not Python objects: a date-time is a string in JSON, and pydantic accepts it
     as a ``datetime`` even in its strict first pass over a union.  Validated from Python
     objects, the same string makes every variant with a date-time field fail that pass while
-    the raw-object fallback (``Dict[str, Any]``) passes it, and the raw dict would win."""
-    return _validator(tp)[1](text)
+    the raw-object fallback (``Dict[str, Any]``) passes it, and the raw dict would win.
+    A response: value constraints are not checked (see ``_constraints``)."""
+    return _validator(tp)[1](text, context=RESPONSE_CONTEXT)
 
 
 def is_json_syntax_error(exc: "pydantic.ValidationError") -> bool:

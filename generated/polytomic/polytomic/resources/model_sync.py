@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Dict, List, Optional, Union, cast
+from typing import TYPE_CHECKING, Annotated, Dict, List, Optional, Union, cast
 
 import httpx
 
 from .. import types
 from .._base_client import Endpoint
+from .._constraints import Constraints
 from .._resource import AsyncResource, SyncResource
 from .._response import (
     async_to_raw_page_wrapper,
@@ -77,6 +78,7 @@ _op_list = Endpoint(
         "404": types.ApiError,
         "500": types.ApiError,
     },
+    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)]},
 )
 _op_create = Endpoint(
     "post",

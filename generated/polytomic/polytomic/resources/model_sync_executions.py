@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Optional, Union, cast
+from typing import Annotated, Optional, Union, cast
 
 import httpx
 
 from .. import types
 from .._base_client import Endpoint
+from .._constraints import Constraints
 from .._resource import AsyncResource, SyncResource
 from .._response import (
     async_to_raw_page_wrapper,
@@ -58,6 +59,7 @@ _op_get_console_logs = Endpoint(
         "408": types.ApiError,
         "500": types.ApiError,
     },
+    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)]},
 )
 _op_get_log_urls = Endpoint(
     "get",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import List, Optional, Union, cast
+from typing import Annotated, List, Optional, Union, cast
 
 import httpx
 
 from .. import types
 from .._base_client import Endpoint
+from .._constraints import Constraints
 from .._resource import AsyncResource, SyncResource
 from .._response import (
     async_to_raw_page_wrapper,
@@ -35,6 +36,7 @@ _op_list = Endpoint(
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
+    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=100)]},
 )
 _op_get = Endpoint(
     "get",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
-from typing import Optional, Union, cast
+from typing import Annotated, Optional, Union, cast
 
 import httpx
 
 from .. import types
 from .._base_client import Endpoint
+from .._constraints import Constraints
 from .._resource import AsyncResource, SyncResource
 from .._response import (
     async_to_raw_response_wrapper,
@@ -25,6 +26,7 @@ _op_list = Endpoint(
     "/api/events",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {"401": types.RestErrResponse, "422": types.ApiError, "500": types.ApiError},
+    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=100)]},
 )
 _op_get_types = Endpoint(
     "get",
