@@ -387,6 +387,24 @@ class Scope:
         return [r for r in result if r is not None]
 
 
+# What a type module (``types/*.py``) imports besides declarations: under a private name
+# (``from pydantic import Tag as _Tag``) in a module that defines or imports a declaration of
+# that name (see ``render.models``), so schemas keep names like ``Tag``, ``Field``, ``List``.
+MODEL_HELPERS = frozenset(
+    {"Annotated", "Any", "Dict", "List", "Literal", "Optional", "Tuple", "Union", "TypeAlias", "TypeAliasType"}
+    | {"BaseModel", "Constraints", "Discriminator", "Field", "Tag"}
+)
+# Bound by ``types/__init__`` beside the declarations it exports (see its template).
+TYPES_INIT_NAMES = frozenset({"TYPE_CHECKING"})
+
+
+def types_scope(reserved: frozenset[str] = frozenset()) -> Scope:
+    """The declarations of ``types/``: every other module reaches them as ``types.Name``, and
+    type modules alias their helpers (``MODEL_HELPERS``), so only ``types/__init__``'s own
+    names are reserved."""
+    return Scope(style="pascal", reserved=reserved | TYPES_INIT_NAMES, digit_prefix="model", fallback="model")
+
+
 def class_scope(reserved: frozenset[str] = frozenset()) -> Scope:
     return Scope(
         style="pascal",

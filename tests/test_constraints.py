@@ -110,7 +110,7 @@ async def test_async_arguments_are_checked(pkg: Any) -> None:
     with _thing_server(seen) as url:
         async with pkg.AsyncConsSdk(base_url=url) as client:
             assert (await client.things.make_thing("ABC", name="ok")).size == 99
-            with pytest.raises(pkg.InvalidArgumentError, match="limit: .*less than the minimum 1"):
+            with pytest.raises(pkg.InvalidArgumentError, match=r"limit: .*less than the minimum 1"):
                 await client.things.make_thing("ABC", name="ok", limit=0)
     assert len(seen) == 1
 
@@ -144,7 +144,7 @@ def test_what_cannot_be_checked_is_a_warning(generated: Any) -> None:
     assert "Python cannot read the pattern" in found["/components/schemas/Lookbehind/pattern"]
     assert "must be a count" in found["/components/schemas/Negative/maxLength"]
     assert "minProperties" in found["/components/schemas/Counted/minProperties"]
-    assert "'blue'" in found["/components/schemas/Colour/enum"]
+    assert "'blue'" in found["/components/schemas/Colour"]
     assert valid(pkg.types.Lookbehind, "anything")
 
 

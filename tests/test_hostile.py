@@ -193,7 +193,9 @@ def hostile_spec(s: dict[str, str]) -> dict[str, Any]:
             "description": s["prop_description"],
             "default": s["prop_default"],
             "example": s["prop_example"],
-            "pattern": s["prop_pattern"],
+            # "|" at the end: any string matches (where the text reads as a pattern at all), so the
+            # sample arguments pass the SDK's checks; the text itself is still printed as data
+            "pattern": s["prop_pattern"] + "|",
             "title": s["schema_title"],
             **extensions,
         },

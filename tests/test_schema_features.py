@@ -82,9 +82,9 @@ def test_ref_only_components_are_aliases_under_their_own_names(generated: Any) -
 
 def test_a_renamed_schema_is_a_warning_naming_both_names(generated: Any) -> None:
     schema = {"type": "object", "properties": {"a": {"type": "string"}}}
-    pkg, result = generated(minimal(schemas={"BaseModel": schema}))
-    assert "BaseModel_" in pkg.types.__all__
-    assert any("'BaseModel'" in d.message and "'BaseModel_'" in d.message for d in result.diagnostics)
+    pkg, result = generated(minimal(schemas={"None": schema, "BaseModel": schema}))
+    assert {"None_", "BaseModel"} <= set(pkg.types.__all__)  # (helpers: see the test below)
+    assert any("'None'" in d.message and "'None_'" in d.message for d in result.diagnostics)
 
 
 def test_prefix_items_are_tuples(generated: Any) -> None:
@@ -148,3 +148,21 @@ def test_unchecked_keywords_warn_once(generated: Any, keyword: str, schema: dict
     _, result = generated(minimal(schemas={"Thing": schema, "Holder": holder}))
     found = warnings_at(result)[f"/components/schemas/Thing/{keyword}"]
     assert len(found) == 1 and "not checked by the SDK" in found[0]
+
+
+def test_schemas_named_like_helpers_keep_their_names(generated: Any) -> None:
+    """A schema called ``Tag``, ``Field``, ``List`` or ``BaseModel`` keeps its name in ``types``:
+    the type modules that need pydantic's or typing's name import it under a private one."""
+    pkg, result = generated(case("helper_names"))
+    t = pkg.types
+    declared = set(case("helper_names")["components"]["schemas"])
+    assert declared <= set(t.__all__)
+    assert not [d for d in result.diagnostics if "in the SDK's types" in d.message]
+    assert t.Field.__name__ == "Field" and t.BaseModel.__name__ == "BaseModel"
+    value = t.BaseModel.model_validate({"items": ["ab"], "u": {"kind": "Field", "first-name": "x"}})
+    assert type(value.u) is t.Field and value.u.first_name == "x"
+    assert type(pydantic.TypeAdapter(t.Union).validate_python({"kind": "Tag"})) is t.Tag
+    assert not valid(t.List, ["b"])  # Optional: a string matching ^a
+    assert t.Constraints(n=1, other="x").model_extra == {"other": "x"}
+    assert not valid(t.Constraints, {"n": 0}) and not valid(t.Constraints, {"other": 1})
+    assert valid(t.Tuple, ["x", "a"]) and not valid(t.Tuple, ["x"])

@@ -18,6 +18,7 @@ from ..naming import (
     class_scope,
     module_scope,
     resource_companions,
+    types_scope,
     words,
 )
 from . import servers
@@ -99,7 +100,7 @@ def _build(
     # Types live in ``types/`` and are used as ``types.Name``: a schema named like the client
     # keeps its name there (resource classes and the client take theirs from ``classes``).
     converter = SchemaConverter(
-        loaded.workspace, diagnostics, loaded.minor, class_scope(RUNTIME_NAMES | {package}), checks=checks
+        loaded.workspace, diagnostics, loaded.minor, types_scope(frozenset({package})), checks=checks
     )
     converter.declare_components(doc, root)
     schemes = security_schemes(doc, config, package, diagnostics, root, is_token)

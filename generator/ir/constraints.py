@@ -13,8 +13,10 @@ from typing import Any
 
 from ..diagnostics import Diagnostics
 from ..loader import Location
-from ..runtime._constraints import _KEYWORDS
+from ..runtime._constraints import _KEYWORDS, Constraints
+from .nodes import Decl, Enum, Model
 from .schema_kinds import type_list
+from .types import Constrained, LiteralOf, LiteralValue, Named, Nullable, TupleOf, TypeRef, constrained
 
 # JSON Schema keyword -> the runtime's keyword argument (one table: the runtime's own)
 KEYWORD_ARGS = {wire: name for name, wire in _KEYWORDS.items()}
@@ -45,6 +47,60 @@ def read_constraints(node: dict[str, Any], loc: Location, diagnostics: Diagnosti
         if value is not None:
             found[KEYWORD_ARGS[wire]] = value
     return tuple((name, found[name]) for name in _KEYWORDS if name in found)
+
+
+def with_constraints(
+    t: TypeRef, node: dict[str, Any], loc: Location, decls: dict[str, Decl], diagnostics: Diagnostics
+) -> TypeRef:
+    """``t`` with the value constraints ``node`` declares.  An enum's or a const's values are
+    the authority (values the constraints exclude are reported), and so is a tuple's length;
+    an object model's ``minProperties``/``maxProperties`` are reported."""
+    checks = read_constraints(node, loc, diagnostics)
+    if isinstance(t, TupleOf):  # its length is fixed already
+        checks = tuple((k, v) for k, v in checks if k not in ("min_items", "max_items"))
+    if not checks:
+        return t
+    core = t.inner if isinstance(t, Nullable) else t
+    if isinstance(core, LiteralOf):
+        _broken_values(core.values, checks, loc, diagnostics)
+        return t
+    decl = decls.get(core.key) if isinstance(core, Named) else None
+    if isinstance(decl, (Model, Enum)):
+        if decl.location != str(loc):  # (its own keywords were read with it)
+            declared_constraints(decl, node, loc, diagnostics)
+        return t
+    if isinstance(core, Constrained):  # several sources (a $ref's, an allOf member's): the later win
+        return constrained(core.inner, tuple({**dict(core.checks), **dict(checks)}.items()))
+    return constrained(t, checks)
+
+
+def declared_constraints(
+    decl: Enum | Model | None, node: dict[str, Any], loc: Location, diagnostics: Diagnostics
+) -> None:
+    """Constraints beside an enum's values (those they exclude are reported: the SDK accepts
+    them) or an object model's properties (``minProperties``/``maxProperties``: reported)."""
+    if isinstance(decl, Enum):
+        _broken_values(decl.values, read_constraints(node, loc, Diagnostics()), loc, diagnostics)
+        return
+    for keyword in ("minProperties", "maxProperties"):
+        if keyword in node:
+            diagnostics.warning(
+                f"'{keyword}' on an object with declared properties is not checked by the SDK: it accepts"
+                " the object with any number of properties",
+                loc.file,
+                loc.pointer + "/" + keyword,
+            )
+
+
+def _broken_values(values: tuple[LiteralValue, ...], checks: Checks, loc: Location, diagnostics: Diagnostics) -> None:
+    constraints = Constraints(**dict(checks))
+    broken = [v for v in values if constraints.violation(v) is not None]
+    if broken:
+        diagnostics.warning(
+            f"enum values {broken!r} break the schema's constraints: the SDK accepts them",
+            loc.file,
+            loc.pointer,
+        )
 
 
 def _value(node: dict[str, Any], wire: str, loc: Location, diagnostics: Diagnostics) -> Any:

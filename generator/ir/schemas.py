@@ -22,10 +22,9 @@ from typing import Any
 from ..diagnostics import Diagnostics
 from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
-from ..runtime._constraints import Constraints
 from .aliases import fix_aliases
 from .allof import Merged
-from .constraints import read_constraints
+from .constraints import declared_constraints, with_constraints
 from .discriminators import discriminator
 from .nodes import Alias, Decl, Enum, Field, Model
 from .printed import printed_names
@@ -44,17 +43,14 @@ from .skips import Skips
 from .types import (
     ANY,
     NONE,
-    Constrained,
     ListOf,
     LiteralOf,
     MapOf,
     Named,
-    Nullable,
     Prim,
     TupleOf,
     TypeRef,
     UnionOf,
-    constrained,
     literal_base,
     nullable,
 )
@@ -232,12 +228,12 @@ class SchemaConverter:
             base = literal_base(clean)
             if any(v is not None for v in clean) and base != "any":
                 enum = Enum(key, name, Ident(""), clean, base, doc, str(loc))
-                self._declared_checks(enum, node, loc)
+                declared_constraints(enum, node, loc, self.diagnostics)
                 return enum
         return Alias(key, name, Ident(""), self._inline(node, loc, name), doc, str(loc))
 
     def _model(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Model:
-        self._declared_checks(Model(key, name, Ident(""), ()), node, loc)
+        declared_constraints(None, node, loc, self.diagnostics)
         all_of = node.get("allOf")
         for i, member in enumerate(all_of if isinstance(all_of, list) else []):
             if isinstance(member, dict) and "$ref" in member:
@@ -383,43 +379,10 @@ class SchemaConverter:
         return nullable(t) if is_nullable(node) else t
 
     def _checked(self, t: TypeRef, node: dict[str, Any], loc: Location) -> TypeRef:
-        """``t`` with the value constraints ``node`` declares (see ``constraints``); an object
-        model's ``minProperties``/``maxProperties`` are reported instead."""
-        checks = read_constraints(node, loc, self.diagnostics) if self.checks else ()
-        if isinstance(t, TupleOf):  # its length is fixed already (see ``_tuple``)
-            checks = tuple((k, v) for k, v in checks if k not in ("min_items", "max_items"))
-        if not checks:
+        """``t`` with the value constraints ``node`` declares (see ``constraints``)."""
+        if not self.checks:
             return t
-        core = t.inner if isinstance(t, Nullable) else t
-        if isinstance(core, Named) and isinstance(self.decls.get(core.key), (Model, Enum)):
-            if self.decls[core.key].location != str(loc):  # (its own keywords: see ``_declare``)
-                self._declared_checks(self.decls[core.key], node, loc)
-            return t
-        if isinstance(core, Constrained):  # several sources: the later keywords win
-            return constrained(core.inner, tuple({**dict(core.checks), **dict(checks)}.items()))
-        return constrained(t, checks)
-
-    def _declared_checks(self, decl: Decl, node: dict[str, Any], loc: Location) -> None:
-        """Constraints on a model or an enum: an enum's values that break them are reported
-        (the SDK accepts them); an object model's ``minProperties``/``maxProperties`` too."""
-        if isinstance(decl, Enum):
-            checks = Constraints(**dict(read_constraints(node, loc, Diagnostics())))
-            broken = [v for v in decl.values if checks.violation(v) is not None]
-            if broken:
-                self.diagnostics.warning(
-                    f"enum values {broken!r} break the schema's constraints: the SDK accepts them",
-                    loc.file,
-                    loc.pointer + "/enum",
-                )
-            return
-        for keyword in ("minProperties", "maxProperties"):
-            if keyword in node:
-                self.diagnostics.warning(
-                    f"'{keyword}' on an object with declared properties is not checked by the SDK: it accepts"
-                    " the object with any number of properties",
-                    loc.file,
-                    loc.pointer + "/" + keyword,
-                )
+        return with_constraints(t, node, loc, self.decls, self.diagnostics)
 
     def _inline_core(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         fixed = [node["const"]] if "const" in node else node.get("enum")

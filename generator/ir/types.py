@@ -175,13 +175,22 @@ class TypeContext:
     prefix: str = "."  # relative path from the printing module to the types package
     runtime: str = ".."  # relative path from the printing module to the package's runtime modules
     checks: bool = True  # False: value constraints are left out (a method's signature)
+    # helper names printed under another name in this module (``Tag`` -> ``_Tag``: a
+    # declaration of the module is called ``Tag``; see ``naming.MODEL_HELPERS``)
+    renames: dict[str, str] = field(default_factory=dict)
     # Set: declarations print as ``alias.Name``, through the types package imported as ``alias``
     # (whose names load on first use), instead of one import per declaration.
     alias: str | None = None
 
     def typing(self, name: str) -> str:
         self.typing_names.add(name)
-        return name
+        return self.renames.get(name, name)
+
+    def helper(self, module: str, name: str) -> str:
+        """Import ``name`` from ``module`` (under its private name, if renamed); its text."""
+        alias = self.renames.get(name)
+        self.imports.add((module, f"{name} as {alias}" if alias else name))
+        return alias or name
 
     def direction(self, *, response: bool) -> TypeContext:
         """The same module's printing state (shared import sets) in the other direction."""
@@ -222,9 +231,9 @@ def _print_constrained(t: Constrained, ctx: TypeContext) -> str:
     inner = print_type(t.inner, ctx)
     if not ctx.checks:
         return inner
-    ctx.imports.add((f"{ctx.runtime}_constraints", "Constraints"))
+    constraints = ctx.helper(f"{ctx.runtime}_constraints", "Constraints")
     args = ", ".join(f"{k}={py_str(v) if isinstance(v, str) else repr(v)}" for k, v in t.checks)
-    return f"{ctx.typing('Annotated')}[{inner}, Constraints({args})]"
+    return f"{ctx.typing('Annotated')}[{inner}, {constraints}({args})]"
 
 
 def _print_named(t: Named, ctx: TypeContext) -> str:
@@ -280,9 +289,10 @@ def _print_tagged(t: UnionOf, prop: str, ctx: TypeContext) -> str:
     """A discriminated union: the tag picks the variant (so a known tag with an invalid body
     is an error, not a fallback); an unknown tag keeps the raw JSON object."""
     annotated = ctx.typing("Annotated")
-    ctx.imports |= {("pydantic", "Discriminator"), ("pydantic", "Tag"), (f"{ctx.runtime}_models", "union_tag")}
-    members = [f"{annotated}[{print_type(m, ctx)}, Tag({py_str(str(i))})]" for i, m in enumerate(t.members)]
-    members.append(f'{annotated}[{ctx.typing("Dict")}[str, {ctx.typing("Any")}], Tag("")]')
+    discriminator, tag_cls = ctx.helper("pydantic", "Discriminator"), ctx.helper("pydantic", "Tag")
+    union_tag = ctx.helper(f"{ctx.runtime}_models", "union_tag")
+    members = [f"{annotated}[{print_type(m, ctx)}, {tag_cls}({py_str(str(i))})]" for i, m in enumerate(t.members)]
+    members.append(f'{annotated}[{ctx.typing("Dict")}[str, {ctx.typing("Any")}], {tag_cls}("")]')
     tags = ", ".join(f"{py_str(tag)}: {py_str(str(i))}" for tag, i in t.mapping)
     union = f"{ctx.typing('Union')}[{', '.join(members)}]"
-    return f"{annotated}[{union}, Discriminator(union_tag({py_str(prop)}, {{{tags}}}))]"
+    return f"{annotated}[{union}, {discriminator}({union_tag}({py_str(prop)}, {{{tags}}}))]"

@@ -24,7 +24,9 @@ class Imports:
         self.names.setdefault(module, set()).update(names)
 
     def absorb(self, ctx: TypeContext) -> None:
-        self.typing |= ctx.typing_names
+        self.typing |= ctx.typing_names - ctx.renames.keys()
+        for name in ctx.typing_names & ctx.renames.keys():
+            self.add("typing", f"{name} as {ctx.renames[name]}")
         for module, name in ctx.imports:
             bare, _, alias = name.partition(" as ")
             self.add(module, bare if alias == bare else name)  # "types as types" is no re-export here

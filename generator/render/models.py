@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from ..ir.nodes import Alias, Api, Decl, Enum, Field, Model
 from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_type, references
+from ..naming import MODEL_HELPERS
 from .imports import Imports
 from .layout import WIDTH, annotated, assigned, names_list, split_expr
 from .text import docstring, py_literal
@@ -39,6 +40,8 @@ class ModelModule:
     rebuild: tuple[str, ...]
     exports: str  # the ``__all__`` statement
     deps: tuple[str, ...] = ()  # the other type modules this one imports
+    base: str = "BaseModel"  # the runtime's model base and pydantic's ``Field``, as this module
+    field: str = "Field"  # names them (see ``helper_renames``)
 
 
 def decl_refs(api: Api) -> dict[str, DeclRef]:
@@ -62,23 +65,37 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
     out = []
     for module, decls in by_module.items():
         quote = frozenset(d.key for d in decls if d.key in grouped)
-        ctx = TypeContext(decls=refs, response=True, quote=quote, local_module=module)
+        renames = helper_renames(decls, refs)
+        ctx = TypeContext(decls=refs, response=True, quote=quote, local_module=module, renames=renames)
         codes = tuple(_decl_code(d, ctx, d.key in self_aliases) for d in decls)
         imports = Imports()
-        imports.absorb(ctx)
+        field_name = renames.get("Field", "Field")
         if any(isinstance(d, Alias) and d.key in quote for d in decls):
-            imports.add("typing_extensions", "TypeAliasType")
+            ctx.helper("typing_extensions", "TypeAliasType")
         if any(c.annotation for c in codes):
-            imports.add("typing_extensions", "TypeAlias")
+            ctx.helper("typing_extensions", "TypeAlias")
         if any(isinstance(d, Model) for d in decls):
-            imports.add(".._models", "BaseModel")
-        if any(c.extra or (c.fields and any("Field(" in f.default for f in c.fields)) for c in codes):
-            imports.add("pydantic", "Field")
+            ctx.helper(".._models", "BaseModel")
+        if any(c.extra or (c.fields and any(f"{field_name}(" in f.default for f in c.fields)) for c in codes):
+            ctx.helper("pydantic", "Field")
+        imports.absorb(ctx)
         rebuild = tuple(d.name for d in decls if isinstance(d, Model) and quote)
         exports = names_list("__all__", [d.name for d in decls], py_literal)
         deps = tuple(sorted({m[1:] for m, _ in ctx.imports if m.startswith(".") and not m.startswith("..")}))
-        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild, exports, deps))
+        base = renames.get("BaseModel", "BaseModel")
+        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild, exports, deps, base, field_name))
     return out
+
+
+def helper_renames(decls: list[Decl], refs: dict[str, DeclRef]) -> dict[str, str]:
+    """The helpers (``naming.MODEL_HELPERS``) a type module imports under a private name: those
+    named like a declaration it defines or imports (a schema called ``Tag`` or ``Field``)."""
+    names = {str(d.name) for d in decls}
+    for d in decls:
+        types = [f.type for f in d.fields] + ([d.extra] if d.extra else []) if isinstance(d, Model) else []
+        types += [d.target] if isinstance(d, Alias) else []
+        names |= {str(refs[k].name) for t in types for k in references(t) if k in refs}
+    return {n: "_" + n for n in sorted(names & MODEL_HELPERS)}
 
 
 # Type modules import the modules of the types they use, and each nested import costs the
@@ -137,10 +154,11 @@ def _decl_code(d: Decl, ctx: TypeContext, self_alias: bool = False) -> DeclCode:
         else:
             value = print_type(d.target, ctx)
         # ``X = None`` or ``X = "Y"`` is a variable to mypy, not a type alias.
-        annotation = ": TypeAlias" if value == "None" or value.startswith('"') else ""
+        type_alias = ctx.renames.get("TypeAlias", "TypeAlias")
+        annotation = f": {type_alias}" if value == "None" or value.startswith('"') else ""
         if d.key in ctx.quote:
             # A recursive alias needs a real alias object for its self-references to resolve.
-            value = f"TypeAliasType({py_literal(d.name)}, {value})"
+            value = f"{ctx.renames.get('TypeAliasType', 'TypeAliasType')}({py_literal(d.name)}, {value})"
             annotation = ""
         value = assigned(d.name + annotation, value)[len(d.name + annotation) + 3 :]
         return DeclCode("alias", d.name, value, docstring(d.doc) if d.doc else "", annotation=annotation)
@@ -155,21 +173,22 @@ def _field_code(f: Field, ctx: TypeContext) -> FieldCode:
     if not f.required and not isinstance(t, Nullable) and t != ANY:
         t = Nullable(t)
     annotation = print_type(t, ctx)
+    fc = ctx.renames.get("Field", "Field") + "("  # pydantic's Field, as this module names it
     alias = f.wire != f.name
     if f.required:
-        default = f" = Field(alias={py_literal(f.wire)})" if alias else ""
+        default = f" = {fc}alias={py_literal(f.wire)})" if alias else ""
     else:
-        default = f" = Field(default=None, alias={py_literal(f.wire)})" if alias else " = None"
-    if not default.startswith(" = Field("):
+        default = f" = {fc}default=None, alias={py_literal(f.wire)})" if alias else " = None"
+    if not default.startswith(f" = {fc}"):
         line = annotated(f.name, annotation, default.removeprefix(" = "), "    ")
         return FieldCode(f.name, annotation, default, field_doc(f), line)
-    head = f"    {f.name}: {annotation} = Field("
+    head = f"    {f.name}: {annotation} = {fc}"
     line = f"{f.name}: {annotation}{default}"
-    if len(head) + len(default) - len(" = Field(") > WIDTH:
-        args = default[len(" = Field(") : -1]
+    if len(head) + len(default) - len(f" = {fc}") > WIDTH:
+        args = default[len(f" = {fc}") : -1]
         call = default.removeprefix(" = ")
         if len(head) <= WIDTH and 8 + len(args) <= WIDTH:
-            default = f" = Field(\n        {args}\n    )"  # black's right-hand split
+            default = f" = {fc}\n        {args}\n    )"  # black's right-hand split
             line = f"{f.name}: {annotation}{default}"
         elif "[" in annotation and len(f"    {f.name}: {annotation} = (") <= WIDTH and 8 + len(call) <= WIDTH:
             line = f"{f.name}: {annotation} = (\n        {call}\n    )"

@@ -108,7 +108,9 @@ class Constraints:
             return _sized(len(value), self.min_properties, self.max_properties, "properties")
         return None
 
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
         from pydantic_core import PydanticCustomError, core_schema
 
         def check(value: Any, info: Any) -> Any:
@@ -122,7 +124,9 @@ class Constraints:
 
         return core_schema.with_info_after_validator_function(check, handler(source))
 
-    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> Dict[str, Any]:
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> Dict[str, Any]:
         out = handler(schema)
         target = handler.resolve_ref_schema(out)
         target.update({_KEYWORDS[k]: v for k, v in self.items()})

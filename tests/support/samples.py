@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from generator.ir.nodes import Alias, Api, Decl, Enum, Model, Operation
-from generator.ir.types import ListOf, LiteralOf, MapOf, Named, Nullable, Prim, TypeRef, UnionOf
+from generator.ir.types import Constrained, ListOf, LiteralOf, MapOf, Named, Nullable, Prim, TypeRef, UnionOf
 
 _JSON_PRIMS: dict[str, Any] = {
     "str": "sample",
@@ -42,6 +42,8 @@ class Samples:
             return {"key": self.json(t.value, depth + 1)}
         if isinstance(t, UnionOf):
             return self.json(t.members[0], depth)
+        if isinstance(t, Constrained):
+            return satisfy(self.json(t.inner, depth), dict(t.checks))
         return self._named(t, depth)
 
     def _named(self, t: Named, depth: int) -> Any:
@@ -63,6 +65,8 @@ class Samples:
             return dt.date(2024, 1, 15)
         if isinstance(inner, Prim) and inner.kind == "bytes":
             return b"bytes"
+        if isinstance(inner, Constrained):
+            return satisfy(self.python(inner.inner, types_module), dict(inner.checks))
         if isinstance(inner, ListOf):
             return [self.python(inner.item, types_module)]
         if isinstance(inner, MapOf):
@@ -71,6 +75,27 @@ class Samples:
             decl = self.decls[inner.key]
             return getattr(types_module, decl.name).model_validate(self.json(inner))
         return self.json(inner)
+
+
+def satisfy(value: Any, checks: dict[str, Any]) -> Any:
+    """The sample moved into its constraints' bounds (numbers, lengths, item counts); a
+    ``pattern`` is left alone (no sample Polytomic or the feature specs need one)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in checks and value < checks["minimum"]:
+            value = checks["minimum"]
+        if "exclusive_minimum" in checks and value <= checks["exclusive_minimum"]:
+            value = checks["exclusive_minimum"] + 1
+        if "maximum" in checks and value > checks["maximum"]:
+            value = checks["maximum"]
+        if "exclusive_maximum" in checks and value >= checks["exclusive_maximum"]:
+            value = checks["exclusive_maximum"] - 1
+        return value
+    if isinstance(value, str):
+        value = value.ljust(checks.get("min_length", 0), "s")
+        return value[: checks["max_length"]] if "max_length" in checks else value
+    if isinstance(value, list) and value:
+        return (value * checks.get("min_items", 1))[: checks.get("max_items", len(value) * 99)]
+    return value
 
 
 def end_followed_page(op: Operation, request: httpx.Request, body: Any) -> Any:

@@ -11,7 +11,7 @@ import builtins as _builtins
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; type checkers read True
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any as _Any  # (private: a schema may be called ``Any``)
 
     from .activate_sync_envelope import ActivateSyncEnvelope as ActivateSyncEnvelope
     from .activate_sync_input import ActivateSyncInput as ActivateSyncInput
@@ -952,7 +952,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> "Any":
+def __getattr__(name: str) -> "_Any":
     module = _MODULES.get(name)
     if module is None:
         raise _builtins.AttributeError(f"module {__name__!r} has no attribute {name!r}")
