@@ -392,7 +392,7 @@ class Scope:
 # that name (see ``render.models``), so schemas keep names like ``Tag``, ``Field``, ``List``.
 MODEL_HELPERS = frozenset(
     {"Annotated", "Any", "Dict", "List", "Literal", "Optional", "Tuple", "Union", "TypeAlias", "TypeAliasType"}
-    | {"BaseModel", "Constraints", "Discriminator", "Field", "Tag"}
+    | {"BaseModel", "CheckedModel", "Constraints", "Discriminator", "Field", "Tag"}
 )
 # Bound by ``types/__init__`` beside the declarations it exports (see its template).
 TYPES_INIT_NAMES = frozenset({"TYPE_CHECKING"})

@@ -5,6 +5,7 @@ anything is sent), and not on responses; what the SDK cannot check is a warning 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,23 @@ def test_model_fields_and_json_schema(pkg: Any) -> None:
     assert schema["properties"]["size"]["maximum"] == 10 and schema["properties"]["size"]["minimum"] == 1
 
 
+def test_objects_limited_as_a_whole(pkg: Any) -> None:
+    """additionalProperties: false (and unevaluatedProperties: false over an allOf) close a
+    model; minProperties/maxProperties count the properties present.  Responses keep what a
+    newer server sends."""
+    t = pkg.types
+    assert valid(t.Closed, {"a": "x"}) and not valid(t.Closed, {"a": "x", "z": 1})
+    with pytest.raises(pydantic.ValidationError, match="Closed has no property 'z'"):
+        t.Closed(a="x", z=1)
+    assert valid(t.Sealed, {"id": "1", "name": "n"}) and not valid(t.Sealed, {"id": "1", "other": 2})
+    assert valid(t.Base, {"id": "1", "other": 2})  # open: only the allOf that says so is closed
+    assert valid(t.Counted, {"a": "1"}) and valid(t.Counted, {"a": "1", "b": None})
+    assert not valid(t.Counted, {}) and not valid(t.Counted, {"a": "1", "b": "2", "c": "3"})
+    context = sys.modules["cons_sdk._constraints"].RESPONSE_CONTEXT
+    assert t.Closed.model_validate({"a": "x", "z": 1}, context=context).model_extra == {"z": 1}
+    assert t.Counted.model_validate({}, context=context).a is None
+
+
 def _thing_server(seen: list[str]) -> Any:
     def handle(method: str, target: str, headers: Any, body: bytes) -> Answer:
         seen.append(target)
@@ -133,7 +151,11 @@ def test_what_cannot_be_checked_is_a_warning(generated: Any) -> None:
         schemas={
             "Lookbehind": {"type": "string", "pattern": "\\p{L}+"},  # ECMA-262, not a Python pattern
             "Negative": {"type": "string", "maxLength": -1},
-            "Counted": {"type": "object", "properties": {"a": {"type": "string"}}, "minProperties": 1},
+            "Counted": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "Holder": {
+                "type": "object",
+                "properties": {"inner": {"$ref": "#/components/schemas/Counted", "minProperties": 1}},
+            },
             "Colour": {"type": "string", "enum": ["red", "blue"], "maxLength": 3},
         }
     )
@@ -143,7 +165,7 @@ def test_what_cannot_be_checked_is_a_warning(generated: Any) -> None:
         found[d.pointer] = found.get(d.pointer, "") + d.message
     assert "Python cannot read the pattern" in found["/components/schemas/Lookbehind/pattern"]
     assert "must be a count" in found["/components/schemas/Negative/maxLength"]
-    assert "minProperties" in found["/components/schemas/Counted/minProperties"]
+    assert "beside a reference" in found["/components/schemas/Holder/properties/inner/minProperties"]
     assert "'blue'" in found["/components/schemas/Colour"]
     assert valid(pkg.types.Lookbehind, "anything")
 

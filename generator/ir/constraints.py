@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostics
 from ..loader import Location
 from ..runtime._constraints import _KEYWORDS, Constraints
 from .nodes import Decl, Enum, Model
-from .schema_kinds import type_list
+from .schema_kinds import is_object_model, type_list
 from .types import Constrained, LiteralOf, LiteralValue, Named, Nullable, TupleOf, TypeRef, constrained
 
 # JSON Schema keyword -> the runtime's keyword argument (one table: the runtime's own)
@@ -74,22 +74,36 @@ def with_constraints(
     return constrained(t, checks)
 
 
-def declared_constraints(
-    decl: Enum | Model | None, node: dict[str, Any], loc: Location, diagnostics: Diagnostics
-) -> None:
-    """Constraints beside an enum's values (those they exclude are reported: the SDK accepts
-    them) or an object model's properties (``minProperties``/``maxProperties``: reported)."""
+def declared_constraints(decl: Enum | Model, node: dict[str, Any], loc: Location, diagnostics: Diagnostics) -> None:
+    """Constraints beside a reference to an enum (values they exclude are reported: the SDK
+    accepts them) or to an object model (``minProperties``/``maxProperties``: reported, the
+    model checks its own)."""
     if isinstance(decl, Enum):
         _broken_values(decl.values, read_constraints(node, loc, Diagnostics()), loc, diagnostics)
         return
     for keyword in ("minProperties", "maxProperties"):
         if keyword in node:
             diagnostics.warning(
-                f"'{keyword}' on an object with declared properties is not checked by the SDK: it accepts"
+                f"'{keyword}' beside a reference to an object model is not checked by the SDK: it accepts"
                 " the object with any number of properties",
                 loc.file,
                 loc.pointer + "/" + keyword,
             )
+
+
+def closing(node: dict[str, Any]) -> set[str]:
+    """``unevaluatedProperties: false`` on an object with properties: a closed model (every
+    property its allOf members declare is one of its fields), not an unchecked keyword."""
+    closes = node.get("unevaluatedProperties") is False and is_object_model(node)
+    return {"unevaluatedProperties"} if closes else set()
+
+
+def object_constraints(node: dict[str, Any], loc: Location, diagnostics: Diagnostics) -> tuple[bool, Checks]:
+    """Whether an object model is closed (``additionalProperties: false`` or, over its merged
+    allOf, ``unevaluatedProperties: false``), and its ``minProperties``/``maxProperties``."""
+    closed = node.get("additionalProperties") is False or bool(closing(node))
+    counts = {k: v for k, v in node.items() if k in ("minProperties", "maxProperties")}
+    return closed, read_constraints(counts, loc, diagnostics) if counts else ()
 
 
 def _broken_values(values: tuple[LiteralValue, ...], checks: Checks, loc: Location, diagnostics: Diagnostics) -> None:

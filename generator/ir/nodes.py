@@ -35,6 +35,10 @@ class Model:
     doc: str = ""
     extra: TypeRef | None = None  # type of additionalProperties values, when declared
     location: str = ""
+    # ``additionalProperties: false`` (or ``unevaluatedProperties: false``): no other property
+    # is valid; ``checks``: its ``minProperties``/``maxProperties`` (see ``Constrained``)
+    closed: bool = False
+    checks: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .allof import Merged
-from .constraints import declared_constraints, with_constraints
+from .constraints import closing, declared_constraints, object_constraints, with_constraints
 from .discriminators import discriminator
 from .nodes import Alias, Decl, Enum, Field, Model
 from .printed import printed_names
@@ -127,7 +127,7 @@ class SchemaConverter:
             return ANY
         if "$ref" in node:
             return self._ref(node, loc, hint)
-        for keyword in sorted(UNCHECKED.keys() & node.keys()):
+        for keyword in sorted(UNCHECKED.keys() & node.keys() - closing(node)):
             self.diagnostics.warning(
                 f"'{keyword}' is not checked by the SDK: it accepts {UNCHECKED[keyword]}",
                 loc.file,
@@ -233,7 +233,6 @@ class SchemaConverter:
         return Alias(key, name, Ident(""), self._inline(node, loc, name), doc, str(loc))
 
     def _model(self, key: str, name: Ident, node: dict[str, Any], loc: Location) -> Model:
-        declared_constraints(None, node, loc, self.diagnostics)
         all_of = node.get("allOf")
         for i, member in enumerate(all_of if isinstance(all_of, list) else []):
             if isinstance(member, dict) and "$ref" in member:
@@ -277,7 +276,8 @@ class SchemaConverter:
                     has_default="default" in sub_d,
                 )
             )
-        return Model(key, name, Ident(""), tuple(fields), doc_of(node), extra, str(loc))
+        closed, checks = object_constraints(node, loc, self.diagnostics) if self.checks else (False, ())
+        return Model(key, name, Ident(""), tuple(fields), doc_of(node), extra, str(loc), closed, checks)
 
     def collect(self, node: Any, loc: Location) -> Merged:
         """Merge an object schema and its ``allOf`` members into one set of properties

@@ -231,9 +231,14 @@ def _print_constrained(t: Constrained, ctx: TypeContext) -> str:
     inner = print_type(t.inner, ctx)
     if not ctx.checks:
         return inner
+    return f"{ctx.typing('Annotated')}[{inner}, {print_checks(t.checks, ctx)}]"
+
+
+def print_checks(checks: tuple[tuple[str, Any], ...], ctx: TypeContext) -> str:
+    """``Constraints(min_length=1, pattern="^a")``, imported from the runtime."""
     constraints = ctx.helper(f"{ctx.runtime}_constraints", "Constraints")
-    args = ", ".join(f"{k}={py_str(v) if isinstance(v, str) else repr(v)}" for k, v in t.checks)
-    return f"{ctx.typing('Annotated')}[{inner}, {constraints}({args})]"
+    args = ", ".join(f"{k}={py_str(v) if isinstance(v, str) else repr(v)}" for k, v in checks)
+    return f"{constraints}({args})"
 
 
 def _print_named(t: Named, ctx: TypeContext) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..ir.nodes import Alias, Api, Decl, Enum, Field, Model
-from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_type, references
+from ..ir.types import ANY, DeclRef, LiteralOf, Nullable, TypeContext, print_checks, print_type, references
 from ..naming import MODEL_HELPERS
 from .imports import Imports
 from .layout import WIDTH, annotated, assigned, names_list, split_expr
@@ -30,6 +30,8 @@ class DeclCode:
     fields: tuple[FieldCode, ...] = ()
     extra: str = ""  # annotation of the values of undeclared properties, when typed
     annotation: str = ""  # ``: TypeAlias`` where mypy would not read the assignment as an alias
+    base: str = ""  # a model's base class, as its module names it
+    class_vars: tuple[str, ...] = ()  # ``__closed__ = True``, ``__constraints__ = ...``
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +42,7 @@ class ModelModule:
     rebuild: tuple[str, ...]
     exports: str  # the ``__all__`` statement
     deps: tuple[str, ...] = ()  # the other type modules this one imports
-    base: str = "BaseModel"  # the runtime's model base and pydantic's ``Field``, as this module
-    field: str = "Field"  # names them (see ``helper_renames``)
+    field: str = "Field"  # pydantic's ``Field``, as this module names it (see ``helper_renames``)
 
 
 def decl_refs(api: Api) -> dict[str, DeclRef]:
@@ -74,16 +75,15 @@ def model_modules(api: Api, refs: dict[str, DeclRef]) -> list[ModelModule]:
             ctx.helper("typing_extensions", "TypeAliasType")
         if any(c.annotation for c in codes):
             ctx.helper("typing_extensions", "TypeAlias")
-        if any(isinstance(d, Model) for d in decls):
-            ctx.helper(".._models", "BaseModel")
+        for base in sorted({_base(d) for d in decls if isinstance(d, Model)}):
+            ctx.helper(".._models", base)
         if any(c.extra or (c.fields and any(f"{field_name}(" in f.default for f in c.fields)) for c in codes):
             ctx.helper("pydantic", "Field")
         imports.absorb(ctx)
         rebuild = tuple(d.name for d in decls if isinstance(d, Model) and quote)
         exports = names_list("__all__", [d.name for d in decls], py_literal)
         deps = tuple(sorted({m[1:] for m, _ in ctx.imports if m.startswith(".") and not m.startswith("..")}))
-        base = renames.get("BaseModel", "BaseModel")
-        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild, exports, deps, base, field_name))
+        out.append(ModelModule(module, tuple(imports.lines()), codes, rebuild, exports, deps, field_name))
     return out
 
 
@@ -165,7 +165,17 @@ def _decl_code(d: Decl, ctx: TypeContext, self_alias: bool = False) -> DeclCode:
     extra = ""
     if d.extra is not None and d.extra != ANY:
         extra = f"{ctx.typing('Dict')}[str, {print_type(d.extra, ctx)}]"
-    return DeclCode("model", d.name, "", doc, tuple(_field_code(f, ctx) for f in d.fields), extra)
+    fields = tuple(_field_code(f, ctx) for f in d.fields)
+    class_vars = ["__closed__ = True"] if d.closed else []
+    if d.checks:
+        class_vars.append(f"__constraints__ = {print_checks(d.checks, ctx)}")
+    base = ctx.renames.get(_base(d), _base(d))
+    return DeclCode("model", d.name, "", doc, fields, extra, base=base, class_vars=tuple(class_vars))
+
+
+def _base(d: Model) -> str:
+    """The runtime's base of a model: ``CheckedModel`` when its properties are limited as a whole."""
+    return "CheckedModel" if d.closed or d.checks else "BaseModel"
 
 
 def _field_code(f: Field, ctx: TypeContext) -> FieldCode:

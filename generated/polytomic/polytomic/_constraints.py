@@ -17,14 +17,11 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
-from ._exceptions import InvalidArgumentError
-from ._types import NotGiven
-
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic_core import CoreSchema
 
-__all__ = ["Constraints", "RESPONSE_CONTEXT", "check_arguments"]
+__all__ = ["Constraints", "RESPONSE_CONTEXT", "check_arguments", "is_response"]
 
 # The validation context the client reads responses with: constraints are not checked.
 RESPONSE_CONTEXT: Mapping[str, bool] = {"sdkgen_response": True}
@@ -46,6 +43,11 @@ _KEYWORDS = {
     "min_properties": "minProperties",
     "max_properties": "maxProperties",
 }
+
+
+def is_response(context: object) -> bool:
+    """Whether a validation context is the client's reading of a response."""
+    return isinstance(context, Mapping) and bool(context.get("sdkgen_response"))
 
 
 class Constraints:
@@ -115,8 +117,7 @@ class Constraints:
         from pydantic_core import PydanticCustomError, core_schema
 
         def check(value: Any, info: Any) -> Any:
-            context = info.context
-            if isinstance(context, Mapping) and context.get("sdkgen_response"):
+            if is_response(info.context):
                 return value
             problem = self.violation(value)
             if problem is not None:
@@ -214,7 +215,10 @@ def check_arguments(
     (where, wire name): where is ``path``, ``query``, ``header``, ``cookie`` or ``body`` (a
     property of the body; ``""`` names the whole body).  ``values``: the call's mappings (or
     whole body) by where."""
+    # (type modules import this module: neither httpx nor the client's modules for them)
+    from ._exceptions import InvalidArgumentError
     from ._serde import validator_of
+    from ._types import NotGiven
 
     for (where, name), tp in checks().items():
         group = values.get(where)

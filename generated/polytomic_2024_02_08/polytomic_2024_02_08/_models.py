@@ -9,11 +9,13 @@ variants.  Field names are Python names; wire names are aliases, and both are ac
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Callable, Dict, Mapping, Tuple
+from typing import Any, Callable, ClassVar, Dict, Mapping, Optional, Tuple
 
 import pydantic
 
-__all__ = ["BaseModel", "union_tag"]
+from ._constraints import Constraints, is_response
+
+__all__ = ["BaseModel", "CheckedModel", "union_tag"]
 
 
 class BaseModel(pydantic.BaseModel):
@@ -30,6 +32,33 @@ class BaseModel(pydantic.BaseModel):
 
     def to_json(self, *, indent: int = 2) -> str:
         return self.model_dump_json(indent=indent, by_alias=True, exclude_unset=True)
+
+
+class CheckedModel(BaseModel):
+    """A model whose schema limits its properties as a whole: ``__closed__`` (no property
+    besides its fields: ``additionalProperties: false``) and ``__constraints__``
+    (``minProperties``/``maxProperties``).  Checked where value constraints are (see
+    ``_constraints``): on what the caller builds, not on responses, which keep what a newer
+    server sends."""
+
+    __closed__: ClassVar[bool] = False
+    __constraints__: ClassVar[Optional[Constraints]] = None
+
+    @pydantic.model_validator(mode="after")
+    def _check_properties(self, info: pydantic.ValidationInfo) -> "CheckedModel":
+        if is_response(info.context):
+            return self
+        if self.__closed__ and self.model_extra:
+            unknown = ", ".join(repr(k) for k in self.model_extra)
+            raise ValueError(f"{type(self).__name__} has no property {unknown}")
+        problem = (
+            None
+            if self.__constraints__ is None
+            else self.__constraints__.violation(dict.fromkeys(self.model_fields_set))
+        )
+        if problem is not None:
+            raise ValueError(f"{type(self).__name__} {problem}")
+        return self
 
 
 def union_tag(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str]:
