@@ -28,7 +28,8 @@ from typing import Literal, NewType
 Ident = NewType("Ident", str)
 """A valid, ASCII Python identifier minted by this module."""
 
-Style = Literal["snake", "pascal", "upper"]
+# keep: an identifier that starts with a capital letter as it is (``APIResponse``), else pascal
+Style = Literal["snake", "pascal", "upper", "keep"]
 
 MAX_LEN = 80
 
@@ -313,6 +314,10 @@ def _cap(name: str) -> str:
 
 def convert(name: str, style: Style) -> str:
     """Convert without any scope: may return "" for a name with no letters or digits."""
+    if style == "keep":
+        # (a lower-case name becomes PascalCase: a field, snake_case, could take it otherwise)
+        keep = name.isidentifier() and name.isascii() and name[:1].isupper()
+        return _cap(name) if keep else convert(name, "pascal")
     parts = words(name)
     if style == "pascal":
         out = "".join(p[:1].upper() + p[1:] for p in parts)
@@ -355,7 +360,8 @@ class Scope:
     def mint(self, wire: str) -> Ident:
         base = convert(wire, self.style) or convert(self.fallback, self.style)
         if base[0].isdigit():
-            base = convert(self.digit_prefix, self.style) + ("_" if self.style != "pascal" else "") + base
+            pascal = self.style in ("pascal", "keep")
+            base = convert(self.digit_prefix, "pascal" if pascal else self.style) + ("" if pascal else "_") + base
         candidate = base
         if self._taken(candidate):
             candidate = base + "_"
@@ -394,15 +400,17 @@ MODEL_HELPERS = frozenset(
     {"Annotated", "Any", "Dict", "List", "Literal", "Optional", "Tuple", "Union", "TypeAlias", "TypeAliasType"}
     | {"BaseModel", "CheckedModel", "Constraints", "Discriminator", "Field", "Tag"}
 )
-# Bound by ``types/__init__`` beside the declarations it exports (see its template).
-TYPES_INIT_NAMES = frozenset({"TYPE_CHECKING"})
+# Bound by ``types/__init__`` beside the declarations it exports (see its template), and the
+# snake_case names type modules read (builtins in annotations, ``datetime``, ``union_tag``).
+TYPES_INIT_NAMES = frozenset({"TYPE_CHECKING"}) | ANNOTATION_BUILTINS | IMPORTED_NAMES | CODE_NAMES
 
 
 def types_scope(reserved: frozenset[str] = frozenset()) -> Scope:
-    """The declarations of ``types/``: every other module reaches them as ``types.Name``, and
-    type modules alias their helpers (``MODEL_HELPERS``), so only ``types/__init__``'s own
-    names are reserved."""
-    return Scope(style="pascal", reserved=reserved | TYPES_INIT_NAMES, digit_prefix="model", fallback="model")
+    """The declarations of ``types/``: a schema's own name when it is a class name already
+    (``APIResponse``, ``HTTP_Error``; else PascalCase: ``pet_store`` is ``PetStore``).  Every other module reaches them as
+    ``types.Name`` and type modules alias their helpers (``MODEL_HELPERS``), so only the names
+    ``types/__init__`` and the type modules themselves read are reserved."""
+    return Scope(style="keep", reserved=reserved | TYPES_INIT_NAMES, digit_prefix="model", fallback="model")
 
 
 def class_scope(reserved: frozenset[str] = frozenset()) -> Scope:

@@ -166,3 +166,14 @@ def test_schemas_named_like_helpers_keep_their_names(generated: Any) -> None:
     assert t.Constraints(n=1, other="x").model_extra == {"other": "x"}
     assert not valid(t.Constraints, {"n": 0}) and not valid(t.Constraints, {"other": 1})
     assert valid(t.Tuple, ["x", "a"]) and not valid(t.Tuple, ["x"])
+
+
+def test_class_names_keep_the_schema_spelling(generated: Any) -> None:
+    """A schema name that is a class name already stays as written (``APIResponse``, not
+    ``ApiResponse``); other names become PascalCase, and modules never take a class's name."""
+    pkg, _ = generated(case("own_names"))
+    t = pkg.types
+    assert {"APIResponse", "HTTPError", "Pet", "PetStore", "Test", "BrokenArray"} <= set(t.__all__)
+    value = t.APIResponse.model_validate({"pets": [{"name": "a", "kind": "cat"}], "store": {"test": [["2024-01-01"]]}})
+    assert type(value.pets[0]).__name__ == "Pet_" and value.pets[0].kind == "cat"
+    assert str(value.store.test[0][0]) == "2024-01-01"

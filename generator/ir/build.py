@@ -212,7 +212,8 @@ def _order_decls(decls: dict[str, Decl]) -> tuple[tuple[Decl, ...], tuple[tuple[
     edges = {key: sorted(references(_decl_types(d)) & decls.keys()) for key, d in decls.items()}
     order = sorted(decls, key=lambda k: (decls[k].name, k))
     groups = _strongly_connected(order, edges)
-    modules = module_scope(frozenset({"init"}))
+    # a module named like a declaration would replace it as an attribute of ``types``
+    modules = module_scope(frozenset({"init"}) | {str(d.name) for d in decls.values()})
     out: list[Decl] = []
     group_keys: list[tuple[str, ...]] = []
     for group in groups:

@@ -104,10 +104,11 @@ class SchemaConverter:
             self.names.setdefault(str(loc), _Pending(minted[wire]))
         for wire in wires:
             loc = root.child("components", "schemas", wire)
-            if str(wire).isidentifier() and minted[wire] != wire and minted[wire].rstrip("_0123456789") == wire:
+            styled = convert(str(wire), self.class_names.style)  # its name, or PascalCase
+            if minted[wire] != styled and minted[wire].rstrip("_0123456789") == styled:
+                taken = "the name of another schema" if styled in minted.values() else "a name the generated code needs"
                 self.diagnostics.warning(
-                    f"schema {wire!r} is {minted[wire]!r} in the SDK's types: {wire!r} is a name the generated"
-                    " code needs",
+                    f"schema {wire!r} is {minted[wire]!r} in the SDK's types: {styled!r} is {taken}",
                     loc.file,
                     loc.pointer,
                 )
