@@ -261,7 +261,7 @@ def test_yaml_hazards_are_refused(text: str, needle: str, tmp_path: Path) -> Non
     [
         ('{"openapi": "3.1.0", "openapi": "3.0.0"}', "duplicate key 'openapi'"),
         ('{"openapi": "3.1.0", "x": {"a": 1, "\\u0061": 2}}', "duplicate key 'a'"),
-        ('{"openapi": "3.1.0", "x": [1, 2,]}', "invalid JSON"),
+        ('{"openapi": "3.1.0", "x": [1, 2,], "y": [}', "invalid JSON"),
         ('{"openapi": "3.1.0", "x": NaN}', "NaN is not a JSON value"),
         ('{"openapi": "3.1.0", "x": -Infinity}', "-Infinity is not a JSON value"),
         ('{"openapi": "3.1.0", "x": "a', "invalid JSON"),

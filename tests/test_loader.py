@@ -159,3 +159,29 @@ def test_yaml_numbers_follow_yaml_12(tmp_path: Path) -> None:
     assert schemas["Mode"]["enum"] == [755, 644, 15, 31, -3]
     assert schemas["Time"]["enum"] == ["1:30", "2:45", "1_000"]
     assert schemas["Big"]["enum"] == [1000.0, 0.5, 1000.0]
+
+
+def test_text_other_tools_read_is_read_with_a_warning(tmp_path: Path) -> None:
+    """A .json file with trailing commas (YAML reads it), tabs on the blank lines of a YAML
+    block scalar, a plain ``=`` in YAML (a string, not YAML 1.1's value tag), and schemas
+    without the ``openapi`` line: read, each leniency a warning; --strict refuses them."""
+    cases = {
+        "commas.json": '{"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {},}',
+        "tabs.yaml": "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\n  description: |-\n    \t\n    a\npaths: {}\n",
+        "equals.yaml": "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
+        "components: {schemas: {Op: {type: string, enum: [=, '!=']}}}\n",
+        "bare.yaml": "components: {schemas: {Pet: {type: object, properties: {name: {type: string}}}}}\n",
+    }
+    expected = {"commas.json": "read as YAML", "tabs.yaml": "tabs of blank lines", "bare.yaml": "no 'openapi' field"}
+    for name, text in cases.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        loaded = load(tmp_path / name)
+        assert not [d for d in loaded.diagnostics if d.level is Level.ERROR], (name, loaded.diagnostics)
+        messages = " ".join(d.message for d in loaded.diagnostics)
+        assert expected.get(name, "") in messages, (name, messages)
+    assert load(tmp_path / "tabs.yaml").document["info"]["description"] == "\na"
+    assert load(tmp_path / "equals.yaml").document["components"]["schemas"]["Op"]["enum"] == ["=", "!="]
+    (tmp_path / "broken.json").write_text("This is not JSON!", encoding="utf-8")
+    assert [d.message for d in load(tmp_path / "broken.json").diagnostics] == [
+        "invalid JSON: Expecting value (line 1, column 1)"
+    ]

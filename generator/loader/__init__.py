@@ -126,6 +126,10 @@ def _path_item_targets(ws: Workspace, doc: dict[str, Any]) -> dict[str, set[str]
 
 def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
     version = doc.get("openapi")
+    if version is None and "swagger" not in doc and ("components" in doc or "paths" in doc):
+        # schemas (or paths) without the version line, as other generators read them
+        diagnostics.warning("no 'openapi' field: read as OpenAPI 3.1", file, "", hint="add openapi: 3.1.0")
+        doc["openapi"] = version = "3.1.0"
     if "swagger" in doc and version is None:
         diagnostics.error(
             f"Swagger {doc.get('swagger')!s} documents are not supported",

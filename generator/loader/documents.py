@@ -57,7 +57,13 @@ class _Loader(_BASE):  # type: ignore[valid-type,misc]
 # YAML 1.2 core schema (what OpenAPI 3.x documents are written in), not PyYAML's YAML 1.1:
 # ``yes``/``on`` and dates stay strings, ``0755`` is 755 (not octal 493), ``1:30`` stays a
 # string (not sexagesimal 90), ``1_000`` stays a string, ``1e3`` is a number.
-_YAML11 = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_YAML11 = (
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:value",  # a plain ``=`` (an enum value of operators) is a string
+)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in _YAML11]
     for first, resolvers in _BASE.yaml_implicit_resolvers.items()
@@ -130,14 +136,42 @@ for _tag in ("tag:yaml.org,2002:python/", "!"):
     _Loader.add_multi_constructor(_tag, _refuse_tag)
 
 
-def parse_text(text: str, name: str) -> Any:
-    """Parse YAML or JSON text and check its structure; raises DocumentError(s)."""
+def parse_text(text: str, name: str, notes: list[str] | None = None) -> Any:
+    """Parse YAML or JSON text and check its structure; raises DocumentError(s).  ``notes``
+    collects what was read leniently (a ``.json`` file that only YAML reads: trailing commas;
+    tabs on blank lines of a YAML file)."""
     try:
-        data = _parse(text, name)
+        data = _lenient(text, name, [] if notes is None else notes)
     except RecursionError:
         raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels") from None
     check_data(data)
     return data
+
+
+def _lenient(text: str, name: str, notes: list[str]) -> Any:
+    """``_parse``, and where it fails, a second reading other tools give the same text: a JSON
+    file as YAML (a superset of JSON that allows trailing commas), a YAML file whose blank
+    lines hold tabs without them; what was done is added to ``notes``."""
+    try:
+        return _parse(text, name)
+    except DocumentError as exc:
+        if exc.message.startswith("invalid JSON"):
+            retry, note = text, "not valid JSON ({}); read as YAML, which allows it"
+        elif exc.message.startswith("invalid YAML") and "tab character" in exc.message:
+            retry, note = _BLANK_TABS.sub("", text), "{}; read with the tabs of blank lines left out"
+        else:
+            raise
+        try:
+            data = _parse(retry, name + ".yaml")
+        except DocumentError:
+            raise exc from None
+        if not isinstance(data, dict):  # ("This is not JSON!" is a YAML string)
+            raise exc from None
+        notes.append(note.format(exc.message))
+        return data
+
+
+_BLANK_TABS = re.compile(r"^[ \t]*\t[ \t]*$", re.MULTILINE)
 
 
 def _parse(text: str, name: str) -> Any:
@@ -232,8 +266,12 @@ def read_document(path: Path, diagnostics: Diagnostics, display: str) -> tuple[A
     if len(raw) > MAX_BYTES:
         diagnostics.error(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", display, "")
         return None, b""
+    notes: list[str] = []
     try:
-        return parse_text(_decode(raw), path.name), raw
+        data = parse_text(_decode(raw), path.name, notes)
+        for note in notes:
+            diagnostics.warning(note, display, "")
+        return data, raw
     except DocumentError as exc:
         diagnostics.error(exc.message, display, exc.pointer, exc.hint)
     except DocumentErrors as exc:
