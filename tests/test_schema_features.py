@@ -177,3 +177,24 @@ def test_class_names_keep_the_schema_spelling(generated: Any) -> None:
     value = t.APIResponse.model_validate({"pets": [{"name": "a", "kind": "cat"}], "store": {"test": [["2024-01-01"]]}})
     assert type(value.pets[0]).__name__ == "Pet_" and value.pets[0].kind == "cat"
     assert str(value.store.test[0][0]) == "2024-01-01"
+
+
+def test_anchors_and_boolean_components(generated: Any) -> None:
+    """``$ref: "#item"`` finds the schema that says ``$anchor: item`` (or ``$dynamicAnchor``);
+    a boolean component is an alias of any value (``false`` with a warning: nothing is valid)."""
+    spec = minimal(
+        schemas={
+            "Item": {"$anchor": "item", "type": "object", "properties": {"n": {"type": "integer"}}},
+            "Box": {"type": "object", "properties": {"item": {"$ref": "#item"}, "tag": {"$ref": "#label"}}},
+            "Label": {"$dynamicAnchor": "label", "type": "string"},
+            "Anything": True,
+            "Never": False,
+        }
+    )
+    pkg, result = generated(spec)
+    box = pkg.types.Box.model_validate({"item": {"n": 1}, "tag": "x"})
+    assert type(box.item) is pkg.types.Item and box.tag == "x"
+    assert {"Anything", "Never"} <= set(pkg.types.__all__)
+    found = warnings_at(result)
+    assert "no value is valid" in " ".join(found["/components/schemas/Never"])
+    assert not [d for d in result.diagnostics if d.level.name == "ERROR"]

@@ -83,7 +83,9 @@ def literal_values(values: list[Any]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def doc_of(node: dict[str, Any]) -> str:
+def doc_of(node: Any) -> str:
+    if not isinstance(node, dict):  # (a boolean schema)
+        return ""
     for key in ("description", "title"):
         value = node.get(key)
         if isinstance(value, str) and value.strip():

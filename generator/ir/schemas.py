@@ -115,15 +115,19 @@ class SchemaConverter:
             with self.skips.declaration(str(loc), minted[wire], loc, shared=True):
                 node = schemas[wire]
                 target = self.type_of(node, loc, wire, named=True)
-                if isinstance(node, dict) and "$ref" in node and str(loc) not in self.decls:
-                    # a component that is only a $ref: exported under its own name too
+                if isinstance(node, bool) or (isinstance(node, dict) and "$ref" in node and str(loc) not in self.decls):
+                    # a component that is only a $ref, or a boolean schema: exported under its own name too
                     self.locations[str(loc)] = loc
                     self.decls[str(loc)] = Alias(str(loc), minted[wire], Ident(""), target, doc_of(node), str(loc))
 
     def type_of(self, node: Any, loc: Location, hint: str, *, named: bool = False) -> TypeRef:
         """The type of a schema node; ``named``: the node is a declaration of its own."""
         if not isinstance(node, dict):
-            if not isinstance(node, bool):
+            if node is False:
+                self.diagnostics.warning(
+                    "schema false (no value is valid): the SDK accepts any value here", loc.file, loc.pointer
+                )
+            elif not isinstance(node, bool):
                 self.diagnostics.warning("a schema must be an object; treated as any value", loc.file, loc.pointer)
             return ANY
         if "$ref" in node:

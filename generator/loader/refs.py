@@ -83,6 +83,9 @@ class Workspace:
     broken: dict[Location, RefError] = field(default_factory=dict)
     # A folder (holding the spec's, usually) whose files $refs may read too: ``ref-root``.
     ref_root: Path | None = None
+    # ``$anchor``/``$dynamicAnchor`` names of each file read, with their pointers (JSON Schema
+    # 2020-12: ``$ref: "#item"`` names the schema that says ``$anchor: item``)
+    _anchors: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def document(self, file: str) -> Any:
         if file not in self.documents:
@@ -103,6 +106,24 @@ class Workspace:
             raise RefError(f"{file!r} is not UTF-8 text") from None
         self.raw[file] = raw
         return text
+
+    def anchors(self, file: str) -> dict[str, str]:
+        """The ``$anchor`` and ``$dynamicAnchor`` names of a file, each with its JSON pointer
+        (the first one written, in document order)."""
+        if file not in self._anchors:
+            found: dict[str, str] = {}
+            stack: list[tuple[Any, Location]] = [(self.document(file), Location(file))]
+            while stack:
+                node, loc = stack.pop()
+                if isinstance(node, dict):
+                    for key in ("$anchor", "$dynamicAnchor"):
+                        if isinstance(node.get(key), str):
+                            found.setdefault(node[key], loc.pointer)
+                    stack.extend((v, loc.child(k)) for k, v in reversed(list(node.items())))
+                elif isinstance(node, list):
+                    stack.extend((v, loc.child(i)) for i, v in reversed(list(enumerate(node))))
+            self._anchors[file] = found
+        return self._anchors[file]
 
     def node(self, loc: Location) -> Any:
         """The node at a location; raises RefError when there is none."""
@@ -148,7 +169,13 @@ class Workspace:
         except UnicodeDecodeError:
             raise RefError(f"$ref fragment {parts.fragment!r} is not percent-encoded UTF-8") from None
         if fragment and not fragment.startswith("/"):
-            raise RefError(f"$ref fragment {parts.fragment!r} is not a JSON pointer", hint="write '#/components/...'")
+            anchored = self.anchors(file).get(fragment)
+            if anchored is None:
+                raise RefError(
+                    f"$ref fragment {parts.fragment!r} is neither a JSON pointer nor an $anchor of {file!r}",
+                    hint="write '#/components/...'",
+                )
+            return Location(file, anchored)
         if _BAD_ESCAPE.search(fragment):
             raise RefError(
                 f"$ref fragment {parts.fragment!r} is not a JSON pointer: '~' must be followed by 0 or 1",
