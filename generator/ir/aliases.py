@@ -103,9 +103,10 @@ def _reaches(decls: dict[str, Decl], start: TypeRef, goal: str) -> bool:
 
 
 def _plain_union(decls: dict[str, Decl], key: str) -> UnionOf | None:
-    """The target of an alias that is an untagged union."""
+    """The target of an alias that is a union (a tagged one too: a union that holds itself
+    is never all models, so it is not printed tagged, and flattening drops the tag)."""
     decl = decls.get(key)
-    if isinstance(decl, Alias) and isinstance(decl.target, UnionOf) and decl.target.discriminator is None:
+    if isinstance(decl, Alias) and isinstance(decl.target, UnionOf):
         return decl.target
     return None
 
