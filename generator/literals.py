@@ -8,6 +8,8 @@ chosen when the text has none (black's preference), so black has nothing to chan
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def py_str(text: str) -> str:
     literal = repr(text).encode("ascii", "backslashreplace").decode("ascii")
@@ -33,3 +35,16 @@ def _requote(body: str) -> str:
             out.append('\\"' if body[i] == '"' else body[i])
             i += 1
     return "".join(out)
+
+
+def py_literal(value: Any) -> str:
+    """A Python literal for a JSON value; never anything but a literal."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            return f"float({str(value)!r})"
+        return py_str(value) if isinstance(value, str) else repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(py_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()) + "}"
+    return py_literal(str(value))

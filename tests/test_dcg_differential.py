@@ -891,8 +891,15 @@ def test_divergence_unknown_fields_are_kept(
     """sdkgen's models are ``extra="allow"``: a field a newer server added is stored in
     ``model_extra`` and serialized back, so a response round-trips unchanged. DCG ignores
     unknown fields (drops them), or rejects them where the schema says
-    ``additionalProperties: false`` (sdkgen keeps them there too)."""
+    ``additionalProperties: false``; so does sdkgen when the caller validates, while a response
+    (read with the runtime's ``RESPONSE_CONTEXT``) keeps them there too."""
     ours, ref_ = both(case, schema, payload, generated, tmp_path_factory)
+    if (case, schema) == ("maps", "Closed"):
+        assert not ours.accepted and not ref_.accepted
+        sdk, _ = models(case, generated, tmp_path_factory)
+        context = sys.modules[sdk[schema].__module__.rsplit(".types.", 1)[0] + "._constraints"].RESPONSE_CONTEXT
+        value = sdk[schema].model_validate(payload, context=context)
+        ours = Outcome(True, value, value.model_dump(mode="json", by_alias=True, exclude_unset=True))
     assert ours.accepted, f"sdkgen {ours}"
     assert at(ours.value, path).model_extra == extra
     assert ours.dump == payload

@@ -8,6 +8,7 @@ Python's ``re`` does not read, a negative length) is reported once with a warnin
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -19,7 +20,7 @@ from .schema_kinds import is_object_model, type_list
 from .types import Constrained, LiteralOf, LiteralValue, Named, Nullable, TupleOf, TypeRef, constrained
 
 # JSON Schema keyword -> the runtime's keyword argument (one table: the runtime's own)
-KEYWORD_ARGS = {wire: name for name, wire in _KEYWORDS.items()}
+KEYWORD_ARGS = {wire: name for name, wire in _KEYWORDS.items() if name != "enum"}  # (enum: ``enum_check``)
 # which JSON types each keyword applies to (a keyword beside other types only is dropped)
 _APPLIES = {
     "string": ("minLength", "maxLength", "pattern"),
@@ -47,6 +48,12 @@ def read_constraints(node: dict[str, Any], loc: Location, diagnostics: Diagnosti
         if value is not None:
             found[KEYWORD_ARGS[wire]] = value
     return tuple((name, found[name]) for name in _KEYWORDS if name in found)
+
+
+def enum_check(values: list[Any]) -> Checks:
+    """The check of enum or const values a ``Literal`` cannot hold: each value as JSON text (the
+    IR stays hashable), printed back as a literal (``types.print_checks``)."""
+    return (("enum", tuple(json.dumps(v, sort_keys=True) for v in values)),)
 
 
 def with_constraints(

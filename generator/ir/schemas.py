@@ -24,7 +24,7 @@ from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .allof import Merged
-from .constraints import closing, declared_constraints, object_constraints, with_constraints
+from .constraints import closing, declared_constraints, enum_check, object_constraints, with_constraints
 from .discriminators import discriminator
 from .nodes import Alias, Decl, Enum, Field, Model
 from .printed import printed_names
@@ -51,6 +51,7 @@ from .types import (
     TupleOf,
     TypeRef,
     UnionOf,
+    constrained,
     literal_base,
     nullable,
 )
@@ -392,7 +393,7 @@ class SchemaConverter:
     def _inline_core(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
         fixed = [node["const"]] if "const" in node else node.get("enum")
         if isinstance(fixed, list) and unliteral(fixed):
-            return self._unliteral_type(fixed, "const" if "const" in node else "enum", loc)
+            return self._unliteral_type(fixed)
         if "const" in node:
             values = literal_values([node["const"]])
             return LiteralOf(values, open=False) if values else ANY
@@ -400,14 +401,8 @@ class SchemaConverter:
             values = literal_values(node["enum"])
             if values and literal_base(values) != "any":
                 return LiteralOf(values)
-            if values:
-                self.diagnostics.warning(
-                    "enum mixes strings, numbers and booleans: the SDK accepts any value here, without checking"
-                    " it is one of the values listed",
-                    loc.file,
-                    loc.pointer + "/enum",
-                )
-            return Prim(literal_base(values)) if values else ANY
+            # strings, numbers and booleans mixed: any value, checked against the values
+            return self._unliteral_type(node["enum"]) if values else ANY
         all_of = node.get("allOf")
         if isinstance(all_of, list) and all_of and not is_object_model(node, lambda m: self._is_object(m, loc)):
             pick = next((i for i, m in enumerate(all_of) if isinstance(m, dict) and structural(m)), 0)
@@ -419,9 +414,9 @@ class SchemaConverter:
                 return self._union(node, keyword, loc, hint)
         return self._by_type(node, loc, hint)
 
-    def _unliteral_type(self, values: list[Any], keyword: str, loc: Location) -> TypeRef:
-        """The type of an enum or const whose values a ``Literal`` cannot hold (numbers with a
-        fraction, objects, arrays), with a warning: the SDK does not check the value itself."""
+    def _unliteral_type(self, values: list[Any]) -> TypeRef:
+        """An enum or const whose values a ``Literal`` cannot hold (numbers with a fraction,
+        objects, arrays, mixed kinds): the values' JSON type, checked against the values."""
         kinds = {json_kind(v) for v in values if v is not None}
         t: TypeRef = ANY
         if kinds <= {"int", "float"}:
@@ -430,13 +425,7 @@ class SchemaConverter:
             t = Prim("object")
         elif kinds == {"array"}:
             t = ListOf(ANY)
-        what = {Prim("float"): "a number", Prim("object"): "an object", ListOf(ANY): "an array"}.get(t, "any value")
-        self.diagnostics.warning(
-            f"{keyword} of {'/'.join(sorted(kinds))} values (a Python Literal cannot hold them): the SDK accepts"
-            f" {what} here{' or null' if None in values else ''}, without checking it is one of the values listed",
-            loc.file,
-            loc.pointer + "/" + keyword,
-        )
+        t = constrained(t, enum_check(values))
         return nullable(t) if None in values else t
 
     def _by_type(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:

@@ -9,10 +9,11 @@ imports the printed text needs.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Union
 
-from ..literals import py_str
+from ..literals import py_literal, py_str
 from ..naming import Ident
 
 PrimKind = Literal["str", "int", "float", "bool", "any", "none", "datetime", "date", "bytes", "object"]
@@ -102,7 +103,7 @@ def unconstrained(t: TypeRef) -> TypeRef:
 
 def constrained(t: TypeRef, checks: tuple[tuple[str, Any], ...]) -> TypeRef:
     """``t`` with ``checks`` (inside its ``Nullable``: ``Optional[Annotated[...]]``)."""
-    if not checks or t == ANY:
+    if not checks:
         return t
     if isinstance(t, Nullable):
         return Nullable(constrained(t.inner, checks))
@@ -237,8 +238,14 @@ def _print_constrained(t: Constrained, ctx: TypeContext) -> str:
 def print_checks(checks: tuple[tuple[str, Any], ...], ctx: TypeContext) -> str:
     """``Constraints(min_length=1, pattern="^a")``, imported from the runtime."""
     constraints = ctx.helper(f"{ctx.runtime}_constraints", "Constraints")
-    args = ", ".join(f"{k}={py_str(v) if isinstance(v, str) else repr(v)}" for k, v in checks)
+    args = ", ".join(f"{k}={_check_value(k, v)}" for k, v in checks)
     return f"{constraints}({args})"
+
+
+def _check_value(keyword: str, value: Any) -> str:
+    if keyword == "enum":  # JSON texts (see ``constraints.enum_check``)
+        return py_literal([json.loads(v) for v in value])
+    return py_literal(value)
 
 
 def _print_named(t: Named, ctx: TypeContext) -> str:

@@ -348,9 +348,9 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
 
 def _checked_arguments(op: Operation) -> list[tuple[str, str, TypeRef]]:
     """(where, wire name, type) of the arguments whose types carry value constraints; an
-    upload (bytes, a path or a file) is not checked."""
+    upload (bytes, a path or a file: any part of a multipart, binary or text body) is not checked."""
     out: list[tuple[str, str, TypeRef]] = [(p.location, p.wire, p.type) for p in (*op.path_params, *op.params)]
-    if op.body is not None:
+    if op.body is not None and op.body.kind in ("json", "form"):
         out += [("body", f.wire, f.type) for f in op.body.fields]
         if op.body.type is not None and op.body.name:
             out.append(("body", "", op.body.type))

@@ -16,6 +16,7 @@ import textwrap
 import unicodedata
 from typing import Any
 
+from ..literals import py_literal as py_literal
 from ..literals import py_str
 
 # Everything str.splitlines() splits on, so no spec text can start a new line of code.
@@ -39,19 +40,6 @@ def clean_line(text: str) -> str:
     if text.isascii():
         return _ASCII_HIDDEN.sub("", text).replace("\t", " ")
     return "".join(ch if _visible(ch) else "" for ch in text).replace("\t", " ")
-
-
-def py_literal(value: Any) -> str:
-    """A Python literal for a JSON value; never anything but a literal."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-            return f"float({str(value)!r})"
-        return _ascii_repr(value) if isinstance(value, str) else repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(py_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{py_literal(str(k))}: {py_literal(v)}" for k, v in value.items()) + "}"
-    return py_literal(str(value))
 
 
 def _ascii_repr(text: str) -> str:

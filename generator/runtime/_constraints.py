@@ -41,6 +41,7 @@ _KEYWORDS = {
     "unique_items": "uniqueItems",
     "min_properties": "minProperties",
     "max_properties": "maxProperties",
+    "enum": "enum",  # values a Literal cannot hold (numbers with a fraction, objects, arrays)
 }
 
 
@@ -70,6 +71,7 @@ class Constraints:
         unique_items: Optional[bool] = None,
         min_properties: Optional[int] = None,
         max_properties: Optional[int] = None,
+        enum: Optional[List[Any]] = None,
     ) -> None:
         self.min_length = min_length
         self.max_length = max_length
@@ -84,6 +86,7 @@ class Constraints:
         self.unique_items = unique_items
         self.min_properties = min_properties
         self.max_properties = max_properties
+        self.enum = enum
 
     def items(self) -> List[Tuple[str, Any]]:
         """The keywords set, by Python name."""
@@ -96,10 +99,12 @@ class Constraints:
         return isinstance(other, Constraints) and self.items() == other.items()
 
     def __hash__(self) -> int:
-        return hash(tuple(self.items()))
+        return hash(repr(self))  # (``enum`` holds lists)
 
     def violation(self, value: Any) -> Optional[str]:
         """Why ``value`` breaks a constraint, or None."""
+        if self.enum is not None and not any(_same(value, v) for v in self.enum):
+            return f"is not one of {self.enum!r}"
         if isinstance(value, str):
             return _string(self, value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
