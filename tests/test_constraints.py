@@ -121,6 +121,8 @@ def test_arguments_are_checked_before_sending_and_responses_are_not(pkg: Any) ->
                 client.things.make_thing(**kwargs)
             assert caught.value.argument == argument and isinstance(caught.value, ValueError)
         assert len(seen) == 1  # nothing was sent
+        doc = " ".join((client.things.make_thing.__doc__ or "").split())
+        assert "limit: At least 1, at most 100." in doc and "name: At least 2 characters, at most 8" in doc
 
 
 async def test_async_arguments_are_checked(pkg: Any) -> None:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from ..ir.nodes import Api, Operation, Param, Resource, Server
 from ..ir.printed import printed_names
-from ..ir.types import ANY, DeclRef, TypeContext, TypeRef, has_checks, print_type
+from ..ir.types import ANY, Constrained, DeclRef, Nullable, TypeContext, TypeRef, has_checks, print_type
 from ..naming import REQUEST_OPTIONS_ORDER, resource_companions
 from .imports import Imports, member_key
 from .layout import WIDTH, annotated, bracketed, import_from, names_list, split_expr
@@ -416,14 +416,41 @@ def _method_doc(op: Operation) -> str:
             f"when needed; `.iter_pages()` yields the pages. Pass `{cursor}` to start after a known cursor."
         )
     args = []
-    for p in op.path_params + op.params:
-        if p.doc:
-            args.append(f"{p.name}: {p.doc.strip()}")
-    if op.body is not None:
-        for f in op.body.fields:
-            if f.doc:
-                args.append(f"{f.name}: {f.doc.strip()}")
+    named = [(p.name, p.doc, p.type) for p in op.path_params + op.params]
+    named += [(f.name, f.doc, f.type) for f in op.body.fields] if op.body is not None else []
+    for name, doc, t in named:
+        text = " ".join(s for s in (doc.strip(), describe_checks(t)) if s)
+        if text:
+            args.append(f"{name}: {text}")
     if args:
         parts.append("Args:\n" + "\n\n".join("  " + a.replace("\n", "\n    ") for a in args))
     text = "\n\n".join(parts) or f"{op.method.upper()} {op.path}"
     return docstring(text, "        ")
+
+
+_WORDS = {
+    "min_length": "at least {} characters",
+    "max_length": "at most {} characters",
+    "pattern": "matches {!r}",
+    "minimum": "at least {}",
+    "maximum": "at most {}",
+    "exclusive_minimum": "greater than {}",
+    "exclusive_maximum": "less than {}",
+    "multiple_of": "a multiple of {}",
+    "min_items": "at least {} items",
+    "max_items": "at most {} items",
+    "min_properties": "at least {} properties",
+    "max_properties": "at most {} properties",
+}
+
+
+def describe_checks(t: TypeRef) -> str:
+    """The constraints an argument is checked against before sending, as docs read them
+    (``At least 1, at most 100.``); "" when it has none at its top level."""
+    core = t.inner if isinstance(t, Nullable) else t
+    if not isinstance(core, Constrained):
+        return ""
+    words = [_WORDS[k].format(v) for k, v in core.checks if k in _WORDS]
+    words += ["unique items"] if dict(core.checks).get("unique_items") else []
+    text = ", ".join(words)
+    return text[:1].upper() + text[1:] + "." if text else ""

@@ -170,7 +170,7 @@ class BulkSyncExecutionsResource(SyncResource):
 
           ascending: Oldest first instead of the default newest first.
 
-          limit: Largest number of executions to return (at most 100)."""
+          limit: Largest number of executions to return (at most 100). At least 1, at most 100."""
 
         def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
@@ -280,7 +280,8 @@ class BulkSyncExecutionsResource(SyncResource):
 
           execution_id: Identifier of the execution.
 
-          limit: Largest number of entries to return; the server keeps at most 50.
+          limit: Largest number of entries to return; the server keeps at most 50. At least 1,
+            at most 50.
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
@@ -391,7 +392,8 @@ class BulkSyncExecutionsResource(SyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type.
 
-          limit: Largest number of entries to return; the server keeps at most 50.
+          limit: Largest number of entries to return; the server keeps at most 50. At least 1,
+            at most 50.
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
@@ -522,7 +524,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           ascending: Oldest first instead of the default newest first.
 
-          limit: Largest number of executions to return (at most 100)."""
+          limit: Largest number of executions to return (at most 100). At least 1, at most 100."""
 
         async def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
@@ -632,7 +634,8 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           execution_id: Identifier of the execution.
 
-          limit: Largest number of entries to return; the server keeps at most 50.
+          limit: Largest number of entries to return; the server keeps at most 50. At least 1,
+            at most 50.
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
@@ -743,7 +746,8 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
           schema_id: Identifier of the schema (table or object); its format depends on the
             connection type.
 
-          limit: Largest number of entries to return; the server keeps at most 50.
+          limit: Largest number of entries to return; the server keeps at most 50. At least 1,
+            at most 50.
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(

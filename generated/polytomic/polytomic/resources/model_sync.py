@@ -304,7 +304,7 @@ class ModelSyncResource(SyncResource):
             Leave out for the first page and never build or edit it.
 
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
-            lowered to 50)."""
+            lowered to 50). At least 1, at most 50."""
 
         def _fetch_page(_cursor: Optional[str]) -> types.ListSyncResponseEnvelope:
             return cast(
@@ -888,7 +888,7 @@ class AsyncModelSyncResource(AsyncResource):
             Leave out for the first page and never build or edit it.
 
           limit: Largest number of syncs to return. The server caps it at 50 (larger values are
-            lowered to 50)."""
+            lowered to 50). At least 1, at most 50."""
 
         async def _fetch_page(_cursor: Optional[str]) -> types.ListSyncResponseEnvelope:
             return cast(

@@ -226,7 +226,8 @@ class ModelSyncExecutionsResource(SyncResource):
 
           id: Identifier of the execution.
 
-          limit: Largest number of entries to return; the server keeps at most 50.
+          limit: Largest number of entries to return; the server keeps at most 50. At least 1,
+            at most 50.
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(
@@ -485,7 +486,8 @@ class AsyncModelSyncExecutionsResource(AsyncResource):
 
           id: Identifier of the execution.
 
-          limit: Largest number of entries to return; the server keeps at most 50.
+          limit: Largest number of entries to return; the server keeps at most 50. At least 1,
+            at most 50.
 
           after: Cursor of the last entry already read; only newer entries are returned."""
         return cast(

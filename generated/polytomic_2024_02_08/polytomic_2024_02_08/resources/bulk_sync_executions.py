@@ -154,7 +154,7 @@ class BulkSyncExecutionsResource(SyncResource):
 
           ascending: Oldest first instead of the default newest first.
 
-          limit: Largest number of executions to return (at most 100)."""
+          limit: Largest number of executions to return (at most 100). At least 1, at most 100."""
 
         def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(
@@ -410,7 +410,7 @@ class AsyncBulkSyncExecutionsResource(AsyncResource):
 
           ascending: Oldest first instead of the default newest first.
 
-          limit: Largest number of executions to return (at most 100)."""
+          limit: Largest number of executions to return (at most 100). At least 1, at most 100."""
 
         async def _fetch_page(_cursor: Optional[str]) -> types.ListBulkSyncExecutionsEnvelope:
             return cast(

@@ -76,7 +76,8 @@ class EventsResource(SyncResource):
 
           ending_before: Keep events created strictly before this instant.
 
-          limit: Largest number of events to return (default 10, at most 100)."""
+          limit: Largest number of events to return (default 10, at most 100). At least 1, at
+            most 100."""
         return cast(
             "types.EventsEnvelope",
             self._client.request(
@@ -175,7 +176,8 @@ class AsyncEventsResource(AsyncResource):
 
           ending_before: Keep events created strictly before this instant.
 
-          limit: Largest number of events to return (default 10, at most 100)."""
+          limit: Largest number of events to return (default 10, at most 100). At least 1, at
+            most 100."""
         return cast(
             "types.EventsEnvelope",
             await self._client.request(
