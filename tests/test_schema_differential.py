@@ -53,9 +53,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("allof", "Pet"): "a tagged union keeps an unknown variant from a newer server as a dict",
     ("allof", "Shape"): "a union keeps an unknown variant from a newer server as a dict",
     ("tuples", "Point"): "pydantic's lax mode reads true/false as a number (1/0)",
-    ("tuples", "Row"): "prefixItems then items: a list whose items are any of the item types (warned)",
-    ("tuples", "Open"): "prefixItems then any items: as Row",
-    ("tuples", "Named"): "its fields are the tuples above",
+    ("tuples", "Named"): "its field ``at`` is Point (lax mode: true/false as a number)",
     ("recursive_unions", "Expr"): "a tagged union keeps an unknown variant from a newer server as a dict",
     ("recursive_unions", "Add"): "a tagged union keeps an unknown variant from a newer server as a dict",
     ("constraints", "Percent"): "pydantic's lax mode reads a numeric string as a number",
@@ -64,10 +62,7 @@ KNOWN: dict[tuple[str, str], str] = {
     ("constraints", "Thing"): "pydantic's lax mode reads a numeric string as a number",
 }
 # (case, component) -> why sdkgen rejects instances jsonschema accepts.
-KNOWN_STRICTER: dict[tuple[str, str], str] = {
-    ("tuples", "Short"): "prefixItems without minItems: a tuple of all the items, shorter arrays rejected (warned)",
-    ("tuples", "Named"): "its fields are the tuples above",
-}
+KNOWN_STRICTER: dict[tuple[str, str], str] = {}
 # hypothesis-jsonschema cannot draw from recursive $refs; own_names is about class names (the
 # components are not all attributes of ``types`` under their own names: ``pet`` is ``Pet_``)
 NOT_DRAWN = {"recursive_unions", "helper_names", "own_names"}

@@ -468,33 +468,20 @@ class SchemaConverter:
         return ANY
 
     def _tuple(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
-        """``prefixItems``: a tuple when no further items are allowed, else a list whose
-        items are any of the item types (with a warning)."""
-        prefix = [
+        """``prefixItems``: a ``Tuple`` when the array has exactly that many items, else a list
+        whose items are any of the item types, each position checked (``Constraints``)."""
+        prefix = tuple(
             self.type_of(m, loc.child("prefixItems", i), f"{hint}Item{i + 1}") for i, m in enumerate(node["prefixItems"])
-        ]
-        rest = node.get("items")
-        max_items = node.get("maxItems")
-        closed = rest is False or (isinstance(max_items, int) and max_items <= len(prefix))
-        if closed:
-            min_items = node.get("minItems")
-            if not (isinstance(min_items, int) and min_items >= len(prefix)) and prefix:
-                self.diagnostics.warning(
-                    f"prefixItems without minItems {len(prefix)}: the SDK accepts only arrays of all"
-                    f" {len(prefix)} items, not shorter ones",
-                    loc.file,
-                    loc.pointer + "/prefixItems",
-                )
-            return TupleOf(tuple(prefix))
-        extra = ANY if rest is None or rest is True else self.type_of(rest, loc.child("items"), hint + "Item")
-        self.diagnostics.warning(
-            "prefixItems followed by more items: the SDK accepts a list whose items are each any of the item"
-            " types, without checking their positions",
-            loc.file,
-            loc.pointer + "/prefixItems",
         )
-        members = tuple(dict.fromkeys([*prefix, extra]))
-        return ListOf(ANY if ANY in members else members[0] if len(members) == 1 else UnionOf(members))
+        rest, low, high = node.get("items"), node.get("minItems"), node.get("maxItems")
+        closed = rest is False or (isinstance(high, int) and high <= len(prefix))
+        if closed and isinstance(low, int) and low >= len(prefix):
+            return TupleOf(prefix)
+        extra = None if rest in (None, True, False) else self.type_of(rest, loc.child("items"), hint + "Item")
+        members = tuple(dict.fromkeys([*prefix, extra if extra is not None else ANY] if not closed else prefix))
+        item = ANY if ANY in members or not members else members[0] if len(members) == 1 else UnionOf(members)
+        checks: list[tuple[str, Any]] = [("prefix_items", prefix)] + ([("items", extra)] if extra is not None else [])
+        return constrained(ListOf(item), tuple(checks + ([("max_items", len(prefix))] if closed else [])))
 
     def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: str) -> TypeRef:
         members: list[TypeRef] = []

@@ -23,11 +23,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..diagnostics import Diagnostic, Diagnostics, Level, add_capped
 from ..loader import Location, RefError, Workspace
 from .nodes import Alias, Decl, Model
-from .types import ANY, Constrained, ListOf, MapOf, Named, Nullable, TupleOf, TypeRef, UnionOf, constrained, references
+from .types import (
+    ANY,
+    TYPE_NODES,
+    Constrained,
+    ListOf,
+    MapOf,
+    Named,
+    Nullable,
+    TupleOf,
+    TypeRef,
+    UnionOf,
+    constrained,
+    references,
+)
 
 _ANY_HERE = "typed as any value here"
 
@@ -210,7 +224,14 @@ def without(t: TypeRef, gone: set[str]) -> TypeRef:
     if isinstance(t, Nullable):
         inner = without(t.inner, gone)
         return ANY if inner == ANY else Nullable(inner)
-    if isinstance(t, Constrained):
-        return constrained(without(t.inner, gone), t.checks)
+    if isinstance(t, Constrained):  # (``prefix_items``, ``items``: types too)
+        checks = tuple((k, _without_in(v, gone)) for k, v in t.checks)
+        return constrained(without(t.inner, gone), checks)
     assert isinstance(t, UnionOf)
     return UnionOf(tuple(dict.fromkeys(without(m, gone) for m in t.members)))
+
+
+def _without_in(value: Any, gone: set[str]) -> Any:
+    if isinstance(value, tuple) and all(isinstance(v, TYPE_NODES) for v in value):
+        return tuple(without(v, gone) for v in value)
+    return without(value, gone) if isinstance(value, TYPE_NODES) else value

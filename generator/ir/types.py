@@ -81,6 +81,7 @@ class Constrained:
 
 TypeRef = Union[Prim, Named, ListOf, MapOf, UnionOf, Nullable, LiteralOf, TupleOf, Constrained]
 
+TYPE_NODES = (Prim, Named, ListOf, MapOf, UnionOf, Nullable, LiteralOf, TupleOf, Constrained)
 ANY = Prim("any")
 NONE = Prim("none")
 
@@ -238,13 +239,17 @@ def _print_constrained(t: Constrained, ctx: TypeContext) -> str:
 def print_checks(checks: tuple[tuple[str, Any], ...], ctx: TypeContext) -> str:
     """``Constraints(min_length=1, pattern="^a")``, imported from the runtime."""
     constraints = ctx.helper(f"{ctx.runtime}_constraints", "Constraints")
-    args = ", ".join(f"{k}={_check_value(k, v)}" for k, v in checks)
+    args = ", ".join(f"{k}={_check_value(k, v, ctx)}" for k, v in checks)
     return f"{constraints}({args})"
 
 
-def _check_value(keyword: str, value: Any) -> str:
+def _check_value(keyword: str, value: Any, ctx: TypeContext) -> str:
     if keyword == "enum":  # JSON texts (see ``constraints.enum_check``)
         return py_literal([json.loads(v) for v in value])
+    if keyword == "prefix_items":  # types
+        return "[" + ", ".join(print_type(t, ctx) for t in value) + "]"
+    if keyword == "items":
+        return print_type(value, ctx)
     return py_literal(value)
 
 

@@ -43,6 +43,8 @@ _KEYWORDS = {
     "min_properties": "minProperties",
     "max_properties": "maxProperties",
     "enum": "enum",  # values a Literal cannot hold (numbers with a fraction, objects, arrays)
+    "prefix_items": "prefixItems",  # the type of each leading item of an array...
+    "items": "items",  # ...and of the items after them (with prefix_items only)
 }
 
 
@@ -73,6 +75,8 @@ class Constraints:
         min_properties: Optional[int] = None,
         max_properties: Optional[int] = None,
         enum: Optional[List[Any]] = None,
+        prefix_items: Optional[List[Any]] = None,
+        items: Any = None,
     ) -> None:
         self.min_length = min_length
         self.max_length = max_length
@@ -88,16 +92,18 @@ class Constraints:
         self.min_properties = min_properties
         self.max_properties = max_properties
         self.enum = enum
+        self.prefix_items = prefix_items
+        self.items = items
 
-    def items(self) -> List[Tuple[str, Any]]:
+    def keywords(self) -> List[Tuple[str, Any]]:
         """The keywords set, by Python name."""
         return [(k, getattr(self, k)) for k in _KEYWORDS if getattr(self, k) is not None]
 
     def __repr__(self) -> str:
-        return f"Constraints({', '.join(f'{k}={v!r}' for k, v in self.items())})"
+        return f"Constraints({', '.join(f'{k}={v!r}' for k, v in self.keywords())})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Constraints) and self.items() == other.items()
+        return isinstance(other, Constraints) and self.keywords() == other.keywords()
 
     def __hash__(self) -> int:
         return hash(repr(self))  # (``enum`` holds lists)
@@ -136,7 +142,10 @@ class Constraints:
     ) -> Dict[str, Any]:
         out = handler(schema)
         target = handler.resolve_ref_schema(out)
-        target.update({_KEYWORDS[k]: v for k, v in self.items()})
+        # (positional item types are in the schema pydantic writes for the list already)
+        target.update(
+            {_KEYWORDS[k]: v for k, v in self.keywords() if k not in ("prefix_items", "items")}
+        )
         return out
 
 
@@ -165,7 +174,27 @@ def _array(c: Constraints, value: Union[List[Any], Tuple[Any, ...]]) -> Optional
     problem = _sized(len(value), c.min_items, c.max_items, "items")
     if problem is None and c.unique_items and not _unique(value):
         problem = "has repeated items"
+    if problem is None and c.prefix_items is not None:
+        problem = _positions(c.prefix_items, c.items, value)
     return problem
+
+
+def _positions(
+    prefix: List[Any], rest: Any, value: Union[List[Any], Tuple[Any, ...]]
+) -> Optional[str]:
+    """Each leading item against its own type, each later one against ``rest`` (a type named
+    by a string, a forward reference, is not checked)."""
+    from ._serde import validator_of
+
+    for i, item in enumerate(value):
+        tp = prefix[i] if i < len(prefix) else rest
+        if tp is None or isinstance(tp, str):
+            continue
+        try:
+            validator_of(tp)(item)
+        except ValueError:
+            return f"has an item at position {i} that is not a {getattr(tp, '__name__', tp)}"
+    return None
 
 
 def _sized(size: int, low: Optional[int], high: Optional[int], what: str) -> Optional[str]:
