@@ -185,3 +185,14 @@ def test_text_other_tools_read_is_read_with_a_warning(tmp_path: Path) -> None:
     assert [d.message for d in load(tmp_path / "broken.json").diagnostics] == [
         "invalid JSON: Expecting value (line 1, column 1)"
     ]
+
+
+def test_ordered_maps_are_lists_of_one_key_mappings() -> None:
+    """``!!omap``/``!!pairs`` (YAML 1.1 ordered mappings, in a ``default``) read as JSON has
+    them; any other shape under those tags is refused like any other tag."""
+    from generator.loader.documents import DocumentError, parse_text
+
+    text = "a: !!omap [{x: 1}, {y: 2}]\nb: !!pairs [{x: 1}, {x: 2}]\n"
+    assert parse_text(text, "t.yaml") == {"a": [{"x": 1}, {"y": 2}], "b": [{"x": 1}, {"x": 2}]}
+    with pytest.raises(DocumentError, match="is not allowed"):
+        parse_text("a: !!omap [1, 2]\n", "t.yaml")

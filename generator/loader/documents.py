@@ -128,8 +128,23 @@ def _refuse_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+def _construct_pairs(loader: yaml.SafeLoader, node: yaml.Node) -> Iterator[list[dict[str, Any]]]:
+    """``!!omap``/``!!pairs``: a sequence of one-key mappings, which JSON has (a list of them)."""
+    result: list[dict[str, Any]] = []
+    yield result
+    if not isinstance(node, yaml.SequenceNode):
+        _refuse_tag(loader, "", node)
+    for item in node.value:
+        value = loader.construct_object(item, deep=True)
+        if not isinstance(value, dict) or len(value) != 1:
+            _refuse_tag(loader, "", node)
+        result.append(value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_pairs)
+_Loader.add_constructor("tag:yaml.org,2002:pairs", _construct_pairs)
 # Standard YAML types that JSON (and so OpenAPI) has no value for are refused as well.
-for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+for _tag in ("binary", "set", "timestamp"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", lambda loader, node: _refuse_tag(loader, "", node))
 _Loader.add_multi_constructor("", _refuse_tag)
 for _tag in ("tag:yaml.org,2002:python/", "!"):

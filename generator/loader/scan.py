@@ -27,7 +27,7 @@ MAX_EXPANSION = 100_000  # YAML aliases may expand to this many nodes, or 10x th
 
 _Path = tuple[str | int, "_Path"] | None  # (token, parent): a pointer, built on demand
 _ALLOWED_TAGS = frozenset(
-    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge")
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map", "merge", "omap", "pairs")
 )
 _MERGE = "tag:yaml.org,2002:merge"
 _SURROGATE = re.compile("[\ud800-\udfff]")
