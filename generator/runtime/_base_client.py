@@ -209,7 +209,7 @@ class BaseClient(CredentialsMixin):
     ) -> Prepared:
         if endpoint.checks is not None:  # arguments the spec constrains, checked before sending
             where = {"path": path_params, "query": query, "header": headers, "cookie": cookies}
-            check_arguments(endpoint.checks, {**where, "body": body})
+            check_arguments(endpoint.checked(), {**where, "body": body})
         if extra_query:
             query = {**(query or {}), **extra_query}
         params = encode_query(query, endpoint.specs) if query else []

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, Union
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -239,10 +239,7 @@ def _regex(pattern: str) -> "re.Pattern[str]":
     return re.compile(pattern)
 
 
-def check_arguments(
-    checks: Callable[[], Mapping[Tuple[str, str], Any]],
-    values: Mapping[str, object],
-) -> None:
+def check_arguments(checks: Mapping[Tuple[str, str], Any], values: Mapping[str, object]) -> None:
     """Check a call's arguments against their constraints before anything is sent.
 
     ``checks`` gives the type (with its ``Constraints``) of each argument that has some, by
@@ -254,7 +251,7 @@ def check_arguments(
     from ._serde import validator_of
     from ._types import NotGiven
 
-    for (where, name), tp in checks().items():
+    for (where, name), tp in checks.items():
         group = values.get(where)
         if name == "" and where == "body":
             value: object = group

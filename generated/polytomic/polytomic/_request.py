@@ -50,6 +50,7 @@ class Endpoint:
         "fixed_query",
         "server",
         "checks",
+        "_checked",
     )
 
     def __init__(
@@ -91,6 +92,13 @@ class Endpoint:
         self.fixed_query = fixed_query
         self.server = server
         self.checks = checks
+        self._checked: Optional[Mapping[Tuple[str, str], Any]] = None
+
+    def checked(self) -> Mapping[Tuple[str, str], Any]:
+        """The constrained arguments' types (``checks``), built on the first call that needs them."""
+        if self._checked is None:
+            self._checked = self.checks() if self.checks is not None else {}
+        return self._checked
 
     @property
     def errors(self) -> Mapping[str, Any]:
