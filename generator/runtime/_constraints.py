@@ -12,7 +12,6 @@ its JSON type only (``min_length`` to strings, ``maximum`` to numbers but not bo
 from __future__ import annotations
 
 import re
-from fractions import Fraction
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, Union
 
@@ -212,6 +211,8 @@ def _is_multiple(value: Number, step: Number) -> bool:
             quotient = value / step
             return int(quotient) == quotient
         except (OverflowError, ValueError):
+            from fractions import Fraction  # (rare: loaded only here)
+
             return Fraction(value) % Fraction(step) == 0
     return value % step == 0
 
