@@ -91,6 +91,19 @@ def test_objects_limited_as_a_whole(pkg: Any) -> None:
     assert t.Counted.model_validate({}, context=context).a is None
 
 
+def test_required_only_variants_are_checked_exactly(pkg: Any) -> None:
+    """A oneOf/anyOf of required lists beside the properties (the "one of these fields"
+    idiom): exactly one (oneOf) or at least one (anyOf) must hold, by wire name; no warning."""
+    t = pkg.types
+    assert valid(t.Contact, {"email": "a"}) and valid(t.Contact, {"phone-number": "1"})
+    assert not valid(t.Contact, {}) and not valid(t.Contact, {"email": "a", "phone-number": "1"})
+    assert valid(t.AnyContact, {"email": "a", "phone": "1"}) and not valid(t.AnyContact, {})
+    with pytest.raises(pydantic.ValidationError, match="exactly one of email or phone-number"):
+        t.Contact(email="a", phone_number="1")
+    context = sys.modules["cons_sdk._constraints"].RESPONSE_CONTEXT
+    assert t.Contact.model_validate({}, context=context).email is None
+
+
 def _thing_server(seen: list[str]) -> Any:
     def handle(method: str, target: str, headers: Any, body: bytes) -> Answer:
         seen.append(target)

@@ -98,6 +98,25 @@ def declared_constraints(decl: Enum | Model, node: dict[str, Any], loc: Location
             )
 
 
+_REQUIRED_ONLY = frozenset({"required", "description", "title", "type"})
+
+
+def required_variants(node: dict[str, Any], keyword: str) -> tuple[tuple[str, ...], ...] | None:
+    """The ``required`` lists of a ``oneOf``/``anyOf`` whose variants say nothing else (the
+    mutually exclusive fields idiom), or None: then they are merged loosely, with a warning."""
+    out = []
+    for variant in node.get(keyword) or ():
+        if not isinstance(variant, dict) or not variant.keys() <= _REQUIRED_ONLY:
+            return None
+        required = variant.get("required", [])
+        if variant.get("type", "object") != "object" or not isinstance(required, list):
+            return None
+        if not all(isinstance(r, str) for r in required):
+            return None
+        out.append(tuple(required))
+    return tuple(out) or None
+
+
 def closing(node: dict[str, Any]) -> set[str]:
     """``unevaluatedProperties: false`` on an object with properties: a closed model (every
     property its allOf members declare is one of its fields), not an unchecked keyword."""

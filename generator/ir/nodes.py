@@ -39,6 +39,10 @@ class Model:
     # is valid; ``checks``: its ``minProperties``/``maxProperties`` (see ``Constrained``)
     closed: bool = False
     checks: tuple[tuple[str, Any], ...] = ()
+    # a ``oneOf``/``anyOf`` of ``required`` lists beside the properties: the wire names each
+    # variant requires, and whether exactly one (oneOf) or at least one (anyOf) must hold
+    variants: tuple[tuple[str, ...], ...] = ()
+    exclusive: bool = False
 
 
 @dataclass(frozen=True, slots=True)

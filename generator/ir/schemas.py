@@ -16,7 +16,7 @@ OpenAPI 3.0 and 3.1 are normalized here into one form:
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..diagnostics import Diagnostics
@@ -24,7 +24,14 @@ from ..loader import Location, RefError, Workspace
 from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .allof import Merged
-from .constraints import closing, declared_constraints, enum_check, object_constraints, with_constraints
+from .constraints import (
+    closing,
+    declared_constraints,
+    enum_check,
+    object_constraints,
+    required_variants,
+    with_constraints,
+)
 from .discriminators import discriminator
 from .nodes import Alias, Decl, Enum, Field, Model
 from .printed import printed_names
@@ -246,8 +253,15 @@ class SchemaConverter:
                 self.type_of(member, loc.child("allOf", i), name)
         merged = self.collect(node, loc)
         props, required, extras = merged.props, merged.required, merged.extras
+        variants: tuple[tuple[str, ...], ...] | None = None
+        exclusive = False
         for at in dict.fromkeys(merged.loose):
             keyword = "oneOf" if isinstance(self._resolved_node(at).get("oneOf"), list) else "anyOf"
+            if len(set(merged.loose)) == 1 and self.checks:  # required lists only: checked exactly
+                variants = required_variants(self._resolved_node(at), keyword)
+                if variants is not None:
+                    exclusive = keyword == "oneOf"
+                    continue
             self.diagnostics.warning(
                 f"{keyword} merged into the object's properties: the SDK accepts the properties of every"
                 " variant (optional unless all require them), without checking the object matches a variant",
@@ -283,7 +297,8 @@ class SchemaConverter:
                 )
             )
         closed, checks = object_constraints(node, loc, self.diagnostics) if self.checks else (False, ())
-        return Model(key, name, Ident(""), tuple(fields), doc_of(node), extra, str(loc), closed, checks)
+        model = Model(key, name, Ident(""), tuple(fields), doc_of(node), extra, str(loc), closed, checks)
+        return replace(model, variants=variants, exclusive=exclusive) if variants else model
 
     def collect(self, node: Any, loc: Location) -> Merged:
         """Merge an object schema and its ``allOf`` members into one set of properties

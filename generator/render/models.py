@@ -169,13 +169,16 @@ def _decl_code(d: Decl, ctx: TypeContext, self_alias: bool = False) -> DeclCode:
     class_vars = ["__closed__ = True"] if d.closed else []
     if d.checks:
         class_vars.append(f"__constraints__ = {print_checks(d.checks, ctx)}")
+    if d.variants:
+        class_vars.append(f"__variants__ = {py_literal([list(v) for v in d.variants])}")
+        class_vars += ["__exclusive__ = True"] if d.exclusive else []
     base = ctx.renames.get(_base(d), _base(d))
     return DeclCode("model", d.name, "", doc, fields, extra, base=base, class_vars=tuple(class_vars))
 
 
 def _base(d: Model) -> str:
     """The runtime's base of a model: ``CheckedModel`` when its properties are limited as a whole."""
-    return "CheckedModel" if d.closed or d.checks else "BaseModel"
+    return "CheckedModel" if d.closed or d.checks or d.variants else "BaseModel"
 
 
 def _field_code(f: Field, ctx: TypeContext) -> FieldCode:

@@ -8,7 +8,7 @@ variants.  Field names are Python names; wire names are aliases, and both are ac
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Callable, ClassVar, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Tuple
 
 import pydantic
 
@@ -42,6 +42,10 @@ class CheckedModel(BaseModel):
 
     __closed__: ClassVar[bool] = False
     __constraints__: ClassVar[Optional[Constraints]] = None
+    # ``oneOf``/``anyOf`` of ``required`` lists: the wire names each variant requires; exactly
+    # one variant must hold when ``__exclusive__`` (oneOf), else at least one (anyOf)
+    __variants__: ClassVar[Optional[List[List[str]]]] = None
+    __exclusive__: ClassVar[bool] = False
 
     @pydantic.model_validator(mode="after")
     def _check_properties(self, info: pydantic.ValidationInfo) -> "CheckedModel":
@@ -57,7 +61,18 @@ class CheckedModel(BaseModel):
         )
         if problem is not None:
             raise ValueError(f"{type(self).__name__} {problem}")
+        if self.__variants__ is not None:
+            self._check_variants(self.__variants__)
         return self
+
+    def _check_variants(self, variants: List[List[str]]) -> None:
+        fields = type(self).model_fields
+        present = {(fields[n].alias or n) if n in fields else n for n in self.model_fields_set}
+        held = [v for v in variants if all(wire in present for wire in v)]
+        if not held or (self.__exclusive__ and len(held) > 1):
+            want = "exactly one" if self.__exclusive__ else "at least one"
+            choices = " or ".join("+".join(v) or "(nothing)" for v in variants)
+            raise ValueError(f"{type(self).__name__} needs {want} of {choices}; it has {len(held)}")
 
 
 def union_tag(prop: str, tags: Mapping[str, str]) -> Callable[[Any], str]:
