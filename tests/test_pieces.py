@@ -134,3 +134,13 @@ def test_what_is_formatted_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _count(big.rstrip("\n")) == 1
     monkeypatch.setattr(pieces, "WHOLE_BELOW", 0)
     assert _count(textwrap.dedent("x = 1\n")) == 1
+
+
+def test_a_star_inside_a_media_type_name_is_no_range() -> None:
+    """``Content-Type`` is the declared media type unless its type or subtype is ``*`` (a
+    range is no type to send): ``text/# */`` (hostile spec text) is sent as declared."""
+    from generator.render.resources import _sent_type
+
+    assert _sent_type("text", "text/# */") == "text/# */"
+    assert _sent_type("text", "text/*") == "text/plain" and _sent_type("binary", "*/*; q=1") == "application/octet-stream"
+    assert _sent_type("json", "application/vnd.a*b+json") == "application/vnd.a*b+json"

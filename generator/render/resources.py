@@ -379,7 +379,8 @@ def _tuple_arg(name: str, items: list[str]) -> str:
 def _sent_type(kind: str, media_type: str) -> str:
     """The ``Content-Type`` of a body: the declared media type; a range (``*/*``,
     ``application/*``) is no type to send, so the kind's own stands in for it."""
-    if "*" not in media_type.split(";", 1)[0]:
+    main, _, sub = media_type.split(";", 1)[0].partition("/")
+    if "*" not in (main.strip(), sub.strip()):  # (a ``*`` inside a name is no range)
         return media_type
     return {"json": "application/json", "text": "text/plain", "form": "application/x-www-form-urlencoded"}.get(
         kind, "application/octet-stream"
