@@ -10,14 +10,26 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..diagnostics import Diagnostics
 from ..loader import Location
 from ..runtime._constraints import _KEYWORDS, Constraints
 from .nodes import Decl, Enum, Model
 from .schema_kinds import is_object_model, type_list
-from .types import Constrained, LiteralOf, LiteralValue, Named, Nullable, TupleOf, TypeRef, constrained
+from .types import (
+    ANY,
+    Constrained,
+    ListOf,
+    LiteralOf,
+    LiteralValue,
+    Named,
+    Nullable,
+    TupleOf,
+    TypeRef,
+    UnionOf,
+    constrained,
+)
 
 # JSON Schema keyword -> the runtime's keyword argument (one table: the runtime's own)
 KEYWORD_ARGS = {wire: name for name, wire in _KEYWORDS.items() if name != "enum"}  # (enum: ``enum_check``)
@@ -54,6 +66,25 @@ def enum_check(values: list[Any]) -> Checks:
     """The check of enum or const values a ``Literal`` cannot hold: each value as JSON text (the
     IR stays hashable), printed back as a literal (``types.print_checks``)."""
     return (("enum", tuple(json.dumps(v, sort_keys=True) for v in values)),)
+
+
+def tuple_type(
+    node: dict[str, Any], loc: Location, hint: str, type_of: Callable[[Any, Location, str], TypeRef]
+) -> TypeRef:
+    """``prefixItems``: a ``Tuple`` when the array has exactly that many items, else a list
+    whose items are any of the item types, each position checked (``prefix_items``, ``items``)."""
+    prefix = tuple(
+        type_of(m, loc.child("prefixItems", i), f"{hint}Item{i + 1}") for i, m in enumerate(node["prefixItems"])
+    )
+    rest, low, high = node.get("items"), node.get("minItems"), node.get("maxItems")
+    closed = rest is False or (isinstance(high, int) and high <= len(prefix))
+    if closed and isinstance(low, int) and low >= len(prefix):
+        return TupleOf(prefix)
+    extra = None if rest in (None, True, False) else type_of(rest, loc.child("items"), hint + "Item")
+    members = tuple(dict.fromkeys([*prefix, extra if extra is not None else ANY] if not closed else prefix))
+    item = ANY if ANY in members or not members else members[0] if len(members) == 1 else UnionOf(members)
+    checks: list[tuple[str, Any]] = [("prefix_items", prefix)] + ([("items", extra)] if extra is not None else [])
+    return constrained(ListOf(item), tuple(checks + ([("max_items", len(prefix))] if closed else [])))
 
 
 def with_constraints(

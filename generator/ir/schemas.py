@@ -30,6 +30,7 @@ from .constraints import (
     enum_check,
     object_constraints,
     required_variants,
+    tuple_type,
     with_constraints,
 )
 from .discriminators import discriminator
@@ -55,7 +56,6 @@ from .types import (
     MapOf,
     Named,
     Prim,
-    TupleOf,
     TypeRef,
     UnionOf,
     constrained,
@@ -468,7 +468,7 @@ class SchemaConverter:
         if kind in _SIMPLE:
             return _SIMPLE[kind]
         if kind == "array" and isinstance(node.get("prefixItems"), list):
-            return self._tuple(node, loc, hint)
+            return tuple_type(node, loc, hint, self.type_of)
         if kind == "array":
             items = node.get("items")
             if items is None or items is True or items == {}:
@@ -481,22 +481,6 @@ class SchemaConverter:
             return Prim("object")
         self.diagnostics.warning(f"unknown schema type {kind!r}; typed as any value", loc.file, loc.pointer + "/type")
         return ANY
-
-    def _tuple(self, node: dict[str, Any], loc: Location, hint: str) -> TypeRef:
-        """``prefixItems``: a ``Tuple`` when the array has exactly that many items, else a list
-        whose items are any of the item types, each position checked (``Constraints``)."""
-        prefix = tuple(
-            self.type_of(m, loc.child("prefixItems", i), f"{hint}Item{i + 1}") for i, m in enumerate(node["prefixItems"])
-        )
-        rest, low, high = node.get("items"), node.get("minItems"), node.get("maxItems")
-        closed = rest is False or (isinstance(high, int) and high <= len(prefix))
-        if closed and isinstance(low, int) and low >= len(prefix):
-            return TupleOf(prefix)
-        extra = None if rest in (None, True, False) else self.type_of(rest, loc.child("items"), hint + "Item")
-        members = tuple(dict.fromkeys([*prefix, extra if extra is not None else ANY] if not closed else prefix))
-        item = ANY if ANY in members or not members else members[0] if len(members) == 1 else UnionOf(members)
-        checks: list[tuple[str, Any]] = [("prefix_items", prefix)] + ([("items", extra)] if extra is not None else [])
-        return constrained(ListOf(item), tuple(checks + ([("max_items", len(prefix))] if closed else [])))
 
     def _union(self, node: dict[str, Any], keyword: str, loc: Location, hint: str) -> TypeRef:
         members: list[TypeRef] = []
