@@ -18,6 +18,21 @@ SHARED = ROOT.parent / "shared" / "polytomic"
 _counter = itertools.count()
 
 
+def valid(tp: Any, value: Any) -> bool:
+    """Whether a generated type (a model class, an alias, a union) accepts ``value`` as the
+    caller's code would validate it (every constraint checked)."""
+    import pydantic
+
+    try:
+        if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
+            tp.model_validate(value)
+        else:
+            pydantic.TypeAdapter(tp).validate_python(value)
+    except pydantic.ValidationError:
+        return False
+    return True
+
+
 def write_spec(folder: Path, spec: dict[str, Any] | str, name: str = "openapi.yaml") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name

@@ -13,22 +13,11 @@ import pydantic
 import pytest
 import yaml
 
-from tests.conftest import minimal
+from tests.conftest import minimal, valid
 from tests.support.contract import Answer
 from tests.support.sockets import serve_http
 
 CASE = yaml.safe_load((Path(__file__).parent / "data" / "schema-cases" / "constraints.yaml").read_text())
-
-
-def valid(tp: Any, value: Any) -> bool:
-    try:
-        if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
-            tp.model_validate(value)
-        else:
-            pydantic.TypeAdapter(tp).validate_python(value)
-    except pydantic.ValidationError:
-        return False
-    return True
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pydantic
 import pytest
 import yaml
 
-from tests.conftest import minimal
+from tests.conftest import minimal, valid
 
 CASES = Path(__file__).parent / "data" / "schema-cases"
 
@@ -20,17 +20,6 @@ CASES = Path(__file__).parent / "data" / "schema-cases"
 def case(name: str) -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load((CASES / f"{name}.yaml").read_text())
     return loaded
-
-
-def valid(tp: Any, value: Any) -> bool:
-    try:
-        if isinstance(tp, type) and issubclass(tp, pydantic.BaseModel):
-            tp.model_validate(value)
-        else:
-            pydantic.TypeAdapter(tp).validate_python(value)
-    except pydantic.ValidationError:
-        return False
-    return True
 
 
 def warnings_at(result: Any) -> dict[str, list[str]]:
