@@ -124,7 +124,7 @@ def test_arguments_are_checked_before_sending_and_responses_are_not(pkg: Any) ->
             assert caught.value.argument == argument and isinstance(caught.value, ValueError)
         assert len(seen) == 1  # nothing was sent
         doc = " ".join((client.things.make_thing.__doc__ or "").split())
-        assert "limit: At least 1, at most 100." in doc and "name: At least 2 characters, at most 8" in doc
+        assert "limit: At least 1, at most 100." in doc and "name: At least 2 characters, at most 8 characters." in doc
 
 
 async def test_async_arguments_are_checked(pkg: Any) -> None:
@@ -187,3 +187,47 @@ def test_ref_siblings_in_31(generated: Any) -> None:
     pkg, _ = generated(spec)
     assert valid(pkg.types.Holder, {"short": "ab"}) and not valid(pkg.types.Holder, {"short": "abc"})
     assert valid(pkg.types.Name, "abc")
+
+
+def test_a_body_property_named_like_nothing_is_not_the_whole_body(generated: Any) -> None:
+    """A property whose wire name is ``""`` is one property, not the whole body (found by CI)."""
+    body = {
+        "type": "object",
+        "properties": {"": {"type": "string", "maxLength": 2}, "body": {"type": "string", "minLength": 1}},
+    }
+    whole = {"type": "string", "maxLength": 3}
+    paths = {
+        "/props": {"post": _posting("props", body)},
+        "/whole": {"post": _posting("whole", whole)},
+    }
+    pkg, _ = generated(minimal(paths=paths), package_name="calls_sdk")
+    seen: list[bytes] = []
+
+    def handle(method: str, target: str, headers: Any, sent: bytes) -> Answer:
+        seen.append(sent)
+        return Answer(204, {}, b"")
+
+    with serve_http(handle) as url:
+        client = pkg.CallsSdk(base_url=url).calls
+        client.props(body="x")
+        client.whole(body="abc")
+        assert [json.loads(s) for s in seen] == [{"body": "x"}, "abc"]
+        calls = (
+            (lambda: client.props(body=""), "body"),
+            (lambda: client.props(param="abc", body="x"), "param"),
+            (lambda: client.whole(body="abcd"), "body"),
+        )
+        for call, argument in calls:
+            with pytest.raises(pkg.InvalidArgumentError) as caught:
+                call()
+            assert caught.value.argument == argument
+        assert len(seen) == 2
+
+
+def _posting(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "operationId": name,
+        "tags": ["calls"],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+        "responses": {"204": {"description": "none"}},
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostics
@@ -210,7 +211,9 @@ def _pattern_problem(value: Any) -> str:
     if not isinstance(value, str):
         return f"a pattern must be a string, not {type(value).__name__}"
     try:
-        re.compile(value)
+        with warnings.catch_warnings():  # "possible nested set": read as today's Python reads it
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(value)
     except (re.error, RecursionError, OverflowError) as exc:
         return f"Python cannot read the pattern ({exc}); any string is accepted"
     return ""

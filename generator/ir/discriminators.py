@@ -26,9 +26,7 @@ def discriminator(
     mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
     for tag, ref in sorted(mapping.items()):
         try:
-            target = ws.resolve(
-                ref if "#" in str(ref) or "/" in str(ref) else f"#/components/schemas/{ref}", loc
-            )[0]
+            target = ws.resolve(ref if "#" in str(ref) or "/" in str(ref) else f"#/components/schemas/{ref}", loc)[0]
         except RefError:
             continue
         if str(target) in index:
@@ -40,6 +38,7 @@ def discriminator(
         if i not in tags.values():
             tags[key.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")] = i
     return prop, tuple(sorted(tags.items()))
+
 
 def _const_tags(
     ws: Workspace, node: dict[str, Any], prop: str, index: dict[str, int], loc: Location

@@ -54,7 +54,9 @@ def is_object_model(node: dict[str, Any], is_object: Callable[[Any], bool] = lam
 
 def structural(member: dict[str, Any]) -> bool:
     """An allOf member that adds structure (not just a description or a constraint)."""
-    return "$ref" in member or any(k in member for k in ("properties", "allOf", "additionalProperties", "oneOf", "anyOf"))
+    return "$ref" in member or any(
+        k in member for k in ("properties", "allOf", "additionalProperties", "oneOf", "anyOf")
+    )
 
 
 def unliteral(values: list[Any]) -> bool:

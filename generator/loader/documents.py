@@ -128,6 +128,8 @@ def _refuse_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
 def _construct_pairs(loader: yaml.SafeLoader, node: yaml.Node) -> Iterator[list[dict[str, Any]]]:
     """``!!omap``/``!!pairs``: a sequence of one-key mappings, which JSON has (a list of them)."""
     result: list[dict[str, Any]] = []

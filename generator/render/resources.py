@@ -341,20 +341,26 @@ def _endpoint_args(op: Operation, ctx: TypeContext) -> tuple[str, ...]:
     checked = _checked_arguments(op)
     if checked:
         check_ctx = replace(ctx, checks=True)
-        entries = [f"({py_literal(w)}, {py_literal(n)}): {print_type(t, check_ctx)}" for w, n, t in checked]
+        entries = [
+            f"{_tuple([py_literal(w), py_literal(n), py_literal(a)])}: {print_type(t, check_ctx)}"
+            for w, n, a, t in checked
+        ]
         args.append(bracketed("checks=lambda: {", entries, "}", "    ", ","))  # evaluated by a call
     return tuple(args)
 
 
-def _checked_arguments(op: Operation) -> list[tuple[str, str, TypeRef]]:
-    """(where, wire name, type) of the arguments whose types carry value constraints; an
-    upload (bytes, a path or a file: any part of a multipart, binary or text body) is not checked."""
-    out: list[tuple[str, str, TypeRef]] = [(p.location, p.wire, p.type) for p in (*op.path_params, *op.params)]
+def _checked_arguments(op: Operation) -> list[tuple[str, str | None, str, TypeRef]]:
+    """(where, wire name, Python argument, type) of the arguments whose types carry value
+    constraints; wire name ``None`` is the whole body.  An upload (bytes, a path or a file: any
+    part of a multipart, binary or text body) is not checked."""
+    out: list[tuple[str, str | None, str, TypeRef]] = [
+        (p.location, p.wire, p.name, p.type) for p in (*op.path_params, *op.params)
+    ]
     if op.body is not None and op.body.kind in ("json", "form"):
-        out += [("body", f.wire, f.type) for f in op.body.fields]
+        out += [("body", f.wire, f.name, f.type) for f in op.body.fields]
         if op.body.type is not None and op.body.name:
-            out.append(("body", "", op.body.type))
-    return [(w, n, t) for w, n, t in out if has_checks(t) and "bytes" not in printed_names(t)]
+            out.append(("body", None, op.body.name, op.body.type))
+    return [c for c in out if has_checks(c[3]) and "bytes" not in printed_names(c[3])]
 
 
 _DEFAULT_STYLE = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
@@ -430,19 +436,20 @@ def _method_doc(op: Operation) -> str:
 
 
 _WORDS = {
-    "min_length": "at least {} characters",
-    "max_length": "at most {} characters",
+    "min_length": "at least {}",
+    "max_length": "at most {}",
     "pattern": "matches {!r}",
     "minimum": "at least {}",
     "maximum": "at most {}",
     "exclusive_minimum": "greater than {}",
     "exclusive_maximum": "less than {}",
     "multiple_of": "a multiple of {}",
-    "min_items": "at least {} items",
-    "max_items": "at most {} items",
-    "min_properties": "at least {} properties",
-    "max_properties": "at most {} properties",
+    "min_items": "at least {}",
+    "max_items": "at most {}",
+    "min_properties": "at least {}",
+    "max_properties": "at most {}",
 }
+_UNITS = {"length": "character", "items": "item", "properties": "property"}
 
 
 def describe_checks(t: TypeRef) -> str:
@@ -451,7 +458,16 @@ def describe_checks(t: TypeRef) -> str:
     core = t.inner if isinstance(t, Nullable) else t
     if not isinstance(core, Constrained):
         return ""
-    words = [_WORDS[k].format(v) for k, v in core.checks if k in _WORDS]
+    words = [_WORDS[k].format(v) + _unit(k, v) for k, v in core.checks if k in _WORDS]
     words += ["unique items"] if dict(core.checks).get("unique_items") else []
     text = ", ".join(words)
     return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def _unit(keyword: str, count: object) -> str:
+    """`` characters`` after a ``min_length`` of 2, `` character`` after 1; "" for bounds."""
+    unit = _UNITS.get(keyword.partition("_")[2])
+    if unit is None:
+        return ""
+    plural = unit[:-1] + "ies" if unit.endswith("y") else unit + "s"
+    return " " + (unit if count == 1 else plural)

@@ -21,6 +21,7 @@ __all__ = ["Endpoint"]  # what generated modules import; the rest serves _base_c
 _IDEMPOTENT_METHODS = frozenset({"get", "head", "options", "put", "delete", "trace", "query"})
 
 ErrorTypes = Union[Mapping[str, Any], Callable[[], Mapping[str, Any]]]
+Checked = Tuple[str, Optional[str], str]  # (where, wire name or None for a whole body, argument)
 
 
 class Endpoint:
@@ -68,8 +69,9 @@ class Endpoint:
         events: Any = None,  # _streaming.Events: the operation answers server-sent events
         fixed_query: Tuple[Tuple[str, str], ...] = (),  # from a path key such as /items?beta=true
         server: Optional[Server] = None,  # the operation's own server (None: the client's)
-        # the types of the arguments the spec constrains (see _constraints.check_arguments)
-        checks: Optional[Callable[[], Mapping[Tuple[str, str], Any]]] = None,
+        # the types of the arguments the spec constrains, by (where, wire name, argument):
+        # see _constraints.check_arguments
+        checks: Optional[Callable[[], Mapping[Checked, Any]]] = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -91,9 +93,9 @@ class Endpoint:
         self.fixed_query = fixed_query
         self.server = server
         self.checks = checks
-        self._checked: Optional[Mapping[Tuple[str, str], Any]] = None
+        self._checked: Optional[Mapping[Checked, Any]] = None
 
-    def checked(self) -> Mapping[Tuple[str, str], Any]:
+    def checked(self) -> Mapping[Checked, Any]:
         """The constrained arguments' types (``checks``), built on the first call that needs them."""
         if self._checked is None:
             self._checked = self.checks() if self.checks is not None else {}

@@ -13,6 +13,7 @@ its JSON type only (``min_length`` to strings, ``maximum`` to numbers but not bo
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple, Union
 
@@ -237,24 +238,28 @@ def _unique(values: Union[List[Any], Tuple[Any, ...]]) -> bool:
 
 @lru_cache(maxsize=256)
 def _regex(pattern: str) -> "re.Pattern[str]":
-    return re.compile(pattern)
+    with warnings.catch_warnings():  # the spec's pattern, read as this Python reads it
+        warnings.simplefilter("ignore", FutureWarning)
+        return re.compile(pattern)
 
 
-def check_arguments(checks: Mapping[Tuple[str, str], Any], values: Mapping[str, object]) -> None:
+def check_arguments(
+    checks: Mapping[Tuple[str, Optional[str], str], Any], values: Mapping[str, object]
+) -> None:
     """Check a call's arguments against their constraints before anything is sent.
 
     ``checks`` gives the type (with its ``Constraints``) of each argument that has some, by
-    (where, wire name): where is ``path``, ``query``, ``header``, ``cookie`` or ``body`` (a
-    property of the body; ``""`` names the whole body).  ``values``: the call's mappings (or
-    whole body) by where."""
+    (where, wire name, Python argument): where is ``path``, ``query``, ``header``, ``cookie``
+    or ``body`` (a property of the body; wire name ``None`` for the whole body, as a property
+    may be named ``""``).  ``values``: the call's mappings (or whole body) by where."""
     # (type modules import this module: neither httpx nor the client's modules for them)
     from ._exceptions import InvalidArgumentError
     from ._serde import validator_of
     from ._types import NotGiven
 
-    for (where, name), tp in checks.items():
+    for (where, name, argument), tp in checks.items():
         group = values.get(where)
-        if name == "" and where == "body":
+        if name is None:
             value: object = group
         elif isinstance(group, Mapping):
             value = group.get(name)
@@ -265,4 +270,4 @@ def check_arguments(checks: Mapping[Tuple[str, str], Any], values: Mapping[str, 
         try:
             validator_of(tp)(value)
         except ValueError as exc:
-            raise InvalidArgumentError(name or "body", exc) from exc
+            raise InvalidArgumentError(argument, exc) from exc

@@ -248,8 +248,8 @@ class APIStreamError(APIError):
 
 class InvalidArgumentError(ValueError):
     """An argument of a call breaks a constraint the spec declares (``maximum``, ``maxLength``,
-    ``pattern``...): raised before anything is sent.  ``argument`` is its wire name (``body``
-    for a whole body); ``__cause__`` keeps pydantic's error."""
+    ``pattern``...): raised before anything is sent.  ``argument`` is the method's argument
+    that carried it; ``__cause__`` keeps pydantic's error."""
 
     def __init__(self, argument: str, error: ValueError) -> None:
         super().__init__(f"{argument}: {_first_line(error)}")

@@ -36,7 +36,9 @@ _op_list = Endpoint(
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {"404": types.ApiError},
-    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=100)]},
+    checks=lambda: {
+        ("query", "limit", "limit"): Annotated[int, Constraints(minimum=1, maximum=100)],
+    },
 )
 _op_get = Endpoint(
     "get",
@@ -61,7 +63,9 @@ _op_get_console_logs = Endpoint(
         "408": types.ApiError,
         "500": types.ApiError,
     },
-    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)]},
+    checks=lambda: {
+        ("query", "limit", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)],
+    },
 )
 _op_get_logs = Endpoint(
     "get",
@@ -86,7 +90,9 @@ _op_get_schema_console_logs = Endpoint(
         "408": types.ApiError,
         "500": types.ApiError,
     },
-    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)]},
+    checks=lambda: {
+        ("query", "limit", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)],
+    },
 )
 
 

@@ -26,7 +26,9 @@ _op_list = Endpoint(
     "/api/events",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {"422": types.ApiError, "500": types.ApiError},
-    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=100)]},
+    checks=lambda: {
+        ("query", "limit", "limit"): Annotated[int, Constraints(minimum=1, maximum=100)],
+    },
 )
 _op_get_types = Endpoint("get", "/api/events_types", security=(("bearerAuth",), ("basicAuth",)))
 

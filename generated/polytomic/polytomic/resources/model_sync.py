@@ -78,7 +78,9 @@ _op_list = Endpoint(
         "404": types.ApiError,
         "500": types.ApiError,
     },
-    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)]},
+    checks=lambda: {
+        ("query", "limit", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)],
+    },
 )
 _op_create = Endpoint(
     "post",

@@ -59,7 +59,9 @@ _op_get_console_logs = Endpoint(
         "408": types.ApiError,
         "500": types.ApiError,
     },
-    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)]},
+    checks=lambda: {
+        ("query", "limit", "limit"): Annotated[int, Constraints(minimum=1, maximum=50)],
+    },
 )
 _op_get_log_urls = Endpoint(
     "get",

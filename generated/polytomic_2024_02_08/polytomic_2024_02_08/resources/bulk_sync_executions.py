@@ -36,7 +36,9 @@ _op_list = Endpoint(
     "/api/bulk/syncs/{id}/executions",
     security=(("bearerAuth",), ("basicAuth",)),
     errors=lambda: {"401": types.RestErrResponse, "404": types.ApiError},
-    checks=lambda: {("query", "limit"): Annotated[int, Constraints(minimum=1, maximum=100)]},
+    checks=lambda: {
+        ("query", "limit", "limit"): Annotated[int, Constraints(minimum=1, maximum=100)],
+    },
 )
 _op_get = Endpoint(
     "get",
