@@ -62,8 +62,18 @@ def build(
     progress("loading " + config.spec.name)
     if loaded is None:
         # A big document's validation runs in another process meanwhile; its findings are
-        # waited for before anything is returned (or written).
+        # waited for before anything is returned (or written), and it is stopped on any failure.
         loaded = load(config.spec, strict=config.strict, background=True, ref_root=config.ref_root)
+    try:
+        return _build(config, progress, loaded, formatted, custom)
+    finally:
+        if loaded.pending is not None:
+            loaded.pending.cancel()
+
+
+def _build(
+    config: Config, progress: Progress, loaded: LoadedSpec, formatted: bool, custom: tuple[Diagnostic, ...]
+) -> Result:
     if loaded.has_errors:
         raise SpecError(loaded.validated().diagnostics)
     package, client, naming = choose_sdk_names(loaded, config)

@@ -236,6 +236,19 @@ def test_path_styles(generated: Any) -> None:
     assert seen[0].url.raw_path == b"/r/a,b%2Fc/.d,e/;m=f;m=g"
 
 
+def test_dot_segments_are_data_not_directions(generated: Any) -> None:
+    """A value of ``..`` is one segment of data, never "the parent" (which would send the call
+    to another resource), and a spec's own ``.`` segment is sent as written."""
+    one = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+    pkg, _ = generated(minimal({"/files/{id}/meta": {"get": _op(one)}, "/lit/./x": {"post": {**_op(), "operationId": "lit"}}}))
+    client, seen = _client(pkg)
+    for value in ("..", ".", "...", "a.b"):
+        client.t.call(value)
+    client.t.lit()
+    paths = [request.url.raw_path for request in seen]
+    assert paths == [b"/files/%2E%2E/meta", b"/files/%2E/meta", b"/files/.../meta", b"/files/a.b/meta", b"/lit/%2E/x"]
+
+
 # -- "what must hold" 6: what cannot be sent as written is a warning with its pointer ------------
 
 

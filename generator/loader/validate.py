@@ -16,11 +16,13 @@ import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import get_all_start_methods
 from typing import Any
 from urllib.parse import unquote
 
+from .. import workers
 from ..diagnostics import Diagnostic, Level, pointer
+from ..workers import stop
 from .refs import Location, RefError, Workspace
 from .spec_validator import MAX_SCHEMA_LEVELS, Refused, validator_class
 
@@ -47,7 +49,14 @@ class Pending:
         except Exception:  # noqa: BLE001 - the process died (memory?): validate here instead
             return _run(self._job)
         finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop the validation if it still runs (its findings are no longer wanted)."""
+        if self._future.done():
             self._pool.shutdown(wait=False)
+        else:
+            stop(self._pool, kill=True)  # safe: the job went to the worker by fork
 
 
 _Job = tuple[Workspace, dict[str, Any], int, Level]
@@ -78,7 +87,7 @@ def start(ws: Workspace, document: dict[str, Any], minor: int, level: Level) -> 
         return None
     job: _Job = (ws, document, minor, level)
     _forked_job = job
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork"))
+    pool = workers.pool(1, "fork")
     try:
         future = pool.submit(_run_forked)  # forks now, with the job in the child's memory
     finally:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..workers import running
 from .pieces import Piece, assemble, plan, strip_header
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def _format_pieces(pieces: dict[Piece, str], jobs: int | None) -> dict[Piece, st
     total = sum(len(piece.text) for _, piece in items)
     if workers > 1 and total > PARALLEL_THRESHOLD:
         batches = _batches(items, total // (workers * 16))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with running(workers) as pool:
             outputs = [out for batch in pool.map(_format_batch, batches) for out in batch]
     else:
         outputs = [_format_item(item) for item in items]

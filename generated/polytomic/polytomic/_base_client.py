@@ -33,7 +33,7 @@ from ._exceptions import (
 )
 from ._files import content_length, for_client
 from ._log import log_request, log_response
-from ._qs import encode_cookies, encode_headers, encode_pairs, encode_query, fill_path
+from ._qs import dots_kept, encode_cookies, encode_headers, encode_pairs, encode_query, fill_path
 from ._request import (
     Endpoint,
     Prepared,
@@ -261,7 +261,9 @@ class BaseClient(CredentialsMixin):
                 merged["Content-Length"] = str(size)
         merged[RETRY_COUNT_HEADER] = "0"  # the first attempt; _build_request counts the others
         path = (
-            fill_path(endpoint.path, path_params, endpoint.specs) if path_params else endpoint.path
+            fill_path(endpoint.path, path_params, endpoint.specs)
+            if path_params
+            else dots_kept(endpoint.path)
         )
         url = self._base_for(endpoint) + path
         if params:  # percent-encoded by the serialization table; httpx keeps them as they are

@@ -14,6 +14,7 @@ from ._serialize import DEFAULT_STYLES, ParamSpec, serialize
 from ._types import NotGiven
 
 __all__ = [
+    "dots_kept",
     "encode_cookies",
     "encode_headers",
     "encode_pairs",
@@ -88,4 +89,13 @@ def fill_path(template: str, values: Mapping[str, object], specs: Specs) -> str:
         if not text:
             raise ValueError(f"path parameter {name!r} must not be empty")
         path = path.replace("{" + name + "}", text)
-    return path
+    return dots_kept(path)
+
+
+def dots_kept(path: str) -> str:
+    """The path with each segment that is only ``.`` or ``..`` percent-encoded, so that no URL
+    normalization (httpx's included) reads it as "here" or "the parent": a value of ``..``
+    stays one segment of data, and the spec's own path is sent as written."""
+    if "/." not in path:
+        return path
+    return "/".join("%2E" * len(s) if s in (".", "..") else s for s in path.split("/"))
