@@ -174,6 +174,23 @@ def test_class_names_keep_the_schema_spelling(generated: Any) -> None:
     assert str(value.store.test[0][0]) == "2024-01-01"
 
 
+def test_a_pointer_without_its_slash_is_read_with_a_warning(generated: Any) -> None:
+    """``#components/schemas/Pet`` (prance's test documents, some hand-written specs) is read as
+    the pointer it lacks a ``/`` for, with a warning; a name that is neither stays broken."""
+    spec = minimal(
+        schemas={
+            "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Owner": {"type": "object", "properties": {"pet": {"$ref": "#components/schemas/Pet"}}},
+            "Lost": {"type": "object", "properties": {"x": {"$ref": "#components/schemas/Nope"}}},
+        }
+    )
+    pkg, result = generated(spec)
+    assert type(pkg.types.Owner.model_validate({"pet": {"name": "a"}}).pet) is pkg.types.Pet
+    found = warnings_at(result)
+    assert "read as '#/components/schemas/Pet'" in " ".join(found["/components/schemas/Owner/properties/pet/$ref"])
+    assert [d.pointer for d in result.skipped] == ["/components/schemas/Lost/properties/x/$ref"]
+
+
 def test_anchors_and_boolean_components(generated: Any) -> None:
     """``$ref: "#item"`` finds the schema that says ``$anchor: item`` (or ``$dynamicAnchor``);
     a boolean component is an alias of any value (``false`` with a warning: nothing is valid)."""

@@ -170,18 +170,30 @@ class Workspace:
             raise RefError(f"$ref fragment {parts.fragment!r} is not percent-encoded UTF-8") from None
         if fragment and not fragment.startswith("/"):
             anchored = self.anchors(file).get(fragment)
-            if anchored is None:
+            if anchored is not None:
+                return Location(file, anchored)
+            if not self._exists(Location(file, "/" + fragment)):
                 raise RefError(
                     f"$ref fragment {parts.fragment!r} is neither a JSON pointer nor an $anchor of {file!r}",
                     hint="write '#/components/...'",
                 )
-            return Location(file, anchored)
+            # '#definitions/Pet', as some tools write and read it: a pointer without its '/'
+            message = f"$ref fragment {parts.fragment!r} is not a JSON pointer; read as '#/{parts.fragment}'"
+            self.diagnostics.warning(message, at.file, at.pointer + "/$ref", hint=f"write '#/{parts.fragment}'")
+            fragment = "/" + fragment
         if _BAD_ESCAPE.search(fragment):
             raise RefError(
                 f"$ref fragment {parts.fragment!r} is not a JSON pointer: '~' must be followed by 0 or 1",
                 hint="write ~0 for '~' and ~1 for '/'",
             )
         return Location(file, fragment)
+
+    def _exists(self, loc: Location) -> bool:
+        try:
+            self.node(loc)
+        except RefError:
+            return False
+        return True
 
     def file_by_self(self, uri: str) -> str | None:
         """The file in the folder an absolute URI names through the root document's ``$self``
