@@ -191,6 +191,26 @@ def test_a_pointer_without_its_slash_is_read_with_a_warning(generated: Any) -> N
     assert [d.pointer for d in result.skipped] == ["/components/schemas/Lost/properties/x/$ref"]
 
 
+def test_a_pure_ref_loop_is_any_value_with_a_warning(generated: Any) -> None:
+    """``A: {$ref: B}, B: {$ref: A}`` names no schema: both are exported, as any value, and a
+    property using them accepts anything; a warning at each says so, and nothing is skipped."""
+    refs = "#/components/schemas/"
+    spec = minimal(
+        schemas={
+            "A": {"$ref": refs + "B"},
+            "B": {"$ref": refs + "A"},
+            "Holder": {"type": "object", "required": ["a"], "properties": {"a": {"$ref": refs + "A"}}},
+        }
+    )
+    pkg, result = generated(spec)
+    assert {"A", "B", "Holder"} <= set(pkg.types.__all__)
+    assert pkg.types.Holder(a=[1, "x"]).a == [1, "x"] and valid(pkg.types.A, {"any": "thing"})
+    assert not result.skipped
+    found = warnings_at(result)
+    for where in ("/components/schemas/A", "/components/schemas/B", "/components/schemas/Holder/properties/a"):
+        assert "loops back on itself" in " ".join(found[where]) and "any value" in " ".join(found[where])
+
+
 def test_anchors_and_boolean_components(generated: Any) -> None:
     """``$ref: "#item"`` finds the schema that says ``$anchor: item`` (or ``$dynamicAnchor``);
     a boolean component is an alias of any value (``false`` with a warning: nothing is valid)."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..diagnostics import Diagnostics
-from ..loader import Location, RefError, Workspace
+from ..loader import Location, RefError, RefLoop, Workspace
 from ..naming import Ident, Scope, convert, field_scope
 from .aliases import fix_aliases
 from .allof import Merged
@@ -175,7 +175,9 @@ class SchemaConverter:
             try:
                 loc, node = self.ws.resolve(node["$ref"], loc)
                 if loc in seen:
-                    raise RefError("$ref chain loops back on itself")
+                    raise RefLoop("$ref chain loops back on itself")
+            except RefLoop as exc:
+                return self.skips.ref_loop(exc, site)
             except RefError as exc:
                 return self.skips.broken_ref(exc, site, loc)
             seen.add(loc)

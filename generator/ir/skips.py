@@ -129,6 +129,14 @@ class Skips:
         self._errors.append(Diagnostic(Level.ERROR, message, at.file, at.pointer + "/$ref", exc.hint, skipped=True))
         return True
 
+    def ref_loop(self, exc: RefError, site: Location) -> TypeRef:
+        """A schema ``$ref`` at ``site`` that loops back to itself (``A: {$ref: B}``, ``B:
+        {$ref: A}``): no schema constrains it, so any value; a warning, not a skipped piece."""
+        self._met.add(exc.at or site)
+        self._met_messages.add(exc.message)
+        self._degraded.append((site, f"{exc.message}; it names no schema: typed as any value"))
+        return ANY
+
     def broken_ref(self, exc: RefError, site: Location, loc: Location, *, here: str = _ANY_HERE) -> TypeRef:
         """A schema's ``$ref`` written at ``site`` did not lead to a schema (``loc``: as far as
         it got).  When that ``$ref`` is the broken one, the current piece is skipped; when a

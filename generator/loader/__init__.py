@@ -11,11 +11,11 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, Diagnostics, Level
 from . import swagger2
-from .refs import Location, RefError, Workspace, check_refs
+from .refs import Location, RefError, RefLoop, Workspace, check_refs
 from .tolerated import inline_tolerated_refs
 from .validate import Pending, start, validate
 
-__all__ = ["LoadedSpec", "Location", "RefError", "Workspace", "load", "spec_digest"]
+__all__ = ["LoadedSpec", "Location", "RefError", "RefLoop", "Workspace", "load", "spec_digest"]
 
 
 @dataclass(frozen=True, slots=True)

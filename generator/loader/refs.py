@@ -59,7 +59,11 @@ class RefError(Exception):
         self.at = at  # where the $ref that cannot be followed is written, when known
 
     def located(self, at: Location) -> RefError:
-        return RefError(self.message, self.hint, at)
+        return type(self)(self.message, self.hint, at)
+
+
+class RefLoop(RefError):
+    """A chain of ``$ref``s that comes back to where it started: it names no schema at all."""
 
 
 _MISSING = object()
@@ -253,7 +257,7 @@ class Workspace:
         loc = self.target(ref, at)
         while True:
             if loc in seen:
-                raise RefError("$ref chain loops back on itself")
+                raise RefLoop("$ref chain loops back on itself")
             seen.add(loc)
             node = self.node(loc)
             if isinstance(node, dict) and "$ref" in node and len(node) == 1:
@@ -344,7 +348,7 @@ def check_refs(
         for d in found:
             ws.broken[Location(d.file, d.pointer.removesuffix("/$ref"))] = RefError(d.message, d.hint)
         for loop, d in zip(loops, errors, strict=True):
-            ws.broken.update(dict.fromkeys(loop, RefError(d.message, d.hint)))
+            ws.broken.update(dict.fromkeys(loop, RefLoop(d.message, d.hint)))
         return
     add_capped(ws.diagnostics, found, "unresolvable $refs")
     add_capped(ws.diagnostics, errors, "$ref loops")
