@@ -51,6 +51,7 @@ NOT_GIVEN = NotGiven()
 
 Headers = Mapping[str, Union[str, NotGiven]]
 Query = Mapping[str, object]
+Params = Mapping[str, object]  # a call's header or cookie parameters, before serialization
 Body = Mapping[str, object]
 Timeout = Union[float, httpx.Timeout, None]
 FileContent = Union[IO[bytes], bytes, str, "os.PathLike[str]"]  # a path is opened and streamed

@@ -61,7 +61,7 @@ from ._serde import (
     validate_json_as,
 )
 from ._servers import Server
-from ._types import NOT_GIVEN, Body, Headers, NotGiven, Query, Timeout, strip_not_given
+from ._types import NOT_GIVEN, Body, Headers, NotGiven, Params, Query, Timeout, strip_not_given
 
 __all__ = [
     "DEFAULT_CONNECTION_LIMITS",
@@ -199,8 +199,8 @@ class BaseClient(CredentialsMixin):
         *,
         path_params: Optional[Mapping[str, object]],
         query: Optional[Query],
-        headers: Optional[Headers],
-        cookies: Optional[Headers],
+        headers: Optional[Params],
+        cookies: Optional[Params],
         body: object,
         extra_headers: Optional[Headers],
         extra_query: Optional[Query],
@@ -440,8 +440,8 @@ class SyncAPIClient(BaseClient):
         *,
         path_params: Optional[Mapping[str, object]] = None,
         query: Optional[Query] = None,
-        headers: Optional[Headers] = None,
-        cookies: Optional[Headers] = None,
+        headers: Optional[Params] = None,
+        cookies: Optional[Params] = None,
         body: object = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
@@ -554,8 +554,8 @@ class AsyncAPIClient(BaseClient):
         *,
         path_params: Optional[Mapping[str, object]] = None,
         query: Optional[Query] = None,
-        headers: Optional[Headers] = None,
-        cookies: Optional[Headers] = None,
+        headers: Optional[Params] = None,
+        cookies: Optional[Params] = None,
         body: object = NOT_GIVEN,
         extra_headers: Optional[Headers] = None,
         extra_query: Optional[Query] = None,
