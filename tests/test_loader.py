@@ -100,6 +100,9 @@ def test_validation_findings_are_warnings_with_pointers(tmp_path: Path) -> None:
 def test_unsupported_version_and_swagger(tmp_path: Path) -> None:
     assert any("/openapi" in e for e in errors(write_spec(tmp_path, {"openapi": "4.0.0", "info": {}, "paths": {}})))
     assert any("Swagger 1.2" in e for e in errors(write_spec(tmp_path / "b", {"swagger": "1.2", "info": {}, "paths": {}})))
+    # Swagger 1.2 names its version swaggerVersion (Kubernetes' old API documents)
+    old = {"swaggerVersion": "1.2", "apiVersion": "v1", "apis": []}
+    assert any("Swagger 1.2 documents" in e and "/swaggerVersion" in e for e in errors(write_spec(tmp_path / "c", old)))
 
 
 def test_hashes_are_stable(tmp_path: Path) -> None:

@@ -130,12 +130,13 @@ def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
         # schemas (or paths) without the version line, as other generators read them
         diagnostics.warning("no 'openapi' field: read as OpenAPI 3.1", file, "", hint="add openapi: 3.1.0")
         doc["openapi"] = version = "3.1.0"
-    if "swagger" in doc and version is None:
+    old = "swagger" if "swagger" in doc else "swaggerVersion" if "swaggerVersion" in doc else ""
+    if old and version is None:  # 2.0 is converted before this; 1.x says swaggerVersion
         diagnostics.error(
-            f"Swagger {doc.get('swagger')!s} documents are not supported",
+            f"Swagger {doc.get(old)!s} documents are not supported",
             file,
-            "/swagger",
-            hint="sdkgen reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2",
+            "/" + old,
+            hint="sdkgen reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2: convert it to one of those first",
         )
         return 0
     match = _VERSION.match(version) if isinstance(version, str) else None
