@@ -149,6 +149,27 @@ def required_variants(node: dict[str, Any], keyword: str) -> tuple[tuple[str, ..
     return tuple(out) or None
 
 
+def loose_variants(
+    loose: list[tuple[Location, dict[str, Any]]], checks: bool, diagnostics: Diagnostics
+) -> tuple[tuple[tuple[str, ...], ...] | None, bool]:
+    """The ``oneOf``/``anyOf`` schemas merged into an object's properties (each with where it
+    is): when there is one, of ``required`` lists only, those lists, checked exactly (and
+    whether exactly one must hold); any other is a warning, as nothing checks it."""
+    for at, node in loose:
+        keyword = "oneOf" if isinstance(node.get("oneOf"), list) else "anyOf"
+        if len(loose) == 1 and checks:
+            variants = required_variants(node, keyword)
+            if variants is not None:
+                return variants, keyword == "oneOf"
+        diagnostics.warning(
+            f"{keyword} merged into the object's properties: the SDK accepts the properties of every"
+            " variant (optional unless all require them), without checking the object matches a variant",
+            at.file,
+            at.pointer + "/" + keyword,
+        )
+    return None, False
+
+
 def closing(node: dict[str, Any]) -> set[str]:
     """``unevaluatedProperties: false`` on an object with properties: a closed model (every
     property its allOf members declare is one of its fields), not an unchecked keyword."""

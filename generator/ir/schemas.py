@@ -28,8 +28,8 @@ from .constraints import (
     closing,
     declared_constraints,
     enum_check,
+    loose_variants,
     object_constraints,
-    required_variants,
     tuple_type,
     with_constraints,
 )
@@ -255,21 +255,8 @@ class SchemaConverter:
                 self.type_of(member, loc.child("allOf", i), name)
         merged = self.collect(node, loc)
         props, required, extras = merged.props, merged.required, merged.extras
-        variants: tuple[tuple[str, ...], ...] | None = None
-        exclusive = False
-        for at in dict.fromkeys(merged.loose):
-            keyword = "oneOf" if isinstance(self._resolved_node(at).get("oneOf"), list) else "anyOf"
-            if len(set(merged.loose)) == 1 and self.checks:  # required lists only: checked exactly
-                variants = required_variants(self._resolved_node(at), keyword)
-                if variants is not None:
-                    exclusive = keyword == "oneOf"
-                    continue
-            self.diagnostics.warning(
-                f"{keyword} merged into the object's properties: the SDK accepts the properties of every"
-                " variant (optional unless all require them), without checking the object matches a variant",
-                at.file,
-                at.pointer + "/" + keyword,
-            )
+        loose = [(at, self._resolved_node(at)) for at in dict.fromkeys(merged.loose)]
+        variants, exclusive = loose_variants(loose, self.checks, self.diagnostics)
         for wire in sorted(required - props.keys()):
             props[wire] = ({}, loc.child("required"))  # required, any value
         types = {
