@@ -12,12 +12,18 @@ from __future__ import annotations
 import signal
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from multiprocessing import get_context
+from multiprocessing import current_process, get_context
 from typing import Iterator
 
 
 def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def allowed() -> bool:
+    """Whether this process may start workers: a daemonic one (a worker of the caller's own
+    multiprocessing pool) may not, and then sdkgen does its work in-process."""
+    return not current_process().daemon
 
 
 def pool(processes: int, method: str | None = None) -> ProcessPoolExecutor:

@@ -82,7 +82,8 @@ def start(ws: Workspace, document: dict[str, Any], minor: int, level: Level) -> 
     a small one, or where processes cannot fork, right here (``None``: the findings are in
     the workspace already)."""
     global _forked_job
-    if sum(len(raw) for raw in ws.raw.values()) < BACKGROUND_BYTES or "fork" not in get_all_start_methods():
+    small = sum(len(raw) for raw in ws.raw.values()) < BACKGROUND_BYTES
+    if small or "fork" not in get_all_start_methods() or not workers.allowed():
         validate(ws, document, minor, level)
         return None
     job: _Job = (ws, document, minor, level)

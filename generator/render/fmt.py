@@ -13,7 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..workers import running
+from ..workers import allowed, running
 from .pieces import Piece, assemble, plan, strip_header
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def _format_pieces(pieces: dict[Piece, str], jobs: int | None) -> dict[Piece, st
             items.append((path, piece))
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     total = sum(len(piece.text) for _, piece in items)
-    if workers > 1 and total > PARALLEL_THRESHOLD:
+    if workers > 1 and total > PARALLEL_THRESHOLD and allowed():
         batches = _batches(items, total // (workers * 16))
         with running(workers) as pool:
             outputs = [out for batch in pool.map(_format_batch, batches) for out in batch]
