@@ -97,6 +97,17 @@ def test_validation_findings_are_warnings_with_pointers(tmp_path: Path) -> None:
     assert strict.has_errors
 
 
+def test_an_unquoted_version_number_is_read_with_a_warning(tmp_path: Path) -> None:
+    """``openapi: 3.1`` unquoted is a YAML float; other tools read the version it spells."""
+    path = tmp_path / "openapi.yaml"
+    path.write_text("openapi: 3.1\ninfo: {title: t, version: '1'}\npaths: {}\n", encoding="utf-8")
+    loaded = load(path)
+    assert loaded.minor == 1 and not loaded.has_errors
+    found = [d for d in loaded.diagnostics if d.pointer == "/openapi"]
+    assert [d.message for d in found] == ["'openapi' is the number 3.1, not a string: read as '3.1.0'"]
+    assert found[0].level is Level.WARNING
+
+
 def test_unsupported_version_and_swagger(tmp_path: Path) -> None:
     assert any("/openapi" in e for e in errors(write_spec(tmp_path, {"openapi": "4.0.0", "info": {}, "paths": {}})))
     assert any("Swagger 1.2" in e for e in errors(write_spec(tmp_path / "b", {"swagger": "1.2", "info": {}, "paths": {}})))

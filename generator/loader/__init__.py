@@ -139,6 +139,16 @@ def _version(doc: dict[str, Any], diagnostics: Diagnostics, file: str) -> int:
             hint="sdkgen reads Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2: convert it to one of those first",
         )
         return 0
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        # `openapi: 3.0` unquoted is a YAML number; other tools read the version it spells
+        text = f"{version}.0" if isinstance(version, float) else str(version)
+        diagnostics.warning(
+            f"'openapi' is the number {version!r}, not a string: read as '{text}'",
+            file,
+            "/openapi",
+            hint=f"write openapi: '{text}'",
+        )
+        doc["openapi"] = version = text
     match = _VERSION.match(version) if isinstance(version, str) else None
     if match is None:
         diagnostics.error(
