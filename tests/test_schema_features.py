@@ -211,6 +211,41 @@ def test_a_pure_ref_loop_is_any_value_with_a_warning(generated: Any) -> None:
         assert "loops back on itself" in " ".join(found[where]) and "any value" in " ".join(found[where])
 
 
+def test_embedded_resources_by_id(generated: Any) -> None:
+    """``$id`` makes a schema a resource: ``$ref: box.json`` names it with no file of that name,
+    a ``#/...`` inside it is its own (else the document's), and an absolute ``$id`` is found
+    by an absolute ``$ref`` instead of being refused as remote."""
+    box = {
+        "$id": "box.json",
+        "type": "object",
+        "properties": {"item": {"$ref": "#/$defs/item"}, "size": {"type": "integer"}},
+        "$defs": {"item": {"type": "integer"}},
+    }
+    spec = minimal(
+        schemas={
+            "Holder": {"type": "object", "properties": {"box": box}},
+            "Other": {
+                "type": "object",
+                "properties": {"again": {"$ref": "box.json"}, "size": {"$ref": "box.json#/properties/size"}},
+            },
+            "Pet": {
+                "$id": "https://example.com/pet.json",
+                "type": "object",
+                "properties": {"tag": {"$ref": "#/components/schemas/Tag"}},
+            },
+            "Tag": {"type": "string"},
+            "Owner": {"type": "object", "properties": {"pet": {"$ref": "https://example.com/pet.json"}}},
+        }
+    )
+    pkg, result = generated(spec)
+    t = pkg.types
+    other = t.Other.model_validate({"again": {"item": 3, "size": 2}, "size": 5})
+    assert other.again.item == 3 and other.size == 5
+    assert not valid(t.Other, {"again": {"item": "x"}})
+    assert type(t.Owner.model_validate({"pet": {"tag": "a"}}).pet) is t.Pet
+    assert not result.skipped and not [d for d in result.diagnostics if d.level.name == "ERROR"]
+
+
 def test_anchors_and_boolean_components(generated: Any) -> None:
     """``$ref: "#item"`` finds the schema that says ``$anchor: item`` (or ``$dynamicAnchor``);
     a boolean component is an alias of any value (``false`` with a warning: nothing is valid)."""

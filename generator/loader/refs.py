@@ -24,10 +24,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urldefrag, urljoin, urlsplit
 
 from ..diagnostics import Diagnostic, Diagnostics, Level, add_capped
 from .documents import read_document
+from .ids import base_of, id_index
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -90,6 +91,7 @@ class Workspace:
     # ``$anchor``/``$dynamicAnchor`` names of each file read, with their pointers (JSON Schema
     # 2020-12: ``$ref: "#item"`` names the schema that says ``$anchor: item``)
     _anchors: dict[str, dict[str, str]] = field(default_factory=dict)
+    _ids: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def document(self, file: str) -> Any:
         if file not in self.documents:
@@ -155,6 +157,9 @@ class Workspace:
             parts = urlsplit(ref)
         except ValueError as exc:  # "http://[x": an invalid IPv6 host
             raise RefError(f"$ref {ref!r} is not a URI reference ({exc})") from None
+        embedded = self._embedded(parts, at)
+        if embedded is not None:
+            return embedded
         by_self = self.file_by_self(ref) if parts.scheme or parts.netloc else None
         if by_self is not None:
             parts = urlsplit("#" + parts.fragment) if parts.fragment else urlsplit("")
@@ -191,6 +196,33 @@ class Workspace:
                 hint="write ~0 for '~' and ~1 for '/'",
             )
         return Location(file, fragment)
+
+    def _embedded(self, parts: SplitResult, at: Location) -> Location | None:
+        """Where a ``$ref`` leads inside an embedded resource (``$id``) of the file it is
+        written in: one it names, or its own ``#/...`` inside one; None otherwise."""
+        ids = self.ids(at.file)
+        if not ids:
+            return None
+        base, resource = base_of(self.document(at.file), at.file, tuple(at.tokens))
+        fragment = unquote(parts.fragment)
+        if parts.scheme or parts.netloc or parts.path:
+            try:
+                found = ids.get(urldefrag(urljoin(base, parts._replace(fragment="").geturl())).url)
+            except ValueError:  # not a URI reference: refused below
+                return None
+            if found is None or (fragment and not fragment.startswith("/")):
+                return None
+            return Location(at.file, found + fragment)
+        inside = Location(at.file, resource + fragment)
+        # "#/..." in a resource is its own; where it has nothing there, the document's (as
+        # specs that give components an $id mean it)
+        return inside if resource and fragment.startswith("/") and self._exists(inside) else None
+
+    def ids(self, file: str) -> dict[str, str]:
+        """The embedded resources of a file (``$id``), by URI, with their pointers."""
+        if file not in self._ids:
+            self._ids[file] = id_index(self.document(file), file)
+        return self._ids[file]
 
     def _exists(self, loc: Location) -> bool:
         try:
