@@ -200,10 +200,12 @@ def test_a_pure_ref_loop_is_any_value_with_a_warning(generated: Any) -> None:
             "A": {"$ref": refs + "B"},
             "B": {"$ref": refs + "A"},
             "Holder": {"type": "object", "required": ["a"], "properties": {"a": {"$ref": refs + "A"}}},
+            "Plain": {"allOf": [{"$ref": refs + "A"}, {"type": "object", "properties": {"x": {"type": "string"}}}]},
         }
     )
     pkg, result = generated(spec)
-    assert {"A", "B", "Holder"} <= set(pkg.types.__all__)
+    assert {"A", "B", "Holder", "Plain"} <= set(pkg.types.__all__)
+    assert pkg.types.Plain(x="a").x == "a"  # an allOf member that names no schema adds nothing
     assert pkg.types.Holder(a=[1, "x"]).a == [1, "x"] and valid(pkg.types.A, {"any": "thing"})
     assert not result.skipped
     found = warnings_at(result)

@@ -373,6 +373,9 @@ class SchemaConverter:
         if isinstance(node, dict) and "$ref" in node:
             try:
                 loc, node = self.ws.resolve(node["$ref"], loc)
+            except RefLoop as exc:  # names no schema: adds nothing to the merge
+                self.skips.ref_loop(exc, loc)
+                return None
             except RefError as exc:
                 self.skips.broken_ref(exc, loc, loc, here="its properties are left out here")
                 return None
