@@ -249,3 +249,31 @@ def test_swagger_split_over_files(tmp_path: Path) -> None:
     assert ws["defs.yaml"]["components"]["schemas"]["Owner"]["properties"]["name"] == {"type": "string", "nullable": True}
     assert ws["pet.yaml"]["properties"]["owner"] == {"$ref": "defs.yaml#/components/schemas/Owner"}
     assert ws["pet.yaml"]["properties"]["photo"] == {"type": "string", "format": "binary"}
+
+
+def test_a_bare_schema_name_as_ref_is_that_schema(tmp_path: Path) -> None:
+    """``$ref: Product`` (the OpenAPI Initiative's own 2.0 Uber example) names no file but a
+    definition: read as ``#/definitions/Product`` with a warning, and nothing is skipped; a
+    name that is neither a file nor a schema stays a broken ``$ref``."""
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/products": {
+                "get": {
+                    "operationId": "products",
+                    "responses": {"200": {"description": "ok", "schema": {"type": "array", "items": {"$ref": "Product"}}}},
+                }
+            },
+            "/lost": {"get": {"operationId": "lost", "responses": {"200": {"description": "ok", "schema": {"$ref": "Nope"}}}}},
+        },
+        "definitions": {"Product": {"type": "object", "properties": {"id": {"type": "string"}}}},
+    }
+    result = build(Config(spec=write_spec(tmp_path, doc), output=tmp_path / "out", package_name="bare"))
+    warned = [d for d in result.diagnostics if "names no file but a schema" in d.message]
+    assert [(d.pointer, d.level) for d in warned] == [
+        ("/paths/~1products/get/responses/200/schema/items/$ref", Level.WARNING)
+    ]
+    assert "read as '#/definitions/Product'" in warned[0].message
+    assert [d.pointer for d in result.skipped] == ["/paths/~1lost/get/responses/200/schema/$ref"]
+    assert "def products(" in result.files["bare/resources/products.py"].decode()

@@ -172,7 +172,13 @@ class Workspace:
             raise RefError(f"$ref {ref!r} refused: only relative refs inside the spec's folder are read")
         file = by_self or at.file
         if parts.path:
-            file = self._relative_file(unquote(parts.path), at.file)
+            try:
+                file = self._relative_file(unquote(parts.path), at.file)
+            except RefError:
+                named = self._schema_named(ref, parts, at)
+                if named is None:
+                    raise
+                return named
         try:
             fragment = unquote(parts.fragment, errors="strict")
         except UnicodeDecodeError:
@@ -223,6 +229,21 @@ class Workspace:
         if file not in self._ids:
             self._ids[file] = id_index(self.document(file), file)
         return self._ids[file]
+
+    def _schema_named(self, ref: str, parts: SplitResult, at: Location) -> Location | None:
+        """``$ref: Pet`` where no file is called that but a schema is (Swagger's old shorthand,
+        in the OpenAPI Initiative's own 2.0 examples): that schema, with a warning."""
+        name = unquote(parts.path)
+        if parts.fragment or parts.query or "/" in name:
+            return None
+        loc = Location(self.root_file).child("components", "schemas", name)
+        if not self._exists(loc):
+            return None
+        # as the document says it: a Swagger 2.0 one (converted as read) has definitions
+        shown = "#" + (Location("", "/definitions").child(name) if self.transform else loc).pointer
+        message = f"$ref {ref!r} names no file but a schema: read as '{shown}'"
+        self.diagnostics.warning(message, at.file, at.pointer + "/$ref", hint=f"write '{shown}'")
+        return loc
 
     def _exists(self, loc: Location) -> bool:
         try:
