@@ -248,6 +248,23 @@ def test_embedded_resources_by_id(generated: Any) -> None:
     assert not result.skipped and not [d for d in result.diagnostics if d.level.name == "ERROR"]
 
 
+def test_a_null_ref_is_no_reference(generated: Any) -> None:
+    """``$ref: null`` (``$ref:`` with nothing after it; openapi-generator's own test documents
+    have it) is ignored with a warning: the schema keeps the rest of what it says."""
+    spec = minimal(
+        schemas={
+            "Either": {"oneOf": [{"type": "integer"}, {"$ref": None}]},
+            "Named": {"$ref": None, "type": "object", "properties": {"a": {"type": "string"}}},
+        }
+    )
+    pkg, result = generated(spec)
+    assert pkg.types.Named(a="x").a == "x" and valid(pkg.types.Either, "anything")
+    assert not result.skipped
+    found = warnings_at(result)
+    assert found["/components/schemas/Either/oneOf/1/$ref"] == ["$ref is null: ignored"]
+    assert found["/components/schemas/Named/$ref"] == ["$ref is null: ignored"]
+
+
 def test_anchors_and_boolean_components(generated: Any) -> None:
     """``$ref: "#item"`` finds the schema that says ``$anchor: item`` (or ``$dynamicAnchor``);
     a boolean component is an alias of any value (``false`` with a warning: nothing is valid)."""

@@ -379,6 +379,10 @@ def check_refs(
         if inline is not None:
             inline(ws, doc, Location(start.file))
         for ref, where in _iter_refs(doc, start):
+            if ref is None and keep_going:  # `$ref: null` (or `$ref:`): no reference at all
+                del ws.node(where)["$ref"]
+                ws.diagnostics.warning("$ref is null: ignored", where.file, where.pointer + "/$ref")
+                continue
             try:
                 target = ws.target(ref, where)
                 node = ws.node(target)
